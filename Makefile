@@ -1,0 +1,42 @@
+# cper — the two commands of the README are `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+export DJANGO_SETTINGS_MODULE ?= cper.settings.dev
+# Reads .env if present (database password of a freshly installed PostgreSQL, …).
+ENV := set -a; [ -f .env ] && source .env; set +a;
+
+.PHONY: run test lint installer installer-tests donnees fixtures-territoires format
+
+installer:
+	@bash scripts/installer.sh
+
+installer-tests:
+	@bash scripts/installer.sh --tests
+
+donnees: installer
+	@$(ENV) $(MANAGE) migrate --noinput
+	@$(ENV) $(MANAGE) collectstatic --noinput -v 0
+	@$(ENV) $(MANAGE) comptes_demo
+
+run: donnees
+	@echo ""
+	@echo "  cper est servi sur http://127.0.0.1:8000  (Ctrl+C pour arrêter)"
+	@echo ""
+	@$(ENV) $(MANAGE) comptes_demo --lister
+	@$(ENV) $(VENV)/bin/honcho start -f Procfile
+
+test: installer-tests
+	@$(ENV) $(VENV)/bin/pytest
+
+lint: installer
+	@$(VENV)/bin/ruff format --check .
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/djlint templates --lint
+	@$(ENV) $(MANAGE) makemigrations --check --dry-run
+
+format:
+	@$(VENV)/bin/ruff format .
+	@$(VENV)/bin/ruff check --fix .
+	@$(VENV)/bin/djlint templates --reformat --quiet || true

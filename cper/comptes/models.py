@@ -1,0 +1,68 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models.functions import Lower
+
+from .enums import Role
+
+
+class CompteManager(UserManager):
+    """Users are identified by their e-mail address, case-insensitively."""
+
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("L'adresse électronique est obligatoire.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractUser):
+    username = None
+    email = models.EmailField("adresse électronique", unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = CompteManager()
+
+    class Meta:
+        verbose_name = "utilisateur"
+        verbose_name_plural = "utilisateurs"
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="comptes_user_email_ci_unique"),
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.lower()
+        super().save(*args, **kwargs)
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        """The user's roles, read once per request (one query) and cached on the instance."""
+        if not hasattr(self, "_roles"):
+            noms = self.groups.filter(name__in=Role.values).values_list("name", flat=True)
+            self._roles = frozenset(Role(nom) for nom in noms)
+        return self._roles
+
+    def a_le_role(self, *roles: Role) -> bool:
+        return any(role in self.roles for role in roles)

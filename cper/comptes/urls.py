@@ -1,0 +1,76 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from . import forms
+
+app_name = "comptes"
+
+urlpatterns = [
+    path(
+        "connexion/",
+        auth_views.LoginView.as_view(
+            authentication_form=forms.ConnexionForm,
+            template_name="comptes/connexion.html",
+            redirect_authenticated_user=True,
+            extra_context={"title": "Connexion"},
+        ),
+        name="connexion",
+    ),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="deconnexion"),
+    path(
+        "mot-de-passe/oubli/",
+        auth_views.PasswordResetView.as_view(
+            form_class=forms.MotDePasseOublieForm,
+            template_name="comptes/mot_de_passe_oubli.html",
+            email_template_name="comptes/email/reinitialisation_body.txt",
+            subject_template_name="comptes/email/reinitialisation_subject.txt",
+            success_url=reverse_lazy("comptes:mot_de_passe_oubli_envoye"),
+            extra_context={"title": "Mot de passe oublié"},
+        ),
+        name="mot_de_passe_oubli",
+    ),
+    path(
+        "mot-de-passe/oubli/envoye/",
+        auth_views.PasswordResetDoneView.as_view(
+            template_name="comptes/mot_de_passe_oubli_envoye.html",
+            extra_context={"title": "Courriel envoyé"},
+        ),
+        name="mot_de_passe_oubli_envoye",
+    ),
+    path(
+        "mot-de-passe/nouveau/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            form_class=forms.NouveauMotDePasseForm,
+            template_name="comptes/nouveau_mot_de_passe.html",
+            success_url=reverse_lazy("comptes:nouveau_mot_de_passe_enregistre"),
+            extra_context={"title": "Nouveau mot de passe"},
+        ),
+        name="nouveau_mot_de_passe",
+    ),
+    path(
+        "mot-de-passe/nouveau/enregistre/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="comptes/nouveau_mot_de_passe_enregistre.html",
+            extra_context={"title": "Mot de passe enregistré"},
+        ),
+        name="nouveau_mot_de_passe_enregistre",
+    ),
+    path(
+        "mot-de-passe/changer/",
+        auth_views.PasswordChangeView.as_view(
+            form_class=forms.ChangementMotDePasseForm,
+            template_name="comptes/changer_mot_de_passe.html",
+            success_url=reverse_lazy("comptes:mot_de_passe_change"),
+            extra_context={"title": "Changer de mot de passe"},
+        ),
+        name="changer_mot_de_passe",
+    ),
+    path(
+        "mot-de-passe/change/",
+        auth_views.PasswordChangeDoneView.as_view(
+            template_name="comptes/mot_de_passe_change.html",
+            extra_context={"title": "Mot de passe changé"},
+        ),
+        name="mot_de_passe_change",
+    ),
+]

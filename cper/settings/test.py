@@ -1,0 +1,20 @@
+"""Test settings: the real PostgreSQL and Redis, fast hashing, mails kept in memory."""
+
+from .base import *  # noqa: F403
+from .base import STORAGES, env
+
+SECRET_KEY = "test-only-not-secret-" + "x" * 40
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Tasks run in-process right after commit; one test goes through a real worker.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+CELERY_TASK_EAGER_PROPAGATES = True
+AXES_FAILURE_LIMIT = 5
+# Static files straight from the apps, no collectstatic needed (browser tests).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,52 @@
+"""Playwright driving Debian's Chromium (never a downloaded browser) against live_server."""
+
+import os
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def navigateur():
+    from playwright.sync_api import sync_playwright
+
+    # Playwright runs an event loop in this thread; Django's ORM calls from the tests are still
+    # synchronous and safe.
+    ancienne_valeur = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as p:
+        navigateur = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield navigateur
+        navigateur.close()
+    if ancienne_valeur is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+@pytest.fixture
+def page(navigateur, live_server):
+    contexte = navigateur.new_context(base_url=live_server.url, locale="fr-FR")
+    contexte.set_default_timeout(10_000)
+    page = contexte.new_page()
+    erreurs_csp = []
+    page.on(
+        "console",
+        lambda message: (
+            erreurs_csp.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    yield page
+    contexte.close()
+    assert not erreurs_csp, erreurs_csp
