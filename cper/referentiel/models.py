@@ -1,0 +1,255 @@
+"""Reference data: territories from the official geographic code, the contract and its guichets."""
+
+from decimal import Decimal
+
+from django.contrib.auth.models import Group
+from django.db import models
+from django.db.models import Q
+
+from .enums import CategorieFinanceur, ChefLieu, NatureEpci, TypeGuichet
+
+MONTANT = {"max_digits": 14, "decimal_places": 2}
+
+
+class Region(models.Model):
+    code = models.CharField("code INSEE", max_length=3, unique=True)
+    nom = models.CharField(max_length=100)
+
+    class Meta:
+        verbose_name = "région"
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.nom
+
+
+class Departement(models.Model):
+    code = models.CharField("code INSEE", max_length=3, unique=True)
+    nom = models.CharField(max_length=100)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departements")
+    chef_lieu = models.CharField("code INSEE du chef-lieu", max_length=5, blank=True)
+
+    class Meta:
+        verbose_name = "département"
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.nom} ({self.code})"
+
+
+class Arrondissement(models.Model):
+    code = models.CharField("code INSEE", max_length=4, unique=True)
+    nom = models.CharField(max_length=100)
+    departement = models.ForeignKey(
+        Departement, on_delete=models.PROTECT, related_name="arrondissements"
+    )
+    chef_lieu = models.CharField("code INSEE du chef-lieu", max_length=5, blank=True)
+    type_chef_lieu = models.CharField(
+        "chef-lieu", max_length=20, choices=ChefLieu.choices, default=ChefLieu.SOUS_PREFECTURE
+    )
+
+    class Meta:
+        verbose_name = "arrondissement"
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"Arrondissement de {self.nom}"
+
+
+class Epci(models.Model):
+    siren = models.CharField("SIREN", max_length=9, unique=True)
+    nom = models.CharField(max_length=200)
+    nature = models.CharField(max_length=3, choices=NatureEpci.choices)
+
+    class Meta:
+        verbose_name = "EPCI"
+        verbose_name_plural = "EPCI"
+        ordering = ["nom"]
+
+    def __str__(self):
+        return self.nom
+
+
+class CommuneQuerySet(models.QuerySet):
+    def du_departement(self, departement):
+        return self.filter(departement=departement)
+
+    def de_l_arrondissement(self, arrondissement):
+        return self.filter(arrondissement=arrondissement)
+
+    def de_l_epci(self, epci):
+        return self.filter(epci=epci)
+
+    def du_pole(self, pole):
+        return self.filter(epci__poles=pole)
+
+
+class Commune(models.Model):
+    code_insee = models.CharField("code INSEE", max_length=5, unique=True)
+    nom = models.CharField(max_length=150)
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="communes")
+    arrondissement = models.ForeignKey(
+        Arrondissement, on_delete=models.PROTECT, related_name="communes", null=True, blank=True
+    )
+    epci = models.ForeignKey(
+        Epci, on_delete=models.SET_NULL, related_name="communes", null=True, blank=True
+    )
+    population = models.PositiveIntegerField(null=True, blank=True)
+
+    objects = CommuneQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "commune"
+        ordering = ["nom", "code_insee"]
+        indexes = [models.Index(fields=["nom"])]
+
+    def __str__(self):
+        return f"{self.nom} ({self.code_insee})"
+
+
+class PoleMetropolitain(models.Model):
+    nom = models.CharField(max_length=150, unique=True)
+    membres = models.ManyToManyField(
+        Epci, related_name="poles", blank=True, verbose_name="EPCI membres"
+    )
+
+    class Meta:
+        verbose_name = "pôle métropolitain"
+        verbose_name_plural = "pôles métropolitains"
+        ordering = ["nom"]
+
+    def __str__(self):
+        return self.nom
+
+
+class Financeur(models.Model):
+    code = models.SlugField(max_length=40, unique=True)
+    nom = models.CharField(max_length=150)
+    categorie = models.CharField(max_length=20, choices=CategorieFinanceur.choices)
+    signataire = models.BooleanField("signataire du contrat", default=False)
+    public = models.BooleanField(
+        "aide publique", default=True, help_text="Compte dans le taux d'aide publique."
+    )
+    montant_contractualise = models.DecimalField(
+        "montant contractualisé (€)", **MONTANT, null=True, blank=True
+    )
+    ordre = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        verbose_name = "financeur"
+        ordering = ["ordre", "nom"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(signataire=False) | Q(montant_contractualise__isnull=False),
+                name="financeur_signataire_a_un_montant",
+            ),
+            models.CheckConstraint(
+                condition=Q(montant_contractualise__isnull=True) | Q(montant_contractualise__gte=0),
+                name="financeur_montant_positif",
+            ),
+        ]
+
+    def __str__(self):
+        return self.nom
+
+
+class Guichet(models.Model):
+    """Where a dossier is filed: a préfecture, a sous-préfecture or the Conseil régional."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    nom = models.CharField(max_length=150)
+    type = models.CharField(max_length=20, choices=TypeGuichet.choices)
+    arrondissement = models.OneToOneField(
+        Arrondissement,
+        on_delete=models.PROTECT,
+        related_name="guichet",
+        null=True,
+        blank=True,
+        help_text="Vide pour le Conseil régional, compétent partout.",
+    )
+    adresse = models.CharField("adresse postale", max_length=255)
+    code_postal = models.CharField(max_length=5)
+    ville = models.CharField(max_length=100)
+    email = models.EmailField("adresse électronique")
+    telephone = models.CharField("téléphone", max_length=20)
+    groupe = models.OneToOneField(
+        Group,
+        on_delete=models.PROTECT,
+        related_name="guichet",
+        null=True,
+        blank=True,
+        help_text="Groupe des agents du guichet.",
+    )
+
+    class Meta:
+        verbose_name = "guichet"
+        ordering = ["type", "nom"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(type=TypeGuichet.CONSEIL_REGIONAL, arrondissement__isnull=True)
+                | (~Q(type=TypeGuichet.CONSEIL_REGIONAL) & Q(arrondissement__isnull=False)),
+                name="guichet_arrondissement_selon_type",
+            ),
+        ]
+
+    def __str__(self):
+        return self.nom
+
+    def save(self, *args, **kwargs):
+        if self.groupe_id is None:
+            self.groupe, _ = Group.objects.get_or_create(name=f"guichet:{self.code}")
+        super().save(*args, **kwargs)
+
+
+class Contrat(models.Model):
+    intitule = models.CharField(max_length=200)
+    date_signature = models.DateField()
+    montant_total = models.DecimalField("montant contractualisé (€)", **MONTANT)
+
+    class Meta:
+        verbose_name = "contrat"
+
+    def __str__(self):
+        return self.intitule
+
+
+class Volet(models.Model):
+    contrat = models.ForeignKey(Contrat, on_delete=models.PROTECT, related_name="volets")
+    code = models.SlugField(max_length=40, unique=True)
+    numero = models.PositiveSmallIntegerField()
+    intitule = models.CharField(max_length=200)
+    montant = models.DecimalField("montant du volet (€)", **MONTANT)
+
+    class Meta:
+        verbose_name = "volet"
+        ordering = ["numero"]
+        constraints = [
+            models.UniqueConstraint(fields=["contrat", "numero"], name="volet_numero_unique"),
+            models.CheckConstraint(condition=Q(montant__gte=0), name="volet_montant_positif"),
+        ]
+
+    def __str__(self):
+        return f"{self.numero}. {self.intitule}"
+
+
+class Enveloppe(models.Model):
+    """The amount a signatory commits to a volet."""
+
+    volet = models.ForeignKey(Volet, on_delete=models.PROTECT, related_name="enveloppes")
+    financeur = models.ForeignKey(Financeur, on_delete=models.PROTECT, related_name="enveloppes")
+    montant = models.DecimalField("montant (€)", **MONTANT)
+    illustratif = models.BooleanField(
+        default=True,
+        help_text="La répartition par signataire n'est pas publique : montant illustratif.",
+    )
+
+    class Meta:
+        verbose_name = "enveloppe"
+        ordering = ["volet__numero", "financeur__ordre"]
+        constraints = [
+            models.UniqueConstraint(fields=["volet", "financeur"], name="enveloppe_unique"),
+            models.CheckConstraint(condition=Q(montant__gte=Decimal(0)), name="enveloppe_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.volet} — {self.financeur}"

@@ -1,0 +1,21 @@
+from .dossier import (
+    Dossier,
+    DossierGroupObjectPermission,
+    DossierUserObjectPermission,
+    SequenceNumero,
+)
+from .financement import LigneDepense, LigneFinancement
+from .piece import Piece
+from .structure import MembreStructure, Structure
+
+__all__ = [
+    "Dossier",
+    "DossierGroupObjectPermission",
+    "DossierUserObjectPermission",
+    "LigneDepense",
+    "LigneFinancement",
+    "MembreStructure",
+    "Piece",
+    "SequenceNumero",
+    "Structure",
+]

@@ -1,0 +1,133 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm_log.decorators import fsm_log_by, fsm_log_description
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from ..enums import EtatDossier
+
+E = EtatDossier
+
+
+class DossierQuerySet(models.QuerySet):
+    def sur_territoire(self, communes):
+        """Dossiers located (at least partly) on the given communes (a QuerySet of Commune)."""
+        return self.filter(communes__in=communes).distinct()
+
+
+class Dossier(ConcurrentTransitionMixin, models.Model):
+    """A request for CPER funding; its life is the state machine of DESIGN.md §3.
+
+    Transitions hold guards and field changes only; services around them do the rest.
+    """
+
+    structure = models.ForeignKey(
+        "dossiers.Structure", on_delete=models.PROTECT, related_name="dossiers"
+    )
+    cree_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="dossiers_crees"
+    )
+    etat = FSMField(default=E.BROUILLON, choices=E.choices, protected=True, db_index=True)
+
+    # Identité
+    intitule = models.CharField("intitulé", max_length=255)
+    resume = models.TextField("résumé", blank=True)
+    description = models.TextField(blank=True)
+    volet = models.ForeignKey(
+        "referentiel.Volet",
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        null=True,
+        blank=True,
+    )
+    # Localisation
+    communes = models.ManyToManyField("referentiel.Commune", related_name="dossiers", blank=True)
+    # Calendrier
+    date_debut = models.DateField("début prévu", null=True, blank=True)
+    date_fin = models.DateField("fin prévue", null=True, blank=True)
+    # Dépenses: the eligible base is HT when the porteur recovers VAT, TTC otherwise.
+    tva_recuperable = models.BooleanField("TVA récupérable", null=True, blank=True)
+
+    # Dépôt
+    numero = models.CharField("numéro", max_length=20, unique=True, null=True, blank=True)
+    guichet = models.ForeignKey(
+        "referentiel.Guichet",
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        null=True,
+        blank=True,
+    )
+    depose_le = models.DateTimeField("déposé le", null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DossierQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "dossier"
+        ordering = ["-updated_at"]
+        constraints = [
+            # Once out of brouillon, a dossier has its number, guichet and filing date;
+            # a draft withdrawn before filing has none.
+            models.CheckConstraint(
+                condition=Q(etat__in=[E.BROUILLON, E.RETIRE])
+                | Q(numero__isnull=False, guichet__isnull=False, depose_le__isnull=False),
+                name="dossier_depose_a_numero_guichet_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(etat=E.BROUILLON) | Q(numero__isnull=True, depose_le__isnull=True),
+                name="dossier_brouillon_sans_numero",
+            ),
+            models.CheckConstraint(
+                condition=Q(date_debut__isnull=True)
+                | Q(date_fin__isnull=True)
+                | Q(date_fin__gte=models.F("date_debut")),
+                name="dossier_dates_ordonnees",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.numero} — {self.intitule}" if self.numero else self.intitule
+
+    # --- Transitions (guards and field changes only; no I/O) ---------------------------------
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=etat, source=E.BROUILLON, target=E.DEPOSE)
+    def deposer(self, *, numero, guichet, depose_le, by=None, description=None):
+        self.numero = numero
+        self.guichet = guichet
+        self.depose_le = depose_le
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=etat,
+        source=[E.BROUILLON, E.DEPOSE, E.INCOMPLET, E.EN_INSTRUCTION, E.INSTRUIT],
+        target=E.RETIRE,
+    )
+    def retirer(self, *, by=None, description=None):
+        pass
+
+
+class SequenceNumero(models.Model):
+    """One row per year, locked with SELECT … FOR UPDATE: numbers without gaps or races."""
+
+    annee = models.PositiveSmallIntegerField(primary_key=True)
+    dernier = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "séquence des numéros de dossier"
+
+    def __str__(self):
+        return f"{self.annee} : {self.dernier}"
+
+
+class DossierUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Dossier, on_delete=models.CASCADE)
+
+
+class DossierGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Dossier, on_delete=models.CASCADE)
