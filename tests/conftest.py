@@ -9,9 +9,37 @@ from pathlib import Path
 import pytest
 
 from cper.comptes.enums import Role
-from tests.factories import UserFactory
+from tests.factories import (
+    ArrondissementFactory,
+    CommuneFactory,
+    GuichetFactory,
+    StructureFactory,
+    UserFactory,
+)
 
 RACINE = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def arrondissement_douai(db):
+    return ArrondissementFactory(code="593", nom="Douai", chef_lieu="59178")
+
+
+@pytest.fixture
+def commune_douai(arrondissement_douai):
+    return CommuneFactory(code_insee="59178", nom="Douai", arrondissement=arrondissement_douai)
+
+
+@pytest.fixture
+def guichet_douai(arrondissement_douai):
+    return GuichetFactory(
+        code="sp-douai", nom="Sous-préfecture de Douai", arrondissement=arrondissement_douai
+    )
+
+
+@pytest.fixture
+def guichet_region(db):
+    return GuichetFactory(conseil_regional=True)
 
 
 @pytest.fixture
@@ -20,18 +48,35 @@ def porteur(db):
 
 
 @pytest.fixture
+def structure(porteur, commune_douai):
+    """The porteur's structure: a commune of the Douai arrondissement."""
+    return StructureFactory(
+        raison_sociale="Commune de Douai", commune=commune_douai, membres=[porteur]
+    )
+
+
+@pytest.fixture
 def autre_porteur(db):
     return UserFactory(email="autre.porteur@exemple.fr", roles=[Role.PORTEUR])
 
 
 @pytest.fixture
-def agent_sp_douai(db):
-    return UserFactory(email="agent.douai@exemple.fr", roles=[Role.AGENT_GUICHET])
+def autre_structure(autre_porteur):
+    return StructureFactory(raison_sociale="Commune de Cambrai", membres=[autre_porteur])
 
 
 @pytest.fixture
-def agent_region(db):
-    return UserFactory(email="agent.region@exemple.fr", roles=[Role.AGENT_GUICHET])
+def agent_sp_douai(guichet_douai):
+    agent = UserFactory(email="agent.douai@exemple.fr", roles=[Role.AGENT_GUICHET])
+    agent.groups.add(guichet_douai.groupe)
+    return agent
+
+
+@pytest.fixture
+def agent_region(guichet_region):
+    agent = UserFactory(email="agent.region@exemple.fr", roles=[Role.AGENT_GUICHET])
+    agent.groups.add(guichet_region.groupe)
+    return agent
 
 
 @pytest.fixture

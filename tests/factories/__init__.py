@@ -1,0 +1,36 @@
+"""Factories, one module per app; the common ones are re-exported here."""
+
+from .comptes import MOT_DE_PASSE, UserFactory
+from .dossiers import (
+    DossierFactory,
+    LigneDepenseFactory,
+    LigneFinancementFactory,
+    StructureFactory,
+)
+from .referentiel import (
+    ArrondissementFactory,
+    CommuneFactory,
+    DepartementFactory,
+    EpciFactory,
+    FinanceurFactory,
+    GuichetFactory,
+    RegionFactory,
+    VoletFactory,
+)
+
+__all__ = [
+    "MOT_DE_PASSE",
+    "ArrondissementFactory",
+    "CommuneFactory",
+    "DepartementFactory",
+    "DossierFactory",
+    "EpciFactory",
+    "FinanceurFactory",
+    "GuichetFactory",
+    "LigneDepenseFactory",
+    "LigneFinancementFactory",
+    "RegionFactory",
+    "StructureFactory",
+    "UserFactory",
+    "VoletFactory",
+]

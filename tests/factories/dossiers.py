@@ -1,0 +1,102 @@
+import datetime
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+from stdnum import luhn
+
+from dossiers import models
+from dossiers.enums import CategorieStructure, EtatDossier, NatureDepense
+
+from .comptes import UserFactory
+from .referentiel import CommuneFactory, FinanceurFactory, GuichetFactory, VoletFactory
+
+
+class StructureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Structure
+        django_get_or_create = ["siret"]
+        skip_postgeneration_save = True
+
+    raison_sociale = factory.Sequence(lambda n: f"Commune porteuse {n}")
+    siret = factory.Sequence(lambda n: _siret_valide(n))
+    categorie = CategorieStructure.COMMUNE
+    adresse = "Place de l'Hôtel de ville"
+    commune = factory.SubFactory(CommuneFactory)
+    representant_nom = "Marie Dupont"
+    representant_qualite = "Maire"
+
+    @factory.post_generation
+    def membres(self, create, extracted, **kwargs):
+        if create and extracted:
+            for user in extracted:
+                models.MembreStructure.objects.get_or_create(
+                    structure=self, user=user, defaults={"administrateur": True}
+                )
+                user.groups.add(self.groupe)
+
+
+def _siret_valide(n: int) -> str:
+    """A distinct 14-digit SIRET whose SIREN and SIRET Luhn keys are both right."""
+    base = f"2159{n:04d}"
+    siren = base + luhn.calc_check_digit(base)
+    nic = f"{n % 10000:04d}"
+    return siren + nic + luhn.calc_check_digit(siren + nic)
+
+
+class DossierFactory(factory.django.DjangoModelFactory):
+    """A dossier; one trait per state: DossierFactory(depose=True), (en_instruction=True)…"""
+
+    class Meta:
+        model = models.Dossier
+        skip_postgeneration_save = True
+
+    structure = factory.SubFactory(StructureFactory)
+    cree_par = factory.SubFactory(UserFactory)
+    intitule = factory.Sequence(lambda n: f"Réhabilitation du pôle d'échanges n° {n}")
+    resume = "Mise en accessibilité et réaménagement du pôle d'échanges multimodal."
+    description = "Travaux d'aménagement des quais, de la gare routière et des abords."
+    volet = factory.SubFactory(VoletFactory)
+    date_debut = datetime.date(2016, 1, 1)
+    date_fin = datetime.date(2017, 12, 31)
+    tva_recuperable = True
+
+    class Params:
+        _depose = factory.Trait(
+            numero=factory.Sequence(lambda n: f"NPDC-2015-{n + 1:05d}"),
+            guichet=factory.SubFactory(GuichetFactory),
+            depose_le=factory.LazyFunction(timezone.now),
+        )
+        depose = factory.Trait(_depose=True, etat=EtatDossier.DEPOSE)
+        incomplet = factory.Trait(_depose=True, etat=EtatDossier.INCOMPLET)
+        irrecevable = factory.Trait(_depose=True, etat=EtatDossier.IRRECEVABLE)
+        en_instruction = factory.Trait(_depose=True, etat=EtatDossier.EN_INSTRUCTION)
+        instruit = factory.Trait(_depose=True, etat=EtatDossier.INSTRUIT)
+        programme = factory.Trait(_depose=True, etat=EtatDossier.PROGRAMME)
+        rejete = factory.Trait(_depose=True, etat=EtatDossier.REJETE)
+
+    @factory.post_generation
+    def communes(self, create, extracted, **kwargs):
+        if not create:
+            return
+        self.communes.add(*(extracted if extracted is not None else [self.structure.commune]))
+
+
+class LigneDepenseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.LigneDepense
+
+    dossier = factory.SubFactory(DossierFactory)
+    nature = NatureDepense.TRAVAUX
+    libelle = "Travaux de voirie"
+    montant_ht = Decimal("100000.00")
+    montant_ttc = Decimal("120000.00")
+
+
+class LigneFinancementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.LigneFinancement
+
+    dossier = factory.SubFactory(DossierFactory)
+    financeur = factory.SubFactory(FinanceurFactory)
+    montant_demande = Decimal("40000.00")
