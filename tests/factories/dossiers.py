@@ -62,18 +62,18 @@ class DossierFactory(factory.django.DjangoModelFactory):
     tva_recuperable = True
 
     class Params:
-        _depose = factory.Trait(
+        avec_depot = factory.Trait(
             numero=factory.Sequence(lambda n: f"NPDC-2015-{n + 1:05d}"),
             guichet=factory.SubFactory(GuichetFactory),
             depose_le=factory.LazyFunction(timezone.now),
         )
-        depose = factory.Trait(_depose=True, etat=EtatDossier.DEPOSE)
-        incomplet = factory.Trait(_depose=True, etat=EtatDossier.INCOMPLET)
-        irrecevable = factory.Trait(_depose=True, etat=EtatDossier.IRRECEVABLE)
-        en_instruction = factory.Trait(_depose=True, etat=EtatDossier.EN_INSTRUCTION)
-        instruit = factory.Trait(_depose=True, etat=EtatDossier.INSTRUIT)
-        programme = factory.Trait(_depose=True, etat=EtatDossier.PROGRAMME)
-        rejete = factory.Trait(_depose=True, etat=EtatDossier.REJETE)
+        depose = factory.Trait(avec_depot=True, etat=EtatDossier.DEPOSE)
+        incomplet = factory.Trait(avec_depot=True, etat=EtatDossier.INCOMPLET)
+        irrecevable = factory.Trait(avec_depot=True, etat=EtatDossier.IRRECEVABLE)
+        en_instruction = factory.Trait(avec_depot=True, etat=EtatDossier.EN_INSTRUCTION)
+        instruit = factory.Trait(avec_depot=True, etat=EtatDossier.INSTRUIT)
+        programme = factory.Trait(avec_depot=True, etat=EtatDossier.PROGRAMME)
+        rejete = factory.Trait(avec_depot=True, etat=EtatDossier.REJETE)
 
     @factory.post_generation
     def communes(self, create, extracted, **kwargs):
