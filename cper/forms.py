@@ -12,3 +12,7 @@ class CperForm(DsfrBaseForm):
         context = forms.Form.get_context(self)
         context["DSFR_MARK_OPTIONAL_FIELDS"] = True
         return context
+
+
+class CperModelForm(CperForm, forms.ModelForm):
+    """The DSFR rendering of CperForm for model forms."""
