@@ -20,6 +20,12 @@ from tests.factories import (
 RACINE = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def _fichiers_prives_temporaires(settings, tmp_path):
+    """Uploaded and generated files of a test go to its own temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "prive"
+
+
 @pytest.fixture
 def arrondissement_douai(db):
     return ArrondissementFactory(code="593", nom="Douai", chef_lieu="59178")

@@ -1,6 +1,9 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -10,10 +13,55 @@ from ..enums import EtatDossier
 E = EtatDossier
 
 
+ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
+def _somme(model_name: str, champ: str, **filtres):
+    """A correlated subquery summing one amount column of a dossier's lines, 0 when none."""
+    from django.apps import apps
+
+    lignes = (
+        apps.get_model("dossiers", model_name)
+        .objects.filter(dossier=OuterRef("pk"), **filtres)
+        .order_by()
+        .values("dossier")
+        .annotate(total=Sum(champ))
+        .values("total")
+    )
+    return Coalesce(Subquery(lignes), ZERO)
+
+
 class DossierQuerySet(models.QuerySet):
     def sur_territoire(self, communes):
         """Dossiers located (at least partly) on the given communes (a QuerySet of Commune)."""
-        return self.filter(communes__in=communes).distinct()
+        return self.filter(
+            pk__in=self.model.communes.through.objects.filter(commune__in=communes).values(
+                "dossier_id"
+            )
+        )
+
+    def avec_totaux(self):
+        """Annotate the money of each dossier, computed in the database in the same query.
+
+        depenses_ht, depenses_ttc, cout_eligible (HT when VAT is recovered, else TTC),
+        total_financement, aide_publique (lines of public financeurs), ecart_financement.
+        """
+        return (
+            self.annotate(
+                depenses_ht=_somme("LigneDepense", "montant_ht"),
+                depenses_ttc=_somme("LigneDepense", "montant_ttc"),
+                total_financement=_somme("LigneFinancement", "montant_demande"),
+                aide_publique=_somme("LigneFinancement", "montant_demande", financeur__public=True),
+            )
+            .annotate(
+                cout_eligible=Case(
+                    When(tva_recuperable=True, then=F("depenses_ht")),
+                    default=F("depenses_ttc"),
+                    output_field=DecimalField(max_digits=14, decimal_places=2),
+                ),
+            )
+            .annotate(ecart_financement=F("total_financement") - F("cout_eligible"))
+        )
 
 
 class Dossier(ConcurrentTransitionMixin, models.Model):

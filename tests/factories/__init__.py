@@ -5,6 +5,7 @@ from .dossiers import (
     DossierFactory,
     LigneDepenseFactory,
     LigneFinancementFactory,
+    PieceFactory,
     StructureFactory,
 )
 from .referentiel import (
@@ -29,6 +30,7 @@ __all__ = [
     "GuichetFactory",
     "LigneDepenseFactory",
     "LigneFinancementFactory",
+    "PieceFactory",
     "RegionFactory",
     "StructureFactory",
     "UserFactory",

@@ -1,4 +1,5 @@
 import datetime
+import hashlib
 from decimal import Decimal
 
 import factory
@@ -6,7 +7,7 @@ from django.utils import timezone
 from stdnum import luhn
 
 from dossiers import models
-from dossiers.enums import CategorieStructure, EtatDossier, NatureDepense
+from dossiers.enums import CategorieStructure, EtatDossier, NatureDepense, TypePiece
 
 from .comptes import UserFactory
 from .referentiel import CommuneFactory, FinanceurFactory, GuichetFactory, VoletFactory
@@ -100,3 +101,23 @@ class LigneFinancementFactory(factory.django.DjangoModelFactory):
     dossier = factory.SubFactory(DossierFactory)
     financeur = factory.SubFactory(FinanceurFactory)
     montant_demande = Decimal("40000.00")
+
+
+PDF_MINIMAL = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+class PieceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Piece
+
+    dossier = factory.SubFactory(DossierFactory)
+    type = TypePiece.DELIBERATION
+    fichier = factory.django.FileField(filename="piece.pdf", data=PDF_MINIMAL)
+    nom_original = "piece.pdf"
+    type_mime = "application/pdf"
+    taille = len(PDF_MINIMAL)
+    sha256 = hashlib.sha256(PDF_MINIMAL).hexdigest()
+    deposee_par = factory.SelfAttribute("dossier.cree_par")
