@@ -28,7 +28,7 @@ run: donnees
 	@$(ENV) $(VENV)/bin/honcho start -f Procfile
 
 test: installer-tests
-	@$(ENV) $(VENV)/bin/pytest
+	@$(ENV) DJANGO_SETTINGS_MODULE=cper.settings.test $(VENV)/bin/pytest
 
 lint: installer
 	@$(VENV)/bin/ruff format --check .
