@@ -23,7 +23,6 @@ def test_un_porteur_se_connecte_par_la_vraie_page_et_arrive_dans_son_espace(page
     expect(page).to_have_url(re.compile(r"/dossiers/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Mes dossiers")
     expect(page.get_by_role("navigation", name="Menu principal")).to_contain_text("Mes dossiers")
-    page.screenshot(path="var/captures/porteur-connecte.png", full_page=True)
 
 
 def test_un_mauvais_mot_de_passe_reste_sur_la_page_avec_un_message(page):
