@@ -186,3 +186,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# Lifetime of the links sent by e-mail (seconds): sign-up confirmation, invitation to a structure.
+DUREE_LIEN_INSCRIPTION = env.int("DUREE_LIEN_INSCRIPTION", default=3 * 24 * 3600)
+DUREE_INVITATION = env.int("DUREE_INVITATION", default=14 * 24 * 3600)
