@@ -24,7 +24,7 @@ def inscription(request: HttpRequest) -> HttpResponse:
             nom=form.cleaned_data["last_name"],
             mot_de_passe=form.cleaned_data["password1"],
         )
-        request.session["inscription_email"] = form.cleaned_data["email"]
+        request.session["inscription_email"] = form.cleaned_data["email"].lower()
         return redirect("comptes:inscription_envoyee")
     return render(
         request, "comptes/inscription.html", {"form": form, "title": "Créer un compte porteur"}

@@ -59,7 +59,17 @@ class CommuneParNomField(forms.CharField):
 
 
 class StructureForm(CperModelForm):
-    siret = forms.CharField(label="SIRET", max_length=20)
+    siret = forms.CharField(
+        label="SIRET",
+        max_length=20,
+        help_text="14 chiffres, espaces permis. Le SIREN (9 premiers chiffres) en est déduit.",
+        error_messages={
+            "unique": (
+                "Une structure avec ce SIRET existe déjà sur le service : demandez à son "
+                "administrateur de vous y inviter."
+            ),
+        },
+    )
     commune = CommuneParNomField(label="Commune du siège")
 
     class Meta:
@@ -74,17 +84,6 @@ class StructureForm(CperModelForm):
             "representant_qualite",
         ]
         labels = {"raison_sociale": "Raison sociale", "adresse": "Adresse du siège"}
-        help_texts = {
-            "siret": "14 chiffres, espaces permis. Le SIREN (9 premiers chiffres) en est déduit.",
-        }
-        error_messages = {
-            "siret": {
-                "unique": (
-                    "Une structure avec ce SIRET existe déjà sur le service : demandez à son "
-                    "administrateur de vous y inviter."
-                ),
-            },
-        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

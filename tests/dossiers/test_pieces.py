@@ -13,6 +13,7 @@ from dossiers.services.pieces import peut_ajouter_pieces, peut_modifier_pieces
 from tests.dossiers import fichiers
 from tests.factories import DossierFactory, PieceFactory
 from tests.factories.dossiers import PDF_MINIMAL
+from tests.formulaires import erreur_du_champ, resume_des_erreurs
 
 HORS_PERIMETRE = ["autre_porteur", "agent_sp_douai", "agent_region", "inconnu", "administrateur"]
 
@@ -160,9 +161,8 @@ def _verifier_refus(reponse, dossier, settings, message, avant):
     html = reponse.content.decode()
     assert reponse.status_code == 200
     # The message next to the file field, and the summary at the top that links to it.
-    champ = html.split('id="id_fichier"')[1]
-    assert message in champ.split("</div>")[1] or message in champ.split("</div>")[0]
-    resume = html.split('id="resume-erreurs"')[1].split("</div>")[0]
+    assert message in erreur_du_champ(html, "fichier")
+    resume = resume_des_erreurs(html)
     assert message in resume
     assert 'href="#id_fichier"' in resume
     # The choice of type is kept for the next try.
