@@ -1,11 +1,15 @@
 """Pièces of a dossier: list and upload, download, replace, delete. 404 outside scope."""
 
+import contextlib
 import logging
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
+
+from cper.comptes.enums import Role
 
 from ..acces import MODIFIER, VOIR, dossier_ou_404
 from ..completude import pieces_obligatoires
@@ -34,6 +38,21 @@ def _donnees(request: HttpRequest) -> tuple:
 
 def _piece_ou_404(dossier: Dossier, piece_pk) -> Piece:
     return get_object_or_404(Piece, pk=piece_pk, dossier=dossier)
+
+
+def _fil_d_ariane(request: HttpRequest, dossier: Dossier, *etapes: str) -> dict:
+    liens = []
+    if request.user.a_le_role(Role.PORTEUR):
+        liens.append({"url": reverse("dossiers:index"), "title": "Mes dossiers"})
+    # The dossier page belongs to the dépôt work, merged separately.
+    with contextlib.suppress(NoReverseMatch):
+        liens.append(
+            {"url": reverse("dossiers:detail", args=[dossier.pk]), "title": dossier.intitule}
+        )
+    if etapes:
+        liens.append({"url": reverse("dossiers:pieces", args=[dossier.pk]), "title": "Pièces"})
+        return {"links": liens, "current": etapes[0]}
+    return {"links": liens, "current": "Pièces justificatives"}
 
 
 def _lignes(dossier: Dossier, pieces: list[Piece], obligatoires: list[TypePiece]) -> list[dict]:
@@ -98,6 +117,7 @@ def liste(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "peut_modifier": peut_ecrire and services.peut_modifier_pieces(dossier),
             "title": f"Pièces justificatives — {dossier.intitule}",
+            "breadcrumb_data": _fil_d_ariane(request, dossier),
         },
     )
 
@@ -148,7 +168,13 @@ def remplacer(request: HttpRequest, pk: int, piece_pk: int) -> HttpResponse:
     return render(
         request,
         "dossiers/piece_remplacer.html",
-        {"dossier": dossier, "piece": piece, "form": form, "title": "Remplacer une pièce"},
+        {
+            "dossier": dossier,
+            "piece": piece,
+            "form": form,
+            "title": "Remplacer une pièce",
+            "breadcrumb_data": _fil_d_ariane(request, dossier, "Remplacer une pièce"),
+        },
     )
 
 
@@ -168,5 +194,10 @@ def supprimer(request: HttpRequest, pk: int, piece_pk: int) -> HttpResponse:
     return render(
         request,
         "dossiers/piece_supprimer.html",
-        {"dossier": dossier, "piece": piece, "title": "Supprimer une pièce"},
+        {
+            "dossier": dossier,
+            "piece": piece,
+            "title": "Supprimer une pièce",
+            "breadcrumb_data": _fil_d_ariane(request, dossier, "Supprimer une pièce"),
+        },
     )

@@ -16,6 +16,15 @@ from ..models import Structure
 from ..services import structures as services
 
 
+def _fil_d_ariane(courant: str, structure: Structure | None = None) -> dict:
+    liens = [{"url": reverse("dossiers:structures"), "title": "Mes structures"}]
+    if structure is not None:
+        liens.append(
+            {"url": reverse("dossiers:structure", args=[structure.pk]), "title": str(structure)}
+        )
+    return {"links": liens, "current": courant}
+
+
 def structure_ou_404(user, pk, *, administrateur: bool = False) -> Structure:
     """One structure the user belongs to (as administrator if asked), or 404."""
     try:
@@ -51,7 +60,12 @@ def creer(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "dossiers/structure_form.html",
-        {"form": form, "title": "Nouvelle structure porteuse", "structure": None},
+        {
+            "form": form,
+            "title": "Nouvelle structure porteuse",
+            "structure": None,
+            "breadcrumb_data": _fil_d_ariane("Nouvelle structure"),
+        },
     )
 
 
@@ -69,6 +83,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "membres": membres,
             "invitations": invitations,
             "title": structure.raison_sociale,
+            "breadcrumb_data": _fil_d_ariane(structure.raison_sociale),
         },
     )
 
@@ -83,7 +98,12 @@ def modifier(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "dossiers/structure_form.html",
-        {"form": form, "title": f"Modifier « {structure} »", "structure": structure},
+        {
+            "form": form,
+            "title": f"Modifier « {structure} »",
+            "structure": structure,
+            "breadcrumb_data": _fil_d_ariane("Modifier", structure),
+        },
     )
 
 
@@ -102,7 +122,12 @@ def inviter(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "dossiers/structure_inviter.html",
-        {"form": form, "structure": structure, "title": "Inviter un collègue"},
+        {
+            "form": form,
+            "structure": structure,
+            "title": "Inviter un collègue",
+            "breadcrumb_data": _fil_d_ariane("Inviter un collègue", structure),
+        },
     )
 
 

@@ -402,3 +402,56 @@ def test_un_dossier_incomplet_recoit_des_pieces_sans_perdre_les_anciennes(
     url = reverse("dossiers:piece_supprimer", args=[dossier.pk, piece.pk])
     client_porteur.post(url)
     assert dossier.pieces.count() == 2
+
+
+# --- the service on its own (views and future commands call it) -------------------------------
+
+
+def test_le_service_refuse_qui_n_a_pas_le_droit_de_modifier(dossier, autre_porteur, agent_sp_douai):
+    from django.core.exceptions import PermissionDenied
+
+    from dossiers.services.pieces import ajouter_piece
+
+    for persona in (autre_porteur, agent_sp_douai):
+        with pytest.raises(PermissionDenied):
+            ajouter_piece(
+                dossier=dossier, par=persona, type_piece=TypePiece.RIB, fichier=fichiers.pdf()
+            )
+    assert dossier.pieces.count() == 0
+
+
+def test_le_service_refuse_un_fichier_avant_toute_ecriture(dossier, porteur, settings):
+    from dossiers.services.pieces import FichierRefuse, ajouter_piece
+
+    with pytest.raises(FichierRefuse):
+        ajouter_piece(
+            dossier=dossier,
+            par=porteur,
+            type_piece=TypePiece.RIB,
+            fichier=fichiers.fichier("rib.pdf", fichiers.EXE),
+        )
+    assert dossier.pieces.count() == 0
+    assert fichiers_stockes(settings) == []
+
+
+def test_le_service_ne_supprime_pas_une_piece_deposee(dossier_depose, porteur):
+    from dossiers.services.pieces import PiecesVerrouillees, supprimer_piece
+
+    piece = PieceFactory(dossier=dossier_depose)
+    with pytest.raises(PiecesVerrouillees):
+        supprimer_piece(piece=piece, par=porteur)
+    assert Piece.objects.filter(pk=piece.pk).exists()
+
+
+def test_un_nom_accentue_est_rendu_tel_quel_au_telechargement(client_porteur, dossier):
+    joindre(client_porteur, dossier, fichiers.pdf("Délibération du 12 mars.pdf"))
+    piece = dossier.pieces.get()
+    reponse = client_porteur.get(reverse("dossiers:piece_telecharger", args=[dossier.pk, piece.pk]))
+    assert reponse["Content-Disposition"] == (
+        "attachment; filename*=utf-8''D%C3%A9lib%C3%A9ration%20du%2012%20mars.pdf"
+    )
+
+
+def test_un_chemin_dans_le_nom_n_est_pas_garde(client_porteur, dossier):
+    joindre(client_porteur, dossier, fichiers.pdf("..\\..\\windows\\rib.pdf"))
+    assert dossier.pieces.get().nom_original == "rib.pdf"
