@@ -20,6 +20,11 @@ class LienInvalide(Exception):
     """The confirmation link is forged, altered, expired or was issued for another address."""
 
 
+def en_attente_de_confirmation(user: User) -> bool:
+    """A self-registered porteur who never confirmed; not an account an admin switched off."""
+    return not user.is_active and user.last_login is None and user.roles == {Role.PORTEUR}
+
+
 def jeton_inscription(user: User) -> str:
     """A signed, timestamped token naming the account and the address it was sent to."""
     return signing.dumps({"u": user.pk, "e": user.email}, salt=SEL_INSCRIPTION, compress=True)
@@ -59,7 +64,7 @@ def inscrire_porteur(*, email: str, prenom: str, nom: str, mot_de_passe: str) ->
             "Inscription d'un porteur : compte %s créé, en attente de confirmation", user.pk
         )
         tasks.envoyer_confirmation_inscription.delay_on_commit(user.pk)
-    elif not existant.is_active and existant.last_login is None:
+    elif en_attente_de_confirmation(existant):
         tasks.envoyer_confirmation_inscription.delay_on_commit(existant.pk)
     else:
         tasks.signaler_compte_existant.delay_on_commit(existant.pk)
@@ -67,9 +72,10 @@ def inscrire_porteur(*, email: str, prenom: str, nom: str, mot_de_passe: str) ->
 
 @transaction.atomic
 def confirmer_inscription(*, user: User) -> bool:
-    """Activate the account; False when it already was (the link served twice)."""
+    """Activate the account; False when it already was (the link served twice) or when it is
+    not a sign-up awaiting confirmation (an agent's or a disabled account stays as it is)."""
     user = User.objects.select_for_update().get(pk=user.pk)
-    if user.is_active:
+    if not en_attente_de_confirmation(user):
         return False
     user.is_active = True
     user.save(update_fields=["is_active"])

@@ -18,10 +18,10 @@ def _envoyer(user: User, evenement: str, contexte: dict) -> None:
 
 @shared_task
 def envoyer_confirmation_inscription(user_pk: int) -> None:
-    from .services import jeton_inscription
+    from .services import en_attente_de_confirmation, jeton_inscription
 
-    user = User.objects.filter(pk=user_pk, is_active=False).first()
-    if user is None:  # confirmed meanwhile: nothing left to confirm
+    user = User.objects.filter(pk=user_pk).first()
+    if user is None or not en_attente_de_confirmation(user):  # confirmed meanwhile
         return
     lien = reverse("comptes:confirmer_inscription", args=[jeton_inscription(user)])
     _envoyer(user, "confirmation_inscription", {"lien": settings.SITE_URL + lien})

@@ -53,7 +53,7 @@ def confirmer_inscription(request: HttpRequest, jeton: str) -> HttpResponse:
             {"title": "Lien de confirmation invalide", "valide": False},
             status=400,
         )
-    if user.is_active:
+    if not services.en_attente_de_confirmation(user):
         messages.info(request, "Votre adresse est déjà confirmée : vous pouvez vous connecter.")
         return redirect("comptes:connexion")
     if request.method == "POST":

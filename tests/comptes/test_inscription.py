@@ -192,3 +192,22 @@ def test_un_utilisateur_connecte_n_a_pas_a_s_inscrire(client, porteur):
 def test_la_page_d_accueil_propose_l_inscription(client):
     html = client.get("/").content.decode()
     assert reverse("comptes:inscription") in html
+
+
+def test_un_compte_desactive_par_l_administrateur_ne_se_reactive_pas_par_l_inscription(
+    client, django_capture_on_commit_callbacks
+):
+    from tests.factories import UserFactory
+
+    agent = UserFactory(
+        email="agent.inactif@exemple.fr", roles=[Role.AGENT_GUICHET], is_active=False
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, donnees(email="agent.inactif@exemple.fr"))
+    assert "vous avez déjà un compte" in mail.outbox[0].subject
+    # Even a genuine confirmation token does not switch it on.
+    from cper.comptes.services import jeton_inscription
+
+    client.post(reverse("comptes:confirmer_inscription", args=[jeton_inscription(agent)]))
+    agent.refresh_from_db()
+    assert not agent.is_active
