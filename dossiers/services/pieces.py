@@ -18,7 +18,7 @@ from django.utils import timezone
 from cper.templatetags.cper_tags import octets
 
 from ..acces import MODIFIER
-from ..enums import EtatDossier
+from ..enums import EtatDossier, TypePiece
 from ..models import Dossier, Piece
 
 logger = logging.getLogger(__name__)
@@ -200,6 +200,7 @@ def _enregistrer(piece: Piece, dossier: Dossier) -> None:
 @transaction.atomic
 def ajouter_piece(*, dossier: Dossier, par, type_piece: str, fichier) -> Piece:
     """Check the file, then attach it to the dossier."""
+    type_piece = TypePiece(type_piece)  # ValueError for a type that does not exist
     controle = controler_fichier(fichier)
     dossier = _dossier_verrouille(dossier, par)
     if not peut_ajouter_pieces(dossier):
@@ -220,7 +221,8 @@ def remplacer_piece(*, piece: Piece, par, fichier) -> Piece:
     dossier = _dossier_verrouille(piece.dossier, par)
     if not peut_modifier_pieces(dossier):
         raise PiecesVerrouillees(
-            "Le dossier est déposé : ses pièces ne peuvent plus être remplacées."
+            f"Le dossier est « {dossier.get_etat_display()} » : ses pièces ne peuvent plus être "
+            "remplacées."
         )
     piece = Piece.objects.select_for_update().get(pk=piece.pk, dossier=dossier)
     ancien = piece.fichier.name
@@ -236,7 +238,8 @@ def supprimer_piece(*, piece: Piece, par) -> None:
     dossier = _dossier_verrouille(piece.dossier, par)
     if not peut_modifier_pieces(dossier):
         raise PiecesVerrouillees(
-            "Le dossier est déposé : ses pièces ne peuvent plus être supprimées."
+            f"Le dossier est « {dossier.get_etat_display()} » : ses pièces ne peuvent plus être "
+            "supprimées."
         )
     nom = piece.fichier.name
     Piece.objects.filter(pk=piece.pk, dossier=dossier).delete()

@@ -455,3 +455,10 @@ def test_un_nom_accentue_est_rendu_tel_quel_au_telechargement(client_porteur, do
 def test_un_chemin_dans_le_nom_n_est_pas_garde(client_porteur, dossier):
     joindre(client_porteur, dossier, fichiers.pdf("..\\..\\windows\\rib.pdf"))
     assert dossier.pieces.get().nom_original == "rib.pdf"
+
+
+def test_un_type_de_piece_inconnu_est_refuse(client_porteur, dossier):
+    reponse = joindre(client_porteur, dossier, fichiers.pdf(), "ordonnance")
+    assert reponse.status_code == 200
+    assert "Sélectionnez un choix valide" in erreur_du_champ(reponse.content.decode(), "type_piece")
+    assert dossier.pieces.count() == 0
