@@ -211,3 +211,12 @@ def test_un_compte_desactive_par_l_administrateur_ne_se_reactive_pas_par_l_inscr
     client.post(reverse("comptes:confirmer_inscription", args=[jeton_inscription(agent)]))
     agent.refresh_from_db()
     assert not agent.is_active
+
+
+def test_les_taches_relisent_le_compte_et_n_envoient_rien_de_perime(porteur):
+    from cper.comptes.tasks import envoyer_confirmation_inscription, signaler_compte_existant
+
+    envoyer_confirmation_inscription(porteur.pk)  # already active: nothing to confirm
+    envoyer_confirmation_inscription(999999)  # gone
+    signaler_compte_existant(999999)
+    assert not mail.outbox

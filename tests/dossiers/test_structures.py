@@ -296,3 +296,18 @@ def test_une_personne_sans_compte_s_inscrit_puis_rejoint_la_structure(
     client.post(confirmation)
     assert MembreStructure.objects.filter(user=collegue, structure=structure).exists()
     assert Invitation.objects.get().acceptee_par == collegue
+
+
+def test_la_tache_n_envoie_pas_une_invitation_deja_acceptee(structure, porteur, autre_porteur):
+    from dossiers.tasks import envoyer_invitation
+
+    invitation = Invitation.objects.create(
+        structure=structure,
+        email=autre_porteur.email,
+        invite_par=porteur,
+        acceptee_le=timezone.now(),
+        acceptee_par=autre_porteur,
+    )
+    envoyer_invitation(invitation.pk)
+    envoyer_invitation(999999)
+    assert not mail.outbox
