@@ -1,7 +1,10 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import password_validation
 
 from cper.forms import CperForm
+
+from .models import User
 
 
 class ConnexionForm(CperForm, auth_forms.AuthenticationForm):
@@ -28,3 +31,53 @@ class NouveauMotDePasseForm(CperForm, auth_forms.SetPasswordForm):
 
 class ChangementMotDePasseForm(CperForm, auth_forms.PasswordChangeForm):
     pass
+
+
+class InscriptionForm(CperForm):
+    """Sign-up of a porteur; agents' accounts are created by the administrators."""
+
+    first_name = forms.CharField(
+        label="Prénom", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        label="Nom", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
+    email = forms.EmailField(
+        label="Adresse électronique",
+        help_text="Un lien de confirmation vous sera envoyé à cette adresse.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password1 = forms.CharField(
+        label="Mot de passe",
+        strip=False,
+        help_text="Au moins 12 caractères, pas uniquement des chiffres, ni trop courant.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=True),
+    )
+    password2 = forms.CharField(
+        label="Confirmation du mot de passe",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=True),
+    )
+
+    def clean_password2(self):
+        mot_de_passe = self.cleaned_data.get("password1")
+        confirmation = self.cleaned_data["password2"]
+        if mot_de_passe and mot_de_passe != confirmation:
+            raise forms.ValidationError(
+                "Les deux mots de passe ne sont pas identiques.", code="password_mismatch"
+            )
+        return confirmation
+
+    def _post_clean(self):
+        super()._post_clean()
+        mot_de_passe = self.cleaned_data.get("password1")
+        if mot_de_passe:
+            candidat = User(
+                email=self.cleaned_data.get("email", ""),
+                first_name=self.cleaned_data.get("first_name", ""),
+                last_name=self.cleaned_data.get("last_name", ""),
+            )
+            try:
+                password_validation.validate_password(mot_de_passe, candidat)
+            except forms.ValidationError as erreur:
+                self.add_error("password1", erreur)

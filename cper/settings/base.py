@@ -25,6 +25,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "dsfr",
+    # django-dsfr renders checkboxes and radios with it.
+    "widget_tweaks",
     "django_htmx",
     "csp",
     "axes",
@@ -186,3 +188,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# Lifetime of the links sent by e-mail (seconds): sign-up confirmation, invitation to a structure.
+DUREE_LIEN_INSCRIPTION = env.int("DUREE_LIEN_INSCRIPTION", default=3 * 24 * 3600)
+DUREE_INVITATION = env.int("DUREE_INVITATION", default=14 * 24 * 3600)

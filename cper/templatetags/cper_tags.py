@@ -20,3 +20,18 @@ def euros(valeur) -> str:
         groupes.insert(0, entier[-3:])
         entier = entier[:-3]
     return f"{signe}{ESPACE_FINE.join(groupes)},{decimales}\u00a0€"
+
+
+@register.filter
+def octets(valeur) -> str:
+    """A file size the way French users read it: 850 octets, 12,4 Ko, 20 Mo."""
+    if valeur in (None, ""):
+        return "—"
+    taille = int(valeur)
+    if taille < 1024:
+        return f"{taille}\u00a0octet{'s' if taille > 1 else ''}"
+    for unite, diviseur in (("Go", 1024**3), ("Mo", 1024**2), ("Ko", 1024)):
+        if taille >= diviseur:
+            nombre = f"{taille / diviseur:.1f}".removesuffix(".0").replace(".", ",")
+            return f"{nombre}\u00a0{unite}"
+    return f"{taille}\u00a0octets"  # pragma: no cover

@@ -5,6 +5,7 @@ from .dossier import (
     SequenceNumero,
 )
 from .financement import LigneDepense, LigneFinancement
+from .invitation import Invitation
 from .piece import Piece
 from .structure import MembreStructure, Structure
 
@@ -12,6 +13,7 @@ __all__ = [
     "Dossier",
     "DossierGroupObjectPermission",
     "DossierUserObjectPermission",
+    "Invitation",
     "LigneDepense",
     "LigneFinancement",
     "MembreStructure",

@@ -1,0 +1,84 @@
+"""Writes a visitor or a user can cause on accounts: sign-up and its confirmation."""
+
+import logging
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+
+from .enums import Role
+from .models import User
+from .roles import donner_role
+from .signals import compte_confirme
+
+logger = logging.getLogger(__name__)
+
+SEL_INSCRIPTION = "cper.comptes.inscription"
+
+
+class LienInvalide(Exception):
+    """The confirmation link is forged, altered, expired or was issued for another address."""
+
+
+def en_attente_de_confirmation(user: User) -> bool:
+    """A self-registered porteur who never confirmed; not an account an admin switched off."""
+    return not user.is_active and user.last_login is None and user.roles == {Role.PORTEUR}
+
+
+def jeton_inscription(user: User) -> str:
+    """A signed, timestamped token naming the account and the address it was sent to."""
+    return signing.dumps({"u": user.pk, "e": user.email}, salt=SEL_INSCRIPTION, compress=True)
+
+
+def compte_du_jeton(jeton: str) -> User:
+    """The account a confirmation token was issued for, or LienInvalide."""
+    try:
+        donnees = signing.loads(
+            jeton, salt=SEL_INSCRIPTION, max_age=settings.DUREE_LIEN_INSCRIPTION
+        )
+    except signing.BadSignature as exc:  # SignatureExpired is a subclass
+        raise LienInvalide from exc
+    try:
+        return User.objects.get(pk=donnees["u"], email=donnees["e"])
+    except (User.DoesNotExist, KeyError, TypeError) as exc:
+        raise LienInvalide from exc
+
+
+@transaction.atomic
+def inscrire_porteur(*, email: str, prenom: str, nom: str, mot_de_passe: str) -> None:
+    """Create an inactive porteur account and send the confirmation link.
+
+    The answer never tells whether the address already has an account: an existing owner gets
+    an e-mail instead (a new confirmation link if still unconfirmed, a reminder otherwise).
+    """
+    from . import tasks
+
+    email = User.objects.normalize_email(email).lower()
+    existant = User.objects.filter(email__iexact=email).first()
+    if existant is None:
+        user = User(email=email, first_name=prenom, last_name=nom, is_active=False)
+        user.set_password(mot_de_passe)
+        user.save()
+        donner_role(user, Role.PORTEUR)
+        logger.info(
+            "Inscription d'un porteur : compte %s créé, en attente de confirmation", user.pk
+        )
+        tasks.envoyer_confirmation_inscription.delay_on_commit(user.pk)
+    elif en_attente_de_confirmation(existant):
+        tasks.envoyer_confirmation_inscription.delay_on_commit(existant.pk)
+    else:
+        tasks.signaler_compte_existant.delay_on_commit(existant.pk)
+
+
+@transaction.atomic
+def confirmer_inscription(*, user: User) -> bool:
+    """Activate the account; False when it already was (the link served twice) or when it is
+    not a sign-up awaiting confirmation (an agent's or a disabled account stays as it is)."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not en_attente_de_confirmation(user):
+        return False
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    logger.info("Inscription confirmée pour le compte %s", user.pk)
+    compte_confirme.send(sender=User, user=user)
+    return True

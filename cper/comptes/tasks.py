@@ -1,0 +1,42 @@
+"""E-mails of the sign-up, sent after commit; tasks take primary keys and re-read."""
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from .models import User
+
+
+def _envoyer(user: User, evenement: str, contexte: dict) -> None:
+    contexte = {"user": user, "site_url": settings.SITE_URL, **contexte}
+    sujet = render_to_string(f"comptes/email/{evenement}_subject.txt", contexte)
+    corps = render_to_string(f"comptes/email/{evenement}_body.txt", contexte)
+    send_mail(" ".join(sujet.split()), corps, None, [user.email])
+
+
+@shared_task
+def envoyer_confirmation_inscription(user_pk: int) -> None:
+    from .services import en_attente_de_confirmation, jeton_inscription
+
+    user = User.objects.filter(pk=user_pk).first()
+    if user is None or not en_attente_de_confirmation(user):  # confirmed meanwhile
+        return
+    lien = reverse("comptes:confirmer_inscription", args=[jeton_inscription(user)])
+    _envoyer(user, "confirmation_inscription", {"lien": settings.SITE_URL + lien})
+
+
+@shared_task
+def signaler_compte_existant(user_pk: int) -> None:
+    user = User.objects.filter(pk=user_pk).first()
+    if user is None:
+        return
+    _envoyer(
+        user,
+        "compte_existant",
+        {
+            "lien_connexion": settings.SITE_URL + reverse("comptes:connexion"),
+            "lien_oubli": settings.SITE_URL + reverse("comptes:mot_de_passe_oubli"),
+        },
+    )

@@ -1,0 +1,69 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+
+from . import services
+from .forms import InscriptionForm
+
+
+@login_not_required
+@never_cache
+def inscription(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("accueil")
+    form = InscriptionForm(
+        request.POST if request.method == "POST" else None,
+        initial={"email": request.GET.get("email", "")},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.inscrire_porteur(
+            email=form.cleaned_data["email"],
+            prenom=form.cleaned_data["first_name"],
+            nom=form.cleaned_data["last_name"],
+            mot_de_passe=form.cleaned_data["password1"],
+        )
+        request.session["inscription_email"] = form.cleaned_data["email"].lower()
+        return redirect("comptes:inscription_envoyee")
+    return render(
+        request, "comptes/inscription.html", {"form": form, "title": "Créer un compte porteur"}
+    )
+
+
+@login_not_required
+def inscription_envoyee(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "comptes/inscription_envoyee.html",
+        {"title": "Confirmez votre adresse", "email": request.session.get("inscription_email")},
+    )
+
+
+@login_not_required
+@never_cache
+def confirmer_inscription(request: HttpRequest, jeton: str) -> HttpResponse:
+    """GET shows a button, POST activates: a link pre-fetched by a mail filter confirms nothing."""
+    try:
+        user = services.compte_du_jeton(jeton)
+    except services.LienInvalide:
+        return render(
+            request,
+            "comptes/confirmer_inscription.html",
+            {"title": "Lien de confirmation invalide", "valide": False},
+            status=400,
+        )
+    if not services.en_attente_de_confirmation(user):
+        messages.info(request, "Votre adresse est déjà confirmée : vous pouvez vous connecter.")
+        return redirect("comptes:connexion")
+    if request.method == "POST":
+        services.confirmer_inscription(user=user)
+        messages.success(
+            request, "Votre adresse est confirmée. Connectez-vous pour commencer votre dossier."
+        )
+        return redirect("comptes:connexion")
+    return render(
+        request,
+        "comptes/confirmer_inscription.html",
+        {"title": "Confirmer votre adresse", "valide": True, "compte": user},
+    )

@@ -1,0 +1,160 @@
+"""Structures porteuses: creation, changes, membership and invitations by e-mail."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.utils import timezone
+
+from cper.comptes.enums import Role
+
+from ..models import Invitation, MembreStructure, Structure
+
+logger = logging.getLogger(__name__)
+
+SEL_INVITATION = "dossiers.invitation"
+
+CHAMPS_MODIFIABLES = [
+    "raison_sociale",
+    "categorie",
+    "adresse",
+    "commune",
+    "representant_nom",
+    "representant_qualite",
+]
+
+
+class InvitationRefusee(Exception):
+    """The invitation cannot be used by this user; the message says why, in French."""
+
+
+def structures_de(user):
+    """The structures the user belongs to (the `administrateur` flag annotated)."""
+    from django.db.models import Exists, OuterRef
+
+    return (
+        Structure.objects.filter(adhesions__user=user)
+        .select_related("commune")
+        .annotate(
+            est_administrateur=Exists(
+                MembreStructure.objects.filter(
+                    structure=OuterRef("pk"), user=user, administrateur=True
+                )
+            )
+        )
+    )
+
+
+def _ajouter_membre(structure: Structure, user, *, administrateur: bool) -> MembreStructure:
+    membre, cree = MembreStructure.objects.get_or_create(
+        structure=structure, user=user, defaults={"administrateur": administrateur}
+    )
+    if not cree and administrateur and not membre.administrateur:
+        membre.administrateur = True
+        membre.save(update_fields=["administrateur"])
+    # The structure's group carries the object permissions on its dossiers.
+    user.groups.add(structure.groupe)
+    return membre
+
+
+@transaction.atomic
+def creer_structure(*, porteur, structure: Structure) -> Structure:
+    """Save a new structure (from a validated form) with its creator as administrator."""
+    if not porteur.a_le_role(Role.PORTEUR):
+        raise PermissionError("Seul un porteur de projet peut créer une structure.")
+    structure.save()
+    _ajouter_membre(structure, porteur, administrateur=True)
+    logger.info("Structure %s créée par le compte %s", structure.pk, porteur.pk)
+    return structure
+
+
+@transaction.atomic
+def modifier_structure(*, structure: Structure, par) -> Structure:
+    """Save the changes of an administrator; the SIRET (and so the group) never changes."""
+    if not MembreStructure.objects.filter(
+        structure=structure, user=par, administrateur=True
+    ).exists():
+        raise PermissionError("Seul un administrateur de la structure peut la modifier.")
+    structure.save(update_fields=CHAMPS_MODIFIABLES)
+    logger.info("Structure %s modifiée par le compte %s", structure.pk, par.pk)
+    return structure
+
+
+# --- invitations ----------------------------------------------------------------------------
+
+
+def jeton_invitation(invitation: Invitation) -> str:
+    return signing.dumps(invitation.pk, salt=SEL_INVITATION)
+
+
+def invitation_du_jeton(jeton: str) -> Invitation | None:
+    """The invitation a link names, or None if forged, expired, unknown or already used."""
+    try:
+        pk = signing.loads(jeton, salt=SEL_INVITATION, max_age=settings.DUREE_INVITATION)
+    except signing.BadSignature:
+        return None
+    return (
+        Invitation.objects.select_related("structure", "invite_par")
+        .filter(pk=pk, acceptee_le__isnull=True)
+        .first()
+    )
+
+
+def invitations_en_cours(email: str):
+    limite = timezone.now() - timedelta(seconds=settings.DUREE_INVITATION)
+    return Invitation.objects.filter(
+        email__iexact=email, acceptee_le__isnull=True, created_at__gte=limite
+    )
+
+
+@transaction.atomic
+def inviter(*, structure: Structure, par, email: str, administrateur: bool) -> Invitation:
+    """An administrator invites a colleague; the e-mail leaves after commit."""
+    from .. import tasks
+
+    if not MembreStructure.objects.filter(
+        structure=structure, user=par, administrateur=True
+    ).exists():
+        raise PermissionError("Seul un administrateur de la structure peut inviter.")
+    invitation = Invitation.objects.create(
+        structure=structure, email=email.lower(), administrateur=administrateur, invite_par=par
+    )
+    logger.info("Invitation %s à la structure %s", invitation.pk, structure.pk)
+    tasks.envoyer_invitation.delay_on_commit(invitation.pk)
+    return invitation
+
+
+@transaction.atomic
+def accepter_invitation(*, invitation: Invitation, user) -> MembreStructure:
+    """The invited person joins the structure; the link then stops working."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.acceptee_le is not None:
+        raise InvitationRefusee("Cette invitation a déjà été utilisée.")
+    if invitation.email.lower() != user.email.lower():
+        raise InvitationRefusee(
+            f"Cette invitation a été envoyée à {invitation.email} : connectez-vous avec cette "
+            "adresse pour l'accepter."
+        )
+    if not user.a_le_role(Role.PORTEUR):
+        raise InvitationRefusee(
+            "Seuls les comptes de porteur de projet peuvent rejoindre une structure porteuse."
+        )
+    membre = _ajouter_membre(invitation.structure, user, administrateur=invitation.administrateur)
+    invitation.acceptee_le = timezone.now()
+    invitation.acceptee_par = user
+    invitation.save(update_fields=["acceptee_le", "acceptee_par"])
+    logger.info("Invitation %s acceptée par le compte %s", invitation.pk, user.pk)
+    return membre
+
+
+def rejoindre_structures_invitees(sender, user, **kwargs) -> None:
+    """On sign-up confirmation, the address is proven: accept the invitations sent to it."""
+    for invitation in invitations_en_cours(user.email):
+        accepter_invitation(invitation=invitation, user=user)
+
+
+def invitations_en_cours_de(structure: Structure):
+    limite = timezone.now() - timedelta(seconds=settings.DUREE_INVITATION)
+    return structure.invitations.filter(acceptee_le__isnull=True, created_at__gte=limite)
