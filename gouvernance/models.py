@@ -1,0 +1,217 @@
+"""Instances, séances, decisions and the observations of the territories."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from cper.referentiel.models import MONTANT
+
+from .enums import EtatSeance, RoleMembre, SensDecision, TypeInstance
+
+
+class Instance(models.Model):
+    type = models.CharField(max_length=20, choices=TypeInstance.choices, unique=True)
+    nom = models.CharField(max_length=200)
+
+    class Meta:
+        verbose_name = "instance"
+        ordering = ["type"]
+
+    def __str__(self):
+        return self.nom
+
+
+class MembreInstance(models.Model):
+    """A member of an instance, representing a signatory or (concertation) a territory."""
+
+    instance = models.ForeignKey(Instance, on_delete=models.CASCADE, related_name="membres")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mandats"
+    )
+    role = models.CharField("rôle", max_length=20, choices=RoleMembre.choices)
+    financeur = models.ForeignKey(
+        "referentiel.Financeur",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Signataire représenté (instance de pilotage).",
+    )
+    departement = models.ForeignKey(
+        "referentiel.Departement", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    epci = models.ForeignKey(
+        "referentiel.Epci", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    pole = models.ForeignKey(
+        "referentiel.PoleMetropolitain",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="pôle métropolitain",
+    )
+
+    class Meta:
+        verbose_name = "membre d'une instance"
+        verbose_name_plural = "membres des instances"
+        constraints = [
+            models.UniqueConstraint(fields=["instance", "user"], name="membre_instance_unique"),
+            # A territory is one of département, EPCI or pôle, never several.
+            models.CheckConstraint(
+                condition=Q(departement__isnull=True, epci__isnull=True)
+                | Q(departement__isnull=True, pole__isnull=True)
+                | Q(epci__isnull=True, pole__isnull=True),
+                name="membre_un_seul_territoire",
+            ),
+            models.CheckConstraint(
+                condition=~Q(pole__isnull=False, epci__isnull=False),
+                name="membre_pole_ou_epci",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.instance} ({self.get_role_display()})"
+
+    @property
+    def territoire(self):
+        return self.pole or self.epci or self.departement
+
+
+class Seance(models.Model):
+    """A meeting of the instance de pilotage, where decisions are taken on an agenda."""
+
+    instance = models.ForeignKey(Instance, on_delete=models.PROTECT, related_name="seances")
+    date = models.DateTimeField()
+    lieu = models.CharField(max_length=255)
+    etat = models.CharField(
+        max_length=20, choices=EtatSeance.choices, default=EtatSeance.PREPARATION
+    )
+    convocation = models.FileField(upload_to="seances/convocations/", blank=True)
+    releve = models.FileField("relevé de décisions", upload_to="seances/releves/", blank=True)
+    close_le = models.DateTimeField("close le", null=True, blank=True)
+    creee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "séance"
+        ordering = ["-date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(etat=EtatSeance.CLOSE) | Q(close_le__isnull=False),
+                name="seance_close_datee",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Séance du {self.date:%d/%m/%Y}"
+
+
+class PointOrdreDuJour(models.Model):
+    seance = models.ForeignKey(Seance, on_delete=models.CASCADE, related_name="points")
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.PROTECT, related_name="points_ordre_du_jour"
+    )
+    ordre = models.PositiveSmallIntegerField()
+
+    class Meta:
+        verbose_name = "point de l'ordre du jour"
+        verbose_name_plural = "points de l'ordre du jour"
+        ordering = ["seance", "ordre"]
+        constraints = [
+            models.UniqueConstraint(fields=["seance", "dossier"], name="point_dossier_unique"),
+            models.UniqueConstraint(
+                fields=["seance", "ordre"],
+                name="point_ordre_unique",
+                deferrable=models.Deferrable.DEFERRED,
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.ordre}. {self.dossier}"
+
+
+class MontantSimule(models.Model):
+    """Provisional amount entered while preparing a séance (what-if), never a decision."""
+
+    point = models.ForeignKey(PointOrdreDuJour, on_delete=models.CASCADE, related_name="simules")
+    financeur = models.ForeignKey(
+        "referentiel.Financeur", on_delete=models.PROTECT, related_name="+"
+    )
+    montant = models.DecimalField("montant simulé (€)", **MONTANT)
+
+    class Meta:
+        verbose_name = "montant simulé"
+        verbose_name_plural = "montants simulés"
+        constraints = [
+            models.UniqueConstraint(fields=["point", "financeur"], name="montant_simule_unique"),
+            models.CheckConstraint(condition=Q(montant__gte=0), name="montant_simule_positif"),
+        ]
+
+    def __str__(self):
+        return f"{self.financeur} : {self.montant}"
+
+
+class Decision(models.Model):
+    point = models.OneToOneField(
+        PointOrdreDuJour, on_delete=models.PROTECT, related_name="decision"
+    )
+    sens = models.CharField(max_length=20, choices=SensDecision.choices)
+    motif = models.TextField(blank=True)
+    decidee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "décision"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sens=SensDecision.PROGRAMME) | ~Q(motif=""),
+                name="decision_motivee_sauf_programmation",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.point.dossier} : {self.get_sens_display()}"
+
+
+class MontantProgramme(models.Model):
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="montants")
+    financeur = models.ForeignKey(
+        "referentiel.Financeur", on_delete=models.PROTECT, related_name="montants_programmes"
+    )
+    montant = models.DecimalField("montant programmé (€)", **MONTANT)
+
+    class Meta:
+        verbose_name = "montant programmé"
+        verbose_name_plural = "montants programmés"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "financeur"], name="montant_programme_unique"
+            ),
+            models.CheckConstraint(condition=Q(montant__gte=0), name="montant_programme_positif"),
+        ]
+
+    def __str__(self):
+        return f"{self.financeur} : {self.montant}"
+
+
+class Observation(models.Model):
+    """What a member of the concertation body says about a dossier of their territory."""
+
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.CASCADE, related_name="observations"
+    )
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    texte = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "observation"
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"Observation du {self.created_at:%d/%m/%Y}"
