@@ -5,7 +5,8 @@ from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from import_export.admin import ImportExportModelAdmin
+from import_export.admin import ImportExportModelAdmin as BaseImportExportModelAdmin
+from import_export.formats import base_formats
 
 from cper.templatetags.cper_tags import euros
 
@@ -30,6 +31,12 @@ AVERTISSEMENT_ILLUSTRATIF = (
     "La répartition des volets entre signataires (enveloppes) n'est pas publique : les montants "
     "marqués « illustratif » sont une répartition plausible, à remplacer par la maquette réelle."
 )
+
+
+class ImportExportModelAdmin(BaseImportExportModelAdmin):
+    """CSV and XLSX only: the formats an administrator edits in a spreadsheet."""
+
+    formats = [base_formats.CSV, base_formats.XLSX]
 
 
 @admin.register(Region)

@@ -6,6 +6,10 @@ twice makes the whole file fail, with the reason in French next to the row.
 
 from decimal import Decimal, InvalidOperation
 
+from diff_match_patch import diff_match_patch
+from django.utils.encoding import force_str
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from import_export import fields, resources, widgets
 
 from .models import Arrondissement, Contrat, Enveloppe, Epci, Financeur, Guichet, PoleMetropolitain
@@ -61,6 +65,28 @@ class BooleenWidget(widgets.BooleanWidget):
     FALSE_VALUES = [*widgets.BooleanWidget.FALSE_VALUES, "non", "Non", "NON", "faux", "FAUX"]
 
 
+class DiffSansStyle(resources.Diff):
+    """The preview's diff as plain <ins>/<del>: the library's inline styles break our CSP."""
+
+    BALISES = {
+        diff_match_patch.DIFF_INSERT: "<ins>{}</ins>",
+        diff_match_patch.DIFF_DELETE: "<del>{}</del>",
+        diff_match_patch.DIFF_EQUAL: "<span>{}</span>",
+    }
+
+    def as_html(self):
+        dmp = diff_match_patch()
+        colonnes = []
+        for avant, apres in zip(self.left, self.right, strict=False):
+            if avant != apres and self.new:
+                avant = ""
+            morceaux = dmp.diff_main(force_str(avant), force_str(apres))
+            dmp.diff_cleanupSemantic(morceaux)
+            html = "".join(self.BALISES[op].format(escape(texte)) for op, texte in morceaux)
+            colonnes.append(mark_safe(html))  # noqa: S308 - every piece is escaped above
+        return colonnes
+
+
 class ReferentielResource(resources.ModelResource):
     """Common rules: transactions, full validation, every column present, every key once."""
 
@@ -70,6 +96,9 @@ class ReferentielResource(resources.ModelResource):
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = True
+
+    def get_diff_class(self):
+        return DiffSansStyle
 
     def colonnes_manquantes(self, dataset):
         presentes = {str(entete).strip() for entete in dataset.headers or []}
