@@ -367,6 +367,11 @@ def charger_referentiel(*, donnees, mettre_a_jour=False) -> Rapport:
             )
 
     arrondissements = Arrondissement.objects.in_bulk(field_name="code")
+    occupes = dict(
+        Guichet.objects.filter(arrondissement__isnull=False).values_list(
+            "arrondissement__code", "code"
+        )
+    )
     compteur = rapport.compteurs["Guichets"] = Compteur()
     for g in donnees["guichets"]:
         arrondissement = None
@@ -377,6 +382,15 @@ def charger_referentiel(*, donnees, mettre_a_jour=False) -> Rapport:
                     f"Arrondissement {g['arrondissement']} inconnu pour le guichet {g['code']} : "
                     "importez d'abord les territoires (import_territoires)."
                 )
+            deja = occupes.get(g["arrondissement"])
+            if deja and deja != g["code"]:
+                # An administrator already set up this arrondissement's guichet: keep it.
+                rapport.avertissements.append(
+                    f"Guichet {g['code']} non créé : l'arrondissement {g['arrondissement']} "
+                    f"a déjà le guichet {deja}, conservé."
+                )
+                compteur.inchanges += 1
+                continue
         _creer_ou_mettre_a_jour(
             Guichet,
             compteur,

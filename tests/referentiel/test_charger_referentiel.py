@@ -132,3 +132,16 @@ def test_les_guichets_exigent_les_territoires(db, donnees_referentiel):
     with pytest.raises(DonneesInvalides, match="import_territoires"):
         charger_referentiel(donnees=donnees_referentiel)
     assert not Volet.objects.exists()
+
+
+def test_un_guichet_deja_installe_sur_l_arrondissement_est_conserve(
+    territoires, donnees_referentiel
+):
+    from cper.referentiel.models import Arrondissement
+    from tests.factories import GuichetFactory
+
+    GuichetFactory(code="sp-douai-local", arrondissement=Arrondissement.objects.get(code="593"))
+    rapport = charger_referentiel(donnees=donnees_referentiel)
+    assert Guichet.objects.count() == 14
+    assert Guichet.objects.get(arrondissement__code="593").code == "sp-douai-local"
+    assert any("a déjà le guichet sp-douai-local" in ligne for ligne in rapport.lignes())

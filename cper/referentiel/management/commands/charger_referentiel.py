@@ -1,3 +1,5 @@
+import time
+
 from django.core.management.base import BaseCommand, CommandError
 
 from cper.referentiel.services import (
@@ -24,6 +26,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, fichier, mettre_a_jour, **options):
+        debut = time.monotonic()
         try:
             rapport = charger_referentiel(donnees=lire_json(fichier), mettre_a_jour=mettre_a_jour)
         except DonneesInvalides as erreur:
@@ -31,5 +34,8 @@ class Command(BaseCommand):
         for ligne in rapport.lignes():
             self.stdout.write(f"  {ligne}")
         self.stdout.write(
-            self.style.SUCCESS(f"Référentiel chargé ({rapport.changements} changement(s)).")
+            self.style.SUCCESS(
+                f"Référentiel chargé en {time.monotonic() - debut:.2f} s "
+                f"({rapport.changements} changement(s))."
+            )
         )
