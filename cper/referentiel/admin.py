@@ -33,10 +33,22 @@ AVERTISSEMENT_ILLUSTRATIF = (
 )
 
 
+class CSV(base_formats.CSV):
+    """CSV with "," or, as a French spreadsheet writes it, ";" between columns."""
+
+    def create_dataset(self, in_stream, **kwargs):
+        if isinstance(in_stream, bytes) and self.encoding:
+            in_stream = in_stream.decode(self.encoding)
+        entete = in_stream.split("\n", 1)[0]
+        if "delimiter" not in kwargs and entete.count(";") > entete.count(","):
+            kwargs["delimiter"] = ";"
+        return super().create_dataset(in_stream, **kwargs)
+
+
 class ImportExportModelAdmin(BaseImportExportModelAdmin):
     """CSV and XLSX only: the formats an administrator edits in a spreadsheet."""
 
-    formats = [base_formats.CSV, base_formats.XLSX]
+    formats = [CSV, base_formats.XLSX]
 
 
 @admin.register(Region)

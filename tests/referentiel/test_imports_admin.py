@@ -236,3 +236,73 @@ def test_la_matrice_est_refusee_a_qui_n_est_pas_administrateur(client, porteur, 
     reponse = client.get(reverse("admin:referentiel_enveloppe_matrice"))
     assert reponse.status_code == 302
     assert "/admin/login/" in reponse.url
+
+
+def test_un_csv_a_points_virgules_d_un_tableur_francais(client, administrateur, referentiel):
+    client.force_login(administrateur)
+    fichier = SimpleUploadedFile(
+        "enveloppes.csv",
+        "volet;financeur;montant;illustratif\r\nmobilite;etat;300 000 000,00;non\r\n".encode(
+            "utf-8-sig"
+        ),
+    )
+    reponse = client.post(
+        reverse("admin:referentiel_enveloppe_import"), {"import_file": fichier, "format": CSV}
+    )
+    assert "Aperçu" in reponse.content.decode()
+    client.post(
+        reverse("admin:referentiel_enveloppe_process_import"),
+        reponse.context["confirm_form"].initial,
+    )
+    enveloppe = Enveloppe.objects.get(volet__code="mobilite", financeur__code="etat")
+    assert enveloppe.montant == Decimal("300000000.00")
+
+
+@pytest.mark.parametrize(
+    ("resource", "texte", "message"),
+    [
+        pytest.param(
+            FinanceurResource,
+            "code,nom,categorie,signataire,public,montant_contractualise,ordre\n"
+            "etat,État,etat,oui,oui,-1,1\n",
+            "Le montant doit être positif ou nul",
+            id="financeur-negatif",
+        ),
+        pytest.param(
+            GuichetResource,
+            "code,nom,type,arrondissement,adresse,code_postal,ville,email,telephone,"
+            "coordonnees_a_verifier\n"
+            "sp-x,Sous-préfecture X,sous_prefecture,999,1 rue,59000,Lille,x@x.fr,03,oui\n",
+            "Arrondissement inconnu(e) : « 999 »",
+            id="guichet-arrondissement-inconnu",
+        ),
+        pytest.param(
+            VoletResource,
+            "code,numero,intitule\nemploi,7,Emploi\n",
+            "Colonne(s) manquante(s) : montant",
+            id="volet-colonne-manquante",
+        ),
+        pytest.param(
+            VoletResource,
+            "code,numero,intitule,montant\nemploi,7,Emploi,1\nemploi,7,Emploi,2\n",
+            "Doublon : emploi figure déjà à la ligne 1",
+            id="volet-doublon",
+        ),
+    ],
+)
+def test_les_autres_imports_refusent_aussi_les_mauvais_fichiers(
+    referentiel, resource, texte, message
+):
+    avant = (
+        list(Financeur.objects.values_list("code", "montant_contractualise").order_by("code")),
+        list(Guichet.objects.values_list("code", flat=True).order_by("code")),
+        list(Volet.objects.values_list("code", "montant").order_by("code")),
+    )
+    resultat = _importer(resource(), texte)
+    assert message in _messages(resultat)
+    apres = (
+        list(Financeur.objects.values_list("code", "montant_contractualise").order_by("code")),
+        list(Guichet.objects.values_list("code", flat=True).order_by("code")),
+        list(Volet.objects.values_list("code", "montant").order_by("code")),
+    )
+    assert apres == avant
