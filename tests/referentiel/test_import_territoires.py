@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from cper.referentiel.enums import ChefLieu, NatureEpci
 from cper.referentiel.models import Arrondissement, Commune, Departement, Epci, Region
 from cper.referentiel.services import DonneesInvalides, importer_territoires
-from tests.factories import StructureFactory
+from tests.factories import DossierFactory, StructureFactory
 
 
 def _cles():
@@ -147,3 +147,17 @@ def test_la_commande_refuse_un_fichier_illisible(db, tmp_path):
     with pytest.raises(CommandError, match="rien n'a été modifié"):
         call_command("import_territoires", fichier=str(fichier))
     assert not Commune.objects.exists()
+
+
+def test_une_commune_disparue_citee_par_un_dossier_est_conservee(territoires, donnees_territoires):
+    structure = StructureFactory(commune=Commune.objects.get(code_insee="59350"))
+    cambrai = Commune.objects.get(code_insee="59122")
+    DossierFactory(structure=structure, communes=[cambrai])
+    donnees = copy.deepcopy(donnees_territoires)
+    donnees["communes"] = [c for c in donnees["communes"] if c[0] != "59122"]
+
+    rapport = importer_territoires(donnees=donnees, supprimer_absentes=True)
+
+    assert rapport.communes_disparues_referencees == ["Cambrai (59122)"]
+    assert rapport.communes_disparues_supprimees == []
+    assert structure.dossiers.get().communes.get() == cambrai
