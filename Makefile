@@ -18,6 +18,8 @@ installer-tests:
 donnees: installer
 	@$(ENV) $(MANAGE) migrate --noinput
 	@$(ENV) $(MANAGE) collectstatic --noinput -v 0
+	@$(ENV) $(MANAGE) import_territoires
+	@$(ENV) $(MANAGE) charger_referentiel
 	@$(ENV) $(MANAGE) comptes_demo
 
 run: donnees
@@ -40,3 +42,10 @@ format:
 	@$(VENV)/bin/ruff format .
 	@$(VENV)/bin/ruff check --fix .
 	@$(VENV)/bin/djlint templates --reformat --quiet || true
+
+# Regenerates fixtures/territoires_59_62.json from the pinned package (see fixtures/SOURCES.md).
+DECOUPAGE := @etalab/decoupage-administratif@6.0.0
+fixtures-territoires:
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	  (cd "$$tmp" && npm pack --silent "$(DECOUPAGE)" >/dev/null && tar xzf ./*.tgz) && \
+	  $(PY) scripts/extraire_territoires.py "$$tmp/package/data" fixtures/territoires_59_62.json

@@ -3,12 +3,16 @@
 from decimal import Decimal
 
 from django.contrib.auth.models import Group
+from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
 
 from .enums import CategorieFinanceur, ChefLieu, NatureEpci, TypeGuichet
 
 MONTANT = {"max_digits": 14, "decimal_places": 2}
+POSITIF = [MinValueValidator(Decimal(0), "Le montant doit être positif ou nul.")]
+ZERO = Decimal("0.00")
 
 
 class Region(models.Model):
@@ -36,6 +40,9 @@ class Departement(models.Model):
     def __str__(self):
         return f"{self.nom} ({self.code})"
 
+    def communes_du_territoire(self):
+        return self.communes.all()
+
 
 class Arrondissement(models.Model):
     code = models.CharField("code INSEE", max_length=4, unique=True)
@@ -55,6 +62,9 @@ class Arrondissement(models.Model):
     def __str__(self):
         return f"Arrondissement de {self.nom}"
 
+    def communes_du_territoire(self):
+        return self.communes.all()
+
 
 class Epci(models.Model):
     siren = models.CharField("SIREN", max_length=9, unique=True)
@@ -69,6 +79,9 @@ class Epci(models.Model):
     def __str__(self):
         return self.nom
 
+    def communes_du_territoire(self):
+        return self.communes.all()
+
 
 class CommuneQuerySet(models.QuerySet):
     def du_departement(self, departement):
@@ -82,6 +95,19 @@ class CommuneQuerySet(models.QuerySet):
 
     def du_pole(self, pole):
         return self.filter(epci__poles=pole)
+
+    def du_territoire(self, territoire):
+        """Communes of a département, arrondissement, EPCI or pôle métropolitain (one query)."""
+        filtres = {
+            Departement: self.du_departement,
+            Arrondissement: self.de_l_arrondissement,
+            Epci: self.de_l_epci,
+            PoleMetropolitain: self.du_pole,
+        }
+        try:
+            return filtres[type(territoire)](territoire)
+        except KeyError:
+            raise TypeError(f"Pas un territoire : {territoire!r}") from None
 
 
 class Commune(models.Model):
@@ -106,11 +132,28 @@ class Commune(models.Model):
     def __str__(self):
         return f"{self.nom} ({self.code_insee})"
 
+    def guichet_suggere(self):
+        """The préfecture or sous-préfecture of the commune's arrondissement (one query)."""
+        if self.arrondissement_id is None:
+            return None
+        return Guichet.objects.filter(arrondissement_id=self.arrondissement_id).first()
+
+    def poles(self):
+        """Pôles métropolitains the commune belongs to through its EPCI (one query)."""
+        if self.epci_id is None:
+            return PoleMetropolitain.objects.none()
+        return PoleMetropolitain.objects.filter(membres=self.epci_id)
+
 
 class PoleMetropolitain(models.Model):
     nom = models.CharField(max_length=150, unique=True)
     membres = models.ManyToManyField(
         Epci, related_name="poles", blank=True, verbose_name="EPCI membres"
+    )
+    composition_a_verifier = models.BooleanField(
+        "composition à vérifier",
+        default=True,
+        help_text="Composition reprise de sources publiques, à vérifier et à modifier si besoin.",
     )
 
     class Meta:
@@ -120,6 +163,9 @@ class PoleMetropolitain(models.Model):
 
     def __str__(self):
         return self.nom
+
+    def communes_du_territoire(self):
+        return Commune.objects.du_pole(self)
 
 
 class Financeur(models.Model):
@@ -131,7 +177,7 @@ class Financeur(models.Model):
         "aide publique", default=True, help_text="Compte dans le taux d'aide publique."
     )
     montant_contractualise = models.DecimalField(
-        "montant contractualisé (€)", **MONTANT, null=True, blank=True
+        "montant contractualisé (€)", **MONTANT, null=True, blank=True, validators=POSITIF
     )
     ordre = models.PositiveSmallIntegerField(default=100)
 
@@ -151,6 +197,12 @@ class Financeur(models.Model):
 
     def __str__(self):
         return self.nom
+
+
+class GuichetQuerySet(models.QuerySet):
+    def suggeres_pour(self, communes):
+        """Préfectures and sous-préfectures of the arrondissements of these communes."""
+        return self.filter(arrondissement__communes__in=communes).distinct()
 
 
 class Guichet(models.Model):
@@ -180,6 +232,13 @@ class Guichet(models.Model):
         blank=True,
         help_text="Groupe des agents du guichet.",
     )
+    coordonnees_a_verifier = models.BooleanField(
+        "coordonnées à vérifier",
+        default=True,
+        help_text="Les coordonnées figurent sur le récépissé : à vérifier par l'administrateur.",
+    )
+
+    objects = GuichetQuerySet.as_manager()
 
     class Meta:
         verbose_name = "guichet"
@@ -204,7 +263,7 @@ class Guichet(models.Model):
 class Contrat(models.Model):
     intitule = models.CharField(max_length=200)
     date_signature = models.DateField()
-    montant_total = models.DecimalField("montant contractualisé (€)", **MONTANT)
+    montant_total = models.DecimalField("montant contractualisé (€)", **MONTANT, validators=POSITIF)
 
     class Meta:
         verbose_name = "contrat"
@@ -218,7 +277,7 @@ class Volet(models.Model):
     code = models.SlugField(max_length=40, unique=True)
     numero = models.PositiveSmallIntegerField()
     intitule = models.CharField(max_length=200)
-    montant = models.DecimalField("montant du volet (€)", **MONTANT)
+    montant = models.DecimalField("montant du volet (€)", **MONTANT, validators=POSITIF)
 
     class Meta:
         verbose_name = "volet"
@@ -232,16 +291,30 @@ class Volet(models.Model):
         return f"{self.numero}. {self.intitule}"
 
 
+class EnveloppeQuerySet(models.QuerySet):
+    def totaux_par_financeur(self):
+        """{financeur_id: total} computed in the database."""
+        lignes = self.values("financeur_id").annotate(total=Coalesce(Sum("montant"), ZERO))
+        return {ligne["financeur_id"]: ligne["total"] for ligne in lignes.order_by()}
+
+    def totaux_par_volet(self):
+        """{volet_id: total} computed in the database."""
+        lignes = self.values("volet_id").annotate(total=Coalesce(Sum("montant"), ZERO))
+        return {ligne["volet_id"]: ligne["total"] for ligne in lignes.order_by()}
+
+
 class Enveloppe(models.Model):
     """The amount a signatory commits to a volet."""
 
     volet = models.ForeignKey(Volet, on_delete=models.PROTECT, related_name="enveloppes")
     financeur = models.ForeignKey(Financeur, on_delete=models.PROTECT, related_name="enveloppes")
-    montant = models.DecimalField("montant (€)", **MONTANT)
+    montant = models.DecimalField("montant (€)", **MONTANT, validators=POSITIF)
     illustratif = models.BooleanField(
         default=True,
         help_text="La répartition par signataire n'est pas publique : montant illustratif.",
     )
+
+    objects = EnveloppeQuerySet.as_manager()
 
     class Meta:
         verbose_name = "enveloppe"

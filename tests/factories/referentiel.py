@@ -142,3 +142,28 @@ class VoletFactory(factory.django.DjangoModelFactory):
     numero = 1
     intitule = "Mobilité multimodale"
     montant = Decimal("781000000.00")
+
+
+class EnveloppeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Enveloppe
+        django_get_or_create = ["volet", "financeur"]
+
+    volet = factory.SubFactory(VoletFactory)
+    financeur = factory.SubFactory(FinanceurFactory)
+    montant = Decimal("100000000.00")
+    illustratif = True
+
+
+class PoleMetropolitainFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.PoleMetropolitain
+        django_get_or_create = ["nom"]
+        skip_postgeneration_save = True
+
+    nom = "Pôle métropolitain de la Côte d'Opale"
+
+    @factory.post_generation
+    def membres(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.membres.set(extracted)

@@ -1,0 +1,53 @@
+"""Derived lookups the dossiers and dashboards rely on, one query each."""
+
+from cper.referentiel.models import (
+    Arrondissement,
+    Commune,
+    Departement,
+    Epci,
+    Guichet,
+    PoleMetropolitain,
+)
+
+
+def test_commune_arrondissement_guichet_suggere(referentiel, django_assert_num_queries):
+    douai = Commune.objects.get(code_insee="59178")
+    with django_assert_num_queries(1):
+        assert douai.guichet_suggere().code == "sp-douai"
+    assert Commune.objects.get(code_insee="59350").guichet_suggere().nom == "Préfecture du Nord"
+    assert Commune.objects.get(code_insee="62041").guichet_suggere().ville == "Arras Cedex 9"
+    assert Commune(code_insee="00000", nom="Sans arrondissement").guichet_suggere() is None
+
+
+def test_commune_epci_poles(referentiel, django_assert_num_queries):
+    dunkerque = Commune.objects.get(code_insee="59183")
+    with django_assert_num_queries(1):
+        poles = [pole.nom for pole in dunkerque.poles()]
+    assert poles == ["Pôle métropolitain de la Côte d'Opale"]
+    assert list(Commune.objects.get(code_insee="59350").poles()) == []
+
+
+def test_territoire_vers_ses_communes(referentiel, django_assert_num_queries):
+    nord = Departement.objects.get(code="59")
+    douai = Arrondissement.objects.get(code="593")
+    mel = Epci.objects.get(siren="200093201")
+    artois = PoleMetropolitain.objects.get(nom="Pôle métropolitain de l'Artois")
+    with django_assert_num_queries(1):
+        assert Commune.objects.du_territoire(nord).count() == 647
+    assert Commune.objects.du_territoire(douai).count() == douai.communes.count() > 0
+    assert Commune.objects.du_territoire(mel).count() == 95
+    communes_artois = Commune.objects.du_territoire(artois)
+    assert (
+        communes_artois.count()
+        == Commune.objects.filter(epci__siren__in=["200072460", "246200364", "246200299"]).count()
+    )
+    assert set(artois.communes_du_territoire()) == set(communes_artois)
+    assert Commune.objects.get(code_insee="62498") in communes_artois  # Lens
+
+
+def test_guichets_suggeres_pour_les_communes_d_un_dossier(referentiel):
+    communes = Commune.objects.filter(code_insee__in=["59178", "59183", "59170"])
+    codes = set(Guichet.objects.suggeres_pour(communes).values_list("code", flat=True))
+    assert codes == {"sp-douai", "sp-dunkerque"} | {
+        Commune.objects.get(code_insee="59170").guichet_suggere().code
+    }
