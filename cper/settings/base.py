@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -71,6 +72,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cper.context_processors.site",
+                "instruction.context_processors.notifications",
             ],
         },
     },
@@ -151,6 +153,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE = {
+    # Reminders to porteurs of requests for complements (J-7 and on the day).
+    "instruction-relancer-complements": {
+        "task": "instruction.tasks.relancer_complements",
+        "schedule": crontab(hour=8, minute=0),
+    },
+}
 
 # Content-Security-Policy: scripts only from our origin and with the per-request nonce.
 CONTENT_SECURITY_POLICY = {
