@@ -52,6 +52,12 @@ class RecevableForm(CperForm):
     )
     commentaire = forms.CharField(label="Commentaire", required=False, widget=forms.Textarea)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The DSFR select template walks its choices twice: read the groups once.
+        champ = self.fields["groupe_technique"]
+        champ.widget.choices = [(groupe.pk, str(groupe)) for groupe in champ.queryset]
+
 
 class SelectionRecevableForm(RecevableForm):
     dossiers = forms.ModelMultipleChoiceField(

@@ -135,7 +135,6 @@ def guichet(request: HttpRequest) -> HttpResponse:
         modele="instruction/guichet.html",
         contexte={
             "selection": SelectionRecevableForm(dossiers=dossiers.filter(etat=E.DEPOSE)),
-            "groupes": GroupeTechnique.objects.all(),
         },
     )
 
@@ -237,7 +236,10 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
 def _action(request, pk, *, fetch, form_class, titre, modele, service, succes, initial=None):
     """Confirmation page (GET) and the action itself (POST) for one transition."""
     dossier = fetch(request.user, pk)
-    form = form_class(request.POST or None, initial=(initial(dossier) if initial else None))
+    form = form_class(
+        request.POST if request.method == "POST" else None,
+        initial=(initial(dossier) if initial else None),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             service(dossier, form.cleaned_data)
@@ -345,7 +347,11 @@ def avis(request: HttpRequest, pk: int) -> HttpResponse:
     if existant:
         initial = {"sens": existant.sens, "motivation": existant.motivation}
         initial.update({f"montant_{m.financeur_id}": m.montant for m in existant.montants.all()})
-    form = AvisForm(request.POST or None, initial=initial, financeurs=financeurs_pour_avis(dossier))
+    form = AvisForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        financeurs=financeurs_pour_avis(dossier),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.avis_donner(
