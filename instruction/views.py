@@ -40,7 +40,6 @@ from .models import (
     Annotation,
     Avis,
     DemandeComplements,
-    GroupeTechnique,
     Message,
     Notification,
     PieceJointe,
