@@ -11,6 +11,7 @@ urlpatterns = [
     path("groupes/", views.groupes, name="groupes"),
     path("dossiers/<int:pk>/", views.dossier, name="dossier"),
     path("dossiers/<int:pk>/recevable/", views.declarer_recevable, name="declarer_recevable"),
+    path("dossiers/<int:pk>/groupe/", views.rerouter, name="rerouter"),
     path("dossiers/<int:pk>/irrecevable/", views.declarer_irrecevable, name="declarer_irrecevable"),
     path(
         "dossiers/<int:pk>/complements/",

@@ -19,6 +19,7 @@ from cper.comptes.decorators import role_requis
 from cper.comptes.enums import Role
 from dossiers.enums import EtatDossier as E
 from dossiers.models import LigneFinancement
+from dossiers.models.dossier import est_agent_du_guichet
 
 from . import selectors, services
 from .documents import plan_compare
@@ -48,6 +49,18 @@ from .models import (
 )
 
 PAR_PAGE = 25
+LIBELLES_TRANSITIONS = {
+    "deposer": "Dépôt",
+    "retirer": "Retrait par le porteur",
+    "demander_complements": "Demande de compléments",
+    "completer": "Compléments transmis",
+    "declarer_recevable": "Déclaré recevable",
+    "declarer_irrecevable": "Déclaré irrecevable",
+    "conclure_instruction": "Instruction conclue",
+    "ajourner": "Ajourné",
+    "programmer": "Programmé",
+    "rejeter": "Rejeté",
+}
 DEJA_FAITE = (
     "Action déjà effectuée : le dossier a changé d'état entre-temps. Voici son état actuel."
 )
@@ -220,7 +233,16 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
             "demandes": DemandeComplements.objects.filter(dossier=dossier).select_related(
                 "demandee_par"
             ),
-            "journal": StateLog.objects.for_(dossier).select_related("by").order_by("timestamp"),
+            "journal": [
+                {
+                    "entree": entree,
+                    "libelle": LIBELLES_TRANSITIONS.get(entree.transition, entree.transition),
+                    "vers": E(entree.state).label,
+                }
+                for entree in StateLog.objects.for_(dossier).select_related("by").order_by("pk")
+            ],
+            "peut_rerouter": dossier.etat == E.EN_INSTRUCTION
+            and est_agent_du_guichet(dossier, request.user),
             "fil": Message.objects.filter(dossier=dossier)
             .select_related("auteur")
             .prefetch_related("pieces_jointes"),
@@ -280,6 +302,27 @@ def declarer_recevable(request: HttpRequest, pk: int) -> HttpResponse:
             commentaire=data["commentaire"],
         ),
         succes="Le dossier est recevable et confié au groupe technique.",
+    )
+
+
+@role_requis(Role.AGENT_GUICHET)
+def rerouter(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send a dossier in instruction to another groupe technique (logged like every routing)."""
+    return _action(
+        request,
+        pk,
+        fetch=selectors.dossier_du_guichet_ou_404,
+        form_class=RecevableForm,
+        titre="Changer de groupe technique",
+        modele="instruction/action.html",
+        initial=lambda d: {"groupe_technique": selectors.groupe_en_charge(d)},
+        service=lambda d, data: services.dossier_rerouter(
+            dossier=d,
+            agent=request.user,
+            groupe_technique=data["groupe_technique"],
+            commentaire=data["commentaire"],
+        ),
+        succes="Le dossier est confié au groupe technique choisi.",
     )
 
 

@@ -166,3 +166,37 @@ def test_deux_agents_en_meme_temps_une_seule_transition(
     assert "Action déjà effectuée" in seconde.text
     assert StateLog.objects.for_(dossier_depose).count() == 1
     assert Routage.objects.filter(dossier=dossier_depose).count() == 1
+
+
+def test_le_guichet_peut_changer_de_groupe_et_chaque_routage_est_journalise(
+    client, agent_sp_douai, dossier_en_instruction, groupe_mobilite, autre_groupe, instructeur_etat
+):
+    client.force_login(agent_sp_douai)
+    page = client.get(reverse("instruction:dossier", args=[dossier_en_instruction.pk]))
+    assert "Changer de groupe technique" in page.text
+    client.post(
+        reverse("instruction:rerouter", args=[dossier_en_instruction.pk]),
+        {"groupe_technique": autre_groupe.pk, "commentaire": "Relève de la recherche."},
+    )
+    assert list(
+        Routage.objects.filter(dossier=dossier_en_instruction).values_list(
+            "groupe_technique__nom", flat=True
+        )
+    ) == ["Enseignement supérieur", "Mobilité multimodale"]
+    # The former group no longer sees the dossier.
+    client.force_login(instructeur_etat)
+    url = reverse("instruction:dossier", args=[dossier_en_instruction.pk])
+    assert client.get(url).status_code == 404
+
+
+def test_l_historique_dit_qui_a_fait_quoi_en_francais(
+    client, agent_sp_douai, dossier_depose, groupe_mobilite
+):
+    client.force_login(agent_sp_douai)
+    client.post(
+        reverse("instruction:declarer_recevable", args=[dossier_depose.pk]),
+        {"groupe_technique": groupe_mobilite.pk},
+    )
+    page = client.get(reverse("instruction:dossier", args=[dossier_depose.pk])).text
+    assert "Déclaré recevable (désormais « En instruction »)" in page
+    assert f"par {agent_sp_douai}" in page
