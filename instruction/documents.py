@@ -3,8 +3,7 @@
 Private annotations are never part of it.
 """
 
-from django.db.models import DecimalField, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import DecimalField, Exists, OuterRef, Subquery, Sum
 from django.utils import timezone
 
 from cper.documents import rendre_pdf
@@ -14,32 +13,37 @@ from dossiers.models import LigneFinancement
 from .enums import Cote
 from .models import Avis, MontantPropose, Routage
 
-ZERO = Value(0, output_field=DecimalField(**MONTANT))
+
+def _somme(queryset, champ):
+    """Sum of `champ` for the outer financeur; NULL (shown as a dash) when there is none."""
+    return Subquery(
+        queryset.filter(financeur=OuterRef("pk"))
+        .values("financeur")
+        .annotate(total=Sum(champ))
+        .values("total")[:1],
+        output_field=DecimalField(**MONTANT),
+    )
 
 
 def plan_compare(dossier) -> tuple[list[dict], dict]:
-    """Per financeur: amount requested, proposed by the État side, by the Région side."""
-    demandes = dict(
-        LigneFinancement.objects.filter(dossier=dossier)
-        .values("financeur")
-        .annotate(total=Coalesce(Sum("montant_demande"), ZERO))
-        .values_list("financeur", "total")
+    """Per financeur: amount requested, proposed by the État side, by the Région side (1 query)."""
+    demandes = LigneFinancement.objects.filter(dossier=dossier)
+    proposes = MontantPropose.objects.filter(avis__dossier=dossier)
+    financeurs = (
+        Financeur.objects.filter(
+            Exists(demandes.filter(financeur=OuterRef("pk")))
+            | Exists(proposes.filter(financeur=OuterRef("pk")))
+        )
+        .annotate(
+            demande=_somme(demandes, "montant_demande"),
+            etat=_somme(proposes.filter(avis__cote=Cote.ETAT), "montant"),
+            region=_somme(proposes.filter(avis__cote=Cote.REGION), "montant"),
+        )
+        .order_by("ordre", "nom")
     )
-    proposes = {
-        (ligne["financeur"], ligne["avis__cote"]): ligne["total"]
-        for ligne in MontantPropose.objects.filter(avis__dossier=dossier)
-        .values("financeur", "avis__cote")
-        .annotate(total=Coalesce(Sum("montant"), ZERO))
-    }
-    ids = set(demandes) | {financeur for financeur, _ in proposes}
     lignes = [
-        {
-            "financeur": financeur,
-            "demande": demandes.get(financeur.pk),
-            "etat": proposes.get((financeur.pk, Cote.ETAT)),
-            "region": proposes.get((financeur.pk, Cote.REGION)),
-        }
-        for financeur in Financeur.objects.filter(pk__in=ids)
+        {"financeur": f, "demande": f.demande, "etat": f.etat, "region": f.region}
+        for f in financeurs
     ]
     totaux = {
         cle: sum((ligne[cle] or 0) for ligne in lignes) for cle in ("demande", "etat", "region")

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.contrib.auth.models import Group
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
@@ -52,13 +53,21 @@ def dossiers_du_porteur(user):
 
 def _ou_404(queryset, pk):
     try:
-        return queryset.select_related("structure", "guichet", "volet").get(pk=pk)
+        return queryset.select_related("structure", "guichet", "volet", "rapport_instruction").get(
+            pk=pk
+        )
     except Dossier.DoesNotExist:
         raise Http404("Dossier introuvable.") from None
 
 
 def dossier_pour_agent_ou_404(user, pk) -> Dossier:
-    return _ou_404(dossiers_des_agents(user), pk)
+    """The dossier, annotated with whether the user works at its guichet (same query)."""
+    return _ou_404(
+        dossiers_des_agents(user).annotate(
+            agent_du_guichet=Exists(Group.objects.filter(guichet=OuterRef("guichet"), user=user))
+        ),
+        pk,
+    )
 
 
 def dossier_du_guichet_ou_404(user, pk) -> Dossier:
@@ -94,6 +103,15 @@ def cote_de(user, dossier) -> str | None:
         MembreGroupe.objects.filter(groupe_technique=groupe, user=user)
         .values_list("cote", flat=True)
         .first()
+    )
+
+
+def cote_dans_le_groupe(user):
+    """Subquery on Routage rows: the side the user holds in that routing's group, if any."""
+    return Subquery(
+        MembreGroupe.objects.filter(
+            groupe_technique=OuterRef("groupe_technique"), user=user
+        ).values("cote")[:1]
     )
 
 

@@ -259,13 +259,12 @@ def message_envoyer(*, dossier, auteur, texte: str, pieces_jointes=()) -> Messag
     return message
 
 
-def messages_marquer_lus(*, dossier, user) -> int:
-    """Mark every message of the thread as read by the user (idempotent)."""
-    non_lus = Message.objects.filter(dossier=dossier).exclude(lectures__user=user)
-    lectures = LectureMessage.objects.bulk_create(
-        [LectureMessage(message=m, user=user) for m in non_lus], ignore_conflicts=True
+def messages_marquer_lus(*, messages, user) -> None:
+    """Record that the user has read these messages (idempotent, one INSERT)."""
+    LectureMessage.objects.bulk_create(
+        [LectureMessage(message=message, user=user) for message in messages],
+        ignore_conflicts=True,
     )
-    return len(lectures)
 
 
 @transaction.atomic

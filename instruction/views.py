@@ -12,14 +12,13 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from django_fsm import ConcurrentTransition, TransitionNotAllowed, has_transition_perm
+from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 from django_fsm_log.models import StateLog
 
 from cper.comptes.decorators import role_requis
 from cper.comptes.enums import Role
 from dossiers.enums import EtatDossier as E
 from dossiers.models import LigneFinancement
-from dossiers.models.dossier import est_agent_du_guichet
 
 from . import selectors, services
 from .documents import plan_compare
@@ -199,19 +198,31 @@ def recevables_en_lot(request: HttpRequest) -> HttpResponse:
 @role_requis(Role.AGENT_GUICHET, Role.INSTRUCTEUR)
 def dossier(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = selectors.dossier_pour_agent_ou_404(request.user, pk)
-    services.messages_marquer_lus(dossier=dossier, user=request.user)
     avis = {a.cote: a for a in Avis.objects.filter(dossier=dossier).select_related("donne_par")}
     lignes, totaux = plan_compare(dossier)
-    mon_cote = selectors.cote_de(request.user, dossier)
+    routages = list(
+        Routage.objects.filter(dossier=dossier)
+        .select_related("groupe_technique", "par")
+        .annotate(mon_cote=selectors.cote_dans_le_groupe(request.user))
+    )
+    # Which buttons to show, from the state and two facts read once; the services check
+    # the transition permissions again on every POST.
+    mon_cote = routages[0].mon_cote if routages else None
+    instructeur = mon_cote is not None and request.user.a_le_role(Role.INSTRUCTEUR)
+    agent_du_guichet = dossier.agent_du_guichet and request.user.a_le_role(Role.AGENT_GUICHET)
     actions = {
-        nom: has_transition_perm(getattr(dossier, nom), request.user)
-        for nom in (
-            "declarer_recevable",
-            "declarer_irrecevable",
-            "demander_complements",
-            "conclure_instruction",
-        )
+        "declarer_recevable": can_proceed(dossier.declarer_recevable) and agent_du_guichet,
+        "declarer_irrecevable": can_proceed(dossier.declarer_irrecevable) and agent_du_guichet,
+        "demander_complements": can_proceed(dossier.demander_complements)
+        and (agent_du_guichet if dossier.etat == E.DEPOSE else instructeur),
+        "conclure_instruction": can_proceed(dossier.conclure_instruction) and instructeur,
     }
+    fil = list(
+        Message.objects.filter(dossier=dossier)
+        .select_related("auteur")
+        .prefetch_related("pieces_jointes")
+    )
+    services.messages_marquer_lus(messages=fil, user=request.user)
     return render(
         request,
         "instruction/dossier.html",
@@ -224,12 +235,10 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
             "avis_etat": avis.get(Cote.ETAT),
             "avis_region": avis.get(Cote.REGION),
             "avis_divergents": len({a.sens for a in avis.values()}) > 1,
-            "mon_cote": mon_cote,
-            "peut_donner_avis": actions["conclure_instruction"] and mon_cote is not None,
+            "mon_cote": Cote(mon_cote).label if mon_cote else None,
+            "peut_donner_avis": actions["conclure_instruction"],
             "actions": actions,
-            "routages": Routage.objects.filter(dossier=dossier).select_related(
-                "groupe_technique", "par"
-            ),
+            "routages": routages,
             "demandes": DemandeComplements.objects.filter(dossier=dossier).select_related(
                 "demandee_par"
             ),
@@ -241,13 +250,10 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
                 }
                 for entree in StateLog.objects.for_(dossier).select_related("by").order_by("pk")
             ],
-            "peut_rerouter": dossier.etat == E.EN_INSTRUCTION
-            and est_agent_du_guichet(dossier, request.user),
-            "fil": Message.objects.filter(dossier=dossier)
-            .select_related("auteur")
-            .prefetch_related("pieces_jointes"),
+            "peut_rerouter": dossier.etat == E.EN_INSTRUCTION and agent_du_guichet,
+            "fil": fil,
             "annotations": Annotation.objects.filter(dossier=dossier).select_related("auteur"),
-            "rapport": RapportInstruction.objects.filter(dossier=dossier).first(),
+            "rapport": getattr(dossier, "rapport_instruction", None),
             "form_message": MessageForm(),
             "form_annotation": AnnotationForm(),
         },
@@ -498,7 +504,12 @@ def piece_jointe(request: HttpRequest, pk: int) -> HttpResponse:
 def porteur_dossier(request: HttpRequest, pk: int) -> HttpResponse:
     """What the administration asks and says; never its private annotations."""
     dossier = selectors.dossier_du_porteur_ou_404(request.user, pk)
-    services.messages_marquer_lus(dossier=dossier, user=request.user)
+    fil = list(
+        Message.objects.filter(dossier=dossier)
+        .select_related("auteur")
+        .prefetch_related("pieces_jointes")
+    )
+    services.messages_marquer_lus(messages=fil, user=request.user)
     demande = selectors.demande_ouverte(dossier) if dossier.etat == E.INCOMPLET else None
     return render(
         request,
@@ -509,9 +520,7 @@ def porteur_dossier(request: HttpRequest, pk: int) -> HttpResponse:
             "demande": demande,
             "form_completer": CompleterForm() if demande else None,
             "demandes": DemandeComplements.objects.filter(dossier=dossier),
-            "fil": Message.objects.filter(dossier=dossier)
-            .select_related("auteur")
-            .prefetch_related("pieces_jointes"),
+            "fil": fil,
             "form_message": MessageForm(),
         },
     )

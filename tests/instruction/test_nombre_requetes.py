@@ -59,3 +59,25 @@ def test_file_des_groupes(
         reponse = client.get(reverse("instruction:groupes"), {"attente": "1"})
     assert reponse.status_code == 200
     assert reponse.text.count("/instruction/dossiers/") >= min(n // 2, 25)
+
+
+@pytest.mark.parametrize("n", [1, 6])
+@pytest.mark.parametrize("persona", ["agent_sp_douai", "instructeur_etat"])
+def test_page_du_dossier(
+    client, request, django_assert_num_queries, dossier_en_instruction, porteur, persona, n
+):
+    from instruction import services
+
+    for i in range(n):
+        services.message_envoyer(dossier=dossier_en_instruction, auteur=porteur, texte=f"M{i}")
+    client.force_login(request.getfixturevalue(persona))
+    url = reverse("instruction:dossier", args=[dossier_en_instruction.pk])
+    client.get(url)
+    # 1 session, 2 user, 3 roles, 4 the dossier in scope (with its rapport and whether the
+    # user works at its guichet), 5 avis, 6 the financing plan requested vs proposed,
+    # 7 routings with the user's side, 8 messages, 9 their attachments, 10 marking them read,
+    # 11 communes, 12 the transition log, 13 unread notifications, 14 requests for
+    # complements, 15 annotations.
+    with django_assert_num_queries(15):
+        reponse = client.get(url)
+    assert reponse.text.count("Porteur\n") + reponse.text.count("Porteur ") >= n
