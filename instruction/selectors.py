@@ -144,8 +144,8 @@ def filtrer(
     *,
     etat="",
     volet=None,
-    commune=None,
-    epci=None,
+    commune="",
+    epci="",
     depuis=None,
     jusqu_a=None,
     texte="",
@@ -157,9 +157,13 @@ def filtrer(
     if volet:
         queryset = queryset.filter(volet=volet)
     if commune:
-        queryset = queryset.filter(communes=commune)
+        queryset = queryset.filter(
+            Q(communes__code_insee=commune) | Q(communes__nom__iexact=commune)
+        )
     if epci:
-        queryset = queryset.filter(communes__epci=epci)
+        queryset = queryset.filter(
+            Q(communes__epci__siren=epci) | Q(communes__epci__nom__icontains=epci)
+        )
     if commune or epci:
         queryset = queryset.distinct()
     if depuis:

@@ -7,7 +7,6 @@ from dateutil.relativedelta import relativedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -77,24 +76,17 @@ def _file(request, queryset, *, titre, modele, contexte=None):
     """Filter, sort and paginate a queue; a fixed number of queries whatever its length."""
     filtres = FiltresForm(request.GET or None)
     criteres = filtres.cleaned_data if filtres.is_valid() else {}
-    commune, epci = criteres.get("commune"), criteres.get("epci")
     queryset = selectors.filtrer(
         queryset,
         etat=criteres.get("etat", ""),
         volet=criteres.get("volet"),
+        commune=criteres.get("commune", ""),
+        epci=criteres.get("epci", ""),
         texte=criteres.get("q", ""),
         depuis=criteres.get("depuis"),
         jusqu_a=criteres.get("jusqu_a"),
         tri=criteres.get("tri", ""),
     )
-    if commune:
-        queryset = queryset.filter(
-            Q(communes__code_insee=commune) | Q(communes__nom__iexact=commune)
-        ).distinct()
-    if epci:
-        queryset = queryset.filter(
-            Q(communes__epci__siren=epci) | Q(communes__epci__nom__icontains=epci)
-        ).distinct()
     page = Paginator(selectors.annoter_file(queryset), PAR_PAGE).get_page(request.GET.get("page"))
     aujourdhui = timezone.localdate()
     for dossier in page:

@@ -200,3 +200,11 @@ def test_l_historique_dit_qui_a_fait_quoi_en_francais(
     page = client.get(reverse("instruction:dossier", args=[dossier_depose.pk])).text
     assert "Déclaré recevable (désormais « En instruction »)" in page
     assert f"par {agent_sp_douai}" in page
+
+
+def test_filtre_par_epci(client, agent_sp_douai, dossier_depose):
+    epci = dossier_depose.structure.commune.epci
+    client.force_login(agent_sp_douai)
+    url = reverse("instruction:guichet")
+    assert dossier_depose.numero in client.get(url, {"epci": epci.siren}).text
+    assert dossier_depose.numero not in client.get(url, {"epci": "000000000"}).text

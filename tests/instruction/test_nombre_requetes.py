@@ -81,3 +81,17 @@ def test_page_du_dossier(
     with django_assert_num_queries(15):
         reponse = client.get(url)
     assert reponse.text.count("Porteur\n") + reponse.text.count("Porteur ") >= n
+
+
+@pytest.mark.parametrize("n", [5, 50])
+def test_notifications(client, django_assert_num_queries, porteur, n):
+    from instruction.models import Notification
+
+    Notification.objects.bulk_create(
+        Notification(user=porteur, texte=f"Notification {i}", url="/") for i in range(n)
+    )
+    client.force_login(porteur)
+    # 1 session, 2 user, 3 roles, 4 count of the page, 5 the page, 6 unread count in the header.
+    with django_assert_num_queries(6):
+        reponse = client.get(reverse("instruction:notifications"))
+    assert reponse.text.count("Notification ") >= min(n, 25)
