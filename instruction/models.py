@@ -312,6 +312,8 @@ class Notification(models.Model):
     texte = models.CharField(max_length=300)
     url = models.CharField(max_length=300, blank=True)
     lue = models.BooleanField(default=False)
+    # The key of the event that caused it, shared by its recipients (idempotent task).
+    cle = models.CharField(max_length=64, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = NotificationQuerySet.as_manager()
@@ -320,6 +322,13 @@ class Notification(models.Model):
         verbose_name = "notification"
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["user", "lue"], name="notification_user_lue")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "cle"],
+                condition=~Q(cle=""),
+                name="notification_unique_par_evenement",
+            ),
+        ]
 
     def __str__(self):
         return self.texte

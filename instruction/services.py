@@ -7,6 +7,7 @@ ConcurrentTransition mean the dossier has moved on (views say "Action déjà eff
 
 import hashlib
 import mimetypes
+import uuid
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -53,7 +54,8 @@ def _recharger(dossier) -> Dossier:
 
 
 def _notifier_apres(dossier, evenement: str) -> None:
-    tasks.notifier.delay_on_commit(dossier.pk, evenement)
+    # The key lets a retried task know it has already notified.
+    tasks.notifier.delay_on_commit(dossier.pk, evenement, uuid.uuid4().hex)
 
 
 def _router(*, dossier, agent, groupe_technique, commentaire) -> Routage:
@@ -253,9 +255,7 @@ def message_envoyer(*, dossier, auteur, texte: str, pieces_jointes=()) -> Messag
         )
         pj.fichier.save(fichier.name, fichier, save=False)
         pj.save()
-    tasks.notifier.delay_on_commit(
-        dossier.pk, "message_agents" if de_l_administration else "message_porteur"
-    )
+    _notifier_apres(dossier, "message_agents" if de_l_administration else "message_porteur")
     return message
 
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.mail import send_mass_mail
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -52,8 +53,13 @@ def _destinataires(dossier, publics: set[str]) -> dict[str, list]:
 
 
 @shared_task
-def notifier(dossier_pk: int, evenement: str) -> int:
-    """E-mail and in-app notification, in French, to those concerned by an event."""
+def notifier(dossier_pk: int, evenement: str, cle: str) -> int:
+    """E-mail and in-app notification, in French, to those concerned by an event.
+
+    Idempotent: a run whose key is already recorded does nothing.
+    """
+    if Notification.objects.filter(cle=cle).exists():
+        return 0
     dossier = Dossier.objects.select_related("guichet", "structure").get(pk=dossier_pk)
     demande = DemandeComplements.objects.filter(dossier=dossier).first()
     messages, notifications = [], []
@@ -74,9 +80,10 @@ def notifier(dossier_pk: int, evenement: str) -> int:
         corps = render_to_string(f"instruction/email/{evenement}_body.txt", contexte)
         for user in users:
             messages.append((sujet, corps, settings.DEFAULT_FROM_EMAIL, [user.email]))
-            notifications.append(Notification(user=user, texte=sujet[:300], url=chemin))
-    Notification.objects.bulk_create(notifications)
-    send_mass_mail(messages, fail_silently=False)
+            notifications.append(Notification(user=user, texte=sujet[:300], url=chemin, cle=cle))
+    with transaction.atomic():
+        Notification.objects.bulk_create(notifications)
+        send_mass_mail(messages, fail_silently=False)
     return len(messages)
 
 
@@ -90,11 +97,11 @@ def relancer_complements() -> int:
     for demande in ouvertes.filter(
         echeance=aujourdhui + datetime.timedelta(days=7), relance_j7_le__isnull=True
     ):
-        notifier(demande.dossier_id, "relance_j7")
+        notifier(demande.dossier_id, "relance_j7", f"relance_j7:{demande.pk}")
         DemandeComplements.objects.filter(pk=demande.pk).update(relance_j7_le=maintenant)
         envoyees += 1
     for demande in ouvertes.filter(echeance=aujourdhui, relance_echeance_le__isnull=True):
-        notifier(demande.dossier_id, "relance_jour")
+        notifier(demande.dossier_id, "relance_jour", f"relance_jour:{demande.pk}")
         DemandeComplements.objects.filter(pk=demande.pk).update(relance_echeance_le=maintenant)
         envoyees += 1
     return envoyees

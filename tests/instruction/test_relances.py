@@ -66,3 +66,14 @@ def test_les_demandes_en_retard_sont_listees_pour_les_agents(
         page = client.get(reverse("instruction:guichet")).text
     assert "Demandes de compléments en retard" in page
     assert demande.dossier.numero in page
+
+
+def test_une_notification_rejouee_ne_part_qu_une_fois(db, porteur, structure):
+    from instruction.models import Notification
+    from instruction.tasks import notifier
+
+    demande = DemandeComplementsFactory(dossier__structure=structure)
+    assert notifier(demande.dossier_id, "complements_demandes", "cle-1") == 1
+    assert notifier(demande.dossier_id, "complements_demandes", "cle-1") == 0
+    assert len(mail.outbox) == 1
+    assert Notification.objects.get().user == porteur
