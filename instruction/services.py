@@ -161,8 +161,10 @@ def dossier_completer(*, dossier, porteur, reponse: str, pieces=()) -> Dossier:
     """The porteur answers the open request; the dossier goes back to where it was."""
     dossier = _recharger(dossier)
     _verifier(dossier.completer, porteur)
-    demande = DemandeComplements.objects.select_for_update().get(
-        dossier=dossier, repondue_le__isnull=True
+    demande = (
+        DemandeComplements.objects.select_for_update()
+        .filter(dossier=dossier, repondue_le__isnull=True)
+        .first()
     )
     for type_piece, fichier in pieces:
         sha, type_mime, taille = _enregistrer_fichier(fichier)
@@ -179,10 +181,11 @@ def dossier_completer(*, dossier, porteur, reponse: str, pieces=()) -> Dossier:
         piece.save()
     dossier.completer(by=porteur, description=reponse[:500])
     dossier.save()
-    demande.reponse = reponse
-    demande.repondue_par = porteur
-    demande.repondue_le = timezone.now()
-    demande.save(update_fields=["reponse", "repondue_par", "repondue_le"])
+    if demande is not None:
+        demande.reponse = reponse
+        demande.repondue_par = porteur
+        demande.repondue_le = timezone.now()
+        demande.save(update_fields=["reponse", "repondue_par", "repondue_le"])
     _notifier_apres(dossier, "complete")
     return dossier
 

@@ -76,3 +76,27 @@ def test_le_fil_de_messages_et_les_lectures(
     page = client.get(reverse("instruction:dossier", args=[dossier_en_instruction.pk]))
     assert "Bonjour" in page.text
     assert dossier_en_instruction.messages.get().lectures.filter(user=agent_sp_douai).exists()
+
+
+def test_pieces_jointes_et_page_porteur_hors_perimetre_404(
+    client, porteur, autre_porteur, agent_region, agent_sp_douai, dossier_en_instruction
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    message = services.message_envoyer(
+        dossier=dossier_en_instruction,
+        auteur=agent_sp_douai,
+        texte="Voici le modèle.",
+        pieces_jointes=[SimpleUploadedFile("modele.pdf", b"%PDF-1.4 modele", "application/pdf")],
+    )
+    assert message.de_l_administration
+    url_pj = reverse("instruction:piece_jointe", args=[message.pieces_jointes.get().pk])
+    url_page = reverse("instruction:porteur_dossier", args=[dossier_en_instruction.pk])
+    client.force_login(porteur)
+    assert b"".join(client.get(url_pj).streaming_content) == b"%PDF-1.4 modele"
+    assert "Voici le modèle." in client.get(url_page).text
+    for intrus in (autre_porteur, agent_region):
+        client.force_login(intrus)
+        assert client.get(url_pj).status_code == 404
+    client.force_login(autre_porteur)
+    assert client.get(url_page).status_code == 404
