@@ -10,7 +10,7 @@ from cper.documents import rendre_pdf
 from cper.referentiel.models import MONTANT, Financeur
 from dossiers.models import LigneFinancement
 
-from .enums import Cote
+from .enums import Cote, avis_divergents
 from .models import Avis, MontantPropose, Routage
 
 
@@ -63,7 +63,7 @@ def rapport_instruction_pdf(dossier) -> bytes:
             "lignes": lignes,
             "totaux": totaux,
             "avis": avis,
-            "divergents": len({a.sens for a in avis}) > 1,
+            "divergents": avis_divergents(*(a.sens for a in avis)),
             "groupe": routage.groupe_technique if routage else None,
             "date": timezone.localdate(),
         },

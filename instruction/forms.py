@@ -50,7 +50,9 @@ class RecevableForm(CperForm):
         empty_label=None,
         help_text="Par défaut, le groupe qui couvre le volet du dossier.",
     )
-    commentaire = forms.CharField(label="Commentaire", required=False, widget=forms.Textarea)
+    commentaire = forms.CharField(
+        label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,7 +74,7 @@ class SelectionRecevableForm(RecevableForm):
 class IrrecevableForm(CperForm):
     motif = forms.CharField(
         label="Motif de l'irrecevabilité",
-        widget=forms.Textarea,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Il est communiqué au porteur ; la décision doit être motivée.",
     )
 
@@ -82,7 +84,7 @@ def _echeance_par_defaut():
 
 
 class DemandeComplementsForm(CperForm):
-    motif = forms.CharField(label="Motif de la demande", widget=forms.Textarea)
+    motif = forms.CharField(label="Motif de la demande", widget=forms.Textarea(attrs={"rows": 4}))
     pieces = forms.MultipleChoiceField(
         label="Pièces demandées",
         required=False,
@@ -103,7 +105,7 @@ class DemandeComplementsForm(CperForm):
 
 
 class CompleterForm(CperForm):
-    reponse = forms.CharField(label="Votre réponse", widget=forms.Textarea)
+    reponse = forms.CharField(label="Votre réponse", widget=forms.Textarea(attrs={"rows": 4}))
     type_piece = forms.ChoiceField(
         label="Type de la pièce jointe", required=False, choices=TypePiece.choices
     )
@@ -114,7 +116,7 @@ class AvisForm(CperForm):
     sens = forms.ChoiceField(
         label="Sens de l'avis", choices=SensAvis.choices, widget=forms.RadioSelect
     )
-    motivation = forms.CharField(label="Motivation", widget=forms.Textarea)
+    motivation = forms.CharField(label="Motivation", widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, financeurs, **kwargs):
         super().__init__(*args, **kwargs)
@@ -144,17 +146,19 @@ def financeurs_pour_avis(dossier):
 
 
 class ConclureForm(CperForm):
-    commentaire = forms.CharField(label="Commentaire", required=False, widget=forms.Textarea)
+    commentaire = forms.CharField(
+        label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class MessageForm(CperForm):
-    texte = forms.CharField(label="Message", widget=forms.Textarea)
+    texte = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 4}))
     piece_jointe = forms.FileField(label="Pièce jointe", required=False)
 
 
 class AnnotationForm(CperForm):
     texte = forms.CharField(
         label="Annotation privée",
-        widget=forms.Textarea,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Visible des seuls agents, jamais du porteur.",
     )

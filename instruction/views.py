@@ -21,7 +21,7 @@ from dossiers.models import LigneFinancement
 
 from . import selectors, services
 from .documents import plan_compare
-from .enums import Cote
+from .enums import Cote, SensAvis, avis_divergents
 from .forms import (
     AnnotationForm,
     AvisForm,
@@ -101,8 +101,10 @@ def _file(request, queryset, *, titre, modele, contexte=None):
             and not dossier.recevabilite_depassee
             and (dossier.limite_recevabilite - aujourdhui).days <= 15
         )
-        dossier.avis_divergents = (
-            dossier.avis_etat and dossier.avis_region and dossier.avis_etat != dossier.avis_region
+        dossier.avis_divergents = avis_divergents(dossier.avis_etat, dossier.avis_region)
+        dossier.avis_etat_libelle = SensAvis(dossier.avis_etat).label if dossier.avis_etat else None
+        dossier.avis_region_libelle = (
+            SensAvis(dossier.avis_region).label if dossier.avis_region else None
         )
     parametres = request.GET.copy()
     parametres.pop("page", None)
@@ -226,7 +228,7 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
             "totaux": totaux,
             "avis_etat": avis.get(Cote.ETAT),
             "avis_region": avis.get(Cote.REGION),
-            "avis_divergents": len({a.sens for a in avis.values()}) > 1,
+            "avis_divergents": avis_divergents(*(a.sens for a in avis.values())),
             "mon_cote": Cote(mon_cote).label if mon_cote else None,
             "peut_donner_avis": actions["conclure_instruction"],
             "actions": actions,

@@ -123,3 +123,19 @@ def test_conclure_avec_les_deux_avis_produit_le_rapport(
     assert client.get(url).status_code == 200
     client.force_login(porteur)
     assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("etat", "region", "divergents"),
+    [
+        (SensAvis.FAVORABLE, SensAvis.DEFAVORABLE, True),
+        (SensAvis.DEFAVORABLE, SensAvis.FAVORABLE_SOUS_RESERVE, True),
+        (SensAvis.FAVORABLE, SensAvis.FAVORABLE_SOUS_RESERVE, False),
+        (SensAvis.DEFAVORABLE, SensAvis.DEFAVORABLE, False),
+        (SensAvis.FAVORABLE, None, False),
+    ],
+)
+def test_avis_divergents(etat, region, divergents):
+    from instruction.enums import avis_divergents
+
+    assert avis_divergents(etat, region) is divergents
