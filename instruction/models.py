@@ -72,6 +72,10 @@ class MembreGroupe(models.Model):
 
     # Membership of the Django group is what carries the object permissions.
     def save(self, *args, **kwargs):
+        if self.pk:
+            # A membership edited in the admin may change person or group.
+            ancien = MembreGroupe.objects.select_related("groupe_technique").get(pk=self.pk)
+            ancien.user.groups.remove(ancien.groupe_technique.groupe_id)
         super().save(*args, **kwargs)
         self.user.groups.add(self.groupe_technique.groupe_id)
 

@@ -42,3 +42,19 @@ def test_un_dossier_incomplet_sans_etat_d_origine_est_refuse_par_la_base(db):
 
 def test_le_trait_incomplet_respecte_les_contraintes(db):
     assert DossierFactory(incomplet=True).etat_avant_complements == E.DEPOSE
+
+
+def test_l_adhesion_a_un_groupe_technique_suit_le_groupe_django(db):
+    from tests.factories import UserFactory
+    from tests.factories.instruction import GroupeTechniqueFactory, MembreGroupeFactory
+
+    groupe = GroupeTechniqueFactory()
+    premier, second = UserFactory(), UserFactory()
+    membre = MembreGroupeFactory(groupe_technique=groupe, user=premier)
+    assert premier.groups.filter(pk=groupe.groupe_id).exists()
+    membre.user = second
+    membre.save()
+    assert not premier.groups.filter(pk=groupe.groupe_id).exists()
+    assert second.groups.filter(pk=groupe.groupe_id).exists()
+    membre.delete()
+    assert not second.groups.filter(pk=groupe.groupe_id).exists()

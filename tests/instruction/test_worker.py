@@ -1,0 +1,39 @@
+"""The rapport d'instruction through a real Celery worker on the real broker."""
+
+import time
+
+import pytest
+
+from instruction.enums import Cote, SensAvis
+from instruction.models import RapportInstruction
+from instruction.tasks import generer_rapport_instruction
+from tests.factories import DossierFactory
+from tests.factories.instruction import AvisFactory
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_un_vrai_worker_produit_le_rapport(celery_worker_reel):
+    from cper.celery import app
+
+    dossier = DossierFactory(instruit=True)
+    AvisFactory(dossier=dossier, cote=Cote.ETAT, sens=SensAvis.FAVORABLE)
+    AvisFactory(dossier=dossier, cote=Cote.REGION, sens=SensAvis.DEFAVORABLE)
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        generer_rapport_instruction.delay(dossier.pk)
+    finally:
+        app.conf.task_always_eager = eager
+    limite = time.monotonic() + 30
+    while time.monotonic() < limite:
+        rapport = RapportInstruction.objects.filter(
+            dossier=dossier, genere_le__isnull=False
+        ).first()
+        if rapport:
+            break
+        time.sleep(0.2)
+    else:
+        pytest.fail("Le worker n'a pas produit le rapport en 30 secondes.")
+    with rapport.fichier.open("rb") as fichier:
+        assert fichier.read(5) == b"%PDF-"
