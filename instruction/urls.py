@@ -6,4 +6,26 @@ app_name = "instruction"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("guichet/", views.guichet, name="guichet"),
+    path("guichet/recevables/", views.recevables_en_lot, name="recevables_en_lot"),
+    path("groupes/", views.groupes, name="groupes"),
+    path("dossiers/<int:pk>/", views.dossier, name="dossier"),
+    path("dossiers/<int:pk>/recevable/", views.declarer_recevable, name="declarer_recevable"),
+    path("dossiers/<int:pk>/groupe/", views.rerouter, name="rerouter"),
+    path("dossiers/<int:pk>/irrecevable/", views.declarer_irrecevable, name="declarer_irrecevable"),
+    path(
+        "dossiers/<int:pk>/complements/",
+        views.demander_complements,
+        name="demander_complements",
+    ),
+    path("dossiers/<int:pk>/avis/", views.avis, name="avis"),
+    path("dossiers/<int:pk>/conclure/", views.conclure_instruction, name="conclure_instruction"),
+    path("dossiers/<int:pk>/annotations/", views.annoter, name="annoter"),
+    path("dossiers/<int:pk>/messages/", views.ecrire_agent, name="ecrire_agent"),
+    path("dossiers/<int:pk>/rapport.pdf", views.rapport, name="rapport"),
+    path("pieces-jointes/<int:pk>/", views.piece_jointe, name="piece_jointe"),
+    path("porteur/dossiers/<int:pk>/", views.porteur_dossier, name="porteur_dossier"),
+    path("porteur/dossiers/<int:pk>/completer/", views.completer, name="completer"),
+    path("porteur/dossiers/<int:pk>/messages/", views.ecrire_porteur, name="ecrire_porteur"),
+    path("notifications/", views.notifications, name="notifications"),
 ]

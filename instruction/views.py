@@ -1,10 +1,572 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Agents' workbenches and dossier page, the porteur's complements and thread, notifications.
+
+Every view: scoped fetch (404 outside scope) → form → service → message → redirect.
+"""
+
+from dateutil.relativedelta import relativedelta
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
+from django_fsm_log.models import StateLog
 
 from cper.comptes.decorators import role_requis
 from cper.comptes.enums import Role
+from dossiers.enums import EtatDossier as E
+from dossiers.models import LigneFinancement
+
+from . import selectors, services
+from .documents import plan_compare
+from .enums import Cote, SensAvis, avis_divergents
+from .forms import (
+    AnnotationForm,
+    AvisForm,
+    CompleterForm,
+    ConclureForm,
+    DemandeComplementsForm,
+    FiltresForm,
+    IrrecevableForm,
+    MessageForm,
+    RecevableForm,
+    SelectionRecevableForm,
+    financeurs_pour_avis,
+)
+from .models import (
+    Annotation,
+    Avis,
+    DemandeComplements,
+    Message,
+    Notification,
+    PieceJointe,
+    RapportInstruction,
+    Routage,
+)
+
+PAR_PAGE = 25
+LIBELLES_TRANSITIONS = {
+    "deposer": "Dépôt",
+    "retirer": "Retrait par le porteur",
+    "demander_complements": "Demande de compléments",
+    "completer": "Compléments transmis",
+    "declarer_recevable": "Déclaré recevable",
+    "declarer_irrecevable": "Déclaré irrecevable",
+    "conclure_instruction": "Instruction conclue",
+    "ajourner": "Ajourné",
+    "programmer": "Programmé",
+    "rejeter": "Rejeté",
+}
+DEJA_FAITE = (
+    "Action déjà effectuée : le dossier a changé d'état entre-temps. Voici son état actuel."
+)
+
+
+def _deja_faite(request, dossier_pk):
+    messages.warning(request, DEJA_FAITE)
+    return redirect("instruction:dossier", dossier_pk)
+
+
+# --- Workbenches ------------------------------------------------------------------------------
+
+
+def _file(request, queryset, *, titre, modele, contexte=None):
+    """Filter, sort and paginate a queue; a fixed number of queries whatever its length."""
+    filtres = FiltresForm(request.GET or None)
+    criteres = filtres.cleaned_data if filtres.is_valid() else {}
+    queryset = selectors.filtrer(
+        queryset,
+        etat=criteres.get("etat", ""),
+        volet=criteres.get("volet"),
+        commune=criteres.get("commune", ""),
+        epci=criteres.get("epci", ""),
+        texte=criteres.get("q", ""),
+        depuis=criteres.get("depuis"),
+        jusqu_a=criteres.get("jusqu_a"),
+        tri=criteres.get("tri", ""),
+    )
+    page = Paginator(selectors.annoter_file(queryset), PAR_PAGE).get_page(request.GET.get("page"))
+    aujourdhui = timezone.localdate()
+    for dossier in page:
+        depot = timezone.localtime(dossier.depose_le).date()
+        dossier.jours_depuis_depot = (aujourdhui - depot).days
+        dossier.limite_recevabilite = depot + relativedelta(months=2)
+        dossier.recevabilite_depassee = (
+            dossier.etat == E.DEPOSE and aujourdhui > dossier.limite_recevabilite
+        )
+        dossier.recevabilite_proche = (
+            dossier.etat == E.DEPOSE
+            and not dossier.recevabilite_depassee
+            and (dossier.limite_recevabilite - aujourdhui).days <= 15
+        )
+        dossier.avis_divergents = avis_divergents(dossier.avis_etat, dossier.avis_region)
+        dossier.avis_etat_libelle = SensAvis(dossier.avis_etat).label if dossier.avis_etat else None
+        dossier.avis_region_libelle = (
+            SensAvis(dossier.avis_region).label if dossier.avis_region else None
+        )
+    parametres = request.GET.copy()
+    parametres.pop("page", None)
+    return render(
+        request,
+        modele,
+        {
+            "title": titre,
+            "filtres": filtres,
+            "page_obj": page,
+            "parametres": parametres.urlencode(),
+            "en_retard": selectors.demandes_en_retard(request.user, aujourdhui)[:20],
+            **(contexte or {}),
+        },
+    )
 
 
 @role_requis(Role.AGENT_GUICHET, Role.INSTRUCTEUR)
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "instruction/index.html", {"title": "Espace des agents"})
+    """The agents' entry point: the guichet's queue, or the groups' queue for instructors."""
+    if request.user.a_le_role(Role.AGENT_GUICHET):
+        return guichet(request)
+    return groupes(request)
+
+
+@role_requis(Role.AGENT_GUICHET)
+def guichet(request: HttpRequest) -> HttpResponse:
+    dossiers = selectors.dossiers_du_guichet(request.user)
+    return _file(
+        request,
+        dossiers,
+        titre="Dossiers déposés à mon guichet",
+        modele="instruction/guichet.html",
+        contexte={
+            "selection": SelectionRecevableForm(dossiers=dossiers.filter(etat=E.DEPOSE)),
+        },
+    )
+
+
+@role_requis(Role.INSTRUCTEUR)
+def groupes(request: HttpRequest) -> HttpResponse:
+    dossiers = selectors.dossiers_des_groupes(request.user)
+    attente = request.GET.get("attente") == "1"
+    if attente:
+        dossiers = selectors.en_attente_de_mon_avis(dossiers, request.user)
+    return _file(
+        request,
+        dossiers,
+        titre="Dossiers de mes groupes techniques",
+        modele="instruction/groupes.html",
+        contexte={"attente": attente},
+    )
+
+
+@role_requis(Role.AGENT_GUICHET)
+@require_POST
+def recevables_en_lot(request: HttpRequest) -> HttpResponse:
+    """Declare several dossiers recevable into the same groupe technique."""
+    dossiers = selectors.dossiers_du_guichet(request.user).filter(etat=E.DEPOSE)
+    form = SelectionRecevableForm(request.POST, dossiers=dossiers)
+    if not form.is_valid():
+        messages.error(request, "Choisissez au moins un dossier déposé et un groupe technique.")
+        return redirect("instruction:guichet")
+    faits, deja = 0, 0
+    for dossier in form.cleaned_data["dossiers"]:
+        try:
+            services.dossier_declarer_recevable(
+                dossier=dossier,
+                agent=request.user,
+                groupe_technique=form.cleaned_data["groupe_technique"],
+                commentaire=form.cleaned_data["commentaire"],
+            )
+            faits += 1
+        except (TransitionNotAllowed, ConcurrentTransition, PermissionDenied):
+            deja += 1
+    messages.success(request, f"{faits} dossier(s) déclaré(s) recevable(s).")
+    if deja:
+        messages.warning(request, f"Action déjà effectuée pour {deja} dossier(s).")
+    return redirect("instruction:guichet")
+
+
+# --- The dossier as agents see it -----------------------------------------------------------
+
+
+@role_requis(Role.AGENT_GUICHET, Role.INSTRUCTEUR)
+def dossier(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = selectors.dossier_pour_agent_ou_404(request.user, pk)
+    avis = {a.cote: a for a in Avis.objects.filter(dossier=dossier).select_related("donne_par")}
+    lignes, totaux = plan_compare(dossier)
+    routages = list(
+        Routage.objects.filter(dossier=dossier)
+        .select_related("groupe_technique", "par")
+        .annotate(mon_cote=selectors.cote_dans_le_groupe(request.user))
+    )
+    # Which buttons to show, from the state and two facts read once; the services check
+    # the transition permissions again on every POST.
+    mon_cote = routages[0].mon_cote if routages else None
+    instructeur = mon_cote is not None and request.user.a_le_role(Role.INSTRUCTEUR)
+    agent_du_guichet = dossier.agent_du_guichet and request.user.a_le_role(Role.AGENT_GUICHET)
+    actions = {
+        "declarer_recevable": can_proceed(dossier.declarer_recevable) and agent_du_guichet,
+        "declarer_irrecevable": can_proceed(dossier.declarer_irrecevable) and agent_du_guichet,
+        "demander_complements": can_proceed(dossier.demander_complements)
+        and (agent_du_guichet if dossier.etat == E.DEPOSE else instructeur),
+        "conclure_instruction": can_proceed(dossier.conclure_instruction) and instructeur,
+    }
+    fil = list(
+        Message.objects.filter(dossier=dossier)
+        .select_related("auteur")
+        .prefetch_related("pieces_jointes")
+    )
+    services.messages_marquer_lus(messages=fil, user=request.user)
+    return render(
+        request,
+        "instruction/dossier.html",
+        {
+            "title": f"Dossier {dossier.numero}",
+            "dossier": dossier,
+            "communes": list(dossier.communes.all()),
+            "lignes": lignes,
+            "totaux": totaux,
+            "avis_etat": avis.get(Cote.ETAT),
+            "avis_region": avis.get(Cote.REGION),
+            "avis_divergents": avis_divergents(*(a.sens for a in avis.values())),
+            "mon_cote": Cote(mon_cote).label if mon_cote else None,
+            "peut_donner_avis": actions["conclure_instruction"],
+            "actions": actions,
+            "routages": routages,
+            "demandes": DemandeComplements.objects.filter(dossier=dossier).select_related(
+                "demandee_par"
+            ),
+            "journal": [
+                {
+                    "entree": entree,
+                    "libelle": LIBELLES_TRANSITIONS.get(entree.transition, entree.transition),
+                    "vers": E(entree.state).label,
+                }
+                for entree in StateLog.objects.for_(dossier).select_related("by").order_by("pk")
+            ],
+            "peut_rerouter": dossier.etat == E.EN_INSTRUCTION and agent_du_guichet,
+            "fil": fil,
+            "annotations": Annotation.objects.filter(dossier=dossier).select_related("auteur"),
+            "rapport": getattr(dossier, "rapport_instruction", None),
+            "form_message": MessageForm(),
+            "form_annotation": AnnotationForm(),
+        },
+    )
+
+
+def _action(request, pk, *, fetch, form_class, titre, modele, service, succes, initial=None):
+    """Confirmation page (GET) and the action itself (POST) for one transition."""
+    dossier = fetch(request.user, pk)
+    form = form_class(
+        request.POST if request.method == "POST" else None,
+        initial=(initial(dossier) if initial else None),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(dossier, form.cleaned_data)
+        except (TransitionNotAllowed, ConcurrentTransition):
+            return _deja_faite(request, dossier.pk)
+        except PermissionDenied:
+            raise Http404("Dossier introuvable.") from None
+        except ValidationError as erreur:
+            form.add_error(None, erreur)
+        else:
+            messages.success(request, succes)
+            return redirect("instruction:dossier", dossier.pk)
+    return render(
+        request,
+        modele,
+        {
+            "title": f"{titre} — dossier {dossier.numero}",
+            "titre": titre,
+            "dossier": dossier,
+            "form": form,
+        },
+    )
+
+
+@role_requis(Role.AGENT_GUICHET)
+def declarer_recevable(request: HttpRequest, pk: int) -> HttpResponse:
+    return _action(
+        request,
+        pk,
+        fetch=selectors.dossier_du_guichet_ou_404,
+        form_class=RecevableForm,
+        titre="Déclarer le dossier recevable",
+        modele="instruction/action.html",
+        initial=lambda d: {"groupe_technique": selectors.groupe_par_defaut(d)},
+        service=lambda d, data: services.dossier_declarer_recevable(
+            dossier=d,
+            agent=request.user,
+            groupe_technique=data["groupe_technique"],
+            commentaire=data["commentaire"],
+        ),
+        succes="Le dossier est recevable et confié au groupe technique.",
+    )
+
+
+@role_requis(Role.AGENT_GUICHET)
+def rerouter(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send a dossier in instruction to another groupe technique (logged like every routing)."""
+    return _action(
+        request,
+        pk,
+        fetch=selectors.dossier_du_guichet_ou_404,
+        form_class=RecevableForm,
+        titre="Changer de groupe technique",
+        modele="instruction/action.html",
+        initial=lambda d: {"groupe_technique": selectors.groupe_en_charge(d)},
+        service=lambda d, data: services.dossier_rerouter(
+            dossier=d,
+            agent=request.user,
+            groupe_technique=data["groupe_technique"],
+            commentaire=data["commentaire"],
+        ),
+        succes="Le dossier est confié au groupe technique choisi.",
+    )
+
+
+@role_requis(Role.AGENT_GUICHET)
+def declarer_irrecevable(request: HttpRequest, pk: int) -> HttpResponse:
+    return _action(
+        request,
+        pk,
+        fetch=selectors.dossier_du_guichet_ou_404,
+        form_class=IrrecevableForm,
+        titre="Déclarer le dossier irrecevable",
+        modele="instruction/action.html",
+        service=lambda d, data: services.dossier_declarer_irrecevable(
+            dossier=d, agent=request.user, motif=data["motif"]
+        ),
+        succes="Le dossier est déclaré irrecevable ; le porteur en est informé.",
+    )
+
+
+@role_requis(Role.AGENT_GUICHET, Role.INSTRUCTEUR)
+def demander_complements(request: HttpRequest, pk: int) -> HttpResponse:
+    return _action(
+        request,
+        pk,
+        fetch=selectors.dossier_pour_agent_ou_404,
+        form_class=DemandeComplementsForm,
+        titre="Demander des compléments",
+        modele="instruction/action.html",
+        service=lambda d, data: services.dossier_demander_complements(
+            dossier=d,
+            agent=request.user,
+            motif=data["motif"],
+            pieces=data["pieces"],
+            echeance=data["echeance"],
+        ),
+        succes="La demande de compléments est envoyée au porteur.",
+    )
+
+
+@role_requis(Role.INSTRUCTEUR)
+def conclure_instruction(request: HttpRequest, pk: int) -> HttpResponse:
+    return _action(
+        request,
+        pk,
+        fetch=selectors.dossier_des_groupes_ou_404,
+        form_class=ConclureForm,
+        titre="Conclure l'instruction",
+        modele="instruction/action.html",
+        service=lambda d, data: services.dossier_conclure_instruction(
+            dossier=d, instructeur=request.user, commentaire=data["commentaire"]
+        ),
+        succes="L'instruction est conclue ; le rapport d'instruction est en préparation.",
+    )
+
+
+@role_requis(Role.INSTRUCTEUR)
+def avis(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = selectors.dossier_des_groupes_ou_404(request.user, pk)
+    cote = selectors.cote_de(request.user, dossier)
+    if cote is None:
+        raise Http404("Dossier introuvable.")
+    existant = Avis.objects.filter(dossier=dossier, cote=cote).first()
+    initial = {}
+    if existant:
+        initial = {"sens": existant.sens, "motivation": existant.motivation}
+        initial.update({f"montant_{m.financeur_id}": m.montant for m in existant.montants.all()})
+    form = AvisForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        financeurs=financeurs_pour_avis(dossier),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.avis_donner(
+                dossier=dossier,
+                instructeur=request.user,
+                sens=form.cleaned_data["sens"],
+                motivation=form.cleaned_data["motivation"],
+                montants=form.montants(),
+            )
+        except (TransitionNotAllowed, ConcurrentTransition):
+            return _deja_faite(request, dossier.pk)
+        except PermissionDenied:
+            raise Http404("Dossier introuvable.") from None
+        messages.success(request, f"L'avis {Cote(cote).label} est enregistré.")
+        return redirect("instruction:dossier", dossier.pk)
+    return render(
+        request,
+        "instruction/avis.html",
+        {
+            "title": f"Avis {Cote(cote).label} — dossier {dossier.numero}",
+            "dossier": dossier,
+            "cote": Cote(cote),
+            "form": form,
+            "lignes": LigneFinancement.objects.filter(dossier=dossier).select_related("financeur"),
+        },
+    )
+
+
+@role_requis(Role.AGENT_GUICHET, Role.INSTRUCTEUR)
+@require_POST
+def annoter(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = selectors.dossier_pour_agent_ou_404(request.user, pk)
+    form = AnnotationForm(request.POST)
+    if form.is_valid():
+        services.annotation_ajouter(
+            dossier=dossier, agent=request.user, texte=form.cleaned_data["texte"]
+        )
+        messages.success(request, "Annotation enregistrée.")
+    else:
+        messages.error(request, "L'annotation est vide.")
+    return redirect("instruction:dossier", dossier.pk)
+
+
+@role_requis(Role.AGENT_GUICHET, Role.INSTRUCTEUR)
+@require_POST
+def ecrire_agent(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = selectors.dossier_pour_agent_ou_404(request.user, pk)
+    return _ecrire(request, dossier, "instruction:dossier")
+
+
+def _ecrire(request, dossier, retour):
+    form = MessageForm(request.POST, request.FILES)
+    if form.is_valid():
+        pieces = [form.cleaned_data["piece_jointe"]] if form.cleaned_data["piece_jointe"] else []
+        services.message_envoyer(
+            dossier=dossier,
+            auteur=request.user,
+            texte=form.cleaned_data["texte"],
+            pieces_jointes=pieces,
+        )
+        messages.success(request, "Message envoyé.")
+    else:
+        messages.error(request, "Le message est vide.")
+    return redirect(retour, dossier.pk)
+
+
+@role_requis(Role.AGENT_GUICHET, Role.INSTRUCTEUR, Role.MEMBRE_PILOTAGE)
+def rapport(request: HttpRequest, pk: int) -> HttpResponse:
+    """The rapport d'instruction, for agents of the dossier and the pilotage body."""
+    if request.user.a_le_role(Role.MEMBRE_PILOTAGE):
+        rapport = get_object_or_404(RapportInstruction, dossier=pk)
+    else:
+        dossier = selectors.dossier_pour_agent_ou_404(request.user, pk)
+        rapport = get_object_or_404(RapportInstruction, dossier=dossier)
+    if not rapport.fichier:
+        raise Http404("Le rapport n'est pas encore prêt.")
+    return FileResponse(
+        rapport.fichier.open("rb"),
+        as_attachment=True,
+        filename=f"rapport-instruction-{rapport.dossier_id}.pdf",
+        content_type="application/pdf",
+    )
+
+
+def piece_jointe(request: HttpRequest, pk: int) -> HttpResponse:
+    """An attachment of a message, for whoever may read the thread."""
+    pj = get_object_or_404(PieceJointe.objects.select_related("message"), pk=pk)
+    dossier_pk = pj.message.dossier_id
+    visible = (
+        selectors.dossiers_des_agents(request.user).filter(pk=dossier_pk).exists()
+        or selectors.dossiers_du_porteur(request.user).filter(pk=dossier_pk).exists()
+    )
+    if not visible:
+        raise Http404("Pièce introuvable.")
+    return FileResponse(pj.fichier.open("rb"), as_attachment=True, filename=pj.nom_original)
+
+
+# --- The porteur's side -----------------------------------------------------------------------
+
+
+@role_requis(Role.PORTEUR)
+def porteur_dossier(request: HttpRequest, pk: int) -> HttpResponse:
+    """What the administration asks and says; never its private annotations."""
+    dossier = selectors.dossier_du_porteur_ou_404(request.user, pk)
+    fil = list(
+        Message.objects.filter(dossier=dossier)
+        .select_related("auteur")
+        .prefetch_related("pieces_jointes")
+    )
+    services.messages_marquer_lus(messages=fil, user=request.user)
+    demande = selectors.demande_ouverte(dossier) if dossier.etat == E.INCOMPLET else None
+    return render(
+        request,
+        "instruction/porteur_dossier.html",
+        {
+            "title": f"Dossier {dossier.numero}",
+            "dossier": dossier,
+            "demande": demande,
+            "form_completer": CompleterForm() if demande else None,
+            "demandes": DemandeComplements.objects.filter(dossier=dossier),
+            "fil": fil,
+            "form_message": MessageForm(),
+        },
+    )
+
+
+@role_requis(Role.PORTEUR)
+@require_POST
+def completer(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = selectors.dossier_du_porteur_ou_404(request.user, pk)
+    form = CompleterForm(request.POST, request.FILES)
+    if form.is_valid():
+        pieces = []
+        if form.cleaned_data["fichier"]:
+            pieces = [(form.cleaned_data["type_piece"] or "autre", form.cleaned_data["fichier"])]
+        try:
+            services.dossier_completer(
+                dossier=dossier,
+                porteur=request.user,
+                reponse=form.cleaned_data["reponse"],
+                pieces=pieces,
+            )
+        except (TransitionNotAllowed, ConcurrentTransition):
+            messages.warning(request, DEJA_FAITE)
+        except PermissionDenied:
+            raise Http404("Dossier introuvable.") from None
+        else:
+            messages.success(request, "Vos compléments sont transmis ; l'instruction reprend.")
+        return redirect("instruction:porteur_dossier", dossier.pk)
+    messages.error(request, "Écrivez une réponse pour transmettre vos compléments.")
+    return redirect("instruction:porteur_dossier", dossier.pk)
+
+
+@role_requis(Role.PORTEUR)
+@require_POST
+def ecrire_porteur(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = selectors.dossier_du_porteur_ou_404(request.user, pk)
+    return _ecrire(request, dossier, "instruction:porteur_dossier")
+
+
+# --- Notifications ----------------------------------------------------------------------------
+
+
+def notifications(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        services.notifications_marquer_lues(user=request.user)
+        messages.success(request, "Toutes les notifications sont marquées comme lues.")
+        return redirect("instruction:notifications")
+    page = Paginator(Notification.objects.filter(user=request.user), PAR_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "instruction/notifications.html",
+        {"title": "Notifications", "page_obj": page},
+    )

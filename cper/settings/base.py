@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -25,8 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "dsfr",
-    # django-dsfr renders checkboxes and radios with it.
-    "widget_tweaks",
+    "widget_tweaks",  # django-dsfr's checkbox and radio templates load it
     "django_htmx",
     "csp",
     "axes",
@@ -73,6 +73,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cper.context_processors.site",
+                "instruction.context_processors.notifications",
             ],
         },
     },
@@ -153,6 +154,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE = {
+    # Reminders to porteurs of requests for complements (J-7 and on the day).
+    "instruction-relancer-complements": {
+        "task": "instruction.tasks.relancer_complements",
+        "schedule": crontab(hour=8, minute=0),
+    },
+}
 
 # Content-Security-Policy: scripts only from our origin and with the per-request nonce.
 CONTENT_SECURITY_POLICY = {

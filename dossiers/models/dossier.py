@@ -4,13 +4,54 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Case, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from cper.comptes.enums import Role
 
 from ..enums import EtatDossier
 
 E = EtatDossier
+# The states a request for complements may come from, and that completer returns to.
+ETATS_AVANT_COMPLEMENTS = [E.DEPOSE, E.EN_INSTRUCTION]
+
+
+# --- Who may fire a transition (django-fsm `permission=`; checked by the services) --------------
+# The groupe technique lives in a higher layer: it grants `dossiers.instruire_dossier` on the
+# dossier to its group when the dossier is routed to it, so this layer only reads the permission.
+
+
+def est_agent_du_guichet(dossier, user) -> bool:
+    return (
+        user.is_authenticated
+        and user.a_le_role(Role.AGENT_GUICHET)
+        and dossier.guichet_id is not None
+        and user.groups.filter(guichet__pk=dossier.guichet_id).exists()
+    )
+
+
+def est_instructeur_du_dossier(dossier, user) -> bool:
+    return (
+        user.is_authenticated
+        and user.a_le_role(Role.INSTRUCTEUR)
+        and user.has_perm("dossiers.instruire_dossier", dossier)
+    )
+
+
+def est_porteur_du_dossier(dossier, user) -> bool:
+    return user.is_authenticated and user.groups.filter(structure__pk=dossier.structure_id).exists()
+
+
+def est_membre_pilotage(dossier, user) -> bool:
+    return user.is_authenticated and user.a_le_role(Role.MEMBRE_PILOTAGE)
+
+
+def peut_demander_complements(dossier, user) -> bool:
+    # The guichet asks while checking completeness, the groupe technique while instructing.
+    if dossier.etat == E.DEPOSE:
+        return est_agent_du_guichet(dossier, user)
+    return est_instructeur_du_dossier(dossier, user)
 
 
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
@@ -108,6 +149,14 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     )
     depose_le = models.DateTimeField("déposé le", null=True, blank=True)
 
+    # Instruction
+    etat_avant_complements = models.CharField(
+        "état avant la demande de compléments",
+        max_length=20,
+        choices=[(e.value, e.label) for e in ETATS_AVANT_COMPLEMENTS],
+        blank=True,
+    )
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -116,7 +165,14 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     class Meta:
         verbose_name = "dossier"
         ordering = ["-updated_at"]
+        permissions = [("instruire_dossier", "Instruire le dossier (groupe technique)")]
         constraints = [
+            # An incomplete dossier remembers where completer sends it back; no other state does.
+            models.CheckConstraint(
+                condition=Q(etat=E.INCOMPLET, etat_avant_complements__in=ETATS_AVANT_COMPLEMENTS)
+                | (~Q(etat=E.INCOMPLET) & Q(etat_avant_complements="")),
+                name="dossier_incomplet_a_etat_origine",
+            ),
             # Once out of brouillon, a dossier has its number, guichet and filing date;
             # a draft withdrawn before filing has none.
             models.CheckConstraint(
@@ -157,6 +213,76 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         target=E.RETIRE,
     )
     def retirer(self, *, by=None, description=None):
+        pass
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=etat,
+        source=ETATS_AVANT_COMPLEMENTS,
+        target=E.INCOMPLET,
+        permission=peut_demander_complements,
+    )
+    def demander_complements(self, *, by=None, description=None):
+        self.etat_avant_complements = self.etat
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=etat,
+        source=E.INCOMPLET,
+        target=RETURN_VALUE(*ETATS_AVANT_COMPLEMENTS),
+        permission=est_porteur_du_dossier,
+    )
+    def completer(self, *, by=None, description=None):
+        retour = self.etat_avant_complements
+        self.etat_avant_complements = ""
+        return retour
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=etat, source=E.DEPOSE, target=E.EN_INSTRUCTION, permission=est_agent_du_guichet
+    )
+    def declarer_recevable(self, *, by=None, description=None):
+        pass
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=etat, source=E.DEPOSE, target=E.IRRECEVABLE, permission=est_agent_du_guichet)
+    def declarer_irrecevable(self, *, by=None, description=None):
+        pass
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=etat,
+        source=E.EN_INSTRUCTION,
+        target=E.INSTRUIT,
+        permission=est_instructeur_du_dossier,
+    )
+    def conclure_instruction(self, *, by=None, description=None):
+        # Both avis must exist: the instruction layer, which owns them, checks it.
+        pass
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=etat, source=E.INSTRUIT, target=E.EN_INSTRUCTION, permission=est_membre_pilotage
+    )
+    def ajourner(self, *, by=None, description=None):
+        pass
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=etat, source=E.INSTRUIT, target=E.PROGRAMME, permission=est_membre_pilotage)
+    def programmer(self, *, by=None, description=None):
+        pass
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=etat, source=E.INSTRUIT, target=E.REJETE, permission=est_membre_pilotage)
+    def rejeter(self, *, by=None, description=None):
         pass
 
 

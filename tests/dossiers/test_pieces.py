@@ -94,8 +94,8 @@ def test_la_page_des_pieces_a_un_nombre_fixe_de_requetes(
     client_porteur.get(url_pieces(dossier))  # warm the session
     # 1 session, 2 user, 3 dossier in scope (guardian subquery) with its structure,
     # 4 the pieces, 5-6 MODIFIER checked once (user perms, group perms),
-    # 7 the roles of the user (menu).
-    with django_assert_num_queries(7):
+    # 7 the roles of the user (menu), 8 the unread notifications count (header).
+    with django_assert_num_queries(8):
         reponse = client_porteur.get(url_pieces(dossier))
     assert reponse.status_code == 200
 

@@ -69,7 +69,11 @@ class DossierFactory(factory.django.DjangoModelFactory):
             depose_le=factory.LazyFunction(timezone.now),
         )
         depose = factory.Trait(avec_depot=True, etat=EtatDossier.DEPOSE)
-        incomplet = factory.Trait(avec_depot=True, etat=EtatDossier.INCOMPLET)
+        incomplet = factory.Trait(
+            avec_depot=True,
+            etat=EtatDossier.INCOMPLET,
+            etat_avant_complements=EtatDossier.DEPOSE,
+        )
         irrecevable = factory.Trait(avec_depot=True, etat=EtatDossier.IRRECEVABLE)
         en_instruction = factory.Trait(avec_depot=True, etat=EtatDossier.EN_INSTRUCTION)
         instruit = factory.Trait(avec_depot=True, etat=EtatDossier.INSTRUIT)

@@ -1,0 +1,359 @@
+"""The agents' work: routing, complements, avis, messages, annotations, notifications."""
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
+
+from cper.referentiel.models import MONTANT
+from dossiers.enums import EtatDossier, TypePiece
+
+from .enums import Cote, SensAvis
+
+MONTANT_FIELD = models.DecimalField(**MONTANT)
+
+
+class GroupeTechnique(models.Model):
+    """A technical group of State and Region agents that instructs the dossiers of its volets."""
+
+    nom = models.CharField(max_length=150, unique=True)
+    volets = models.ManyToManyField(
+        "referentiel.Volet", related_name="groupes_techniques", blank=True
+    )
+    membres = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="MembreGroupe", related_name="groupes_techniques"
+    )
+    groupe = models.OneToOneField(
+        Group,
+        on_delete=models.PROTECT,
+        related_name="groupe_technique",
+        null=True,
+        blank=True,
+        help_text="Groupe Django qui porte les permissions sur les dossiers confiés.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "groupe technique"
+        verbose_name_plural = "groupes techniques"
+        ordering = ["nom"]
+
+    def __str__(self):
+        return self.nom
+
+    def save(self, *args, **kwargs):
+        if self.groupe_id is None:
+            self.groupe, _ = Group.objects.get_or_create(name=f"groupe-technique:{self.nom}")
+        super().save(*args, **kwargs)
+
+
+class MembreGroupe(models.Model):
+    groupe_technique = models.ForeignKey(
+        GroupeTechnique, on_delete=models.CASCADE, related_name="adhesions"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="adhesions_groupes"
+    )
+    cote = models.CharField("côté", max_length=10, choices=Cote.choices)
+
+    class Meta:
+        verbose_name = "membre d'un groupe technique"
+        verbose_name_plural = "membres des groupes techniques"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["groupe_technique", "user"], name="membre_groupe_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.groupe_technique} ({self.get_cote_display()})"
+
+    # Membership of the Django group is what carries the object permissions.
+    def save(self, *args, **kwargs):
+        if self.pk:
+            # A membership edited in the admin may change person or group.
+            ancien = MembreGroupe.objects.select_related("groupe_technique").get(pk=self.pk)
+            ancien.user.groups.remove(ancien.groupe_technique.groupe_id)
+        super().save(*args, **kwargs)
+        self.user.groups.add(self.groupe_technique.groupe_id)
+
+    def delete(self, *args, **kwargs):
+        self.user.groups.remove(self.groupe_technique.groupe_id)
+        return super().delete(*args, **kwargs)
+
+
+class Routage(models.Model):
+    """One row per routing of a dossier to a groupe technique; the latest one is in force."""
+
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.CASCADE, related_name="routages"
+    )
+    groupe_technique = models.ForeignKey(
+        GroupeTechnique, on_delete=models.PROTECT, related_name="routages"
+    )
+    par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    commentaire = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "routage"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.dossier_id} → {self.groupe_technique}"
+
+
+class DemandeComplementsQuerySet(models.QuerySet):
+    def en_attente(self):
+        return self.filter(repondue_le__isnull=True)
+
+    def en_retard(self, aujourdhui):
+        return self.en_attente().filter(
+            echeance__lt=aujourdhui, dossier__etat=EtatDossier.INCOMPLET
+        )
+
+
+class DemandeComplements(models.Model):
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.CASCADE, related_name="demandes_complements"
+    )
+    motif = models.TextField()
+    pieces_demandees = ArrayField(
+        models.CharField(max_length=30, choices=TypePiece.choices),
+        default=list,
+        blank=True,
+        verbose_name="pièces demandées",
+    )
+    echeance = models.DateField("échéance")
+    demandee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    etat_origine = models.CharField("état d'origine", max_length=20, choices=EtatDossier.choices)
+    reponse = models.TextField("réponse", blank=True)
+    repondue_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    repondue_le = models.DateTimeField("répondue le", null=True, blank=True)
+    # Reminders are sent once each; the dates make the beat task idempotent.
+    relance_j7_le = models.DateTimeField(null=True, blank=True)
+    relance_echeance_le = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DemandeComplementsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "demande de compléments"
+        verbose_name_plural = "demandes de compléments"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(repondue_le__isnull=True, repondue_par__isnull=True)
+                | Q(repondue_le__isnull=False, repondue_par__isnull=False),
+                name="demande_reponse_datee_et_signee",
+            ),
+            # Only one open request per dossier at a time.
+            models.UniqueConstraint(
+                fields=["dossier"],
+                condition=Q(repondue_le__isnull=True),
+                name="demande_ouverte_unique",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Demande de compléments du {self.created_at:%d/%m/%Y}"
+
+    def get_pieces_demandees_display(self) -> list[str]:
+        return [TypePiece(code).label for code in self.pieces_demandees]
+
+
+class MontantProposeQuerySet(models.QuerySet):
+    def par_volet_et_financeur(self):
+        """Proposed amounts summed per volet × financeur × side, in the database."""
+        return (
+            self.values("avis__dossier__volet", "financeur", "avis__cote")
+            .annotate(total=Coalesce(Sum("montant"), models.Value(0, output_field=MONTANT_FIELD)))
+            .order_by("avis__dossier__volet", "financeur", "avis__cote")
+        )
+
+
+class Avis(models.Model):
+    """The avis of one side (État or Région) on a dossier; editable until instruction ends."""
+
+    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="avis")
+    cote = models.CharField("côté", max_length=10, choices=Cote.choices)
+    sens = models.CharField(max_length=30, choices=SensAvis.choices)
+    motivation = models.TextField()
+    donne_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "avis"
+        verbose_name_plural = "avis"
+        ordering = ["cote"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "cote"], name="avis_un_par_cote"),
+        ]
+
+    def __str__(self):
+        return f"Avis {self.get_cote_display()} : {self.get_sens_display()}"
+
+
+class MontantPropose(models.Model):
+    avis = models.ForeignKey(Avis, on_delete=models.CASCADE, related_name="montants")
+    financeur = models.ForeignKey(
+        "referentiel.Financeur", on_delete=models.PROTECT, related_name="montants_proposes"
+    )
+    montant = models.DecimalField("montant proposé (€)", **MONTANT)
+
+    objects = MontantProposeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "montant proposé"
+        verbose_name_plural = "montants proposés"
+        ordering = ["financeur__ordre"]
+        constraints = [
+            models.UniqueConstraint(fields=["avis", "financeur"], name="montant_propose_unique"),
+            models.CheckConstraint(condition=Q(montant__gte=0), name="montant_propose_positif"),
+        ]
+
+    def __str__(self):
+        return f"{self.financeur} : {self.montant}"
+
+
+class Message(models.Model):
+    """A message of the thread between the porteur and the agents of a dossier."""
+
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.CASCADE, related_name="messages"
+    )
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    de_l_administration = models.BooleanField(default=False)
+    texte = models.TextField()
+    lecteurs = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="LectureMessage", related_name="messages_lus"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "message"
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"Message du {self.created_at:%d/%m/%Y %H:%M}"
+
+
+def chemin_piece_jointe(instance, filename: str) -> str:
+    # The stored name never reuses the uploaded one.
+    return f"messages/{instance.message.dossier_id}/{instance.message_id}-{instance.sha256[:16]}"
+
+
+class PieceJointe(models.Model):
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="pieces_jointes")
+    fichier = models.FileField(upload_to=chemin_piece_jointe, max_length=255)
+    nom_original = models.CharField("nom du fichier", max_length=255)
+    type_mime = models.CharField(max_length=100)
+    taille = models.PositiveBigIntegerField("taille (octets)")
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = "pièce jointe"
+        verbose_name_plural = "pièces jointes"
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.nom_original
+
+
+class LectureMessage(models.Model):
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="lectures")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    lu_le = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "lecture d'un message"
+        verbose_name_plural = "lectures des messages"
+        constraints = [
+            models.UniqueConstraint(fields=["message", "user"], name="lecture_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} a lu {self.message_id}"
+
+
+class Annotation(models.Model):
+    """A private note of the agents on a dossier: never shown to the porteur, anywhere."""
+
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.CASCADE, related_name="annotations"
+    )
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    texte = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "annotation privée"
+        verbose_name_plural = "annotations privées"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Annotation du {self.created_at:%d/%m/%Y %H:%M}"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def non_lues(self):
+        return self.filter(lue=False)
+
+
+class Notification(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    texte = models.CharField(max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    lue = models.BooleanField(default=False)
+    # The key of the event that caused it, shared by its recipients (idempotent task).
+    cle = models.CharField(max_length=64, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "notification"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "lue"], name="notification_user_lue")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "cle"],
+                condition=~Q(cle=""),
+                name="notification_unique_par_evenement",
+            ),
+        ]
+
+    def __str__(self):
+        return self.texte
+
+
+def chemin_rapport(instance, filename: str) -> str:
+    return f"rapports/{instance.dossier_id}/rapport-instruction.pdf"
+
+
+class RapportInstruction(models.Model):
+    """The rapport d'instruction PDF, built by a Celery task once the instruction is concluded."""
+
+    dossier = models.OneToOneField(
+        "dossiers.Dossier", on_delete=models.CASCADE, related_name="rapport_instruction"
+    )
+    fichier = models.FileField(upload_to=chemin_rapport, max_length=255, blank=True)
+    genere_le = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "rapport d'instruction"
+        verbose_name_plural = "rapports d'instruction"
+
+    def __str__(self):
+        return f"Rapport d'instruction du dossier {self.dossier_id}"

@@ -1,0 +1,206 @@
+"""Reads of the agents' work: scoped fetches (404 outside scope) and the workbench queues."""
+
+import datetime
+
+from django.contrib.auth.models import Group
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.http import Http404
+from guardian.shortcuts import get_objects_for_user
+
+from cper.comptes.enums import Role
+from dossiers.enums import EtatDossier as E
+from dossiers.models import Dossier
+
+from .enums import Cote
+from .models import Avis, DemandeComplements, GroupeTechnique, MembreGroupe, Routage
+
+# CRPA L231-4: two months of silence on a financial request is a rejection.
+DELAI_RECEVABILITE = datetime.timedelta(days=61)
+
+
+def dossiers_du_guichet(user):
+    """Dossiers filed at the guichets the user works for (and that their group may see)."""
+    if not user.a_le_role(Role.AGENT_GUICHET):
+        return Dossier.objects.none()
+    return get_objects_for_user(
+        user,
+        "dossiers.view_dossier",
+        klass=Dossier.objects.filter(guichet__groupe__user=user).exclude(etat=E.BROUILLON),
+        accept_global_perms=False,
+    )
+
+
+def dossiers_des_groupes(user):
+    """Dossiers routed to the groupes techniques the user belongs to."""
+    if not user.a_le_role(Role.INSTRUCTEUR):
+        return Dossier.objects.none()
+    return get_objects_for_user(
+        user, "dossiers.instruire_dossier", klass=Dossier, accept_global_perms=False
+    )
+
+
+def dossiers_des_agents(user):
+    return Dossier.objects.filter(
+        Q(pk__in=dossiers_du_guichet(user).values("pk"))
+        | Q(pk__in=dossiers_des_groupes(user).values("pk"))
+    )
+
+
+def dossiers_du_porteur(user):
+    """Filed dossiers of the porteur's structures."""
+    return Dossier.objects.filter(structure__membres=user).exclude(etat=E.BROUILLON)
+
+
+def _ou_404(queryset, pk):
+    try:
+        return queryset.select_related("structure", "guichet", "volet", "rapport_instruction").get(
+            pk=pk
+        )
+    except Dossier.DoesNotExist:
+        raise Http404("Dossier introuvable.") from None
+
+
+def dossier_pour_agent_ou_404(user, pk) -> Dossier:
+    """The dossier, annotated with whether the user works at its guichet (same query)."""
+    return _ou_404(
+        dossiers_des_agents(user).annotate(
+            agent_du_guichet=Exists(Group.objects.filter(guichet=OuterRef("guichet"), user=user))
+        ),
+        pk,
+    )
+
+
+def dossier_du_guichet_ou_404(user, pk) -> Dossier:
+    return _ou_404(dossiers_du_guichet(user), pk)
+
+
+def dossier_des_groupes_ou_404(user, pk) -> Dossier:
+    return _ou_404(dossiers_des_groupes(user), pk)
+
+
+def dossier_du_porteur_ou_404(user, pk) -> Dossier:
+    return _ou_404(dossiers_du_porteur(user), pk)
+
+
+def groupe_en_charge(dossier) -> GroupeTechnique | None:
+    routage = Routage.objects.filter(dossier=dossier).select_related("groupe_technique").first()
+    return routage.groupe_technique if routage else None
+
+
+def groupe_par_defaut(dossier) -> GroupeTechnique | None:
+    """The group that covers the dossier's volet (the first by name if several do)."""
+    if dossier.volet_id is None:
+        return None
+    return GroupeTechnique.objects.filter(volets=dossier.volet_id).first()
+
+
+def cote_de(user, dossier) -> str | None:
+    """The side (État or Région) the user instructs this dossier for, through its current group."""
+    groupe = groupe_en_charge(dossier)
+    if groupe is None:
+        return None
+    return (
+        MembreGroupe.objects.filter(groupe_technique=groupe, user=user)
+        .values_list("cote", flat=True)
+        .first()
+    )
+
+
+def cote_dans_le_groupe(user):
+    """Subquery on Routage rows: the side the user holds in that routing's group, if any."""
+    return Subquery(
+        MembreGroupe.objects.filter(
+            groupe_technique=OuterRef("groupe_technique"), user=user
+        ).values("cote")[:1]
+    )
+
+
+def demande_ouverte(dossier) -> DemandeComplements | None:
+    return DemandeComplements.objects.filter(dossier=dossier).en_attente().first()
+
+
+def _sens_avis(cote):
+    return Subquery(Avis.objects.filter(dossier=OuterRef("pk"), cote=cote).values("sens")[:1])
+
+
+def annoter_file(queryset):
+    """What each row of a workbench shows, in the same query: group, both avis, deadline."""
+    return queryset.select_related("structure", "volet", "guichet").annotate(
+        groupe_nom=Subquery(
+            Routage.objects.filter(dossier=OuterRef("pk")).values("groupe_technique__nom")[:1]
+        ),
+        avis_etat=_sens_avis(Cote.ETAT),
+        avis_region=_sens_avis(Cote.REGION),
+        echeance_complements=Subquery(
+            DemandeComplements.objects.filter(dossier=OuterRef("pk"), repondue_le__isnull=True)
+            .order_by("-created_at")
+            .values("echeance")[:1]
+        ),
+    )
+
+
+def filtrer(
+    queryset,
+    *,
+    etat="",
+    volet=None,
+    commune="",
+    epci="",
+    depuis=None,
+    jusqu_a=None,
+    texte="",
+    tri="",
+):
+    """The workbench filters and sort; every one of them is applied in the database."""
+    if etat:
+        queryset = queryset.filter(etat=etat)
+    if volet:
+        queryset = queryset.filter(volet=volet)
+    if commune:
+        queryset = queryset.filter(
+            Q(communes__code_insee=commune) | Q(communes__nom__iexact=commune)
+        )
+    if epci:
+        queryset = queryset.filter(
+            Q(communes__epci__siren=epci) | Q(communes__epci__nom__icontains=epci)
+        )
+    if commune or epci:
+        queryset = queryset.distinct()
+    if depuis:
+        queryset = queryset.filter(depose_le__date__gte=depuis)
+    if jusqu_a:
+        queryset = queryset.filter(depose_le__date__lte=jusqu_a)
+    if texte:
+        queryset = queryset.filter(
+            Q(numero__icontains=texte)
+            | Q(intitule__icontains=texte)
+            | Q(structure__raison_sociale__icontains=texte)
+        )
+    ordres = {
+        "depot": ["depose_le", "pk"],
+        "-depot": ["-depose_le", "-pk"],
+        "numero": ["numero"],
+        "intitule": ["intitule", "pk"],
+        "structure": ["structure__raison_sociale", "pk"],
+    }
+    return queryset.order_by(*ordres.get(tri, ["depose_le", "pk"]))
+
+
+def en_attente_de_mon_avis(queryset, user):
+    """Dossiers in instruction whose avis on the user's side is still missing."""
+    mes_cotes = MembreGroupe.objects.filter(
+        user=user, groupe_technique__routages__dossier=OuterRef("pk")
+    ).values("cote")
+    return queryset.filter(etat=E.EN_INSTRUCTION).exclude(
+        Exists(Avis.objects.filter(dossier=OuterRef("pk"), cote__in=mes_cotes))
+    )
+
+
+def demandes_en_retard(user, aujourdhui):
+    """Requests for complements past their deadline, on the dossiers the user handles."""
+    return (
+        DemandeComplements.objects.en_retard(aujourdhui)
+        .filter(dossier__in=dossiers_des_agents(user))
+        .select_related("dossier", "dossier__structure")
+        .order_by("echeance")
+    )

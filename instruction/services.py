@@ -1,0 +1,286 @@
+"""Every write an agent or a porteur causes during instruction.
+
+Each service: access check → transition → save → log → side effects after commit.
+PermissionDenied means "not for this user" (views answer 404); TransitionNotAllowed and
+ConcurrentTransition mean the dossier has moved on (views say "Action déjà effectuée").
+"""
+
+import hashlib
+import mimetypes
+import uuid
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django_fsm import TransitionNotAllowed, can_proceed, has_transition_perm
+from guardian.shortcuts import assign_perm, remove_perm
+
+from dossiers.enums import EtatDossier as E
+from dossiers.models import Dossier, Piece
+from dossiers.models.dossier import est_agent_du_guichet, est_instructeur_du_dossier
+
+from . import tasks
+from .enums import Cote
+from .models import (
+    Annotation,
+    Avis,
+    DemandeComplements,
+    GroupeTechnique,
+    LectureMessage,
+    MembreGroupe,
+    Message,
+    MontantPropose,
+    Notification,
+    PieceJointe,
+    Routage,
+)
+from .selectors import cote_de, dossiers_des_agents, groupe_en_charge
+
+
+def _verifier(methode, user) -> None:
+    """The dossier's state first (it may have moved on), then who may fire the transition."""
+    if not can_proceed(methode):
+        raise TransitionNotAllowed(
+            "Transition non permise depuis cet état.", object=methode.__self__, method=methode
+        )
+    if not has_transition_perm(methode, user):
+        raise PermissionDenied
+
+
+def _recharger(dossier) -> Dossier:
+    # Work on the committed state, so that a second agent's click sees the first one's.
+    return Dossier.objects.select_related("guichet", "structure").get(pk=dossier.pk)
+
+
+def _notifier_apres(dossier, evenement: str) -> None:
+    # The key lets a retried task know it has already notified.
+    tasks.notifier.delay_on_commit(dossier.pk, evenement, uuid.uuid4().hex)
+
+
+def _router(*, dossier, agent, groupe_technique, commentaire) -> Routage:
+    routage = Routage.objects.create(
+        dossier=dossier, groupe_technique=groupe_technique, par=agent, commentaire=commentaire
+    )
+    assign_perm("dossiers.view_dossier", groupe_technique.groupe, dossier)
+    assign_perm("dossiers.instruire_dossier", groupe_technique.groupe, dossier)
+    return routage
+
+
+@transaction.atomic
+def dossier_declarer_recevable(
+    *, dossier, agent, groupe_technique: GroupeTechnique, commentaire: str = ""
+) -> Dossier:
+    """The guichet finds the dossier complete and routes it to a groupe technique."""
+    dossier = _recharger(dossier)
+    _verifier(dossier.declarer_recevable, agent)
+    dossier.declarer_recevable(
+        by=agent, description=f"Routé vers {groupe_technique}. {commentaire}".strip()
+    )
+    dossier.save()
+    _router(
+        dossier=dossier, agent=agent, groupe_technique=groupe_technique, commentaire=commentaire
+    )
+    _notifier_apres(dossier, "recevable")
+    return dossier
+
+
+@transaction.atomic
+def dossier_rerouter(
+    *, dossier, agent, groupe_technique: GroupeTechnique, commentaire: str
+) -> Routage:
+    """The guichet sends a dossier in instruction to another groupe technique."""
+    dossier = _recharger(dossier)
+    if dossier.etat != E.EN_INSTRUCTION:
+        raise TransitionNotAllowed("Le dossier n'est pas en instruction.")
+    if not est_agent_du_guichet(dossier, agent):
+        raise PermissionDenied
+    ancien = groupe_en_charge(dossier)
+    routage = _router(
+        dossier=dossier, agent=agent, groupe_technique=groupe_technique, commentaire=commentaire
+    )
+    if ancien and ancien != groupe_technique:
+        remove_perm("dossiers.instruire_dossier", ancien.groupe, dossier)
+        remove_perm("dossiers.view_dossier", ancien.groupe, dossier)
+    _notifier_apres(dossier, "recevable")
+    return routage
+
+
+@transaction.atomic
+def dossier_declarer_irrecevable(*, dossier, agent, motif: str) -> Dossier:
+    """The guichet rejects the request as inadmissible; the motive is mandatory (CRPA L211-2)."""
+    if not motif.strip():
+        raise ValidationError("Le motif est obligatoire.")
+    dossier = _recharger(dossier)
+    _verifier(dossier.declarer_irrecevable, agent)
+    dossier.declarer_irrecevable(by=agent, description=motif)
+    dossier.save()
+    _notifier_apres(dossier, "irrecevable")
+    return dossier
+
+
+@transaction.atomic
+def dossier_demander_complements(
+    *, dossier, agent, motif: str, pieces: list[str], echeance
+) -> DemandeComplements:
+    """Ask the porteur for missing pieces or information, with a deadline."""
+    if echeance <= timezone.localdate():
+        raise ValidationError("L'échéance doit être postérieure à aujourd'hui.")
+    dossier = _recharger(dossier)
+    _verifier(dossier.demander_complements, agent)
+    origine = dossier.etat
+    dossier.demander_complements(by=agent, description=motif)
+    dossier.save()
+    demande = DemandeComplements.objects.create(
+        dossier=dossier,
+        motif=motif,
+        pieces_demandees=list(pieces),
+        echeance=echeance,
+        demandee_par=agent,
+        etat_origine=origine,
+    )
+    _notifier_apres(dossier, "complements_demandes")
+    return demande
+
+
+def _enregistrer_fichier(fichier) -> tuple[str, str, int]:
+    sha = hashlib.sha256()
+    for morceau in fichier.chunks():
+        sha.update(morceau)
+    fichier.seek(0)
+    type_mime = (
+        getattr(fichier, "content_type", None)
+        or mimetypes.guess_type(fichier.name)[0]
+        or "application/octet-stream"
+    )
+    return sha.hexdigest(), type_mime, fichier.size
+
+
+@transaction.atomic
+def dossier_completer(*, dossier, porteur, reponse: str, pieces=()) -> Dossier:
+    """The porteur answers the open request; the dossier goes back to where it was."""
+    dossier = _recharger(dossier)
+    _verifier(dossier.completer, porteur)
+    demande = (
+        DemandeComplements.objects.select_for_update()
+        .filter(dossier=dossier, repondue_le__isnull=True)
+        .first()
+    )
+    for type_piece, fichier in pieces:
+        sha, type_mime, taille = _enregistrer_fichier(fichier)
+        piece = Piece(
+            dossier=dossier,
+            type=type_piece,
+            nom_original=fichier.name[:255],
+            type_mime=type_mime,
+            taille=taille,
+            sha256=sha,
+            deposee_par=porteur,
+        )
+        piece.fichier.save(fichier.name, fichier, save=False)
+        piece.save()
+    dossier.completer(by=porteur, description=reponse[:500])
+    dossier.save()
+    if demande is not None:
+        demande.reponse = reponse
+        demande.repondue_par = porteur
+        demande.repondue_le = timezone.now()
+        demande.save(update_fields=["reponse", "repondue_par", "repondue_le"])
+    _notifier_apres(dossier, "complete")
+    return dossier
+
+
+@transaction.atomic
+def avis_donner(*, dossier, instructeur, sens: str, motivation: str, montants: dict) -> Avis:
+    """Give or change the avis of the instructor's side, with proposed amounts per financeur."""
+    # Lock the dossier row: an avis cannot change while someone concludes.
+    dossier = Dossier.objects.select_for_update(of=("self",)).get(pk=dossier.pk)
+    if dossier.etat != E.EN_INSTRUCTION:
+        raise TransitionNotAllowed("L'instruction est close ou suspendue.")
+    cote = cote_de(instructeur, dossier)
+    if cote is None or not est_instructeur_du_dossier(dossier, instructeur):
+        raise PermissionDenied
+    avis, _ = Avis.objects.update_or_create(
+        dossier=dossier,
+        cote=cote,
+        defaults={"sens": sens, "motivation": motivation, "donne_par": instructeur},
+    )
+    avis.montants.all().delete()
+    MontantPropose.objects.bulk_create(
+        MontantPropose(avis=avis, financeur_id=financeur_id, montant=montant)
+        for financeur_id, montant in montants.items()
+        if montant is not None and montant >= Decimal(0)
+    )
+    _notifier_apres(dossier, f"avis_{cote}")
+    return avis
+
+
+class AvisManquant(ValidationError):
+    pass
+
+
+@transaction.atomic
+def dossier_conclure_instruction(*, dossier, instructeur, commentaire: str = "") -> Dossier:
+    """Close the joint instruction; both avis must have been given."""
+    dossier = _recharger(dossier)
+    _verifier(dossier.conclure_instruction, instructeur)
+    cotes = set(Avis.objects.filter(dossier=dossier).values_list("cote", flat=True))
+    manquants = [c.label for c in Cote if c not in cotes]
+    if manquants:
+        raise AvisManquant(
+            "L'instruction ne peut être conclue qu'avec les deux avis : il manque l'avis "
+            + " et l'avis ".join(manquants)
+            + "."
+        )
+    dossier.conclure_instruction(by=instructeur, description=commentaire or "Instruction conclue")
+    dossier.save()
+    tasks.generer_rapport_instruction.delay_on_commit(dossier.pk)
+    _notifier_apres(dossier, "instruit")
+    return dossier
+
+
+@transaction.atomic
+def message_envoyer(*, dossier, auteur, texte: str, pieces_jointes=()) -> Message:
+    """Post a message in the dossier's thread; the caller has fetched the dossier in scope."""
+    de_l_administration = dossiers_des_agents(auteur).filter(pk=dossier.pk).exists()
+    message = Message.objects.create(
+        dossier=dossier, auteur=auteur, texte=texte, de_l_administration=de_l_administration
+    )
+    LectureMessage.objects.create(message=message, user=auteur)
+    for fichier in pieces_jointes:
+        sha, type_mime, taille = _enregistrer_fichier(fichier)
+        pj = PieceJointe(
+            message=message,
+            nom_original=fichier.name[:255],
+            type_mime=type_mime,
+            taille=taille,
+            sha256=sha,
+        )
+        pj.fichier.save(fichier.name, fichier, save=False)
+        pj.save()
+    _notifier_apres(dossier, "message_agents" if de_l_administration else "message_porteur")
+    return message
+
+
+def messages_marquer_lus(*, messages, user) -> None:
+    """Record that the user has read these messages (idempotent, one INSERT)."""
+    LectureMessage.objects.bulk_create(
+        [LectureMessage(message=message, user=user) for message in messages],
+        ignore_conflicts=True,
+    )
+
+
+@transaction.atomic
+def annotation_ajouter(*, dossier, agent, texte: str) -> Annotation:
+    """A private note; only agents in scope reach this service."""
+    if not dossiers_des_agents(agent).filter(pk=dossier.pk).exists():
+        raise PermissionDenied
+    return Annotation.objects.create(dossier=dossier, auteur=agent, texte=texte)
+
+
+def notifications_marquer_lues(*, user) -> int:
+    return Notification.objects.filter(user=user, lue=False).update(lue=True)
+
+
+def membre_ajouter(*, groupe_technique, user, cote: Cote) -> MembreGroupe:
+    return MembreGroupe.objects.create(groupe_technique=groupe_technique, user=user, cote=cote)

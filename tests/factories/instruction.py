@@ -1,0 +1,73 @@
+import datetime
+
+import factory
+from django.utils import timezone
+from guardian.shortcuts import assign_perm
+
+from instruction import models
+from instruction.enums import Cote, SensAvis
+
+from .comptes import UserFactory
+from .dossiers import DossierFactory
+
+
+class GroupeTechniqueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.GroupeTechnique
+        django_get_or_create = ["nom"]
+        skip_postgeneration_save = True
+
+    nom = factory.Sequence(lambda n: f"Groupe technique n° {n}")
+
+    @factory.post_generation
+    def volets(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.volets.add(*extracted)
+
+
+class MembreGroupeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.MembreGroupe
+
+    groupe_technique = factory.SubFactory(GroupeTechniqueFactory)
+    user = factory.SubFactory(UserFactory)
+    cote = Cote.ETAT
+
+
+def visible_au_guichet(dossier):
+    """What the dépôt grants: the guichet's agents may see the dossier."""
+    assign_perm("dossiers.view_dossier", dossier.guichet.groupe, dossier)
+    return dossier
+
+
+def router(dossier, groupe_technique, par=None):
+    """What declarer_recevable grants: the group may see and instruct the dossier."""
+    models.Routage.objects.create(
+        dossier=dossier, groupe_technique=groupe_technique, par=par or dossier.cree_par
+    )
+    assign_perm("dossiers.view_dossier", groupe_technique.groupe, dossier)
+    assign_perm("dossiers.instruire_dossier", groupe_technique.groupe, dossier)
+    return dossier
+
+
+class AvisFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Avis
+
+    dossier = factory.SubFactory(DossierFactory, en_instruction=True)
+    cote = Cote.ETAT
+    sens = SensAvis.FAVORABLE
+    motivation = "Projet conforme aux priorités du volet."
+    donne_par = factory.SubFactory(UserFactory)
+
+
+class DemandeComplementsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.DemandeComplements
+
+    dossier = factory.SubFactory(DossierFactory, incomplet=True)
+    motif = "La délibération du conseil municipal manque."
+    pieces_demandees = factory.LazyFunction(lambda: ["deliberation"])
+    echeance = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=15))
+    demandee_par = factory.SubFactory(UserFactory)
+    etat_origine = "depose"

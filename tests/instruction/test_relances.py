@@ -1,0 +1,79 @@
+"""Reminders of requests for complements fire seven days before the deadline and on the day."""
+
+import datetime
+import zoneinfo
+
+import time_machine
+from django.core import mail
+from django.urls import reverse
+
+from instruction.tasks import relancer_complements
+from tests.factories.instruction import DemandeComplementsFactory, visible_au_guichet
+
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+
+
+def _a(jour):
+    return time_machine.travel(datetime.datetime.combine(jour, datetime.time(8, 0), PARIS))
+
+
+def test_relances_a_j_moins_7_et_le_jour_meme_une_seule_fois(db, porteur, structure):
+    echeance = datetime.date(2016, 3, 20)
+    demande = DemandeComplementsFactory(dossier__structure=structure, echeance=echeance)
+    with _a(datetime.date(2016, 3, 12)):
+        assert relancer_complements() == 0
+    with _a(datetime.date(2016, 3, 13)):
+        assert relancer_complements() == 1
+        assert relancer_complements() == 0
+    assert [m.to for m in mail.outbox] == [[porteur.email]]
+    assert "dans 7 jours" in mail.outbox[0].subject
+    assert "20 mars 2016" in mail.outbox[0].body
+    with _a(datetime.date(2016, 3, 19)):
+        assert relancer_complements() == 0
+    with _a(echeance):
+        assert relancer_complements() == 1
+    assert "aujourd'hui" in mail.outbox[1].subject
+    demande.refresh_from_db()
+    assert demande.relance_j7_le and demande.relance_echeance_le
+
+
+def test_une_demande_repondue_n_est_pas_relancee(db, porteur, structure):
+    echeance = datetime.date(2016, 3, 20)
+    DemandeComplementsFactory(
+        dossier__structure=structure,
+        echeance=echeance,
+        reponse="Fait",
+        repondue_par=porteur,
+        repondue_le=datetime.datetime(2016, 3, 1, tzinfo=PARIS),
+    )
+    with _a(datetime.date(2016, 3, 13)):
+        assert relancer_complements() == 0
+
+
+def test_les_demandes_en_retard_sont_listees_pour_les_agents(
+    client, agent_sp_douai, structure, guichet_douai
+):
+    demande = DemandeComplementsFactory(
+        dossier__structure=structure,
+        dossier__guichet=guichet_douai,
+        echeance=datetime.date(2016, 3, 20),
+    )
+    visible_au_guichet(demande.dossier)
+    client.force_login(agent_sp_douai)
+    with _a(datetime.date(2016, 3, 20)):
+        assert "en retard" not in client.get(reverse("instruction:guichet")).text
+    with _a(datetime.date(2016, 3, 21)):
+        page = client.get(reverse("instruction:guichet")).text
+    assert "Demandes de compléments en retard" in page
+    assert demande.dossier.numero in page
+
+
+def test_une_notification_rejouee_ne_part_qu_une_fois(db, porteur, structure):
+    from instruction.models import Notification
+    from instruction.tasks import notifier
+
+    demande = DemandeComplementsFactory(dossier__structure=structure)
+    assert notifier(demande.dossier_id, "complements_demandes", "cle-1") == 1
+    assert notifier(demande.dossier_id, "complements_demandes", "cle-1") == 0
+    assert len(mail.outbox) == 1
+    assert Notification.objects.get().user == porteur
