@@ -30,7 +30,7 @@ run: donnees
 	@$(ENV) $(VENV)/bin/honcho start -f Procfile
 
 test: installer-tests
-	@$(ENV) DJANGO_SETTINGS_MODULE=cper.settings.test $(VENV)/bin/pytest
+	@$(ENV) DJANGO_SETTINGS_MODULE=cper.settings.test $(VENV)/bin/pytest --create-db -n 2
 
 lint: installer
 	@$(VENV)/bin/ruff format --check .

@@ -1,9 +1,12 @@
 """Personas of DESIGN.md §10 and the real services the suite runs against."""
 
 import os
+import socket
 import subprocess
 import sys
 import time
+import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -118,16 +121,32 @@ def inconnu(db):
     return UserFactory(email="inconnu@exemple.fr")
 
 
+@dataclass
+class WorkerReel:
+    process: subprocess.Popen
+    file: str
+    media_root: Path
+
+
 @pytest.fixture(scope="session")
-def celery_worker_reel(django_db_setup, django_db_blocker):
-    """A real Celery worker process on the real Redis broker, using the test database."""
+def celery_worker_reel(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A real Celery worker process on the real Redis broker, using the test database.
+
+    It listens on a queue of its own, so that no other worker on the same broker (a developer's
+    `make run`, another test run) takes the tasks of this run; it writes files to `media_root`.
+    """
     from django.db import connection
 
+    from cper.celery import app
+
     base = connection.settings_dict
+    file = f"cper-tests-{uuid.uuid4().hex[:12]}"
+    media_root = tmp_path_factory.mktemp("prive-worker")
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "cper.settings.test",
         "CELERY_TASK_ALWAYS_EAGER": "false",
+        "PRIVATE_MEDIA_ROOT": str(media_root),
         "DATABASE_URL": (
             f"postgres://{base['USER']}:{base['PASSWORD'] or ''}@{base['HOST']}:{base['PORT']}"
             f"/{base['NAME']}"
@@ -143,25 +162,37 @@ def celery_worker_reel(django_db_setup, django_db_blocker):
             "worker",
             "--pool=solo",
             "--loglevel=warning",
-            f"--hostname=test-{os.getpid()}@%h",
+            f"--queues={file}",
+            f"--hostname={file}@%h",
         ],
         cwd=RACINE,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    from cper.celery import app
-
     try:
         limite = time.monotonic() + 30
         while time.monotonic() < limite:
-            if app.control.ping(timeout=0.5):
+            if app.control.ping(destination=[f"{file}@{socket.gethostname()}"], timeout=0.5):
                 break
             if process.poll() is not None:
                 pytest.fail("Le worker Celery s'est arrêté au démarrage.")
         else:
             pytest.fail("Le worker Celery n'a pas répondu en 30 secondes.")
-        yield process
+        yield WorkerReel(process=process, file=file, media_root=media_root)
     finally:
         process.terminate()
         process.wait(timeout=15)
+
+
+@pytest.fixture
+def envoi_au_worker(celery_worker_reel, settings):
+    """Send tasks for real to the test worker's queue (not run in-process) during one test."""
+    from cper.celery import app
+
+    settings.MEDIA_ROOT = celery_worker_reel.media_root
+    anciens = app.conf.task_always_eager, app.conf.task_default_queue
+    app.conf.task_always_eager = False
+    app.conf.task_default_queue = celery_worker_reel.file
+    yield celery_worker_reel
+    app.conf.task_always_eager, app.conf.task_default_queue = anciens
