@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "dsfr",
+    "widget_tweaks",  # the DSFR checkbox and radio snippets load it
     "django_htmx",
     "csp",
     "axes",
