@@ -50,7 +50,12 @@ def enregistrer_section(*, dossier: Dossier, porteur, formulaires) -> None:
     """Save valid forms and formsets of one section, all or nothing."""
     _verrouiller(dossier, porteur)
     for formulaire in formulaires:
-        formulaire.save()
+        if hasattr(formulaire, "forms"):
+            formulaire.save()
+        else:
+            # Only the section's own columns: another tab editing another section keeps its work.
+            instance = formulaire.save(commit=False)
+            instance.save(update_fields=[*formulaire.Meta.fields, "updated_at"])
     Dossier.objects.filter(pk=dossier.pk).update(updated_at=timezone.now())
     logger.info("dossier %s : section enregistrée par %s", dossier.pk, porteur.pk)
 

@@ -153,9 +153,11 @@ def modifier(request: HttpRequest, pk: int, section: str) -> HttpResponse:
             request,
             "Rien n'a été enregistré : corrigez les erreurs signalées, votre saisie est conservée.",
         )
-    return _rendre_section(
-        request, dossier, section, {"formulaires": formulaires, "erreurs": _erreurs(formulaires)}
-    )
+    contexte = {"formulaires": formulaires, "erreurs": _erreurs(formulaires)}
+    if donnees is not None:
+        # The summary shows the amounts as typed, like the live updates did.
+        contexte["totaux"] = totaux_saisis(dossier.pk, section, donnees)
+    return _rendre_section(request, dossier, section, contexte)
 
 
 def _dossiers_avec_structure():
@@ -165,6 +167,8 @@ def _dossiers_avec_structure():
 
 
 def _rendre_section(request, dossier, section, contexte):
+    if "totaux" not in contexte:
+        contexte["totaux"] = totaux_enregistres(dossier.pk)
     ordre = list(SECTIONS)
     rang = ordre.index(section)
     etape = {
@@ -183,7 +187,6 @@ def _rendre_section(request, dossier, section, contexte):
             "section": section,
             "titre_section": SECTIONS[section],
             "sections": completude(dossier.pk).sections(),
-            "totaux": totaux_enregistres(dossier.pk),
             "url_suivante": _url_section(dossier, _section_suivante(section)),
             "etape": etape,
             **contexte,

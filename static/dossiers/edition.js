@@ -1,6 +1,12 @@
 // The dossier form: warn before leaving unsaved input, add lines without a round trip,
 // and the keyboard side of the communes combobox (WAI-ARIA APG combobox with listbox popup).
 (() => {
+  // A page coming back with errors puts the keyboard on their summary first.
+  const resume = document.getElementById("resume-erreurs");
+  if (resume) {
+    resume.focus();
+  }
+
   // --- unsaved input -----------------------------------------------------------------------
   let modifie = false;
   document.querySelectorAll("form[data-brouillon]").forEach((form) => {

@@ -122,3 +122,44 @@ def test_le_porteur_remplit_chaque_section_voit_les_totaux_et_retrouve_son_broui
     expect(page.get_by_label("Résumé")).to_have_value("Réaménagement du pôle d'échanges.")
     expect(page.get_by_label("Volet du contrat")).to_have_value(str(volet.pk))
     page.screenshot(path="var/captures/dossier-identite.png", full_page=True)
+
+
+def test_une_saisie_fausse_est_expliquee_et_rien_de_ce_qui_est_tape_ne_se_perd(page):
+    porteur = UserFactory(email="porteur@exemple.fr", roles=[Role.PORTEUR])
+    structure = StructureFactory(raison_sociale="Commune de Lens", membres=[porteur])
+    from dossiers.services.edition import creer_dossier
+
+    dossier = creer_dossier(porteur=porteur, structure=structure, intitule="Voie verte")
+    page.goto("/comptes/connexion/")
+    page.get_by_label("Adresse électronique").fill("porteur@exemple.fr")
+    page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
+    page.get_by_role("button", name="Se connecter").click()
+
+    page.goto(f"/dossiers/{dossier.pk}/modifier/depenses/")
+    page.locator("#id_depenses-0-nature").select_option(label="Travaux")
+    page.locator("#id_depenses-0-libelle").fill("Revêtement")
+    page.locator("#id_depenses-0-montant_ht").fill("-5")
+    page.locator("#id_depenses-0-montant_ttc").fill("douze")
+    page.get_by_role("button", name="Ajouter une ligne").click()
+    page.locator("#id_depenses-1-nature").select_option(label="Études")
+    page.locator("#id_depenses-1-libelle").fill("Étude d'impact")
+    page.locator("#id_depenses-1-montant_ht").fill("1000")
+    page.locator("#id_depenses-1-montant_ttc").fill("900")
+    page.get_by_role("button", name="Enregistrer le brouillon").click()
+
+    resume = page.get_by_role("alert").filter(has_text="Le formulaire contient 3 erreurs")
+    expect(resume).to_be_focused()
+    expect(resume).to_contain_text(
+        "Ligne 1 — Montant HT (€) : Un montant ne peut pas être négatif."
+    )
+    expect(resume).to_contain_text("Ligne 1 — Montant TTC (€) : Saisissez un montant en chiffres")
+    expect(resume).to_contain_text("Ligne 2 — Montant TTC (€) : Le montant TTC ne peut pas être")
+    expect(page.locator("#id_depenses-0-montant_ttc")).to_have_value("douze")
+    expect(page.locator("#id_depenses-1-libelle")).to_have_value("Étude d'impact")
+    expect(page.get_by_role("group", name="Dépense n° 2")).to_contain_text(
+        "Le montant TTC ne peut pas être inférieur au montant HT"
+    )
+    page.screenshot(path="var/captures/dossier-depenses-erreurs.png", full_page=True)
+    resume.get_by_role("link").first.click()
+    expect(page.locator("#id_depenses-0-montant_ht")).to_be_focused()
+    assert not dossier.depenses.exists()

@@ -506,3 +506,24 @@ def test_les_pages_de_section_gardent_le_meme_nombre_de_requetes(
     with django_assert_num_queries(attendu):
         assert client_porteur.get(_url(brouillon, section)).status_code == 200
     assert petit == attendu
+
+
+def test_apres_une_erreur_le_recapitulatif_montre_les_montants_tapes(client_porteur, brouillon):
+    donnees = {
+        "tva_recuperable": "oui",
+        **_lignes(
+            "depenses",
+            [
+                {
+                    "nature": "travaux",
+                    "libelle": "Quais",
+                    "montant_ht": "5000",
+                    "montant_ttc": "6000",
+                },
+                {"nature": "", "libelle": "", "montant_ht": "-1", "montant_ttc": ""},
+            ],
+        ),
+    }
+    page = client_porteur.post(_url(brouillon, "depenses"), donnees).content.decode()
+    assert "Un montant ne peut pas être négatif." in page
+    assert 'id="total-cout-eligible">5\u202f000,00\u00a0€' in page
