@@ -163,3 +163,24 @@ def test_une_saisie_fausse_est_expliquee_et_rien_de_ce_qui_est_tape_ne_se_perd(p
     resume.get_by_role("link").first.click()
     expect(page.locator("#id_depenses-0-montant_ht")).to_be_focused()
     assert not dossier.depenses.exists()
+
+
+def test_quitter_la_page_avec_une_saisie_non_enregistree_demande_confirmation(page):
+    porteur = UserFactory(email="porteur@exemple.fr", roles=[Role.PORTEUR])
+    structure = StructureFactory(raison_sociale="Commune de Lens", membres=[porteur])
+    from dossiers.services.edition import creer_dossier
+
+    dossier = creer_dossier(porteur=porteur, structure=structure, intitule="Voie verte")
+    page.goto("/comptes/connexion/")
+    page.get_by_label("Adresse électronique").fill("porteur@exemple.fr")
+    page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
+    page.get_by_role("button", name="Se connecter").click()
+    page.goto(f"/dossiers/{dossier.pk}/modifier/identite/")
+    page.get_by_label("Résumé").fill("Pas encore enregistré")
+
+    page.once("dialog", lambda dialogue: dialogue.dismiss())
+    with page.expect_event("dialog") as dialogue:
+        page.get_by_role("link", name="Mes dossiers").first.click()
+    assert dialogue.value.type == "beforeunload"
+    expect(page.get_by_label("Résumé")).to_have_value("Pas encore enregistré")
+    expect(page).to_have_url(re.compile(r"/modifier/identite/$"))
