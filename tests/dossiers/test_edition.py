@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from cper.referentiel.models import PoleMetropolitain
 from dossiers.acces import ouvrir_a_la_structure
@@ -14,6 +15,7 @@ from tests.factories import (
     DossierFactory,
     EpciFactory,
     FinanceurFactory,
+    GuichetFactory,
     LigneDepenseFactory,
     LigneFinancementFactory,
     VoletFactory,
@@ -496,7 +498,9 @@ def test_les_pages_de_section_gardent_le_meme_nombre_de_requetes(
     petit = _requetes(client_porteur, _url(brouillon, section))
     remplir(28)
     attendu = {
-        # session, user, dossier (scoped fetch), completude x4, totaux, then the section's own:
+        # session, user, dossier (scoped fetch), completude x3 (dossier with its totals, number of
+        # communes, types of pieces present), totals of the money summary, the user's roles
+        # (groups, read by the site's context processor), then the section's own:
         "identite": 8 + 1,  # volets
         "calendrier": 8,
         "depenses": 8 + 1,  # lines
@@ -527,3 +531,48 @@ def test_apres_une_erreur_le_recapitulatif_montre_les_montants_tapes(client_port
     page = client_porteur.post(_url(brouillon, "depenses"), donnees).content.decode()
     assert "Un montant ne peut pas être négatif." in page
     assert 'id="total-cout-eligible">5\u202f000,00\u00a0€' in page
+
+
+@pytest.mark.parametrize("nombre", [2, 30])
+def test_les_totaux_en_direct_tiennent_en_un_nombre_fixe_de_requetes(
+    client_porteur, brouillon, nombre, django_assert_num_queries
+):
+    etat = FinanceurFactory()
+    donnees = {
+        "section": "financement",
+        **_lignes(
+            "financements",
+            [{"financeur": str(etat.pk), "montant_demande": "100"} for _ in range(nombre)],
+        ),
+    }
+    url = reverse("dossiers:totaux", args=[brouillon.pk])
+    client_porteur.post(url, {})  # warms the content-type cache guardian reads once per process
+    # session, user, dossier (scoped fetch), stored totals, public financeurs among those typed,
+    # the user's roles (groups, read by the site's context processor)
+    with django_assert_num_queries(6):
+        reponse = client_porteur.post(url, donnees)
+    assert f"{nombre * 100},00" in reponse.content.decode().replace("\u202f", "")
+
+
+def test_le_service_refuse_un_dossier_depose_entre_la_lecture_et_l_enregistrement(
+    brouillon, porteur
+):
+    from dossiers.forms.edition import IdentiteForm
+    from dossiers.services.edition import DossierNonModifiable, enregistrer_section
+
+    form = IdentiteForm({"intitule": "Modifié trop tard"}, instance=brouillon)
+    assert form.is_valid()
+    Dossier.objects.filter(pk=brouillon.pk).update(
+        etat="depose", numero="NPDC-2015-00001", guichet=GuichetFactory(), depose_le=timezone.now()
+    )
+    with pytest.raises(DossierNonModifiable):
+        enregistrer_section(dossier=brouillon, porteur=porteur, formulaires=[form])
+    assert Dossier.objects.get(pk=brouillon.pk).intitule == "Pôle d'échanges de Douai"
+
+
+def test_le_service_ne_cree_pas_de_dossier_pour_une_structure_etrangere(porteur, autre_structure):
+    from dossiers.services.edition import creer_dossier
+
+    with pytest.raises(PermissionError):
+        creer_dossier(porteur=porteur, structure=autre_structure, intitule="Intrus")
+    assert not Dossier.objects.filter(intitule="Intrus").exists()
