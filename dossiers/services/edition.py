@@ -23,10 +23,12 @@ class DossierNonModifiable(Exception):
 
 
 def structures_du_porteur(user):
+    """The structures the user is a member of."""
     return Structure.objects.filter(adhesions__user=user).order_by("raison_sociale")
 
 
 def _verrouiller(dossier: Dossier, user) -> Dossier:
+    """Lock the dossier row until commit; refuse unless it is still an editable draft."""
     verrouille = (
         dossiers_visibles(user, MODIFIER).select_for_update(of=("self",)).filter(pk=dossier.pk)
     ).first()
@@ -37,6 +39,7 @@ def _verrouiller(dossier: Dossier, user) -> Dossier:
 
 @transaction.atomic
 def creer_dossier(*, porteur, structure: Structure, intitule: str) -> Dossier:
+    """Start a draft for one of the porteur's structures, visible and editable by its members."""
     if not structures_du_porteur(porteur).filter(pk=structure.pk).exists():
         raise PermissionError("Cette structure n'est pas la vôtre.")
     dossier = Dossier.objects.create(structure=structure, cree_par=porteur, intitule=intitule)
@@ -62,11 +65,13 @@ def enregistrer_section(*, dossier: Dossier, porteur, formulaires) -> None:
 
 @transaction.atomic
 def ajouter_commune(*, dossier: Dossier, porteur, commune: Commune) -> None:
+    """Locate the project on one more commune (adding it twice changes nothing)."""
     verrouille = _verrouiller(dossier, porteur)
     verrouille.communes.add(commune)
 
 
 @transaction.atomic
 def retirer_commune(*, dossier: Dossier, porteur, commune: Commune) -> None:
+    """Take a commune off the project's location."""
     verrouille = _verrouiller(dossier, porteur)
     verrouille.communes.remove(commune)

@@ -233,11 +233,8 @@ def commune_ajouter(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = dossier_ou_404(request.user, pk, MODIFIER)
     if reponse := _brouillon_ou_redirection(request, dossier):
         return reponse
-    commune = (
-        Commune.objects.filter(pk=request.POST.get("commune", "")).first()
-        if (request.POST.get("commune", "").isdigit())
-        else None
-    )
+    choix = request.POST.get("commune", "")
+    commune = Commune.objects.filter(pk=choix).first() if choix.isdigit() else None
     if commune is None:
         messages.error(request, "Choisissez une commune dans la liste proposée.")
         return redirect("dossiers:modifier", pk=dossier.pk, section="localisation")

@@ -576,3 +576,14 @@ def test_le_service_ne_cree_pas_de_dossier_pour_une_structure_etrangere(porteur,
     with pytest.raises(PermissionError):
         creer_dossier(porteur=porteur, structure=autre_structure, intitule="Intrus")
     assert not Dossier.objects.filter(intitule="Intrus").exists()
+
+
+def test_le_resume_des_sections_s_insere_ailleurs_par_une_balise(brouillon):
+    from django.template import Context, Template
+
+    rendu = Template(
+        '{% load dossiers_edition %}{% sections_du_dossier dossier "pieces" %}'
+    ).render(Context({"dossier": brouillon}))
+    assert "Sections du dossier" in rendu
+    assert "Joignez la pièce « Délibération »." in rendu
+    assert reverse("dossiers:pieces", args=[brouillon.pk]) in rendu
