@@ -101,6 +101,11 @@
             : "Aucune commune ne correspond.";
     }
   });
+  // Keep the focus in the field while an option is clicked, so that blur does not close the list.
+  liste.addEventListener("mousedown", (event) => {
+    event.preventDefault();
+  });
+  champ.addEventListener("blur", fermer);
   liste.addEventListener("click", (event) => {
     const option = event.target.closest('[role="option"]');
     if (option) {
