@@ -9,6 +9,7 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from cper.forms import CperForm, CperModelForm
 from cper.referentiel.models import Financeur, Volet
 
+from ..enums import NatureDepense
 from ..models import Dossier, LigneDepense, LigneFinancement, Structure
 
 MONTANT_ERREURS = {
@@ -30,10 +31,10 @@ class MontantField(forms.DecimalField):
         return super().to_python(value)
 
 
-def _montant(label, *, required=True, min_value=Decimal("0"), message_min=None, help_text=""):
+def _montant(label, *, requis, min_value=Decimal("0"), message_min=None, help_text=""):
     erreurs = {
         **MONTANT_ERREURS,
-        "required": f"Indiquez le {label.split(' (')[0]}.",
+        "required": requis,
         "min_value": message_min or "Un montant ne peut pas être négatif.",
     }
     return MontantField(
@@ -41,7 +42,6 @@ def _montant(label, *, required=True, min_value=Decimal("0"), message_min=None, 
         max_digits=14,
         decimal_places=2,
         min_value=min_value,
-        required=required,
         localize=True,
         error_messages=erreurs,
         help_text=help_text,
@@ -139,8 +139,8 @@ class TvaForm(CperModelForm):
 
 
 class LigneDepenseForm(CperModelForm):
-    montant_ht = _montant("Montant HT (€)")
-    montant_ttc = _montant("Montant TTC (€)")
+    montant_ht = _montant("Montant HT (€)", requis="Indiquez le montant hors taxes.")
+    montant_ttc = _montant("Montant TTC (€)", requis="Indiquez le montant toutes taxes comprises.")
 
     class Meta:
         model = LigneDepense
@@ -150,6 +150,10 @@ class LigneDepenseForm(CperModelForm):
             "nature": {"required": "Choisissez la nature de la dépense."},
             "libelle": {"required": "Décrivez la dépense en quelques mots."},
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nature"].choices = [("", "Choisissez la nature"), *NatureDepense.choices]
 
     def clean(self):
         donnees = super().clean()
@@ -165,6 +169,7 @@ class LigneDepenseForm(CperModelForm):
 class LigneFinancementForm(CperModelForm):
     montant_demande = _montant(
         "Montant demandé (€)",
+        requis="Indiquez le montant demandé à ce financeur.",
         min_value=Decimal("0.01"),
         message_min="Le montant demandé doit être supérieur à zéro.",
     )

@@ -212,7 +212,7 @@ def test_les_lignes_de_depense_invalides_sont_expliquees_et_rien_n_est_perdu(
         in page
     )
     assert "Ligne 3 — Montant HT (€) : Saisissez un montant en chiffres" in page
-    assert "Ligne 3 — Montant TTC (€) : Indiquez le Montant TTC." in page
+    assert "Ligne 3 — Montant TTC (€) : Indiquez le montant toutes taxes comprises." in page
     assert 'value="douze"' in page and "Bancs" in page
     assert "<legend" in page and "Dépense n° 4" in page
     assert brouillon.depenses.count() == 0
