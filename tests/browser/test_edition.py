@@ -63,6 +63,7 @@ def test_le_porteur_remplit_chaque_section_voit_les_totaux_et_retrouve_son_broui
     expect(recherche).to_have_attribute("aria-expanded", "true")
     recherche.press("ArrowDown")
     expect(recherche).to_have_attribute("aria-activedescendant", re.compile("suggestion-"))
+    page.screenshot(path="var/captures/dossier-localisation-suggestions.png")
     recherche.press("Enter")
     expect(page.get_by_text("Lens est ajoutée au projet.")).to_be_visible()
     territoire = page.locator("#territoire")
