@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import pieces, porteur, structures
+from .views import edition, pieces, porteur, provisoire_edition, structures
 
 app_name = "dossiers"
 
@@ -30,4 +30,28 @@ urlpatterns = [
         pieces.supprimer,
         name="piece_supprimer",
     ),
+]
+
+# --- edition ---
+urlpatterns += [
+    path("nouveau/", edition.creer, name="creer"),
+    path("<int:pk>/modifier/<slug:section>/", edition.modifier, name="modifier"),
+    path(
+        "<int:pk>/communes/suggestions/",
+        edition.communes_suggestions,
+        name="communes_suggestions",
+    ),
+    path("<int:pk>/communes/ajouter/", edition.commune_ajouter, name="commune_ajouter"),
+    path(
+        "<int:pk>/communes/<int:commune_pk>/retirer/",
+        edition.commune_retirer,
+        name="commune_retirer",
+    ),
+    path("<int:pk>/totaux/", edition.totaux, name="totaux"),
+]
+
+# --- provisoire (form): stand-ins for the pages of other branches; drop at merge ---
+urlpatterns += [
+    path("<int:pk>/", provisoire_edition.detail, name="detail"),
+    path("<int:pk>/deposer/", provisoire_edition.deposer, name="deposer"),
 ]

@@ -1,0 +1,77 @@
+"""Writes of the dossier form: create a draft, save a section, add or remove a commune.
+
+Each service re-reads the dossier under lock and refuses once it has left the brouillon state,
+so a form opened before a dépôt cannot change a filed dossier.
+"""
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from cper.referentiel.models import Commune
+
+from ..acces import MODIFIER, dossiers_visibles, ouvrir_a_la_structure
+from ..enums import EtatDossier
+from ..models import Dossier, Structure
+
+logger = logging.getLogger(__name__)
+
+
+class DossierNonModifiable(Exception):
+    """The dossier is no longer a draft: nothing in it may change."""
+
+
+def structures_du_porteur(user):
+    """The structures the user is a member of."""
+    return Structure.objects.filter(adhesions__user=user).order_by("raison_sociale")
+
+
+def _verrouiller(dossier: Dossier, user) -> Dossier:
+    """Lock the dossier row until commit; refuse unless it is still an editable draft."""
+    verrouille = (
+        dossiers_visibles(user, MODIFIER).select_for_update(of=("self",)).filter(pk=dossier.pk)
+    ).first()
+    if verrouille is None or verrouille.etat != EtatDossier.BROUILLON:
+        raise DossierNonModifiable
+    return verrouille
+
+
+@transaction.atomic
+def creer_dossier(*, porteur, structure: Structure, intitule: str) -> Dossier:
+    """Start a draft for one of the porteur's structures, visible and editable by its members."""
+    if not structures_du_porteur(porteur).filter(pk=structure.pk).exists():
+        raise PermissionError("Cette structure n'est pas la vôtre.")
+    dossier = Dossier.objects.create(structure=structure, cree_par=porteur, intitule=intitule)
+    ouvrir_a_la_structure(dossier)
+    logger.info("dossier %s créé par l'utilisateur %s", dossier.pk, porteur.pk)
+    return dossier
+
+
+@transaction.atomic
+def enregistrer_section(*, dossier: Dossier, porteur, formulaires) -> None:
+    """Save valid forms and formsets of one section, all or nothing."""
+    _verrouiller(dossier, porteur)
+    for formulaire in formulaires:
+        if hasattr(formulaire, "forms"):
+            formulaire.save()
+        else:
+            # Only the section's own columns: another tab editing another section keeps its work.
+            instance = formulaire.save(commit=False)
+            instance.save(update_fields=[*formulaire.Meta.fields, "updated_at"])
+    Dossier.objects.filter(pk=dossier.pk).update(updated_at=timezone.now())
+    logger.info("dossier %s : section enregistrée par %s", dossier.pk, porteur.pk)
+
+
+@transaction.atomic
+def ajouter_commune(*, dossier: Dossier, porteur, commune: Commune) -> None:
+    """Locate the project on one more commune (adding it twice changes nothing)."""
+    verrouille = _verrouiller(dossier, porteur)
+    verrouille.communes.add(commune)
+
+
+@transaction.atomic
+def retirer_commune(*, dossier: Dossier, porteur, commune: Commune) -> None:
+    """Take a commune off the project's location."""
+    verrouille = _verrouiller(dossier, porteur)
+    verrouille.communes.remove(commune)
