@@ -25,6 +25,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "dsfr",
+    # django-dsfr renders checkboxes and radios with it.
+    "widget_tweaks",
     "django_htmx",
     "csp",
     "axes",

@@ -6,6 +6,7 @@ from .dossier import (
 )
 from .financement import LigneDepense, LigneFinancement
 from .piece import Piece
+from .recepisse import Recepisse
 from .structure import MembreStructure, Structure
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "LigneFinancement",
     "MembreStructure",
     "Piece",
+    "Recepisse",
     "SequenceNumero",
     "Structure",
 ]
