@@ -139,6 +139,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "peut_modifier": porteur and dossier.etat == EtatDossier.BROUILLON,
             "peut_retirer": porteur and dossier.etat in ETATS_RETIRABLES,
             "prochaine_action": prochaine_action(dossier.etat) if porteur else "",
+            "titre_prochaine_action": (
+                "Action attendue de votre part"
+                if dossier.etat in (EtatDossier.BROUILLON, EtatDossier.INCOMPLET)
+                else "Prochaine étape"
+            ),
             "evenements": chronologie(dossier, voit_les_noms=not porteur),
             **_tableaux(dossier),
         },
