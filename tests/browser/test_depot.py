@@ -199,6 +199,7 @@ def test_parcours_complet_d_un_nouveau_porteur(page, douai, tmp_path):
     # Start a draft, leave, come back.
     page.goto(reverse("dossiers:index"))
     page.get_by_role("link", name="Nouveau dossier").click()
+    page.locator("#id_structure").select_option(label="Commune de Douai")
     page.locator("#id_intitule").fill("Halte fluviale de Douai")
     page.get_by_role("button", name="Créer le brouillon").click()
     page.locator("#id_resume").fill("Une halte pour les bateaux de plaisance.")
