@@ -44,7 +44,12 @@ EVENEMENTS = {
     "rejeter": "Dossier rejeté",
 }
 
-ETATS_RETIRABLES = frozenset({E.BROUILLON, E.DEPOSE, E.INCOMPLET, E.EN_INSTRUCTION, E.INSTRUIT})
+# Read from the state machine itself, so that the page offers exactly what `retirer` allows.
+ETATS_RETIRABLES = frozenset(
+    t.source
+    for t in Dossier._meta.get_field("etat").get_all_transitions(Dossier)
+    if t.name == "retirer"
+)
 
 
 def prochaine_action(etat: str) -> str:

@@ -10,6 +10,7 @@ from ..forms.depot import DepotForm, RetraitForm
 from ..models import Dossier
 from ..selectors.porteur import ETATS_RETIRABLES
 from ..services.depot import DepotRefuse, deposer_dossier, guichets_proposes, retirer_dossier
+from .porteur import fil_d_ariane
 
 DEJA_EFFECTUEE = "Action déjà effectuée : le dossier a changé d'état entre-temps."
 
@@ -65,6 +66,7 @@ def deposer(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "completude": etat,
             "sections": [s for s in etat.sections() if s["manques"]],
+            "breadcrumb_data": fil_d_ariane(dossier, "Déposer le dossier"),
         },
     )
 
@@ -107,5 +109,10 @@ def retirer(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "dossiers/retirer.html",
-        {"title": f"Retirer le dossier « {dossier.intitule} »", "dossier": dossier, "form": form},
+        {
+            "title": f"Retirer le dossier « {dossier.intitule} »",
+            "dossier": dossier,
+            "form": form,
+            "breadcrumb_data": fil_d_ariane(dossier, "Retirer le dossier"),
+        },
     )

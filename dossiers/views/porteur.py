@@ -24,6 +24,20 @@ from ..templatetags.dossiers_tags import badge_etat_html
 DOSSIERS_PAR_PAGE = 20
 
 
+def fil_d_ariane(dossier, page: str | None = None) -> dict:
+    """DSFR breadcrumb from "Mes dossiers" to the dossier, and to one of its pages."""
+    liens = [{"link": reverse("dossiers:index"), "title": "Mes dossiers"}]
+    if page is None:
+        return {"links": liens, "current": dossier.numero or dossier.intitule}
+    liens.append(
+        {
+            "link": reverse("dossiers:detail", args=[dossier.pk]),
+            "title": dossier.numero or dossier.intitule,
+        }
+    )
+    return {"links": liens, "current": page}
+
+
 def _ligne(dossier) -> list[str]:
     # dsfr_table marks cells safe: every user-typed value goes through format_html.
     return [
@@ -145,6 +159,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 else "Prochaine étape"
             ),
             "evenements": chronologie(dossier, voit_les_noms=not porteur),
+            "breadcrumb_data": fil_d_ariane(dossier) if porteur else None,
             **_tableaux(dossier),
         },
     )

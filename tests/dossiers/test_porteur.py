@@ -106,6 +106,7 @@ def test_la_page_du_dossier_montre_montants_communes_pieces_et_chronologie(clien
     assert "Dossier créé" in html
     assert "Dossier déposé" in html and f"par {porteur.get_full_name()}" in html
     assert "Récépissé de dépôt émis" in html
+    assert 'class="fr-breadcrumb"' in html and 'href="/dossiers/"' in html
     assert "Prochaine étape" in html and "le guichet vérifie que le dossier est complet" in html
     assert "Télécharger le récépissé de dépôt" in html
     assert "Retirer le dossier" in html
