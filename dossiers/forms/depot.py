@@ -13,10 +13,8 @@ class DepotForm(CperForm):
         ),
     )
     confirmation = forms.BooleanField(
-        label=(
-            "Je certifie exacts les renseignements de ce dossier et je demande son dépôt. "
-            "Une fois déposé, le dossier ne pourra plus être modifié."
-        ),
+        label="Je certifie exacts les renseignements de ce dossier et je demande son dépôt.",
+        help_text="Une fois déposé, le dossier ne pourra plus être modifié.",
         error_messages={"required": "Cochez cette case pour confirmer le dépôt."},
     )
 

@@ -24,7 +24,7 @@ PREFIXE_NUMERO = "NPDC"
 
 
 class DepotRefuse(Exception):
-    """The dossier cannot be filed yet; `manques` says what is missing, section by section."""
+    """The dossier cannot be filed yet; `completude` (when set) lists what is missing."""
 
     def __init__(self, message: str, completude: Completude | None = None):
         super().__init__(message)

@@ -85,6 +85,7 @@ def test_le_porteur_depose_son_dossier_telecharge_le_recepisse_puis_le_retire(
         "Cochez cette case pour confirmer le dépôt"
     )
     expect(suggere).to_be_checked()
+    page.screenshot(path="var/captures/deposer.png", full_page=True)
     page.locator("label[for=id_confirmation]").click()
     page.get_by_role("button", name="Déposer le dossier").click()
 
