@@ -1,12 +1,134 @@
 """Side effects of the dossiers app, run after commit; tasks take primary keys and re-read."""
 
+import hashlib
+import time
+
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage, send_mail
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
-from .models import Invitation
+from .enums import EtatDossier
+from .models import Dossier, Invitation, Recepisse
+
+# --- depot ---
+
+
+def _courriel(evenement: str, contexte: dict, *, to: list[str], cc=()) -> EmailMessage:
+    sujet = render_to_string(f"dossiers/email/{evenement}_subject.txt", contexte)
+    corps = render_to_string(f"dossiers/email/{evenement}_body.txt", contexte)
+    return EmailMessage(" ".join(sujet.split()), corps, to=to, cc=list(cc))
+
+
+def _lien(dossier: Dossier) -> str:
+    return settings.SITE_URL + reverse("dossiers:detail", args=[dossier.pk])
+
+
+def _adresses_du_guichet(guichet) -> list[str]:
+    """The guichet's active agents, then its shared mailbox."""
+    agents = get_user_model().objects.filter(groups=guichet.groupe_id, is_active=True)
+    adresses = list(agents.order_by("email").values_list("email", flat=True))
+    return list(dict.fromkeys([*adresses, guichet.email]))
+
+
+@shared_task
+def emettre_recepisse(dossier_pk: int, porteur_pk: int) -> None:
+    """Render and store the récépissé once, then send it and notify the guichet."""
+    from .documents import rendre_recepisse
+
+    with transaction.atomic():
+        dossier = (
+            Dossier.objects.select_for_update().filter(pk=dossier_pk, numero__isnull=False).first()
+        )
+        if dossier is None:
+            return
+        if not Recepisse.objects.filter(dossier=dossier).exists():
+            debut = time.perf_counter()
+            pdf = rendre_recepisse(dossier.pk)
+            recepisse = Recepisse(
+                dossier=dossier,
+                taille=len(pdf),
+                sha256=hashlib.sha256(pdf).hexdigest(),
+                duree_rendu_ms=round((time.perf_counter() - debut) * 1000),
+            )
+            recepisse.fichier.save(recepisse.nom_fichier, ContentFile(pdf), save=False)
+            recepisse.save()
+    envoyer_recepisse.delay(dossier_pk, porteur_pk)
+    notifier_guichet_du_depot.delay(dossier_pk)
+
+
+@shared_task
+def envoyer_recepisse(dossier_pk: int, porteur_pk: int) -> None:
+    """E-mail the récépissé to the porteur who filed, colleagues of the structure in copy."""
+    with transaction.atomic():
+        # Claiming the send first means a retried task never sends it twice.
+        if not Recepisse.objects.filter(
+            dossier_id=dossier_pk, envoye_au_porteur_le__isnull=True
+        ).update(envoye_au_porteur_le=timezone.now()):
+            return
+        recepisse = Recepisse.objects.select_related("dossier__guichet", "dossier__structure").get(
+            dossier_id=dossier_pk
+        )
+        dossier = recepisse.dossier
+        membres = list(
+            get_user_model()
+            .objects.filter(adhesions__structure=dossier.structure_id, is_active=True)
+            .values_list("pk", "email")
+        )
+        to = [email for pk, email in membres if pk == porteur_pk] or [e for _, e in membres[:1]]
+        cc = [email for pk, email in membres if email not in to]
+        if not to:
+            return
+        message = _courriel(
+            "recepisse",
+            {"dossier": dossier, "guichet": dossier.guichet, "lien": _lien(dossier)},
+            to=to,
+            cc=cc,
+        )
+        with recepisse.fichier.open("rb") as fichier:
+            message.attach(recepisse.nom_fichier, fichier.read(), "application/pdf")
+        message.send()
+
+
+@shared_task
+def notifier_guichet_du_depot(dossier_pk: int) -> None:
+    """Tell the guichet's agents that a dossier was filed with them."""
+    with transaction.atomic():
+        if not Recepisse.objects.filter(
+            dossier_id=dossier_pk, guichet_notifie_le__isnull=True
+        ).update(guichet_notifie_le=timezone.now()):
+            return
+        dossier = Dossier.objects.select_related("guichet", "structure").get(pk=dossier_pk)
+        _courriel(
+            "depot_guichet",
+            {"dossier": dossier, "guichet": dossier.guichet, "lien": _lien(dossier)},
+            to=_adresses_du_guichet(dossier.guichet),
+        ).send()
+
+
+@shared_task
+def notifier_retrait(dossier_pk: int) -> None:
+    """Tell the guichet's agents that a dossier filed with them was withdrawn."""
+    dossier = (
+        Dossier.objects.select_related("guichet", "structure")
+        .filter(pk=dossier_pk, etat=EtatDossier.RETIRE, guichet__isnull=False)
+        .first()
+    )
+    if dossier is None:
+        return
+    _courriel(
+        "retrait_guichet",
+        {"dossier": dossier, "guichet": dossier.guichet, "lien": _lien(dossier)},
+        to=_adresses_du_guichet(dossier.guichet),
+    ).send()
+
+
+# --- structures ---
 
 
 @shared_task

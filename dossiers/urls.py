@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import edition, pieces, porteur, provisoire_edition, structures
+from .views import depot, edition, pieces, porteur, structures
 
 app_name = "dossiers"
 
@@ -50,8 +50,10 @@ urlpatterns += [
     path("<int:pk>/totaux/", edition.totaux, name="totaux"),
 ]
 
-# --- provisoire (form): stand-ins for the pages of other branches; drop at merge ---
+# --- depot ---
 urlpatterns += [
-    path("<int:pk>/", provisoire_edition.detail, name="detail"),
-    path("<int:pk>/deposer/", provisoire_edition.deposer, name="deposer"),
+    path("<int:pk>/", porteur.detail, name="detail"),
+    path("<int:pk>/deposer/", depot.deposer, name="deposer"),
+    path("<int:pk>/recepisse/", depot.recepisse, name="recepisse"),
+    path("<int:pk>/retirer/", depot.retirer, name="retirer"),
 ]

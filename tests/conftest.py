@@ -5,7 +5,6 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -135,17 +134,21 @@ def celery_worker_reel(django_db_setup, django_db_blocker, tmp_path_factory):
     It listens on a queue of its own, so that no other worker on the same broker (a developer's
     `make run`, another test run) takes the tasks of this run; it writes files to `media_root`.
     """
+    from django.conf import settings
     from django.db import connection
 
     from cper.celery import app
 
     base = connection.settings_dict
-    file = f"cper-tests-{uuid.uuid4().hex[:12]}"
+    file = settings.CELERY_TASK_DEFAULT_QUEUE
     media_root = tmp_path_factory.mktemp("prive-worker")
+    # The worker's own log, to read when a test through it fails.
+    journal = media_root.parent / f"{file}.log"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "cper.settings.test",
         "CELERY_TASK_ALWAYS_EAGER": "false",
+        "CELERY_FILE_TESTS": file,
         "PRIVATE_MEDIA_ROOT": str(media_root),
         "DATABASE_URL": (
             f"postgres://{base['USER']}:{base['PASSWORD'] or ''}@{base['HOST']}:{base['PORT']}"
@@ -168,7 +171,7 @@ def celery_worker_reel(django_db_setup, django_db_blocker, tmp_path_factory):
         cwd=RACINE,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=journal.open("w"),
     )
     try:
         limite = time.monotonic() + 30
@@ -191,8 +194,6 @@ def envoi_au_worker(celery_worker_reel, settings):
     from cper.celery import app
 
     settings.MEDIA_ROOT = celery_worker_reel.media_root
-    anciens = app.conf.task_always_eager, app.conf.task_default_queue
     app.conf.task_always_eager = False
-    app.conf.task_default_queue = celery_worker_reel.file
     yield celery_worker_reel
-    app.conf.task_always_eager, app.conf.task_default_queue = anciens
+    app.conf.task_always_eager = True

@@ -1,5 +1,7 @@
 """Test settings: the real PostgreSQL and Redis, fast hashing, mails kept in memory."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import STORAGES, env
 
@@ -14,6 +16,9 @@ STORAGES = {
 # Tasks run in-process right after commit; one test goes through a real worker.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
+# Each test process sends to a queue of its own, which only its own test worker consumes:
+# no other worker on the same broker (a developer's `make run`, another run) takes its tasks.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_FILE_TESTS", default=f"cper-tests-{os.getpid()}")
 AXES_FAILURE_LIMIT = 5
 # Static files straight from the apps, no collectstatic needed (browser tests).
 WHITENOISE_USE_FINDERS = True

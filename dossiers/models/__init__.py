@@ -7,6 +7,7 @@ from .dossier import (
 from .financement import LigneDepense, LigneFinancement
 from .invitation import Invitation
 from .piece import Piece
+from .recepisse import Recepisse
 from .structure import MembreStructure, Structure
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "LigneFinancement",
     "MembreStructure",
     "Piece",
+    "Recepisse",
     "SequenceNumero",
     "Structure",
 ]

@@ -1,10 +1,165 @@
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from cper.comptes.decorators import role_requis
 from cper.comptes.enums import Role
+from cper.templatetags.cper_tags import euros
+
+from ..completude import taux_aide_publique
+from ..enums import EtatDossier
+from ..selectors.porteur import (
+    ETATS_RETIRABLES,
+    chronologie,
+    dossier_complet,
+    dossiers_du_porteur,
+    prochaine_action,
+)
+from ..templatetags.dossiers_tags import badge_etat_html
+
+DOSSIERS_PAR_PAGE = 20
+
+
+def fil_d_ariane(dossier, page: str | None = None) -> dict:
+    """DSFR breadcrumb from "Mes dossiers" to the dossier, and to one of its pages."""
+    liens = [{"link": reverse("dossiers:index"), "title": "Mes dossiers"}]
+    if page is None:
+        return {"links": liens, "current": dossier.numero or dossier.intitule}
+    liens.append(
+        {
+            "link": reverse("dossiers:detail", args=[dossier.pk]),
+            "title": dossier.numero or dossier.intitule,
+        }
+    )
+    return {"links": liens, "current": page}
+
+
+def _ligne(dossier) -> list[str]:
+    # dsfr_table marks cells safe: every user-typed value goes through format_html.
+    return [
+        format_html(
+            '<a href="{}">{}</a>', reverse("dossiers:detail", args=[dossier.pk]), dossier.intitule
+        ),
+        format_html("{}", dossier.numero or "—"),
+        format_html("{}", dossier.structure.raison_sociale),
+        mark_safe(badge_etat_html(dossier.etat)),  # noqa: S308 - rendered from our template
+        format_html(
+            '<time datetime="{}">{}</time>',
+            dossier.updated_at.isoformat(),
+            date_format(dossier.updated_at, "j F Y"),
+        ),
+        format_html("{}", prochaine_action(dossier.etat)),
+    ]
 
 
 @role_requis(Role.PORTEUR)
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "dossiers/index.html", {"title": "Mes dossiers"})
+    """Mes dossiers: the dossiers of my structures, with their state and what is expected of me."""
+    page = Paginator(dossiers_du_porteur(request.user), DOSSIERS_PAR_PAGE).get_page(
+        request.GET.get("page")
+    )
+    tableau = {
+        "caption": f"Dossiers de mes structures ({page.paginator.count})",
+        "header": [
+            "Intitulé",
+            "Numéro",
+            "Structure",
+            "État",
+            "Dernière modification",
+            "Action attendue de votre part",
+        ],
+        "content": [_ligne(dossier) for dossier in page],
+    }
+    return render(
+        request,
+        "dossiers/index.html",
+        {"title": "Mes dossiers", "page_obj": page, "tableau": tableau},
+    )
+
+
+def _tableaux(dossier) -> dict:
+    """The dossier's lists as dsfr_table data; user-typed text escaped by format_html."""
+    base = "HT" if dossier.tva_recuperable else "TTC"
+    taux = taux_aide_publique(dossier.aide_publique, dossier.cout_eligible)
+    return {
+        "communes": {
+            "caption": "Communes du projet",
+            "header": ["Commune", "EPCI", "Arrondissement"],
+            "content": [
+                [
+                    format_html("{}", commune),
+                    format_html("{}", commune.epci or "—"),
+                    format_html("{}", commune.arrondissement or "—"),
+                ]
+                for commune in dossier.communes.all()
+            ],
+        },
+        "depenses": {
+            "caption": "Dépenses prévisionnelles",
+            "header": ["Nature", "Libellé", "Montant HT", "Montant TTC"],
+            "content": [
+                [
+                    format_html("{}", ligne.get_nature_display()),
+                    format_html("{}", ligne.libelle),
+                    euros(ligne.montant_ht),
+                    euros(ligne.montant_ttc),
+                ]
+                for ligne in dossier.depenses.all()
+            ]
+            + [
+                [
+                    "<strong>Total</strong>",
+                    "",
+                    euros(dossier.depenses_ht),
+                    euros(dossier.depenses_ttc),
+                ]
+            ],
+        },
+        "financements": {
+            "caption": "Plan de financement",
+            "header": ["Financeur", "Précision", "Montant demandé"],
+            "content": [
+                [
+                    format_html("{}", ligne.financeur),
+                    format_html("{}", ligne.precision or "—"),
+                    euros(ligne.montant_demande),
+                ]
+                for ligne in dossier.financements.all()
+            ]
+            + [["<strong>Total</strong>", "", euros(dossier.total_financement)]],
+        },
+        "base_eligible": base,
+        "taux_aide": (
+            f"{taux * 100:.1f}".replace(".", ",") + "\u00a0%" if taux is not None else "—"
+        ),
+    }
+
+
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The dossier, read-only, with what happened to it; the porteur's actions when allowed."""
+    dossier = dossier_complet(request.user, pk)
+    porteur = dossier.est_porteur
+    return render(
+        request,
+        "dossiers/detail.html",
+        {
+            "title": dossier.numero or dossier.intitule,
+            "dossier": dossier,
+            "est_porteur": porteur,
+            "peut_modifier": porteur and dossier.etat == EtatDossier.BROUILLON,
+            "peut_retirer": porteur and dossier.etat in ETATS_RETIRABLES,
+            "prochaine_action": prochaine_action(dossier.etat) if porteur else "",
+            "titre_prochaine_action": (
+                "Action attendue de votre part"
+                if dossier.etat in (EtatDossier.BROUILLON, EtatDossier.INCOMPLET)
+                else "Prochaine étape"
+            ),
+            "evenements": chronologie(dossier, voit_les_noms=not porteur),
+            "breadcrumb_data": fil_d_ariane(dossier) if porteur else None,
+            **_tableaux(dossier),
+        },
+    )

@@ -26,7 +26,9 @@ def test_l_agent_voit_les_dossiers_de_son_guichet_et_pas_ceux_d_un_autre(
 
 
 def test_le_delai_de_recevabilite_depasse_est_signale(client, agent_sp_douai, dossier_depose):
-    dossier_depose.depose_le = timezone.now() - datetime.timedelta(days=70)
+    # Noon, Paris time: days are counted on the calendar, whatever the hour or the DST change.
+    midi = timezone.localtime().replace(hour=12, minute=0)
+    dossier_depose.depose_le = midi - datetime.timedelta(days=70)
     dossier_depose.save()
     client.force_login(agent_sp_douai)
     reponse = client.get(reverse("instruction:guichet"))

@@ -1,0 +1,163 @@
+"""Reads of the porteur's space: "Mes dossiers", the dossier page and its timeline.
+
+The dossier page is also what a guichet agent opens: its reads take the viewer into account
+only to say whether the viewer belongs to the structure (porteur actions, names shown).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django_fsm_log.models import StateLog
+
+from cper.referentiel.models import Commune
+
+from ..acces import VOIR, dossier_ou_404, dossiers_visibles
+from ..enums import EtatDossier
+from ..models import Dossier, LigneFinancement, MembreStructure
+
+E = EtatDossier
+
+PROCHAINE_ACTION = {
+    E.BROUILLON: "Compléter puis déposer le dossier",
+    E.DEPOSE: "Aucune : le guichet vérifie que le dossier est complet",
+    E.INCOMPLET: "Fournir les compléments demandés par le guichet",
+    E.IRRECEVABLE: "Aucune : dossier irrecevable",
+    E.EN_INSTRUCTION: "Aucune : instruction conjointe État-Région en cours",
+    E.INSTRUIT: "Aucune : en attente de la décision de l'instance de pilotage",
+    E.PROGRAMME: "Aucune : financement programmé",
+    E.REJETE: "Aucune : dossier rejeté",
+    E.RETIRE: "Aucune : dossier retiré",
+}
+
+# What each transition of the state machine means, as the timeline tells it.
+EVENEMENTS = {
+    "deposer": "Dossier déposé",
+    "retirer": "Dossier retiré",
+    "declarer_recevable": "Dossier déclaré recevable",
+    "declarer_irrecevable": "Dossier déclaré irrecevable",
+    "demander_complements": "Compléments demandés",
+    "completer": "Compléments fournis",
+    "conclure_instruction": "Instruction conclue",
+    "programmer": "Dossier programmé",
+    "ajourner": "Dossier ajourné",
+    "rejeter": "Dossier rejeté",
+}
+
+# Read from the state machine itself, so that the page offers exactly what `retirer` allows.
+ETATS_RETIRABLES = frozenset(
+    t.source
+    for t in Dossier._meta.get_field("etat").get_all_transitions(Dossier)
+    if t.name == "retirer"
+)
+
+
+def prochaine_action(etat: str) -> str:
+    return PROCHAINE_ACTION.get(etat, "")
+
+
+def dossiers_du_porteur(user) -> QuerySet[Dossier]:
+    """Dossiers of the user's structures that the user may see, latest change first (1 query)."""
+    return (
+        dossiers_visibles(user, VOIR)
+        .filter(structure__adhesions__user=user)
+        .select_related("structure", "guichet")
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def dossier_complet(user, pk) -> Dossier:
+    """One dossier in the user's scope with its money, location, lines and pieces, or 404.
+
+    Six queries whatever the number of lines: the dossier (totals, structure, volet, guichet,
+    récépissé, whether the user belongs to the structure), communes, expenses, financing,
+    pieces, plus the structure's member ids for the timeline.
+    """
+    queryset = (
+        Dossier.objects.avec_totaux()
+        .select_related(
+            "structure", "structure__commune", "volet", "guichet", "cree_par", "recepisse"
+        )
+        .annotate(
+            est_porteur=Exists(
+                MembreStructure.objects.filter(structure=OuterRef("structure"), user=user)
+            )
+        )
+        .prefetch_related(
+            Prefetch(
+                "communes",
+                queryset=Commune.objects.select_related("arrondissement", "epci").order_by("nom"),
+            ),
+            "depenses",
+            Prefetch(
+                "financements",
+                queryset=LigneFinancement.objects.select_related("financeur"),
+            ),
+            "pieces",
+        )
+    )
+    return dossier_ou_404(user, pk, VOIR, queryset=queryset)
+
+
+@dataclass(frozen=True)
+class Evenement:
+    date: datetime
+    titre: str
+    par: str
+    commentaire: str = ""
+
+
+def _auteur(user, membres: set[int], voit_les_noms: bool) -> str:
+    if user is None:
+        return ""
+    if voit_les_noms or user.pk in membres:
+        return user.get_full_name() or user.email
+    # A porteur is told which service acted, not which agent.
+    return "l'administration"
+
+
+def chronologie(dossier: Dossier, *, voit_les_noms: bool) -> list[Evenement]:
+    """What happened to the dossier, oldest first: creation, every transition, the récépissé.
+
+    Two queries: the structure's member ids and the transition log with its authors.
+    `voit_les_noms` is False for the porteur, who sees colleagues' names but not agents'.
+    """
+    membres = set(
+        MembreStructure.objects.filter(structure_id=dossier.structure_id).values_list(
+            "user_id", flat=True
+        )
+    )
+    evenements = [
+        Evenement(
+            date=dossier.created_at,
+            titre="Dossier créé",
+            par=_auteur(dossier.cree_par, membres, voit_les_noms),
+        )
+    ]
+    journal = (
+        StateLog.objects.filter(
+            content_type__app_label="dossiers",
+            content_type__model="dossier",
+            object_id=dossier.pk,
+        )
+        .select_related("by")
+        .order_by("timestamp", "pk")
+    )
+    for log in journal:
+        titre = EVENEMENTS.get(log.transition)
+        if titre is None:
+            titre = f"Passage à l'état « {E(log.state).label} »"
+        evenements.append(
+            Evenement(
+                date=log.timestamp,
+                titre=titre,
+                par=_auteur(log.by, membres, voit_les_noms),
+                commentaire=log.description or "",
+            )
+        )
+    recepisse = getattr(dossier, "recepisse", None)
+    if recepisse is not None:
+        evenements.append(
+            Evenement(date=recepisse.created_at, titre="Récépissé de dépôt émis", par="")
+        )
+    return sorted(evenements, key=lambda e: e.date)

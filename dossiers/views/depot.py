@@ -1,0 +1,118 @@
+from django.contrib import messages
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from ..acces import MODIFIER, VOIR, dossier_ou_404
+from ..completude import completude
+from ..enums import EtatDossier
+from ..forms.depot import DepotForm, RetraitForm
+from ..models import Dossier
+from ..selectors.porteur import ETATS_RETIRABLES
+from ..services.depot import DepotRefuse, deposer_dossier, guichets_proposes, retirer_dossier
+from .porteur import fil_d_ariane
+
+DEJA_EFFECTUEE = "Action déjà effectuée : le dossier a changé d'état entre-temps."
+
+
+def _dossier_du_porteur_ou_404(user, pk, perm: str) -> Dossier:
+    """A dossier of one of the user's structures; agents and outsiders get 404."""
+    return dossier_ou_404(
+        user,
+        pk,
+        perm,
+        queryset=Dossier.objects.filter(structure__adhesions__user=user).select_related(
+            "structure"
+        ),
+    )
+
+
+def deposer(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show what still prevents the dépôt, or let the porteur choose the guichet and confirm."""
+    dossier = _dossier_du_porteur_ou_404(request.user, pk, MODIFIER)
+    if dossier.etat != EtatDossier.BROUILLON:
+        messages.info(request, "Ce dossier a déjà été déposé.")
+        return redirect("dossiers:detail", pk=dossier.pk)
+    guichets, suggere = guichets_proposes(dossier)
+    form = DepotForm(request.POST or None, guichets=guichets, suggere=suggere)
+    etat = completude(dossier.pk)
+    if request.method == "POST" and etat.complet and form.is_valid():
+        try:
+            dossier = deposer_dossier(
+                dossier=dossier, porteur=request.user, guichet=form.cleaned_data["guichet"]
+            )
+        except (TransitionNotAllowed, ConcurrentTransition):
+            messages.warning(request, DEJA_EFFECTUEE)
+            return redirect("dossiers:detail", pk=dossier.pk)
+        except DepotRefuse as refus:
+            if refus.completude is not None:
+                etat = refus.completude
+            else:
+                form.add_error("guichet", str(refus))
+        else:
+            messages.success(
+                request,
+                f"Votre dossier a été déposé auprès du guichet « {dossier.guichet} » sous le "
+                f"numéro {dossier.numero}. Le récépissé de dépôt vous est envoyé par courriel ; "
+                "vous pouvez aussi le télécharger ci-dessous.",
+            )
+            return redirect("dossiers:detail", pk=dossier.pk)
+    return render(
+        request,
+        "dossiers/deposer.html",
+        {
+            "title": f"Déposer le dossier « {dossier.intitule} »",
+            "dossier": dossier,
+            "form": form,
+            "completude": etat,
+            "sections": [s for s in etat.sections() if s["manques"]],
+            "breadcrumb_data": fil_d_ariane(dossier, "Déposer le dossier"),
+        },
+    )
+
+
+def recepisse(request: HttpRequest, pk: int) -> HttpResponse:
+    """Download the récépissé de dépôt, for whoever may see the dossier."""
+    dossier = dossier_ou_404(
+        request.user, pk, VOIR, queryset=Dossier.objects.select_related("recepisse")
+    )
+    recu = getattr(dossier, "recepisse", None)
+    if recu is None:
+        messages.info(
+            request,
+            "Le récépissé de dépôt est en préparation. Il vous est aussi envoyé par courriel.",
+        )
+        return redirect("dossiers:detail", pk=dossier.pk)
+    return FileResponse(
+        recu.fichier.open("rb"),
+        as_attachment=True,
+        filename=recu.nom_fichier,
+        content_type="application/pdf",
+    )
+
+
+def retirer(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask for confirmation, then withdraw the dossier for good."""
+    dossier = _dossier_du_porteur_ou_404(request.user, pk, VOIR)
+    if dossier.etat not in ETATS_RETIRABLES:
+        messages.info(request, "Ce dossier ne peut plus être retiré.")
+        return redirect("dossiers:detail", pk=dossier.pk)
+    form = RetraitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            retirer_dossier(dossier=dossier, porteur=request.user, motif=form.cleaned_data["motif"])
+        except (TransitionNotAllowed, ConcurrentTransition):
+            messages.warning(request, DEJA_EFFECTUEE)
+        else:
+            messages.success(request, "Votre dossier a été retiré.")
+        return redirect("dossiers:detail", pk=dossier.pk)
+    return render(
+        request,
+        "dossiers/retirer.html",
+        {
+            "title": f"Retirer le dossier « {dossier.intitule} »",
+            "dossier": dossier,
+            "form": form,
+            "breadcrumb_data": fil_d_ariane(dossier, "Retirer le dossier"),
+        },
+    )

@@ -1,0 +1,209 @@
+"""Mes dossiers and the dossier page: what the porteur (and later the guichet) reads."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from dossiers.acces import ouvrir_a_la_structure
+from dossiers.enums import EtatDossier
+from dossiers.services.depot import deposer_dossier
+from tests.dossiers.complets import dossier_complet
+from tests.factories import (
+    CommuneFactory,
+    DossierFactory,
+    LigneDepenseFactory,
+    StructureFactory,
+    UserFactory,
+)
+
+
+def _h1(html: str) -> list[str]:
+    return re.findall(r"<h1[^>]*>(.*?)</h1>", html, flags=re.S)
+
+
+@pytest.fixture
+def brouillon(structure, porteur):
+    dossier = DossierFactory(
+        structure=structure, cree_par=porteur, intitule="Voie verte de la Scarpe"
+    )
+    ouvrir_a_la_structure(dossier)
+    return dossier
+
+
+@pytest.fixture
+def depose(structure, porteur, guichet_douai, django_capture_on_commit_callbacks):
+    dossier = dossier_complet(
+        structure=structure, porteur=porteur, intitule="Pôle d'échanges de Douai"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        return deposer_dossier(dossier=dossier, porteur=porteur, guichet=guichet_douai)
+
+
+def test_mes_dossiers_montre_etat_derniere_modification_et_action_attendue(
+    client, porteur, brouillon, depose
+):
+    client.force_login(porteur)
+    html = client.get(reverse("dossiers:index")).content.decode()
+    assert _h1(html) == ["Mes dossiers"]
+    assert "Voie verte de la Scarpe" in html
+    assert "Pôle d&#x27;échanges de Douai" in html
+    assert depose.numero in html
+    assert "Brouillon" in html and "Déposé" in html
+    assert "Compléter puis déposer le dossier" in html
+    assert "le guichet vérifie que le dossier est complet" in html
+    assert f'href="{reverse("dossiers:detail", args=[brouillon.pk])}"' in html
+    assert 'href="/dossiers/nouveau/"' in html and "Nouveau dossier" in html
+
+
+def test_mes_dossiers_ne_montre_rien_d_une_autre_structure(client, autre_porteur, brouillon):
+    client.force_login(autre_porteur)
+    html = client.get(reverse("dossiers:index")).content.decode()
+    assert "Voie verte de la Scarpe" not in html
+    assert "Vous n'avez encore aucun dossier" in html
+
+
+def test_mes_dossiers_echappe_ce_que_le_porteur_a_tape(client, porteur, structure):
+    dossier = DossierFactory(structure=structure, intitule="<script>alert(1)</script>")
+    ouvrir_a_la_structure(dossier)
+    client.force_login(porteur)
+    html = client.get(reverse("dossiers:index")).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_un_agent_n_entre_pas_dans_mes_dossiers(client, agent_sp_douai):
+    client.force_login(agent_sp_douai)
+    assert client.get(reverse("dossiers:index")).status_code == 403
+
+
+@pytest.mark.parametrize("nombre", [3, 30])
+def test_mes_dossiers_en_nombre_constant_de_requetes(
+    client, porteur, structure, nombre, django_assert_num_queries
+):
+    for _ in range(nombre):
+        ouvrir_a_la_structure(DossierFactory(structure=structure, depose=True))
+    client.force_login(porteur)
+    # 1 session, 2 user, 3 the user's roles (decorator and menu share it),
+    # 4 paginator count, 5 the page of dossiers with structure and guichet (guardian in a subquery),
+    # 6 the unread notifications count (header).
+    with django_assert_num_queries(6):
+        reponse = client.get(reverse("dossiers:index"))
+    assert reponse.status_code == 200
+    assert reponse.content.decode().count("fr-badge--sm") == min(nombre, 20)
+
+
+def test_la_page_du_dossier_montre_montants_communes_pieces_et_chronologie(client, porteur, depose):
+    client.force_login(porteur)
+    html = client.get(reverse("dossiers:detail", args=[depose.pk])).content.decode()
+    assert _h1(html) == ["Pôle d&#x27;échanges de Douai"]
+    assert depose.numero in html
+    assert "Sous-préfecture de Douai" in html
+    assert "Douai (59178)" in html
+    assert "100\u202f000,00\u00a0€" in html  # eligible cost
+    assert "70\u202f000,00\u00a0€" in html and "70,0\u00a0% du coût éligible" in html
+    assert "Le plan de financement est équilibré" in html
+    assert "Délibération" in html and "Plan de financement signé" in html
+    assert "Dossier créé" in html
+    assert "Dossier déposé" in html and f"par {porteur.get_full_name()}" in html
+    assert "Récépissé de dépôt émis" in html
+    assert 'class="fr-breadcrumb"' in html and 'href="/dossiers/"' in html
+    assert "Prochaine étape" in html and "le guichet vérifie que le dossier est complet" in html
+    assert "Télécharger le récépissé de dépôt" in html
+    assert "Retirer le dossier" in html
+    # Filed: read-only, no more editing nor dépôt.
+    assert "Compléter le dossier" not in html
+    assert reverse("dossiers:deposer", args=[depose.pk]) not in html
+
+
+def test_un_brouillon_propose_de_completer_et_deposer(client, porteur, brouillon):
+    client.force_login(porteur)
+    html = client.get(reverse("dossiers:detail", args=[brouillon.pk])).content.decode()
+    assert "Compléter le dossier" in html
+    assert reverse("dossiers:deposer", args=[brouillon.pk]) in html
+    assert "Action attendue de votre part" in html
+
+
+def test_un_collegue_de_la_structure_voit_le_dossier(client, structure, depose):
+    collegue = UserFactory(email="collegue@exemple.fr")
+    StructureFactory(siret=structure.siret, membres=[collegue])
+    client.force_login(collegue)
+    html = client.get(reverse("dossiers:detail", args=[depose.pk])).content.decode()
+    assert depose.numero in html
+    assert "Retirer le dossier" in html
+
+
+def test_l_agent_du_guichet_de_depot_lit_le_dossier_sans_les_actions_du_porteur(
+    client, agent_sp_douai, depose, porteur
+):
+    client.force_login(agent_sp_douai)
+    reponse = client.get(reverse("dossiers:detail", args=[depose.pk]))
+    assert reponse.status_code == 200
+    html = reponse.content.decode()
+    assert depose.numero in html
+    assert "Télécharger le récépissé de dépôt" in html
+    assert "Retirer le dossier" not in html
+    assert "Action attendue de votre part" not in html
+
+
+def test_le_porteur_ne_voit_pas_le_nom_des_agents_dans_la_chronologie(
+    client, porteur, agent_sp_douai, depose
+):
+    from django_fsm_log.models import StateLog
+
+    StateLog.objects.create(
+        content_object=depose,
+        transition="declarer_recevable",
+        source_state=EtatDossier.DEPOSE,
+        state=EtatDossier.EN_INSTRUCTION,
+        by=agent_sp_douai,
+    )
+    client.force_login(porteur)
+    html = client.get(reverse("dossiers:detail", args=[depose.pk])).content.decode()
+    assert "Dossier déclaré recevable" in html
+    assert "par l&#x27;administration" in html
+    assert agent_sp_douai.get_full_name() not in html
+
+
+@pytest.mark.parametrize("persona", ["autre_porteur", "agent_region", "inconnu", "administrateur"])
+def test_la_page_du_dossier_n_existe_pas_hors_perimetre(client, request, persona, depose):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(reverse("dossiers:detail", args=[depose.pk])).status_code == 404
+
+
+def test_un_brouillon_n_est_pas_visible_du_guichet(client, agent_sp_douai, brouillon):
+    client.force_login(agent_sp_douai)
+    assert client.get(reverse("dossiers:detail", args=[brouillon.pk])).status_code == 404
+
+
+def test_un_dossier_inexistant_repond_404(client, porteur):
+    client.force_login(porteur)
+    assert client.get(reverse("dossiers:detail", args=[999999])).status_code == 404
+
+
+@pytest.mark.parametrize("nombre", [3, 30])
+def test_la_page_du_dossier_en_nombre_constant_de_requetes(
+    client,
+    porteur,
+    structure,
+    guichet_douai,
+    nombre,
+    django_assert_num_queries,
+    django_capture_on_commit_callbacks,
+):
+    for _ in range(nombre):
+        ouvrir_a_la_structure(DossierFactory(structure=structure))
+    dossier = dossier_complet(structure=structure, porteur=porteur)
+    dossier.communes.add(*CommuneFactory.create_batch(nombre))
+    LigneDepenseFactory.create_batch(nombre, dossier=dossier, montant_ht=0, montant_ttc=0)
+    with django_capture_on_commit_callbacks(execute=True):
+        deposer_dossier(dossier=dossier, porteur=porteur, guichet=guichet_douai)
+    client.force_login(porteur)
+    # 1 session, 2 user, 3 roles (menu), 4 the dossier with its totals, structure, volet,
+    # guichet, creator, récépissé and whether the viewer is a member, 5 communes with EPCI and
+    # arrondissement, 6 expense lines, 7 financing lines with financeurs, 8 pieces,
+    # 9 the structure's member ids, 10 the transition log with its authors,
+    # 11 the unread notifications count (header).
+    with django_assert_num_queries(11):
+        reponse = client.get(reverse("dossiers:detail", args=[dossier.pk]))
+    assert reponse.status_code == 200
