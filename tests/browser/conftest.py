@@ -50,3 +50,13 @@ def page(navigateur, live_server):
     yield page
     contexte.close()
     assert not erreurs_csp, erreurs_csp
+
+
+def capture(page, nom: str) -> None:
+    """Screenshot to var/captures/<nom>.png when CPER_CAPTURES is set (to look at the pages).
+
+    caret="initial": Playwright's default hides the caret with an inline style, which the CSP
+    (rightly) reports and the `page` fixture would count as a failure.
+    """
+    if os.environ.get("CPER_CAPTURES"):
+        page.screenshot(path=f"var/captures/{nom}.png", full_page=True, caret="initial")

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from cper.comptes.enums import Role
 from dossiers.enums import EtatDossier
 from dossiers.models import Dossier
+from tests.browser.conftest import capture
 from tests.dossiers.complets import dossier_complet
 from tests.factories import (
     MOT_DE_PASSE,
@@ -85,7 +86,7 @@ def test_le_porteur_depose_son_dossier_telecharge_le_recepisse_puis_le_retire(
         "Cochez cette case pour confirmer le dépôt"
     )
     expect(suggere).to_be_checked()
-    page.screenshot(path="var/captures/deposer.png", full_page=True)
+    capture(page, "deposer")
     page.locator("label[for=id_confirmation]").click()
     page.get_by_role("button", name="Déposer le dossier").click()
 
@@ -94,7 +95,7 @@ def test_le_porteur_depose_son_dossier_telecharge_le_recepisse_puis_le_retire(
     expect(page.get_by_text("Votre dossier a été déposé")).to_contain_text(dossier.numero)
     expect(page.get_by_role("heading", level=1)).to_have_text("Halte fluviale")
     expect(page.get_by_text("Dossier déposé", exact=True)).to_be_visible()
-    page.screenshot(path="var/captures/dossier-depose.png", full_page=True)
+    capture(page, "dossier-depose")
 
     with page.expect_download() as telechargement:
         page.get_by_role("link", name="Télécharger le récépissé de dépôt").click()
@@ -244,4 +245,4 @@ def test_parcours_complet_d_un_nouveau_porteur(page, douai, tmp_path):
     telechargement.value.save_as(chemin)
     texte = _texte_pdf(chemin)
     assert dossier.numero in texte and "Sous-préfecture de Douai" in texte
-    page.screenshot(path="var/captures/parcours-complet.png", full_page=True)
+    capture(page, "parcours-complet")

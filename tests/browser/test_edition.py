@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 from cper.comptes.enums import Role
 from cper.referentiel.models import PoleMetropolitain
 from dossiers.models import Dossier
+from tests.browser.conftest import capture
 from tests.factories import (
     MOT_DE_PASSE,
     CommuneFactory,
@@ -63,7 +64,7 @@ def test_le_porteur_remplit_chaque_section_voit_les_totaux_et_retrouve_son_broui
     expect(recherche).to_have_attribute("aria-expanded", "true")
     recherche.press("ArrowDown")
     expect(recherche).to_have_attribute("aria-activedescendant", re.compile("suggestion-"))
-    page.screenshot(path="var/captures/dossier-localisation-suggestions.png")
+    capture(page, "dossier-localisation-suggestions")
     recherche.press("Enter")
     expect(page.get_by_text("Lens est ajoutée au projet.")).to_be_visible()
     territoire = page.locator("#territoire")
@@ -122,7 +123,7 @@ def test_le_porteur_remplit_chaque_section_voit_les_totaux_et_retrouve_son_broui
     page.goto(f"/dossiers/{dossier.pk}/modifier/identite/")
     expect(page.get_by_label("Résumé")).to_have_value("Réaménagement du pôle d'échanges.")
     expect(page.get_by_label("Volet du contrat")).to_have_value(str(volet.pk))
-    page.screenshot(path="var/captures/dossier-identite.png", full_page=True)
+    capture(page, "dossier-identite")
 
 
 def test_une_saisie_fausse_est_expliquee_et_rien_de_ce_qui_est_tape_ne_se_perd(page):
@@ -160,7 +161,7 @@ def test_une_saisie_fausse_est_expliquee_et_rien_de_ce_qui_est_tape_ne_se_perd(p
     expect(page.get_by_role("group", name="Dépense n° 2")).to_contain_text(
         "Le montant TTC ne peut pas être inférieur au montant HT"
     )
-    page.screenshot(path="var/captures/dossier-depenses-erreurs.png", full_page=True)
+    capture(page, "dossier-depenses-erreurs")
     resume.get_by_role("link").first.click()
     expect(page.locator("#id_depenses-0-montant_ht")).to_be_focused()
     assert not dossier.depenses.exists()

@@ -10,6 +10,7 @@ from cper.referentiel.services import (
     importer_territoires,
     lire_json,
 )
+from tests.browser.conftest import capture
 from tests.factories import MOT_DE_PASSE, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -57,7 +58,7 @@ def test_l_administrateur_importe_des_volets_apres_un_apercu(page):
     )
     expect(page.get_by_role("heading", name="Aperçu")).to_be_visible()
     expect(page.locator("table.import-preview")).to_contain_text("Emploi et formation")
-    page.screenshot(path="var/captures/admin-import-apercu.png", full_page=True)
+    capture(page, "admin-import-apercu")
     assert Volet.objects.get(code="emploi").intitule == "Emploi"
 
     page.get_by_role("button", name="Confirmer l’importation").click()

@@ -5,6 +5,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from dossiers.models import MembreStructure, Structure
+from tests.browser.conftest import capture
 from tests.factories import CommuneFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -64,4 +65,4 @@ def test_un_porteur_s_inscrit_confirme_son_adresse_et_cree_sa_structure(page):
     expect(page.get_by_role("link", name="Inviter un collègue")).to_be_visible()
     structure = Structure.objects.get(siret="21620041000019")
     assert MembreStructure.objects.get(structure=structure).user.email == "lea.martin@douai.fr"
-    page.screenshot(path="var/captures/structure-creee.png", full_page=True)
+    capture(page, "structure-creee")

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from dossiers.enums import EtatDossier as E
+from tests.browser.conftest import capture
 from tests.factories import MOT_DE_PASSE, FinanceurFactory, LigneFinancementFactory
 from tests.instruction.conftest import (  # noqa: F401 - fixtures
     dossier_depose,
@@ -47,7 +48,7 @@ def test_parcours_d_instruction_conjointe(
     _se_connecter(page, agent_sp_douai.email)
     page.get_by_role("link", name="Guichet").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Dossiers déposés à mon guichet")
-    page.screenshot(path="var/captures/instruction-guichet.png", full_page=True)
+    capture(page, "instruction-guichet")
     page.get_by_role("link", name=numero).click()
     page.get_by_role("link", name="Demander des compléments").click()
     page.get_by_label("Motif de la demande").fill("La délibération du conseil municipal manque.")
@@ -107,7 +108,7 @@ def test_parcours_d_instruction_conjointe(
     page.get_by_role("button", name="Confirmer").click()
     expect(page.get_by_role("alert")).to_contain_text("L'instruction est conclue")
     page.reload()
-    page.screenshot(path="var/captures/instruction-dossier-instruit.png", full_page=True)
+    capture(page, "instruction-dossier-instruit")
     with page.expect_download() as telechargement:
         page.get_by_role("link", name=re.compile("Télécharger le rapport")).click()
     with open(telechargement.value.path(), "rb") as fichier:
