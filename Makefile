@@ -16,8 +16,8 @@ installer-tests:
 	@bash scripts/installer.sh --tests
 
 donnees: installer
+	@mkdir -p var/static var/prive
 	@$(ENV) $(MANAGE) migrate --noinput
-	@$(ENV) $(MANAGE) collectstatic --noinput -v 0
 	@$(ENV) $(MANAGE) import_territoires
 	@$(ENV) $(MANAGE) charger_referentiel
 	@$(ENV) $(MANAGE) comptes_demo

@@ -1,10 +1,15 @@
-"""Local development: DEBUG only if asked for, a throw-away secret key."""
+"""Local use (`make run`): DEBUG only if asked for, a throw-away secret key."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import STORAGES, env
 
 SECRET_KEY = env.str("SECRET_KEY", default="dev-only-not-secret-" + "x" * 40)
 
-if DEBUG:  # noqa: F405
-    WHITENOISE_USE_FINDERS = True
-    WHITENOISE_AUTOREFRESH = True
+# Static files are served straight from the apps: no collectstatic (and its compression of
+# every DSFR asset) on each `make run`. Production keeps the compressed, hashed manifest.
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG  # noqa: F405
