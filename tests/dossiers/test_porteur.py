@@ -207,3 +207,14 @@ def test_la_page_du_dossier_en_nombre_constant_de_requetes(
     with django_assert_num_queries(11):
         reponse = client.get(reverse("dossiers:detail", args=[dossier.pk]))
     assert reponse.status_code == 200
+
+
+def test_le_porteur_d_un_dossier_incomplet_est_mene_a_la_demande_de_complements(
+    client, porteur, structure
+):
+    dossier = DossierFactory(structure=structure, incomplet=True)
+    ouvrir_a_la_structure(dossier)
+    client.force_login(porteur)
+    html = client.get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
+    assert "Répondre à la demande de compléments" in html
+    assert reverse("instruction:porteur_dossier", args=[dossier.pk]) in html
