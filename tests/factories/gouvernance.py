@@ -1,0 +1,72 @@
+import datetime
+
+import factory
+from django.utils import timezone
+
+from gouvernance import models
+from gouvernance.enums import RoleMembre, SensDecision, TypeInstance
+
+from .comptes import UserFactory
+from .dossiers import DossierFactory
+
+
+def instance(type_=TypeInstance.PILOTAGE):
+    """The instances exist from the migrations: fetch, never duplicate."""
+    return models.Instance.objects.get(type=type_)
+
+
+class MembreInstanceFactory(factory.django.DjangoModelFactory):
+    """A member of the instance de pilotage unless `instance` says otherwise."""
+
+    class Meta:
+        model = models.MembreInstance
+
+    instance = factory.LazyFunction(instance)
+    user = factory.SubFactory(UserFactory)
+    role = RoleMembre.MEMBRE
+
+
+class SeanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Seance
+
+    instance = factory.LazyFunction(instance)
+    date = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=14))
+    lieu = "Préfecture de la région Hauts-de-France, Lille"
+    creee_par = factory.SubFactory(UserFactory)
+
+
+class PointOrdreDuJourFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.PointOrdreDuJour
+
+    seance = factory.SubFactory(SeanceFactory)
+    dossier = factory.SubFactory(DossierFactory)
+    ordre = factory.Sequence(lambda n: n + 1)
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Decision
+
+    point = factory.SubFactory(PointOrdreDuJourFactory)
+    sens = SensDecision.PROGRAMME
+    decidee_par = factory.SubFactory(UserFactory)
+
+
+class MontantProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.MontantProgramme
+
+    decision = factory.SubFactory(DecisionFactory)
+    financeur = factory.SubFactory("tests.factories.referentiel.FinanceurFactory")
+    montant = 100_000
+
+
+class ObservationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Observation
+
+    dossier = factory.SubFactory(DossierFactory)
+    auteur = factory.SubFactory(UserFactory)
+    texte = "Projet attendu par les communes du territoire."
