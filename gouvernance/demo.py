@@ -9,6 +9,7 @@ structures and amounts, consistent with the rules (balanced plans, public aid �
 
 import datetime
 import random
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -56,6 +57,7 @@ from .models import (
     PointOrdreDuJour,
     Seance,
 )
+from .tableaux import dossiers_du_territoire
 
 PARIS = ZoneInfo("Europe/Paris")
 CENT = Decimal("100")
@@ -173,8 +175,21 @@ class Acteurs:
     guichets: dict = field(default_factory=dict)  # arrondissement id -> Guichet
 
 
+def verifier_referentiel() -> None:
+    if not (
+        Volet.objects.exists()
+        and Commune.objects.filter(code_insee__in=["59178", "62160"]).count() == 2
+        and Guichet.objects.filter(code="sp-douai").exists()
+    ):
+        raise DemoInterdite(
+            "Le référentiel manque : lancez d'abord « manage.py import_territoires » et "
+            "« manage.py charger_referentiel »."
+        )
+
+
 def assurer_comptes_et_mandats() -> Acteurs:
     """The demo accounts (comptes_demo) and their memberships; safe to run again."""
+    verifier_referentiel()
     call_command("comptes_demo", verbosity=0, stdout=_Silence())
     users = {u.email: u for u in User.objects.filter(email__endswith="@demo.cper.fr")}
     porteur = users["porteur@demo.cper.fr"]
@@ -424,6 +439,13 @@ def _facteurs(alea, parts) -> tuple[dict, dict]:
 class Rapport:
     dossiers: int = 0
     lignes: dict = field(default_factory=lambda: defaultdict(int))
+    etapes: dict = field(default_factory=dict)  # step -> seconds, for --verbosity 2
+    _debut: float = field(default_factory=time.monotonic)
+
+    def top(self, etape: str) -> None:
+        maintenant = time.monotonic()
+        self.etapes[etape] = maintenant - self._debut
+        self._debut = maintenant
 
     def __str__(self):
         details = ", ".join(f"{nom} : {n}" for nom, n in self.lignes.items())
@@ -438,16 +460,12 @@ def generer(nombre: int, *, graine: int = 2015, acteurs: Acteurs | None = None) 
     rapport = Rapport()
     with transaction.atomic():
         _generer(alea, nombre, maintenant, acteurs, rapport)
+    rapport.top("commit")
     return rapport
 
 
 def _generer(alea, nombre, maintenant, acteurs, rapport):
     volets = list(Volet.objects.order_by("numero"))
-    if not volets or not Commune.objects.exists():
-        raise DemoInterdite(
-            "Le référentiel manque : lancez d'abord « manage.py import_territoires » et "
-            "« manage.py charger_referentiel »."
-        )
     financeurs = {f.code: f for f in Financeur.objects.all()}
     enveloppes = defaultdict(dict)
     for e in Enveloppe.objects.select_related("financeur"):
@@ -515,18 +533,18 @@ def _generer(alea, nombre, maintenant, acteurs, rapport):
     structures.insert(0, acteurs.structure_porteur)
     sieges.insert(0, next(c for c in communes if c["pk"] == acteurs.structure_porteur.commune_id))
 
+    rapport.top("structures")
     # Plans: state, place, shares, dates.
     plans: list[Plan] = []
-    etats_porteur = (
-        []
-        if Dossier.objects.filter(structure=acteurs.structure_porteur).exists()
-        else list(ETATS_PORTEUR_DEMO)
-    )
+    # The first dossiers cover every state: the porteur@ structure's own, then two more.
+    forces = []
+    if not Dossier.objects.filter(structure=acteurs.structure_porteur).exists():
+        forces = [(etat, 0) for etat in ETATS_PORTEUR_DEMO]
+        forces += [(etat, None) for etat in (E.IRRECEVABLE, E.RETIRE)]
     for i in range(nombre):
-        if i < len(etats_porteur):
-            etat, index = etats_porteur[i], 0
-        else:
-            etat, index = _tirer_etat(alea), alea.randrange(1, len(structures))
+        etat, index = forces[i] if i < len(forces) else (_tirer_etat(alea), None)
+        if index is None:
+            index = alea.randrange(1, len(structures))
         siege = sieges[index]
         autour = par_epci[siege["epci_id"]] or [siege]
         lieux = [siege] + (
@@ -570,6 +588,7 @@ def _generer(alea, nombre, maintenant, acteurs, rapport):
             )
         )
 
+    rapport.top("plans")
     # Money: scale each volet so that what is programmed fills 55 to 105 % of its envelope.
     relatif = defaultdict(float)
     for plan in plans:
@@ -623,6 +642,7 @@ def _generer(alea, nombre, maintenant, acteurs, rapport):
                     if montant > 0:
                         plan.programmes[code] = montant
 
+    rapport.top("montants")
     # Numbers: reserve a block per year in SequenceNumero, in the order of filing.
     par_annee = defaultdict(list)
     for plan in plans:
@@ -638,6 +658,7 @@ def _generer(alea, nombre, maintenant, acteurs, rapport):
         sequence.dernier += len(du_millesime)
         sequence.save(update_fields=["dernier"])
 
+    rapport.top("numeros")
     # Dossiers (bulk_create: their ids are needed by everything else).
     dossiers = []
     for plan in plans:
@@ -689,6 +710,7 @@ def _generer(alea, nombre, maintenant, acteurs, rapport):
     )
     rapport.lignes["communes"] = len(communes_dossiers)
 
+    rapport.top("dossiers")
     # History (django-fsm-log), permissions along the dossier's path, routings, complements.
     type_dossier = ContentType.objects.get_for_model(Dossier)
     voir = Permission.objects.get(content_type=type_dossier, codename="view_dossier")
@@ -766,6 +788,7 @@ def _generer(alea, nombre, maintenant, acteurs, rapport):
     rapport.lignes["historique"] = len(journaux)
     rapport.lignes["permissions"] = len(permissions)
 
+    rapport.top("historique")
     # Avis and their proposed amounts.
     avis, plans_avis = [], []
     for dossier, plan in zip(dossiers, plans, strict=True):
@@ -794,6 +817,7 @@ def _generer(alea, nombre, maintenant, acteurs, rapport):
     )
     rapport.lignes["avis"] = len(avis)
 
+    rapport.top("avis")
     # Séances, agenda items, decisions and programmed amounts.
     instance = Instance.objects.get(type=TypeInstance.PILOTAGE)
     utiles = sorted({p.seance for p in plans if p.seance is not None})
@@ -859,38 +883,53 @@ def _generer(alea, nombre, maintenant, acteurs, rapport):
     rapport.lignes["séances"] = len(objets_seances) + 1
     rapport.lignes["décisions"] = len(decisions)
 
+    rapport.top("decisions")
     # Dates the models set to "now" on insert: put them back where the history says.
-    ids = [d.pk for d in dossiers]
+    dates = [
+        (
+            d.pk,
+            (p.jalons[0][3] if p.jalons else maintenant) - datetime.timedelta(days=21),
+            p.jalons[-1][3] if p.jalons else maintenant - datetime.timedelta(days=21),
+        )
+        for d, p in zip(dossiers, plans, strict=True)
+    ]
     with connection.cursor() as curseur:
         curseur.execute(
-            f"""
-            UPDATE {Dossier._meta.db_table} d SET
-                created_at = COALESCE(d.depose_le, %s) - interval '21 days',
-                updated_at = COALESCE(
-                    (SELECT MAX(timestamp) FROM {StateLog._meta.db_table} s
-                     WHERE s.content_type_id = %s AND s.object_id = d.id), d.created_at)
-            WHERE d.id = ANY(%s)
-            """,  # noqa: S608
-            [maintenant, type_dossier.pk, ids],
+            "CREATE TEMPORARY TABLE demo_dates (id integer, cree timestamptz, modifie timestamptz)"
+            " ON COMMIT DROP"
         )
+        with curseur.cursor.copy("COPY demo_dates (id, cree, modifie) FROM STDIN") as copie:
+            for ligne in dates:
+                copie.write_row(ligne)
+        curseur.execute(
+            f"""
+            UPDATE {Dossier._meta.db_table} d SET created_at = t.cree, updated_at = t.modifie
+            FROM demo_dates t WHERE t.id = d.id
+            """  # noqa: S608
+        )
+
         curseur.execute(
             f"""
             UPDATE {Decision._meta.db_table} dec SET created_at = s.date + interval '2 hours'
             FROM {PointOrdreDuJour._meta.db_table} p JOIN {Seance._meta.db_table} s
                 ON s.id = p.seance_id
-            WHERE p.id = dec.point_id AND p.dossier_id = ANY(%s)
-            """,  # noqa: S608
-            [ids],
+            WHERE p.id = dec.point_id AND p.dossier_id IN (SELECT id FROM demo_dates)
+            """  # noqa: S608
         )
+        # Dropped now rather than at commit: an outer transaction (tests) may run us again.
+        curseur.execute("DROP TABLE demo_dates")
+        # Fresh statistics, so that the dashboards' first queries are planned on real sizes.
+        for model in (Dossier, LigneFinancement, StateLog, MontantPropose, MontantProgramme):
+            curseur.execute(f"ANALYZE {model._meta.db_table}")
 
+    rapport.top("dates")
     # A few observations of the concertation member on dossiers of the Côte d'Opale.
+    ids = [d.pk for d in dossiers]
     mandat = MembreInstance.objects.filter(user=acteurs.concertation).first()
     if mandat and mandat.territoire:
-        from .tableaux import dossiers_du_territoire
-
         sur_opale = list(
             dossiers_du_territoire(mandat)
-            .filter(pk__in=ids)
+            .filter(pk__gte=min(ids, default=0))
             .values_list("pk", flat=True)[: max(3, nombre // 50)]
         )
         Observation.objects.bulk_create(
@@ -907,3 +946,4 @@ def _generer(alea, nombre, maintenant, acteurs, rapport):
             ]
         )
         rapport.lignes["observations"] = len(sur_opale)
+    rapport.top("observations")

@@ -23,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--graine", type=int, default=2015, help="Graine du hasard.")
 
     def handle(self, *args, dossiers, ajouter, graine, **options):
-        if settings.SETTINGS_MODULE.endswith(".prod"):
+        if (settings.SETTINGS_MODULE or "").endswith(".prod"):
             raise CommandError("Les données de démonstration sont interdites en production.")
         if dossiers < 0:
             raise CommandError("Le nombre de dossiers doit être positif.")
@@ -39,6 +39,9 @@ class Command(BaseCommand):
             rapport = demo.generer(dossiers, graine=graine, acteurs=acteurs)
         except demo.DemoInterdite as erreur:
             raise CommandError(str(erreur)) from erreur
+        if options["verbosity"] > 1:
+            for etape, secondes in rapport.etapes.items():
+                self.stdout.write(f"  {etape:<14} {secondes:6.2f} s")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Données de démonstration créées en {time.monotonic() - debut:.1f} s : {rapport}."
