@@ -23,8 +23,8 @@ ESPACES = [
     (Role.PORTEUR, "Mes dossiers", "dossiers:index"),
     (Role.AGENT_GUICHET, "Guichet", "instruction:index"),
     (Role.INSTRUCTEUR, "Instruction", "instruction:index"),
-    (Role.MEMBRE_PILOTAGE, "Pilotage", "gouvernance:index"),
-    (Role.MEMBRE_CONCERTATION, "Mon territoire", "gouvernance:index"),
+    (Role.MEMBRE_PILOTAGE, "Pilotage", "gouvernance:pilotage"),
+    (Role.MEMBRE_CONCERTATION, "Mon territoire", "gouvernance:territoire"),
     (Role.ADMINISTRATEUR, "Administration", "admin:index"),
 ]
 

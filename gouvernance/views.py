@@ -1,5 +1,5 @@
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect
 
 from cper.comptes.decorators import role_requis
 from cper.comptes.enums import Role
@@ -7,4 +7,7 @@ from cper.comptes.enums import Role
 
 @role_requis(Role.MEMBRE_PILOTAGE, Role.MEMBRE_CONCERTATION)
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "gouvernance/index.html", {"title": "Instances du CPER"})
+    """Each instance's members land on their dashboard."""
+    if request.user.a_le_role(Role.MEMBRE_PILOTAGE):
+        return redirect("gouvernance:pilotage")
+    return redirect("gouvernance:territoire")

@@ -47,8 +47,8 @@ def test_un_anonyme_est_renvoye_vers_la_connexion(client, url):
         ("porteur", "/dossiers/"),
         ("agent_sp_douai", "/instruction/"),
         ("instructeur_etat", "/instruction/"),
-        ("membre_pilotage", "/gouvernance/"),
-        ("membre_concertation_opale", "/gouvernance/"),
+        ("membre_pilotage", "/gouvernance/pilotage/"),
+        ("membre_concertation_opale", "/gouvernance/territoire/"),
         ("administrateur", "/admin/"),
     ],
 )

@@ -1,0 +1,188 @@
+"""The maquette financière: per volet × signatory, envelope against requested, proposed, programmed.
+
+Every figure is summed in the database, grouped by volet × financeur: six small queries whatever
+the number of dossiers (volets, signatories, envelopes, requested, proposed, programmed).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import connection
+from django.db.models import Sum
+
+from cper.referentiel.models import Enveloppe, Financeur, Volet
+from dossiers.enums import EtatDossier as E
+from dossiers.models import Dossier, LigneFinancement
+from instruction.models import Avis, MontantPropose
+
+from .enums import SensDecision
+from .models import MontantProgramme
+
+ZERO = Decimal("0.00")
+# Requested money counts while the dossier may still be programmed.
+ETATS_EN_COURS = [E.DEPOSE, E.INCOMPLET, E.EN_INSTRUCTION, E.INSTRUIT]
+# Proposed money exists once the groupe technique works on the dossier.
+ETATS_PROPOSES = [E.EN_INSTRUCTION, E.INSTRUIT]
+
+
+def taux(part: Decimal, total: Decimal) -> Decimal | None:
+    """part / total in per cent with one decimal; None when the total is nil."""
+    if not total:
+        return None
+    return (Decimal(100) * part / total).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class Cellule:
+    enveloppe: Decimal = ZERO
+    demande: Decimal = ZERO
+    propose: Decimal = ZERO
+    programme: Decimal = ZERO
+
+    def __add__(self, autre: "Cellule") -> "Cellule":
+        return Cellule(
+            enveloppe=self.enveloppe + autre.enveloppe,
+            demande=self.demande + autre.demande,
+            propose=self.propose + autre.propose,
+            programme=self.programme + autre.programme,
+        )
+
+    @property
+    def taux_programmation(self) -> Decimal | None:
+        return taux(self.programme, self.enveloppe)
+
+    @property
+    def reste(self) -> Decimal:
+        """What is left to programme on the envelope (negative when overrun)."""
+        return self.enveloppe - self.programme
+
+    @property
+    def depassement(self) -> bool:
+        """Programmed beyond the envelope."""
+        return self.programme > self.enveloppe
+
+    @property
+    def vigilance(self) -> bool:
+        """Not overrun yet, but programmed plus proposed would exceed the envelope."""
+        return not self.depassement and self.programme + self.propose > self.enveloppe
+
+
+@dataclass
+class LigneMaquette:
+    volet: Volet
+    cellules: list[Cellule]
+    total: Cellule
+
+
+@dataclass
+class Maquette:
+    financeurs: list[Financeur]
+    lignes: list[LigneMaquette]
+    totaux_financeurs: list[Cellule]
+    total: Cellule
+    alertes: list[str] = field(default_factory=list)
+
+    def a_plat(self):
+        """(volet libellé, financeur libellé, Cellule) rows, totals included: for exports."""
+        for ligne in self.lignes:
+            for financeur, cellule in zip(self.financeurs, ligne.cellules, strict=True):
+                yield str(ligne.volet), financeur.nom, cellule
+            yield str(ligne.volet), "Total des signataires", ligne.total
+        for financeur, cellule in zip(self.financeurs, self.totaux_financeurs, strict=True):
+            yield "Total des volets", financeur.nom, cellule
+        yield "Total des volets", "Total des signataires", self.total
+
+
+def _sommes(lignes, volet, financeur, total="total") -> dict:
+    return {(ligne[volet], ligne[financeur]): ligne[total] or ZERO for ligne in lignes}
+
+
+def demandes_par_volet_et_financeur() -> dict:
+    """Requested amounts of the dossiers in progress (one query)."""
+    lignes = (
+        LigneFinancement.objects.filter(dossier__etat__in=ETATS_EN_COURS)
+        .values("dossier__volet_id", "financeur_id")
+        .annotate(total=Sum("montant_demande"))
+        .order_by()
+    )
+    return _sommes(lignes, "dossier__volet_id", "financeur_id")
+
+
+def propositions_par_volet_et_financeur() -> dict:
+    """Per dossier and financeur the lower of the two sides' proposals, summed (one query).
+
+    A side that gave its avis without an amount for a financeur proposes nothing for it; while
+    only one side has given its avis, its proposal stands alone.
+    """
+    sql = f"""
+        WITH par_dossier AS (
+            SELECT d.volet_id, mp.financeur_id,
+                   CASE WHEN COUNT(*) < (SELECT COUNT(*) FROM {Avis._meta.db_table} a2
+                                         WHERE a2.dossier_id = d.id)
+                        THEN 0 ELSE MIN(mp.montant) END AS propose
+            FROM {MontantPropose._meta.db_table} mp
+            JOIN {Avis._meta.db_table} a ON a.id = mp.avis_id
+            JOIN {Dossier._meta.db_table} d ON d.id = a.dossier_id
+            WHERE d.etat = ANY(%s)
+            GROUP BY d.id, d.volet_id, mp.financeur_id
+        )
+        SELECT volet_id, financeur_id, SUM(propose) FROM par_dossier GROUP BY 1, 2
+    """  # noqa: S608 - table names from the models, values as parameters
+    with connection.cursor() as curseur:
+        curseur.execute(sql, [[str(e) for e in ETATS_PROPOSES]])
+        return {(v, f): total or ZERO for v, f, total in curseur.fetchall()}
+
+
+def programmations_par_volet_et_financeur() -> dict:
+    """Programmed amounts of the decisions 'programmé' (one query)."""
+    lignes = (
+        MontantProgramme.objects.filter(decision__sens=SensDecision.PROGRAMME)
+        .values("decision__point__dossier__volet_id", "financeur_id")
+        .annotate(total=Sum("montant"))
+        .order_by()
+    )
+    return _sommes(lignes, "decision__point__dossier__volet_id", "financeur_id")
+
+
+def maquette() -> Maquette:
+    """The maquette of the contract, volets in rows and signatories in columns (6 queries)."""
+    volets = list(Volet.objects.order_by("numero"))
+    financeurs = list(Financeur.objects.filter(signataire=True).order_by("ordre", "nom"))
+    enveloppes = {
+        (e["volet_id"], e["financeur_id"]): e["montant"]
+        for e in Enveloppe.objects.values("volet_id", "financeur_id", "montant")
+    }
+    demandes = demandes_par_volet_et_financeur()
+    propositions = propositions_par_volet_et_financeur()
+    programmations = programmations_par_volet_et_financeur()
+
+    lignes, par_financeur = [], defaultdict(Cellule)
+    for volet in volets:
+        cellules = []
+        for financeur in financeurs:
+            cle = (volet.pk, financeur.pk)
+            cellule = Cellule(
+                enveloppe=enveloppes.get(cle, ZERO),
+                demande=demandes.get(cle, ZERO),
+                propose=propositions.get(cle, ZERO),
+                programme=programmations.get(cle, ZERO),
+            )
+            cellules.append(cellule)
+            par_financeur[financeur.pk] += cellule
+        lignes.append(LigneMaquette(volet=volet, cellules=cellules, total=sum(cellules, Cellule())))
+    totaux_financeurs = [par_financeur[f.pk] for f in financeurs]
+    resultat = Maquette(
+        financeurs=financeurs,
+        lignes=lignes,
+        totaux_financeurs=totaux_financeurs,
+        total=sum(totaux_financeurs, Cellule()),
+    )
+    for ligne in lignes:
+        for financeur, cellule in zip(financeurs, ligne.cellules, strict=True):
+            if cellule.depassement:
+                resultat.alertes.append(
+                    f"Volet « {ligne.volet.intitule} » : la programmation de « {financeur.nom} » "
+                    "dépasse son enveloppe."
+                )
+    return resultat

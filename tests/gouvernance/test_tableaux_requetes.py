@@ -1,0 +1,106 @@
+"""Dashboards and exports run a fixed number of queries, whatever the number of dossiers."""
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from cper.comptes.models import User
+from cper.referentiel.models import Commune
+from dossiers.enums import EtatDossier as E
+from dossiers.models import Dossier
+from gouvernance import demo, tableaux
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def referentiel(db, settings):
+    settings.SETTINGS_MODULE = "cper.settings.test"  # comptes_demo refuses to run without it
+    call_command("import_territoires", verbosity=0, stdout=demo._Silence())
+    call_command("charger_referentiel", verbosity=0, stdout=demo._Silence())
+
+
+def _seme(n):
+    demo.generer(n)
+    # Small runs may put nothing on the Côte d'Opale: move one filed dossier to Boulogne too.
+    boulogne = Commune.objects.get(code_insee="62160")
+    dossier = Dossier.objects.exclude(etat=E.BROUILLON).order_by("pk").first()
+    dossier.communes.add(boulogne)
+    return (
+        User.objects.get(email="pilotage@demo.cper.fr"),
+        User.objects.get(email="concertation.opale@demo.cper.fr"),
+    )
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_tableau_de_pilotage(client, django_assert_num_queries, referentiel, n):
+    pilote, _ = _seme(n)
+    client.force_login(pilote)
+    url = reverse("gouvernance:pilotage")
+    client.get(url)  # warms the per-process content-type cache
+    # 1 session, 2 user, 3 roles, 4 volets, 5 signatories, 6 envelopes, 7 requested,
+    # 8 proposed, 9 programmed, 10 funnel, 11 delays, 12 territories, 13 unread notifications.
+    with django_assert_num_queries(13):
+        reponse = client.get(url)
+    assert reponse.status_code == 200
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_tableau_du_territoire(client, django_assert_num_queries, referentiel, n):
+    _, membre = _seme(n)
+    client.force_login(membre)
+    url = reverse("gouvernance:territoire")
+    client.get(url)
+    # 1 session, 2 user, 3 roles, 4 the member's seat and territory, 5 volet × state summary,
+    # 6 count, 7 the page of dossiers with their amounts, 8 their communes, 9 volets of the
+    # filter form, 10 unread notifications.
+    with django_assert_num_queries(10):
+        reponse = client.get(url)
+    assert reponse.status_code == 200
+    mandat = tableaux.mandat_concertation(membre)
+    assert reponse.context["page_obj"].paginator.count == (
+        tableaux.dossiers_du_territoire(mandat).count()
+    )
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_page_d_un_dossier_du_territoire(client, django_assert_num_queries, referentiel, n):
+    _, membre = _seme(n)
+    dossier = tableaux.dossiers_du_territoire(tableaux.mandat_concertation(membre)).first()
+    client.force_login(membre)
+    url = reverse("gouvernance:territoire_dossier", args=[dossier.pk])
+    client.get(url)
+    # 1 session, 2 user, 3 roles, 4 seat, 5 the dossier in scope with its amounts,
+    # 6 communes, 7 observations, 8 unread notifications.
+    with django_assert_num_queries(8):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("n", [3, 30])
+@pytest.mark.parametrize(
+    ("tableau", "requetes"),
+    [
+        ("maquette", 9),  # session, user, roles + the six of the maquette
+        ("entonnoir", 4),
+        ("delais", 4),
+        ("territoires-epci", 4),
+    ],
+)
+def test_exports_du_pilotage(client, django_assert_num_queries, referentiel, n, tableau, requetes):
+    pilote, _ = _seme(n)
+    client.force_login(pilote)
+    url = reverse("gouvernance:pilotage_export", args=[tableau, "xlsx"])
+    client.get(url)
+    with django_assert_num_queries(requetes):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_export_des_dossiers_du_territoire(client, django_assert_num_queries, referentiel, n):
+    _, membre = _seme(n)
+    client.force_login(membre)
+    url = reverse("gouvernance:territoire_export", args=["dossiers", "csv"])
+    client.get(url)
+    # 1 session, 2 user, 3 roles, 4 seat, 5 dossiers with their amounts, 6 their communes.
+    with django_assert_num_queries(6):
+        assert client.get(url).status_code == 200
