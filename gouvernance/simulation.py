@@ -1,0 +1,58 @@
+"""What-if: every envelope as it would stand if the séance followed its provisional amounts."""
+
+from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from cper.referentiel.models import MONTANT, Enveloppe
+from cper.referentiel.models import ZERO as ZERO_EUROS
+from dossiers.models.dossier import ZERO
+
+from .enums import SensDecision
+from .models import MontantProgramme, MontantSimule
+
+_MONTANT = DecimalField(**MONTANT)
+
+
+def _somme(queryset, volet: str) -> Coalesce:
+    """Sum of `montant` for the outer envelope's volet and financeur, 0 when none."""
+    return Coalesce(
+        Subquery(
+            queryset.filter(**{volet: OuterRef("volet"), "financeur": OuterRef("financeur")})
+            .order_by()
+            .values("financeur")
+            .annotate(total=Sum("montant"))
+            .values("total")[:1],
+            output_field=_MONTANT,
+        ),
+        ZERO,
+    )
+
+
+def simuler(seance) -> list[Enveloppe]:
+    """One query: per envelope (volet × signatory), its amount, what is already programmed,
+    what this séance simulates, the total after it, what remains, and whether it overruns.
+
+    Already programmed: amounts of `programme` decisions of every séance. Simulated: provisional
+    amounts of this séance's items that have no decision yet (a decided item is already counted).
+    """
+    programmes = MontantProgramme.objects.filter(decision__sens=SensDecision.PROGRAMME)
+    simules = MontantSimule.objects.filter(point__seance=seance, point__decision__isnull=True)
+    return list(
+        Enveloppe.objects.select_related("volet", "financeur")
+        .annotate(
+            programme=_somme(programmes, "decision__point__dossier__volet"),
+            simule=_somme(simules, "point__dossier__volet"),
+        )
+        .annotate(
+            total_apres=ExpressionWrapper(F("programme") + F("simule"), output_field=_MONTANT),
+        )
+        .annotate(
+            restant=ExpressionWrapper(F("montant") - F("total_apres"), output_field=_MONTANT),
+        )
+        .order_by("volet__numero", "financeur__ordre")
+    )
+
+
+def totaux(enveloppes) -> dict:
+    cles = ("montant", "programme", "simule", "total_apres", "restant")
+    return {cle: sum((getattr(e, cle) for e in enveloppes), ZERO_EUROS) for cle in cles}
