@@ -11,7 +11,7 @@ import pytest
 
 from cper.comptes.enums import Role
 from gouvernance.enums import EtatSeance, RoleMembre, TypeInstance
-from gouvernance.models import Instance, PointOrdreDuJour
+from gouvernance.models import PointOrdreDuJour
 from instruction.enums import Cote, SensAvis
 from instruction.models import MontantPropose
 from tests.factories import (
@@ -21,7 +21,7 @@ from tests.factories import (
     UserFactory,
     VoletFactory,
 )
-from tests.factories.gouvernance import MembreInstanceFactory, SeanceFactory
+from tests.factories.gouvernance import MembreInstanceFactory, SeanceFactory, instance
 from tests.factories.instruction import AvisFactory
 
 DEMANDE = {"etat": Decimal("40000.00"), "region": Decimal("30000.00")}
@@ -33,11 +33,7 @@ PROPOSE = {
 
 @pytest.fixture
 def pilotage(db):
-    # get_or_create: transactional tests flush what the data migration made.
-    instance, _ = Instance.objects.get_or_create(
-        type=TypeInstance.PILOTAGE, defaults={"nom": "Instance de pilotage et de suivi"}
-    )
-    return instance
+    return instance(TypeInstance.PILOTAGE)
 
 
 @pytest.fixture
