@@ -1,6 +1,6 @@
 """What-if: every envelope as it would stand if the séance followed its provisional amounts."""
 
-from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Subquery, Sum
+from django.db.models import DecimalField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from cper.referentiel.models import MONTANT, Enveloppe
@@ -37,20 +37,22 @@ def simuler(seance) -> list[Enveloppe]:
     """
     programmes = MontantProgramme.objects.filter(decision__sens=SensDecision.PROGRAMME)
     simules = MontantSimule.objects.filter(point__seance=seance, point__decision__isnull=True)
-    return list(
+    enveloppes = list(
         Enveloppe.objects.select_related("volet", "financeur")
         .annotate(
             programme=_somme(programmes, "decision__point__dossier__volet"),
             simule=_somme(simules, "point__dossier__volet"),
         )
-        .annotate(
-            total_apres=ExpressionWrapper(F("programme") + F("simule"), output_field=_MONTANT),
-        )
-        .annotate(
-            restant=ExpressionWrapper(F("montant") - F("total_apres"), output_field=_MONTANT),
-        )
         .order_by("volet__numero", "financeur__ordre")
     )
+    # Two additions per row, in Python: as SQL expressions, Django would repeat both
+    # subqueries in the statement, and the doubled cost estimate turns PostgreSQL's JIT on
+    # (about 100 ms of compilation for a few dozen rows).
+    for enveloppe in enveloppes:
+        enveloppe.total_apres = enveloppe.programme + enveloppe.simule
+        enveloppe.restant = enveloppe.montant - enveloppe.total_apres
+        enveloppe.depassement = enveloppe.restant < 0
+    return enveloppes
 
 
 def totaux(enveloppes) -> dict:

@@ -81,7 +81,10 @@ def seance(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, f"L'ordre du jour est enregistré ({n} point(s)).")
                 return redirect("gouvernance:seance", seance.pk)
     elif request.method == "POST":
-        raise PermissionDenied
+        if not seance.secretariat:
+            raise PermissionDenied
+        # The agenda is frozen once the members are convoked.
+        return _deja_faite(request, seance.pk)
     points = selectors.agenda(seance, request.user)
     return render(
         request,
@@ -301,6 +304,6 @@ def simulation(request: HttpRequest, pk: int) -> HttpResponse:
             "modifiable": modifiable,
             "enveloppes": enveloppes,
             "totaux": what_if.totaux(enveloppes),
-            "depassements": sum(1 for e in enveloppes if e.restant < 0),
+            "depassements": sum(1 for e in enveloppes if e.depassement),
         },
     )
