@@ -36,6 +36,7 @@ class OrdreDuJourForm(CperForm):
                 label=f"Ordre de passage du dossier {dossier.numero}",
                 min_value=1,
                 max_value=999,
+                required=False,
                 initial=inscrits.get(dossier.pk, rang),
             )
 
@@ -45,8 +46,8 @@ class OrdreDuJourForm(CperForm):
 
     def paires(self) -> list[tuple[int, int]]:
         return [
-            (dossier.pk, self.cleaned_data[f"ordre_{dossier.pk}"])
-            for dossier in self.dossiers
+            (dossier.pk, self.cleaned_data.get(f"ordre_{dossier.pk}") or rang)
+            for rang, dossier in enumerate(self.dossiers, start=1)
             if self.cleaned_data.get(f"dossier_{dossier.pk}")
         ]
 

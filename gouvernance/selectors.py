@@ -70,7 +70,10 @@ def point_ou_404(seance, pk) -> PointOrdreDuJour:
 
 
 def points_sans_decision(seance):
-    return PointOrdreDuJour.objects.filter(seance=seance, decision__isnull=True)
+    """Items still to decide. A dossier withdrawn by its porteur meanwhile needs no decision."""
+    return PointOrdreDuJour.objects.filter(
+        seance=seance, decision__isnull=True, dossier__etat=E.INSTRUIT
+    )
 
 
 def dossiers_inscriptibles(seance):
@@ -215,6 +218,7 @@ def agenda(seance, user=None) -> list[PointOrdreDuJour]:
         point.lignes = montants.get(dossier.pk, [])
         decision = getattr(point, "decision", None)
         point.decision_prise = decision
+        point.a_decider = decision is None and dossier.etat == E.INSTRUIT
         for ligne in point.lignes:
             ligne["programme"] = programmes[point.pk].get(ligne["financeur_id"])
         point.avis_etat = avis[dossier.pk].get(Cote.ETAT)

@@ -5,6 +5,7 @@ from django.db.models.functions import Coalesce
 
 from cper.referentiel.models import MONTANT, Enveloppe
 from cper.referentiel.models import ZERO as ZERO_EUROS
+from dossiers.enums import EtatDossier as E
 from dossiers.models.dossier import ZERO
 
 from .enums import SensDecision
@@ -36,7 +37,9 @@ def simuler(seance) -> list[Enveloppe]:
     amounts of this séance's items that have no decision yet (a decided item is already counted).
     """
     programmes = MontantProgramme.objects.filter(decision__sens=SensDecision.PROGRAMME)
-    simules = MontantSimule.objects.filter(point__seance=seance, point__decision__isnull=True)
+    simules = MontantSimule.objects.filter(
+        point__seance=seance, point__decision__isnull=True, point__dossier__etat=E.INSTRUIT
+    )
     enveloppes = list(
         Enveloppe.objects.select_related("volet", "financeur")
         .annotate(

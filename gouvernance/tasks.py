@@ -76,7 +76,7 @@ def cloturer(seance_pk: int) -> int:
         )
         seance.save(update_fields=["releve"])
     envoyes = 0
-    points = PointOrdreDuJour.objects.filter(seance=seance).select_related(
+    points = PointOrdreDuJour.objects.filter(seance=seance, decision__isnull=False).select_related(
         "dossier__structure", "decision"
     )
     for point in points.prefetch_related("decision__montants__financeur"):

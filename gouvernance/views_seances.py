@@ -94,7 +94,7 @@ def seance(request: HttpRequest, pk: int) -> HttpResponse:
             "seance": seance,
             "points": points,
             "form": form,
-            "restants": sum(1 for p in points if not p.decision_prise),
+            "restants": sum(1 for p in points if p.a_decider),
         },
     )
 
@@ -274,7 +274,7 @@ def simulation(request: HttpRequest, pk: int) -> HttpResponse:
     seance = selectors.seance_ou_404(request.user, pk)
     if not seance.secretariat:
         raise PermissionDenied
-    points = [p for p in selectors.agenda(seance, request.user) if not p.decision_prise]
+    points = [p for p in selectors.agenda(seance, request.user) if p.a_decider]
     simules = {
         (s.point_id, s.financeur_id): s.montant
         for s in MontantSimule.objects.filter(point__seance=seance)

@@ -150,3 +150,33 @@ def test_avant_la_cloture_le_porteur_ne_voit_rien(
     html = client.get(reverse("instruction:porteur_dossier", args=[dossier_instruit.pk])).text
     assert "relevé de décisions" not in html
     assert client.get(reverse("gouvernance:releve", args=[seance_decidee.pk])).status_code == 404
+
+
+def test_un_dossier_retire_en_cours_de_seance_ne_bloque_pas_la_cloture(
+    client,
+    secretariat,
+    seance_convoquee,
+    dossier_instruit,
+    autre_dossier_instruit,
+    porteur,
+    django_capture_on_commit_callbacks,
+):
+    dossier_instruit.retirer(by=porteur, description="Projet abandonné.")
+    dossier_instruit.save()
+    services.decision_prendre(
+        point=point_de(seance_convoquee, autre_dossier_instruit),
+        user=secretariat,
+        sens="rejete",
+        motif="Hors du champ du volet.",
+    )
+    client.force_login(secretariat)
+    html = unescape(client.get(reverse("gouvernance:seance", args=[seance_convoquee.pk])).text)
+    assert "Le dossier est retiré : il n'y a plus de décision à prendre." in html
+    assert f"Décider sur le dossier {dossier_instruit.numero}" not in html
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("gouvernance:clore", args=[seance_convoquee.pk]))
+    seance_convoquee.refresh_from_db()
+    assert seance_convoquee.etat == EtatSeance.CLOSE
+    texte = _texte_pdf(seance_convoquee.releve.read())
+    assert "Sans décision : le dossier est retiré." in texte
+    assert [m.to for m in mail.outbox] == [[autre_dossier_instruit.structure.membres.get().email]]
