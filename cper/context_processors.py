@@ -24,6 +24,7 @@ ESPACES = [
     (Role.AGENT_GUICHET, "Guichet", "instruction:index"),
     (Role.INSTRUCTEUR, "Instruction", "instruction:index"),
     (Role.MEMBRE_PILOTAGE, "Pilotage", "gouvernance:pilotage"),
+    (Role.MEMBRE_PILOTAGE, "Séances", "gouvernance:seances"),
     (Role.MEMBRE_CONCERTATION, "Mon territoire", "gouvernance:territoire"),
     (Role.ADMINISTRATEUR, "Administration", "admin:index"),
 ]

@@ -17,10 +17,10 @@ logger = logging.getLogger(__name__)
 
 @login_not_required
 def accueil(request: HttpRequest) -> HttpResponse:
-    """Public home; a signed-in user with a single space goes straight to it."""
+    """Public home; a signed-in user with a single role goes straight to its first space."""
     if request.user.is_authenticated:
         espaces = espaces_de(request.user)
-        if len(espaces) == 1:
+        if len({espace["role"] for espace in espaces}) == 1:
             return redirect(espaces[0]["url"])
         return render(request, "cper/accueil_connecte.html", {"title": "Accueil"})
     return render(request, "cper/accueil.html", {"title": "Accueil"})

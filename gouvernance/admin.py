@@ -41,7 +41,13 @@ class SeanceAdmin(admin.ModelAdmin):
     list_display = ["__str__", "lieu", "etat"]
     list_filter = ["etat"]
     date_hierarchy = "date"
-    readonly_fields = ["convocation", "releve", "close_le", "creee_par"]
+    readonly_fields = [
+        "convocation",
+        "convocation_envoyee_le",
+        "releve",
+        "close_le",
+        "creee_par",
+    ]
 
 
 @admin.register(Decision)

@@ -88,6 +88,8 @@ class Seance(models.Model):
         max_length=20, choices=EtatSeance.choices, default=EtatSeance.PREPARATION
     )
     convocation = models.FileField(upload_to="seances/convocations/", blank=True)
+    # Set in the same transaction as the sending: a retried task sends nothing twice.
+    convocation_envoyee_le = models.DateTimeField("convocation envoyée le", null=True, blank=True)
     releve = models.FileField("relevé de décisions", upload_to="seances/releves/", blank=True)
     close_le = models.DateTimeField("close le", null=True, blank=True)
     creee_par = models.ForeignKey(

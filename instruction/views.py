@@ -22,6 +22,7 @@ from dossiers.models import LigneFinancement
 from . import selectors, services
 from .documents import plan_compare
 from .enums import Cote, SensAvis, avis_divergents
+from .extensions import blocs_porteur
 from .forms import (
     AnnotationForm,
     AvisForm,
@@ -516,6 +517,8 @@ def porteur_dossier(request: HttpRequest, pk: int) -> HttpResponse:
             "demandes": DemandeComplements.objects.filter(dossier=dossier),
             "fil": fil,
             "form_message": MessageForm(),
+            # Blocks of higher layers (the decision of the instance de pilotage).
+            "blocs": blocs_porteur(request, dossier),
         },
     )
 

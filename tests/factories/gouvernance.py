@@ -11,8 +11,13 @@ from .dossiers import DossierFactory
 
 
 def instance(type_=TypeInstance.PILOTAGE):
-    """The instances exist from the migrations: fetch, never duplicate."""
-    return models.Instance.objects.get(type=type_)
+    """The instances exist from the migrations: fetch, never duplicate.
+
+    A transactional test flushes the tables on its way out; the next test then recreates them.
+    """
+    return models.Instance.objects.get_or_create(
+        type=type_, defaults={"nom": TypeInstance(type_).label}
+    )[0]
 
 
 class MembreInstanceFactory(factory.django.DjangoModelFactory):

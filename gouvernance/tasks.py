@@ -1,0 +1,116 @@
+"""Side effects of the séances: convocation with its agenda, relevé, porteurs' notices."""
+
+from celery import shared_task
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from instruction.models import Notification
+
+from .documents import ordre_du_jour_pdf, releve_decisions_pdf
+from .models import PointOrdreDuJour, Seance
+
+User = get_user_model()
+
+
+def _rendre(modele: str, contexte: dict) -> tuple[str, str]:
+    sujet = " ".join(render_to_string(f"{modele}_subject.txt", contexte).split())
+    return sujet, render_to_string(f"{modele}_body.txt", contexte)
+
+
+@shared_task
+def convoquer(seance_pk: int) -> int:
+    """E-mail each member of the instance the convocation with the agenda as a PDF.
+
+    The séance row is locked and the sending date recorded in the same transaction: a retried
+    or duplicated run sends nothing.
+    """
+    with transaction.atomic():
+        seance = Seance.objects.select_for_update().get(pk=seance_pk)
+        if seance.convocation_envoyee_le is not None:
+            return 0
+        contenu = ordre_du_jour_pdf(seance)
+        nom = f"ordre-du-jour-{seance.date:%Y-%m-%d}.pdf"
+        seance.convocation.save(nom, ContentFile(contenu), save=False)
+        seance.convocation_envoyee_le = timezone.now()
+        seance.save(update_fields=["convocation", "convocation_envoyee_le"])
+        sujet, corps = _rendre(
+            "gouvernance/email/convocation",
+            {
+                "seance": seance,
+                "nb_points": seance.points.count(),
+                "url": settings.SITE_URL + reverse("gouvernance:seance", args=[seance.pk]),
+            },
+        )
+        membres = User.objects.filter(mandats__instance=seance.instance_id, is_active=True)
+        messages = [
+            EmailMessage(
+                sujet,
+                corps,
+                settings.DEFAULT_FROM_EMAIL,
+                [membre.email],
+                attachments=[(nom, contenu, "application/pdf")],
+            )
+            for membre in membres.distinct().order_by("email")
+        ]
+        get_connection(fail_silently=False).send_messages(messages)
+    return len(messages)
+
+
+@shared_task
+def cloturer(seance_pk: int) -> int:
+    """Build the relevé de décisions, then tell each porteur the decision on their dossier.
+
+    Idempotent: the relevé is built once, and a notice whose key is recorded is not sent again.
+    """
+    seance = Seance.objects.get(pk=seance_pk)
+    if not seance.releve:
+        contenu = releve_decisions_pdf(seance)
+        seance.releve.save(
+            f"releve-decisions-{seance.date:%Y-%m-%d}.pdf", ContentFile(contenu), save=False
+        )
+        seance.save(update_fields=["releve"])
+    envoyes = 0
+    points = PointOrdreDuJour.objects.filter(seance=seance, decision__isnull=False).select_related(
+        "dossier__structure", "decision"
+    )
+    for point in points.prefetch_related("decision__montants__financeur"):
+        envoyes += _notifier_porteur(seance, point)
+    return envoyes
+
+
+def _notifier_porteur(seance, point) -> int:
+    cle = f"decision:{point.pk}"
+    if Notification.objects.filter(cle=cle).exists():
+        return 0
+    dossier = point.dossier
+    chemin = reverse("instruction:porteur_dossier", args=[dossier.pk])
+    sujet, corps = _rendre(
+        "gouvernance/email/decision",
+        {
+            "seance": seance,
+            "dossier": dossier,
+            "decision": point.decision,
+            "montants": list(point.decision.montants.all()),
+            "url": settings.SITE_URL + chemin,
+        },
+    )
+    porteurs = list(
+        User.objects.filter(adhesions__structure=dossier.structure_id, is_active=True).distinct()
+    )
+    with transaction.atomic():
+        Notification.objects.bulk_create(
+            Notification(user=user, texte=sujet[:300], url=chemin, cle=cle) for user in porteurs
+        )
+        get_connection(fail_silently=False).send_messages(
+            [
+                EmailMessage(sujet, corps, settings.DEFAULT_FROM_EMAIL, [user.email])
+                for user in porteurs
+            ]
+        )
+    return len(porteurs)

@@ -1,0 +1,309 @@
+"""Séances of the instance de pilotage: agenda, convocation, decisions, closing, what-if.
+
+Members of the instance de pilotage see the séances; only its secretariat acts (403 otherwise:
+the séances are no secret to a member). Every view: fetch → form → service → message → redirect.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from cper.comptes.decorators import role_requis
+from cper.comptes.enums import Role
+
+from . import selectors, services
+from . import simulation as what_if
+from .enums import EtatSeance, SensDecision
+from .forms import DecisionForm, OrdreDuJourForm, SeanceForm, SimulationForm
+from .models import MontantSimule
+
+DEJA_FAITE = "Action déjà effectuée : la séance ou le dossier a changé entre-temps."
+
+
+def _deja_faite(request, seance_pk):
+    messages.warning(request, DEJA_FAITE)
+    return redirect("gouvernance:seance", seance_pk)
+
+
+def _erreurs(erreur: ValidationError) -> str:
+    return " ".join(erreur.messages)
+
+
+@role_requis(Role.MEMBRE_PILOTAGE)
+def seances(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "gouvernance/seances/liste.html",
+        {
+            "title": "Séances de l'instance de pilotage",
+            "seances": selectors.seances(),
+            "secretariat": selectors.est_secretariat(request.user),
+        },
+    )
+
+
+@role_requis(Role.MEMBRE_PILOTAGE)
+def nouvelle_seance(request: HttpRequest) -> HttpResponse:
+    if not selectors.est_secretariat(request.user):
+        raise PermissionDenied
+    form = SeanceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        seance = services.seance_creer(
+            user=request.user, date=form.cleaned_data["date"], lieu=form.cleaned_data["lieu"]
+        )
+        messages.success(request, "La séance est créée : composez son ordre du jour.")
+        return redirect("gouvernance:seance", seance.pk)
+    return render(
+        request, "gouvernance/seances/nouvelle.html", {"title": "Nouvelle séance", "form": form}
+    )
+
+
+@role_requis(Role.MEMBRE_PILOTAGE)
+def seance(request: HttpRequest, pk: int) -> HttpResponse:
+    """The agenda with everything needed to decide; in preparation, the agenda form."""
+    seance = selectors.seance_ou_404(request.user, pk)
+    preparation = seance.etat == EtatSeance.PREPARATION
+    form = None
+    if preparation and seance.secretariat:
+        form = _form_ordre_du_jour(request, seance)
+        if request.method == "POST" and form.is_valid():
+            try:
+                n = services.ordre_du_jour_enregistrer(
+                    seance=seance, user=request.user, dossiers=form.paires()
+                )
+            except (TransitionNotAllowed, ConcurrentTransition):
+                return _deja_faite(request, seance.pk)
+            except ValidationError as erreur:
+                form.add_error(None, erreur)
+            else:
+                messages.success(request, f"L'ordre du jour est enregistré ({n} point(s)).")
+                return redirect("gouvernance:seance", seance.pk)
+    elif request.method == "POST":
+        if not seance.secretariat:
+            raise PermissionDenied
+        # The agenda is frozen once the members are convoked.
+        return _deja_faite(request, seance.pk)
+    points = selectors.agenda(seance, request.user)
+    return render(
+        request,
+        "gouvernance/seances/seance.html",
+        {
+            "title": str(seance),
+            "seance": seance,
+            "points": points,
+            "form": form,
+            "restants": sum(1 for p in points if p.a_decider),
+        },
+    )
+
+
+def _form_ordre_du_jour(request, seance):
+    inscrits = dict(seance.points.values_list("dossier_id", "ordre"))
+    return OrdreDuJourForm(
+        request.POST if request.method == "POST" else None,
+        dossiers=selectors.dossiers_inscriptibles(seance),
+        inscrits=inscrits,
+    )
+
+
+def _confirmer(request, seance, *, titre, texte, bouton, service, succes):
+    """Confirmation page (GET), then the action (POST) for the secretariat."""
+    if not seance.secretariat:
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            resultat = service()
+        except (TransitionNotAllowed, ConcurrentTransition):
+            return _deja_faite(request, seance.pk)
+        except ValidationError as erreur:
+            messages.error(request, _erreurs(erreur))
+        else:
+            messages.success(request, succes(resultat) if callable(succes) else succes)
+        return redirect("gouvernance:seance", seance.pk)
+    return render(
+        request,
+        "gouvernance/seances/confirmer.html",
+        {"title": titre, "titre": titre, "texte": texte, "bouton": bouton, "seance": seance},
+    )
+
+
+@role_requis(Role.MEMBRE_PILOTAGE)
+def convoquer(request: HttpRequest, pk: int) -> HttpResponse:
+    seance = selectors.seance_ou_404(request.user, pk)
+    return _confirmer(
+        request,
+        seance,
+        titre="Convoquer les membres",
+        texte=(
+            "Chaque membre de l'instance de pilotage recevra par courriel la convocation, "
+            "avec l'ordre du jour en PDF. L'ordre du jour ne pourra plus être modifié."
+        ),
+        bouton="Convoquer les membres",
+        service=lambda: services.seance_convoquer(seance=seance, user=request.user),
+        succes="Les membres sont convoqués ; la convocation part par courriel.",
+    )
+
+
+@role_requis(Role.MEMBRE_PILOTAGE)
+def programmer_restants(request: HttpRequest, pk: int) -> HttpResponse:
+    seance = selectors.seance_ou_404(request.user, pk)
+
+    def succes(resultat):
+        faits, laisses = resultat
+        texte = f"{faits} dossier(s) programmé(s) aux montants proposés."
+        if laisses:
+            texte += " À décider un par un : " + ", ".join(laisses) + "."
+        return texte
+
+    return _confirmer(
+        request,
+        seance,
+        titre="Programmer tous les points restants aux montants proposés",
+        texte=(
+            "Chaque point encore sans décision sera programmé, pour chaque financeur, au montant "
+            "proposé par l'instruction (le plus bas des deux avis lorsque les deux en proposent), "
+            "sans dépasser le montant demandé. Les points pour lesquels vous êtes en conflit "
+            "d'intérêts ou sans montant proposé restent à décider un par un."
+        ),
+        bouton="Programmer les points restants",
+        service=lambda: services.decisions_programmer_restants(seance=seance, user=request.user),
+        succes=succes,
+    )
+
+
+@role_requis(Role.MEMBRE_PILOTAGE)
+def clore(request: HttpRequest, pk: int) -> HttpResponse:
+    seance = selectors.seance_ou_404(request.user, pk)
+    return _confirmer(
+        request,
+        seance,
+        titre="Clore la séance",
+        texte=(
+            "Les décisions deviennent définitives. Le relevé de décisions est établi en PDF et "
+            "chaque porteur est informé de la décision sur son dossier."
+        ),
+        bouton="Clore la séance",
+        service=lambda: services.seance_clore(seance=seance, user=request.user),
+        succes="La séance est close ; le relevé de décisions est en préparation.",
+    )
+
+
+@role_requis(Role.MEMBRE_PILOTAGE)
+def decider(request: HttpRequest, pk: int, point_pk: int) -> HttpResponse:
+    seance = selectors.seance_ou_404(request.user, pk)
+    if not seance.secretariat:
+        raise PermissionDenied
+    point = selectors.point_ou_404(seance, point_pk)
+    dossier = point.dossier
+    if seance.etat != EtatSeance.CONVOQUEE or hasattr(point, "decision"):
+        return _deja_faite(request, seance.pk)
+    if selectors.en_conflit(request.user, dossier):
+        messages.error(request, _conflit(dossier))
+        return redirect("gouvernance:seance", seance.pk)
+    lignes = selectors.montants_par_dossier([dossier.pk]).get(dossier.pk, [])
+    form = DecisionForm(request.POST or None, lignes=lignes)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decision_prendre(
+                point=point,
+                user=request.user,
+                sens=form.cleaned_data["sens"],
+                motif=form.cleaned_data["motif"],
+                montants=form.montants(),
+            )
+        except (TransitionNotAllowed, ConcurrentTransition):
+            return _deja_faite(request, seance.pk)
+        except services.ConflitInterets:
+            messages.error(request, _conflit(dossier))
+            return redirect("gouvernance:seance", seance.pk)
+        except ValidationError as erreur:
+            if hasattr(erreur, "error_dict"):
+                for champ, liste in erreur.error_dict.items():
+                    form.add_error(champ if champ in form.fields else None, liste)
+            else:
+                form.add_error(None, erreur)
+        else:
+            sens = SensDecision(form.cleaned_data["sens"]).label.lower()
+            messages.success(request, f"Décision enregistrée : dossier {dossier.numero} {sens}.")
+            return redirect("gouvernance:seance", seance.pk)
+    return render(
+        request,
+        "gouvernance/seances/decider.html",
+        {
+            "title": f"Décision sur le dossier {dossier.numero}",
+            "seance": seance,
+            "point": point,
+            "dossier": dossier,
+            "lignes": lignes,
+            "form": form,
+        },
+    )
+
+
+def _conflit(dossier) -> str:
+    return (
+        f"Conflit d'intérêts : vous êtes membre de la structure qui porte le dossier "
+        f"{dossier.numero} ; vous ne pouvez pas enregistrer sa décision."
+    )
+
+
+def releve(request: HttpRequest, pk: int) -> HttpResponse:
+    """The relevé de décisions: for the members, and for porteurs of a dossier on the séance.
+
+    Anyone else gets 404, the same answer as for a séance that does not exist.
+    """
+    if request.user.a_le_role(Role.MEMBRE_PILOTAGE):
+        seance = get_object_or_404(selectors.seances(), pk=pk)
+    else:
+        seance = get_object_or_404(selectors.seances_du_porteur(request.user), pk=pk)
+    if not seance.releve:
+        raise Http404("Le relevé de décisions n'est pas encore prêt.")
+    return FileResponse(
+        seance.releve.open("rb"),
+        as_attachment=True,
+        filename=f"releve-decisions-{seance.date:%Y-%m-%d}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@role_requis(Role.MEMBRE_PILOTAGE)
+def simulation(request: HttpRequest, pk: int) -> HttpResponse:
+    """Provisional amounts and the envelopes as they would stand after the séance."""
+    seance = selectors.seance_ou_404(request.user, pk)
+    if not seance.secretariat:
+        raise PermissionDenied
+    points = [p for p in selectors.agenda(seance, request.user) if p.a_decider]
+    simules = {
+        (s.point_id, s.financeur_id): s.montant
+        for s in MontantSimule.objects.filter(point__seance=seance)
+    }
+    modifiable = seance.etat != EtatSeance.CLOSE
+    form = SimulationForm(
+        request.POST if request.method == "POST" else None, points=points, simules=simules
+    )
+    if request.method == "POST" and modifiable and form.is_valid():
+        try:
+            services.simulation_enregistrer(
+                seance=seance, user=request.user, montants=form.montants()
+            )
+        except (TransitionNotAllowed, ConcurrentTransition):
+            return _deja_faite(request, seance.pk)
+        messages.success(request, "La simulation est enregistrée ; aucun dossier n'est décidé.")
+        return redirect("gouvernance:simulation", seance.pk)
+    enveloppes = what_if.simuler(seance)
+    return render(
+        request,
+        "gouvernance/seances/simulation.html",
+        {
+            "title": f"Simulation — {seance}",
+            "seance": seance,
+            "points": points,
+            "form": form,
+            "modifiable": modifiable,
+            "enveloppes": enveloppes,
+            "totaux": what_if.totaux(enveloppes),
+            "depassements": sum(1 for e in enveloppes if e.depassement),
+        },
+    )
