@@ -58,12 +58,11 @@ def ordre_du_jour_enregistrer(*, seance, user, dossiers: list[tuple[int, int]]) 
     _exiger_secretariat(user)
     seance = _verrouiller(seance, EtatSeance.PREPARATION)
     choisis = [pk for pk, _ in dossiers]
-    # Lock the chosen dossiers so that no other séance takes them meanwhile.
+    # Lock the chosen dossiers first, then check them in a statement of its own: it sees what
+    # another séance committed while this one waited for the locks.
+    list(Dossier.objects.filter(pk__in=choisis).order_by("pk").select_for_update().values("pk"))
     permis = set(
-        selectors.dossiers_inscriptibles(seance)
-        .filter(pk__in=choisis)
-        .select_for_update(of=("self",))
-        .values_list("pk", flat=True)
+        selectors.dossiers_inscriptibles(seance).filter(pk__in=choisis).values_list("pk", flat=True)
     )
     refuses = set(choisis) - permis
     if refuses:

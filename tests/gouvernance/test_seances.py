@@ -196,3 +196,15 @@ def test_un_dossier_ajourne_puis_instruit_peut_revenir(
     )
     assert autre.pk in inscriptibles
     assert dossier_instruit.pk not in inscriptibles  # back in instruction, not instruit
+
+
+def test_l_ordre_du_jour_est_fige_une_fois_les_membres_convoques(
+    client, secretariat, seance_convoquee, dossier_instruit, structure, volet, financeurs
+):
+    nouveau = creer_instruit(structure=structure, volet=volet, financeurs=financeurs)
+    client.force_login(secretariat)
+    url = reverse("gouvernance:seance", args=[seance_convoquee.pk])
+    assert "Enregistrer l'ordre du jour" not in unescape(client.get(url).text)
+    reponse = client.post(url, {f"dossier_{nouveau.pk}": "on"}, follow=True)
+    assert "Action déjà effectuée" in unescape(reponse.text)
+    assert not seance_convoquee.points.filter(dossier=nouveau).exists()
