@@ -214,18 +214,25 @@ def repartition_territoriale() -> dict[str, list[LigneTerritoire]]:
         ), par_territoire AS (
             SELECT DISTINCT 'departement' AS niveau, departement_id AS territoire, dossier_id
                 FROM lieux
-            UNION SELECT 'arrondissement', arrondissement_id, dossier_id
+            UNION ALL SELECT DISTINCT 'arrondissement', arrondissement_id, dossier_id
                 FROM lieux WHERE arrondissement_id IS NOT NULL
-            UNION SELECT 'epci', epci_id, dossier_id FROM lieux WHERE epci_id IS NOT NULL
-            UNION SELECT 'pole', pm.polemetropolitain_id, lieux.dossier_id
+            UNION ALL SELECT DISTINCT 'epci', epci_id, dossier_id
+                FROM lieux WHERE epci_id IS NOT NULL
+            UNION ALL SELECT DISTINCT 'pole', pm.polemetropolitain_id, lieux.dossier_id
                 FROM lieux JOIN {PoleMetropolitain.membres.through._meta.db_table} pm
                 ON pm.epci_id = lieux.epci_id
+        ), totaux AS (
+            SELECT t.niveau, t.territoire, COUNT(*) AS dossiers,
+                   COALESCE(SUM(dm.montant), 0) AS demande,
+                   COALESCE(SUM(pr.montant), 0) AS programme
+            FROM par_territoire t
+            LEFT JOIN demandes dm ON dm.dossier_id = t.dossier_id
+            LEFT JOIN programmes pr ON pr.dossier_id = t.dossier_id
+            GROUP BY t.niveau, t.territoire
         )
         SELECT t.niveau, COALESCE(dep.nom, arr.nom, epci.nom, pole.nom) AS nom,
-               COUNT(*), COALESCE(SUM(dm.montant), 0), COALESCE(SUM(pr.montant), 0)
-        FROM par_territoire t
-        LEFT JOIN demandes dm ON dm.dossier_id = t.dossier_id
-        LEFT JOIN programmes pr ON pr.dossier_id = t.dossier_id
+               t.dossiers, t.demande, t.programme
+        FROM totaux t
         LEFT JOIN {Departement._meta.db_table} dep
             ON t.niveau = 'departement' AND dep.id = t.territoire
         LEFT JOIN {Arrondissement._meta.db_table} arr
@@ -233,7 +240,6 @@ def repartition_territoriale() -> dict[str, list[LigneTerritoire]]:
         LEFT JOIN {Epci._meta.db_table} epci ON t.niveau = 'epci' AND epci.id = t.territoire
         LEFT JOIN {PoleMetropolitain._meta.db_table} pole
             ON t.niveau = 'pole' AND pole.id = t.territoire
-        GROUP BY t.niveau, t.territoire, 2
         ORDER BY t.niveau, 2
     """  # noqa: S608 - table names from the models, values as parameters
     lignes = _lignes(
