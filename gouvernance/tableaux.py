@@ -66,7 +66,7 @@ def entonnoir() -> Entonnoir:
     type_dossier = ContentType.objects.get_for_model(Dossier)
     sql = f"""
         SELECT 'etat', etat, COUNT(*) FROM {Dossier._meta.db_table}
-        WHERE etat <> %s GROUP BY etat
+        WHERE etat <> %s AND numero IS NOT NULL GROUP BY etat
         UNION ALL
         SELECT 'etape', transition, COUNT(DISTINCT object_id) FROM {StateLog._meta.db_table}
         WHERE content_type_id = %s AND transition = ANY(%s) GROUP BY transition
@@ -74,7 +74,7 @@ def entonnoir() -> Entonnoir:
     lignes = _lignes(sql, [E.BROUILLON.value, type_dossier.pk, [code for code, _ in ETAPES]])
     par_etat = {code: n for genre, code, n in lignes if genre == "etat"}
     par_etape = {code: n for genre, code, n in lignes if genre == "etape"}
-    # Dossiers filed before the log existed (imports) count as filed through their number.
+    # Dossiers filed without a logged dépôt (imports) still count as filed: they have a number.
     deposes = max(par_etape.get("deposer", 0), sum(par_etat.values()))
     par_etape["deposer"] = deposes
     return Entonnoir(
@@ -210,7 +210,8 @@ def repartition_territoriale() -> dict[str, list[LigneTerritoire]]:
             SELECT DISTINCT l.dossier_id, c.departement_id, c.arrondissement_id, c.epci_id
             FROM {lien} l
             JOIN {Commune._meta.db_table} c ON c.id = l.commune_id
-            JOIN {Dossier._meta.db_table} d ON d.id = l.dossier_id AND d.etat <> %s
+            JOIN {Dossier._meta.db_table} d
+                ON d.id = l.dossier_id AND d.etat <> %s AND d.numero IS NOT NULL
         ), par_territoire AS (
             SELECT DISTINCT 'departement' AS niveau, departement_id AS territoire, dossier_id
                 FROM lieux
@@ -267,11 +268,18 @@ def mandat_concertation(user) -> MembreInstance | None:
 
 
 def dossiers_du_territoire(mandat: MembreInstance | None):
-    """Filed dossiers located (at least partly) on the member's territory; never drafts."""
+    """Filed dossiers located (at least partly) on the member's territory.
+
+    Never drafts, nor drafts withdrawn before being filed (they have no number).
+    """
     if mandat is None or mandat.territoire is None:
         return Dossier.objects.none()
     communes = Commune.objects.du_territoire(mandat.territoire)
-    return Dossier.objects.sur_territoire(communes).exclude(etat=E.BROUILLON)
+    return (
+        Dossier.objects.sur_territoire(communes)
+        .exclude(etat=E.BROUILLON)
+        .filter(numero__isnull=False)
+    )
 
 
 def _somme_par_dossier(queryset, groupe, champ):

@@ -4,12 +4,14 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from dossiers.enums import EtatDossier
 from gouvernance.enums import TypeInstance
 from gouvernance.models import Observation
 from tests.factories import (
     ArrondissementFactory,
     CommuneFactory,
     DepartementFactory,
+    DossierFactory,
     EpciFactory,
     PoleMetropolitainFactory,
     StructureFactory,
@@ -201,3 +203,15 @@ def test_l_index_oriente_chaque_instance(client, membre_pilotage, mandat):
     assert client.get(reverse("gouvernance:index")).url == reverse("gouvernance:pilotage")
     client.force_login(mandat.user)
     assert client.get(reverse("gouvernance:index")).url == reverse("gouvernance:territoire")
+
+
+def test_un_brouillon_retire_sans_depot_n_apparait_pas(client, mandat, dossiers, territoires):
+    retire = DossierFactory(
+        etat=EtatDossier.RETIRE,
+        intitule="Brouillon abandonné de Boulogne",
+        structure=dossiers["boulogne"].structure,
+    )
+    client.force_login(mandat.user)
+    assert "Brouillon abandonné" not in client.get(reverse("gouvernance:territoire")).text
+    url = reverse("gouvernance:territoire_dossier", args=[retire.pk])
+    assert client.get(url).status_code == 404
