@@ -1,8 +1,12 @@
 """A member of the concertation instance sees their territory only, without personal data."""
 
+import csv
+import io
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from dossiers.enums import EtatDossier
 from gouvernance.enums import TypeInstance
@@ -215,3 +219,34 @@ def test_un_brouillon_retire_sans_depot_n_apparait_pas(client, mandat, dossiers,
     assert "Brouillon abandonné" not in client.get(reverse("gouvernance:territoire")).text
     url = reverse("gouvernance:territoire_dossier", args=[retire.pk])
     assert client.get(url).status_code == 404
+
+
+def test_export_des_dossiers_du_territoire(client, mandat, dossiers):
+    client.force_login(mandat.user)
+    reponse = client.get(reverse("gouvernance:territoire_export", args=["dossiers", "csv"]))
+    lignes = list(csv.reader(io.StringIO(reponse.content.decode("utf-8-sig")), delimiter=";"))
+    assert lignes[0] == [
+        "Numéro",
+        "Intitulé",
+        "Structure porteuse",
+        "Volet",
+        "Communes",
+        "État",
+        "Demandé aux signataires (€)",
+        "Programmé (€)",
+    ]
+    assert lignes[1:] == [
+        [
+            dossiers["boulogne"].numero,
+            "Pôle d'échanges de la gare de Boulogne-Ville",
+            "Commune de Boulogne-sur-Mer",
+            "1. Mobilité multimodale",
+            "Boulogne-sur-Mer",
+            "Programmé",
+            "600000,00",
+            "521000,00",
+        ]
+    ]
+    reponse = client.get(reverse("gouvernance:territoire_export", args=["dossiers", "xlsx"]))
+    feuille = load_workbook(io.BytesIO(reponse.content)).active
+    assert [c.value for c in feuille[2]][-2:] == [600000, 521000]
