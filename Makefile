@@ -21,6 +21,8 @@ donnees: installer
 	@$(ENV) $(MANAGE) import_territoires
 	@$(ENV) $(MANAGE) charger_referentiel
 	@$(ENV) $(MANAGE) comptes_demo
+	@# Demo dossiers only when none exist yet: a second run keeps everything and is fast.
+	@$(ENV) $(MANAGE) seed_demo --dossiers 200
 
 run: donnees
 	@echo ""

@@ -919,7 +919,18 @@ def _generer(alea, nombre, maintenant, acteurs, rapport):
         # Dropped now rather than at commit: an outer transaction (tests) may run us again.
         curseur.execute("DROP TABLE demo_dates")
         # Fresh statistics, so that the dashboards' first queries are planned on real sizes.
-        for model in (Dossier, LigneFinancement, StateLog, MontantPropose, MontantProgramme):
+        for model in (
+            Dossier,
+            Dossier.communes.through,
+            Commune,
+            LigneFinancement,
+            StateLog,
+            Avis,
+            MontantPropose,
+            PointOrdreDuJour,
+            Decision,
+            MontantProgramme,
+        ):
             curseur.execute(f"ANALYZE {model._meta.db_table}")
 
     rapport.top("dates")

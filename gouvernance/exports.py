@@ -10,11 +10,17 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.postgres.aggregates import StringAgg
+from django.db.models import OuterRef, Subquery, Value
 from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+from cper.referentiel.models import Commune
+from dossiers.enums import EtatDossier
 
 from .maquette import Maquette
 from .tableaux import NIVEAUX, Entonnoir, SyntheseTerritoire
@@ -228,26 +234,63 @@ COLONNES_DOSSIERS = [
 ]
 
 
-def ligne_dossier(dossier) -> list:
-    """The public fields of a dossier, nothing about people (DESIGN §4)."""
-    return [
-        dossier.numero,
-        dossier.intitule,
-        dossier.structure.raison_sociale,
-        str(dossier.volet) if dossier.volet_id else "",
-        ", ".join(commune.nom for commune in dossier.communes.all()),
-        dossier.get_etat_display(),
-        dossier.demande,
-        dossier.programme,
-    ]
-
-
 def tableau_dossiers_territoire(dossiers) -> Tableau:
+    """The public fields of each dossier, nothing about people (DESIGN §4), in one query.
+
+    `dossiers` is annotated with `demande` and `programme` (tableaux.avec_montants); plain
+    values rather than model instances keep a few thousand rows fast.
+    """
+    communes = (
+        Commune.objects.filter(dossiers=OuterRef("pk"))
+        .order_by()
+        .annotate(groupe=Value(1))
+        .values("groupe")
+        .annotate(noms=StringAgg("nom", ", ", order_by="nom"))
+        .values("noms")
+    )
+    libelles = dict(EtatDossier.choices)
+    lignes = (
+        dossiers.prefetch_related(None)
+        .annotate(noms_communes=Subquery(communes))
+        .values_list(
+            "numero",
+            "intitule",
+            "structure__raison_sociale",
+            "volet__numero",
+            "volet__intitule",
+            "noms_communes",
+            "etat",
+            "demande",
+            "programme",
+        )
+    )
     return Tableau(
         code="dossiers",
         titre="Dossiers du territoire",
         colonnes=COLONNES_DOSSIERS,
-        lignes=[ligne_dossier(dossier) for dossier in dossiers],
+        lignes=[
+            [
+                numero,
+                intitule,
+                structure,
+                f"{volet_numero}. {volet}" if volet_numero else "",
+                noms or "",
+                libelles[etat],
+                demande,
+                programme,
+            ]
+            for (
+                numero,
+                intitule,
+                structure,
+                volet_numero,
+                volet,
+                noms,
+                etat,
+                demande,
+                programme,
+            ) in lignes
+        ],
     )
 
 
@@ -285,30 +328,39 @@ def en_csv(tableau: Tableau, prefixe: str) -> HttpResponse:
 
 
 def en_xlsx(tableau: Tableau, prefixe: str) -> HttpResponse:
-    classeur = Workbook()
-    feuille = classeur.active
-    feuille.title = tableau.titre[:31]
-    feuille.append([libelle for libelle, _ in tableau.colonnes])
-    for cellule in feuille[1]:
-        cellule.font = Font(bold=True)
-    for ligne in tableau.lignes:
-        feuille.append(ligne)
-    for indice, (libelle, type_) in enumerate(tableau.colonnes, start=1):
-        lettre = get_column_letter(indice)
-        feuille.column_dimensions[lettre].width = max(12, min(60, len(libelle) + 2))
-        if type_ in FORMATS_XLSX:
-            for (cellule,) in feuille.iter_rows(min_row=2, min_col=indice, max_col=indice):
-                cellule.number_format = FORMATS_XLSX[type_]
+    # Write-only mode streams rows: several times faster for a few thousand of them.
+    classeur = Workbook(write_only=True)
+    feuille = classeur.create_sheet(tableau.titre[:31])
     feuille.freeze_panes = "A2"
+    for indice, (libelle, _type) in enumerate(tableau.colonnes, start=1):
+        largeur = max(12, min(60, len(libelle) + 2))
+        feuille.column_dimensions[get_column_letter(indice)].width = largeur
+    gras = Font(bold=True)
+    entete = []
+    for libelle, _type in tableau.colonnes:
+        cellule = WriteOnlyCell(feuille, value=libelle)
+        cellule.font = gras
+        entete.append(cellule)
+    feuille.append(entete)
+    formats = [FORMATS_XLSX.get(type_) for type_ in tableau.types]
+    for ligne in tableau.lignes:
+        cellules = []
+        for valeur, format_ in zip(ligne, formats, strict=True):
+            if format_ and valeur is not None:
+                cellule = WriteOnlyCell(feuille, value=valeur)
+                cellule.number_format = format_
+                cellules.append(cellule)
+            else:
+                cellules.append(valeur)
+        feuille.append(cellules)
     tampon = io.BytesIO()
     classeur.save(tampon)
     reponse = HttpResponse(
         tampon.getvalue(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    reponse["Content-Disposition"] = (
-        f'attachment; filename="{_nom_fichier(prefixe, tableau, "xlsx")}"'
-    )
+    nom = _nom_fichier(prefixe, tableau, "xlsx")
+    reponse["Content-Disposition"] = f'attachment; filename="{nom}"'
     return reponse
 
 

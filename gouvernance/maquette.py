@@ -116,16 +116,18 @@ def propositions_par_volet_et_financeur() -> dict:
     only one side has given its avis, its proposal stands alone.
     """
     sql = f"""
-        WITH par_dossier AS (
-            SELECT d.volet_id, mp.financeur_id,
-                   CASE WHEN COUNT(*) < (SELECT COUNT(*) FROM {Avis._meta.db_table} a2
-                                         WHERE a2.dossier_id = d.id)
-                        THEN 0 ELSE MIN(mp.montant) END AS propose
-            FROM {MontantPropose._meta.db_table} mp
-            JOIN {Avis._meta.db_table} a ON a.id = mp.avis_id
+        WITH avis AS (
+            SELECT a.id, a.dossier_id, d.volet_id,
+                   COUNT(*) OVER (PARTITION BY a.dossier_id) AS cotes
+            FROM {Avis._meta.db_table} a
             JOIN {Dossier._meta.db_table} d ON d.id = a.dossier_id
             WHERE d.etat = ANY(%s)
-            GROUP BY d.id, d.volet_id, mp.financeur_id
+        ), par_dossier AS (
+            SELECT avis.volet_id, mp.financeur_id,
+                   CASE WHEN COUNT(*) < MAX(avis.cotes) THEN 0 ELSE MIN(mp.montant) END AS propose
+            FROM {MontantPropose._meta.db_table} mp
+            JOIN avis ON avis.id = mp.avis_id
+            GROUP BY avis.dossier_id, avis.volet_id, mp.financeur_id
         )
         SELECT volet_id, financeur_id, SUM(propose) FROM par_dossier GROUP BY 1, 2
     """  # noqa: S608 - table names from the models, values as parameters

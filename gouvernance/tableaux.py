@@ -66,7 +66,7 @@ def entonnoir() -> Entonnoir:
     type_dossier = ContentType.objects.get_for_model(Dossier)
     sql = f"""
         SELECT 'etat', etat, COUNT(*) FROM {Dossier._meta.db_table}
-        WHERE etat <> %s GROUP BY etat
+        WHERE etat <> %s AND numero IS NOT NULL GROUP BY etat
         UNION ALL
         SELECT 'etape', transition, COUNT(DISTINCT object_id) FROM {StateLog._meta.db_table}
         WHERE content_type_id = %s AND transition = ANY(%s) GROUP BY transition
@@ -74,7 +74,7 @@ def entonnoir() -> Entonnoir:
     lignes = _lignes(sql, [E.BROUILLON.value, type_dossier.pk, [code for code, _ in ETAPES]])
     par_etat = {code: n for genre, code, n in lignes if genre == "etat"}
     par_etape = {code: n for genre, code, n in lignes if genre == "etape"}
-    # Dossiers filed before the log existed (imports) count as filed through their number.
+    # Dossiers filed without a logged dépôt (imports) still count as filed: they have a number.
     deposes = max(par_etape.get("deposer", 0), sum(par_etat.values()))
     par_etape["deposer"] = deposes
     return Entonnoir(
@@ -210,22 +210,30 @@ def repartition_territoriale() -> dict[str, list[LigneTerritoire]]:
             SELECT DISTINCT l.dossier_id, c.departement_id, c.arrondissement_id, c.epci_id
             FROM {lien} l
             JOIN {Commune._meta.db_table} c ON c.id = l.commune_id
-            JOIN {Dossier._meta.db_table} d ON d.id = l.dossier_id AND d.etat <> %s
+            JOIN {Dossier._meta.db_table} d
+                ON d.id = l.dossier_id AND d.etat <> %s AND d.numero IS NOT NULL
         ), par_territoire AS (
             SELECT DISTINCT 'departement' AS niveau, departement_id AS territoire, dossier_id
                 FROM lieux
-            UNION SELECT 'arrondissement', arrondissement_id, dossier_id
+            UNION ALL SELECT DISTINCT 'arrondissement', arrondissement_id, dossier_id
                 FROM lieux WHERE arrondissement_id IS NOT NULL
-            UNION SELECT 'epci', epci_id, dossier_id FROM lieux WHERE epci_id IS NOT NULL
-            UNION SELECT 'pole', pm.polemetropolitain_id, lieux.dossier_id
+            UNION ALL SELECT DISTINCT 'epci', epci_id, dossier_id
+                FROM lieux WHERE epci_id IS NOT NULL
+            UNION ALL SELECT DISTINCT 'pole', pm.polemetropolitain_id, lieux.dossier_id
                 FROM lieux JOIN {PoleMetropolitain.membres.through._meta.db_table} pm
                 ON pm.epci_id = lieux.epci_id
+        ), totaux AS (
+            SELECT t.niveau, t.territoire, COUNT(*) AS dossiers,
+                   COALESCE(SUM(dm.montant), 0) AS demande,
+                   COALESCE(SUM(pr.montant), 0) AS programme
+            FROM par_territoire t
+            LEFT JOIN demandes dm ON dm.dossier_id = t.dossier_id
+            LEFT JOIN programmes pr ON pr.dossier_id = t.dossier_id
+            GROUP BY t.niveau, t.territoire
         )
         SELECT t.niveau, COALESCE(dep.nom, arr.nom, epci.nom, pole.nom) AS nom,
-               COUNT(*), COALESCE(SUM(dm.montant), 0), COALESCE(SUM(pr.montant), 0)
-        FROM par_territoire t
-        LEFT JOIN demandes dm ON dm.dossier_id = t.dossier_id
-        LEFT JOIN programmes pr ON pr.dossier_id = t.dossier_id
+               t.dossiers, t.demande, t.programme
+        FROM totaux t
         LEFT JOIN {Departement._meta.db_table} dep
             ON t.niveau = 'departement' AND dep.id = t.territoire
         LEFT JOIN {Arrondissement._meta.db_table} arr
@@ -233,7 +241,6 @@ def repartition_territoriale() -> dict[str, list[LigneTerritoire]]:
         LEFT JOIN {Epci._meta.db_table} epci ON t.niveau = 'epci' AND epci.id = t.territoire
         LEFT JOIN {PoleMetropolitain._meta.db_table} pole
             ON t.niveau = 'pole' AND pole.id = t.territoire
-        GROUP BY t.niveau, t.territoire, 2
         ORDER BY t.niveau, 2
     """  # noqa: S608 - table names from the models, values as parameters
     lignes = _lignes(
@@ -261,11 +268,18 @@ def mandat_concertation(user) -> MembreInstance | None:
 
 
 def dossiers_du_territoire(mandat: MembreInstance | None):
-    """Filed dossiers located (at least partly) on the member's territory; never drafts."""
+    """Filed dossiers located (at least partly) on the member's territory.
+
+    Never drafts, nor drafts withdrawn before being filed (they have no number).
+    """
     if mandat is None or mandat.territoire is None:
         return Dossier.objects.none()
     communes = Commune.objects.du_territoire(mandat.territoire)
-    return Dossier.objects.sur_territoire(communes).exclude(etat=E.BROUILLON)
+    return (
+        Dossier.objects.sur_territoire(communes)
+        .exclude(etat=E.BROUILLON)
+        .filter(numero__isnull=False)
+    )
 
 
 def _somme_par_dossier(queryset, groupe, champ):

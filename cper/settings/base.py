@@ -84,6 +84,9 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL's JIT compiles the dashboards' aggregate queries for seconds to save milliseconds
+# (3 s of a 4.4 s query at 20 000 dossiers): an interactive application is better without it.
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "comptes.User"

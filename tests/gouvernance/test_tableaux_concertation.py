@@ -1,15 +1,21 @@
 """A member of the concertation instance sees their territory only, without personal data."""
 
+import csv
+import io
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from openpyxl import load_workbook
 
+from dossiers.enums import EtatDossier
 from gouvernance.enums import TypeInstance
 from gouvernance.models import Observation
 from tests.factories import (
     ArrondissementFactory,
     CommuneFactory,
     DepartementFactory,
+    DossierFactory,
     EpciFactory,
     PoleMetropolitainFactory,
     StructureFactory,
@@ -201,3 +207,46 @@ def test_l_index_oriente_chaque_instance(client, membre_pilotage, mandat):
     assert client.get(reverse("gouvernance:index")).url == reverse("gouvernance:pilotage")
     client.force_login(mandat.user)
     assert client.get(reverse("gouvernance:index")).url == reverse("gouvernance:territoire")
+
+
+def test_un_brouillon_retire_sans_depot_n_apparait_pas(client, mandat, dossiers, territoires):
+    retire = DossierFactory(
+        etat=EtatDossier.RETIRE,
+        intitule="Brouillon abandonné de Boulogne",
+        structure=dossiers["boulogne"].structure,
+    )
+    client.force_login(mandat.user)
+    assert "Brouillon abandonné" not in client.get(reverse("gouvernance:territoire")).text
+    url = reverse("gouvernance:territoire_dossier", args=[retire.pk])
+    assert client.get(url).status_code == 404
+
+
+def test_export_des_dossiers_du_territoire(client, mandat, dossiers):
+    client.force_login(mandat.user)
+    reponse = client.get(reverse("gouvernance:territoire_export", args=["dossiers", "csv"]))
+    lignes = list(csv.reader(io.StringIO(reponse.content.decode("utf-8-sig")), delimiter=";"))
+    assert lignes[0] == [
+        "Numéro",
+        "Intitulé",
+        "Structure porteuse",
+        "Volet",
+        "Communes",
+        "État",
+        "Demandé aux signataires (€)",
+        "Programmé (€)",
+    ]
+    assert lignes[1:] == [
+        [
+            dossiers["boulogne"].numero,
+            "Pôle d'échanges de la gare de Boulogne-Ville",
+            "Commune de Boulogne-sur-Mer",
+            "1. Mobilité multimodale",
+            "Boulogne-sur-Mer",
+            "Programmé",
+            "600000,00",
+            "521000,00",
+        ]
+    ]
+    reponse = client.get(reverse("gouvernance:territoire_export", args=["dossiers", "xlsx"]))
+    feuille = load_workbook(io.BytesIO(reponse.content)).active
+    assert [c.value for c in feuille[2]][-2:] == [600000, 521000]
