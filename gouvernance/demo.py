@@ -589,7 +589,7 @@ def _generer(alea, nombre, maintenant, acteurs, rapport):
         )
 
     rapport.top("plans")
-    # Money: scale each volet so that what is programmed fills 55 to 105 % of its envelope.
+    # Money: scale each volet so that what is programmed fills 35 to 75 % of its envelope.
     relatif = defaultdict(float)
     for plan in plans:
         if plan.etat == E.PROGRAMME:
@@ -599,7 +599,7 @@ def _generer(alea, nombre, maintenant, acteurs, rapport):
             )
     echelles = {}
     for volet in volets:
-        cible = float(volet.montant) * alea.uniform(0.55, 1.05)
+        cible = float(volet.montant) * alea.uniform(0.35, 0.75)
         echelles[volet.pk] = cible / relatif[volet.pk] if relatif[volet.pk] else 2_000_000
     for plan in plans:
         ht = max(_arrondi(Decimal(plan.cout_relatif * echelles[plan.volet.pk])), Decimal(20000))
