@@ -214,7 +214,7 @@ def assurer_comptes_et_mandats() -> Acteurs:
             if not MembreGroupe.objects.filter(groupe_technique=groupe, user=user).exists():
                 MembreGroupe.objects.create(groupe_technique=groupe, user=user, cote=cote)
 
-    pilotage_instance = Instance.objects.get(type=TypeInstance.PILOTAGE)
+    pilotage_instance = Instance.objects.du_type(TypeInstance.PILOTAGE)
     MembreInstance.objects.get_or_create(
         instance=pilotage_instance,
         user=pilotage,
@@ -223,7 +223,7 @@ def assurer_comptes_et_mandats() -> Acteurs:
             "financeur": Financeur.objects.filter(code="etat").first(),
         },
     )
-    concertation_instance = Instance.objects.get(type=TypeInstance.CONCERTATION)
+    concertation_instance = Instance.objects.du_type(TypeInstance.CONCERTATION)
     pole = PoleMetropolitain.objects.filter(nom=POLE_OPALE).first()
     territoire = (
         {"pole": pole}
@@ -819,7 +819,7 @@ def _generer(alea, nombre, maintenant, acteurs, rapport):
 
     rapport.top("avis")
     # Séances, agenda items, decisions and programmed amounts.
-    instance = Instance.objects.get(type=TypeInstance.PILOTAGE)
+    instance = Instance.objects.du_type(TypeInstance.PILOTAGE)
     utiles = sorted({p.seance for p in plans if p.seance is not None})
     objets_seances = Seance.objects.bulk_create(
         [

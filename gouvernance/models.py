@@ -9,9 +9,18 @@ from cper.referentiel.models import MONTANT
 from .enums import EtatSeance, RoleMembre, SensDecision, TypeInstance
 
 
+class InstanceQuerySet(models.QuerySet):
+    def du_type(self, type_: str) -> "Instance":
+        """One of the two instances of the contract (created by a migration, or here if lost)."""
+        instance, _ = self.get_or_create(type=type_, defaults={"nom": TypeInstance(type_).label})
+        return instance
+
+
 class Instance(models.Model):
     type = models.CharField(max_length=20, choices=TypeInstance.choices, unique=True)
     nom = models.CharField(max_length=200)
+
+    objects = InstanceQuerySet.as_manager()
 
     class Meta:
         verbose_name = "instance"

@@ -25,7 +25,7 @@ from .models import (
 
 
 def instance_pilotage() -> Instance:
-    return Instance.objects.get(type=TypeInstance.PILOTAGE)
+    return Instance.objects.du_type(TypeInstance.PILOTAGE)
 
 
 def _secretariat(user):

@@ -15,9 +15,7 @@ def instance(type_=TypeInstance.PILOTAGE):
 
     A transactional test flushes the tables on its way out; the next test then recreates them.
     """
-    return models.Instance.objects.get_or_create(
-        type=type_, defaults={"nom": TypeInstance(type_).label}
-    )[0]
+    return models.Instance.objects.du_type(type_)
 
 
 class MembreInstanceFactory(factory.django.DjangoModelFactory):
