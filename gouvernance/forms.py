@@ -106,27 +106,33 @@ class DecisionForm(CperForm):
 
 
 class SimulationForm(CperForm):
-    """Provisional amounts per item × financeur of its financing plan."""
+    """Provisional amounts per item × signatory of its financing plan (envelopes are theirs)."""
 
     def __init__(self, *args, points, simules: dict, **kwargs):
         super().__init__(*args, **kwargs)
         self.cles = {}
+        self.par_point = []
         for point in points:
+            noms = []
             for ligne in point.lignes:
-                if ligne["demande"] is None:
+                if ligne["demande"] is None or not ligne["signataire"]:
                     continue
                 nom = f"simule_{point.pk}_{ligne['financeur_id']}"
-                self.cles[nom] = (point.pk, ligne["financeur_id"])
                 cle = (point.pk, ligne["financeur_id"])
+                self.cles[nom] = cle
                 self.fields[nom] = forms.DecimalField(
-                    label=f"{point.dossier.numero} — {ligne['nom']} (€)",
+                    label=f"{ligne['nom']} (€)",
                     required=False,
                     initial=simules.get(cle, ligne["propose"]),
                     **MONTANT,
                 )
+                noms.append(nom)
+            if noms:
+                self.par_point.append((point, noms))
 
     def rangees(self):
-        return [self[nom] for nom in self.cles]
+        """[(point, [bound fields])], one group per agenda item."""
+        return [(point, [self[nom] for nom in noms]) for point, noms in self.par_point]
 
     def montants(self) -> dict:
         return {cle: self.cleaned_data.get(nom) for nom, cle in self.cles.items()}

@@ -106,7 +106,13 @@ def montants_par_dossier(dossier_ids) -> dict:
     lignes = defaultdict(dict)
     demandes = (
         LigneFinancement.objects.filter(dossier__in=dossier_ids)
-        .values("dossier_id", "financeur_id", "financeur__nom", "financeur__ordre")
+        .values(
+            "dossier_id",
+            "financeur_id",
+            "financeur__nom",
+            "financeur__ordre",
+            "financeur__signataire",
+        )
         # The plan may hold several lines for one financeur: summed in the database.
         .annotate(demande=Sum("montant_demande"))
         .order_by()
@@ -116,6 +122,7 @@ def montants_par_dossier(dossier_ids) -> dict:
             "financeur_id": ligne["financeur_id"],
             "nom": ligne["financeur__nom"],
             "ordre": ligne["financeur__ordre"],
+            "signataire": ligne["financeur__signataire"],
             "demande": ligne["demande"],
             "etat": None,
             "region": None,
@@ -126,6 +133,7 @@ def montants_par_dossier(dossier_ids) -> dict:
         "financeur_id",
         "financeur__nom",
         "financeur__ordre",
+        "financeur__signataire",
         "montant",
     ):
         ligne = lignes[montant["avis__dossier_id"]].setdefault(
@@ -134,6 +142,7 @@ def montants_par_dossier(dossier_ids) -> dict:
                 "financeur_id": montant["financeur_id"],
                 "nom": montant["financeur__nom"],
                 "ordre": montant["financeur__ordre"],
+                "signataire": montant["financeur__signataire"],
                 "demande": None,
                 "etat": None,
                 "region": None,

@@ -10,7 +10,7 @@ from dossiers.enums import EtatDossier as E
 from gouvernance.enums import SensDecision
 from gouvernance.models import Decision, MontantSimule, PointOrdreDuJour
 from gouvernance.simulation import simuler
-from tests.factories import EnveloppeFactory
+from tests.factories import EnveloppeFactory, FinanceurFactory, LigneFinancementFactory
 from tests.factories.gouvernance import (
     DecisionFactory,
     MontantProgrammeFactory,
@@ -51,10 +51,15 @@ def test_les_chiffres_s_additionnent_et_le_depassement_est_signale(
     client, secretariat, seance, dossier_instruit, financeurs, enveloppes, deja_programme
 ):
     point = PointOrdreDuJour.objects.create(seance=seance, dossier=dossier_instruit, ordre=1)
+    autofinancement = FinanceurFactory(autofinancement=True)
+    LigneFinancementFactory(dossier=dossier_instruit, financeur=autofinancement)
     client.force_login(secretariat)
     url = reverse("gouvernance:simulation", args=[seance.pk])
     html = unescape(client.get(url).text)
-    assert f"{dossier_instruit.numero} — État (€)" in html
+    assert f"{dossier_instruit.numero} — {dossier_instruit.intitule}" in html
+    assert "État (€)" in html
+    # Only signatories have envelopes: nothing to simulate for the porteur's own money.
+    assert f'name="simule_{point.pk}_{autofinancement.pk}"' not in html
     reponse = client.post(
         url,
         {
