@@ -22,3 +22,19 @@ class SensDecision(models.TextChoices):
     PROGRAMME = "programme", "Programmé"
     AJOURNE = "ajourne", "Ajourné"
     REJETE = "rejete", "Rejeté"
+
+
+class EtatExport(models.TextChoices):
+    EN_PREPARATION = "en_preparation", "En préparation"
+    PRET = "pret", "Prêt"
+    ECHEC = "echec", "Échec"
+
+
+class FormatExport(models.TextChoices):
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "XLSX (Excel)"
+
+
+class PageExport(models.TextChoices):
+    PILOTAGE = "pilotage", "Tableau de bord de l'instance de pilotage"
+    TERRITOIRE = "territoire", "Tableau de bord du territoire"

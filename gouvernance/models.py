@@ -6,7 +6,15 @@ from django.db.models import Q
 
 from cper.referentiel.models import MONTANT
 
-from .enums import EtatSeance, RoleMembre, SensDecision, TypeInstance
+from .enums import (
+    EtatExport,
+    EtatSeance,
+    FormatExport,
+    PageExport,
+    RoleMembre,
+    SensDecision,
+    TypeInstance,
+)
 
 
 class InstanceQuerySet(models.QuerySet):
@@ -226,3 +234,40 @@ class Observation(models.Model):
 
     def __str__(self):
         return f"Observation du {self.created_at:%d/%m/%Y}"
+
+
+def chemin_export(instance, filename: str) -> str:
+    return f"exports/{instance.demandeur_id}/{instance.pk}-{filename}"
+
+
+class Export(models.Model):
+    """A table of a dashboard written to CSV or XLSX by a Celery task, for the one who asked."""
+
+    demandeur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    page = models.CharField(max_length=20, choices=PageExport.choices)
+    tableau = models.CharField(max_length=50)
+    format = models.CharField(max_length=4, choices=FormatExport.choices)
+    # The dashboard's filters (query string) when the export was asked for.
+    parametres = models.CharField(max_length=500, blank=True)
+    etat = models.CharField(
+        max_length=20, choices=EtatExport.choices, default=EtatExport.EN_PREPARATION
+    )
+    titre = models.CharField(max_length=200, blank=True)
+    fichier = models.FileField(upload_to=chemin_export, max_length=255, blank=True)
+    nom_fichier = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    termine_le = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "export"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(etat=EtatExport.PRET) | ~Q(fichier=""), name="export_pret_a_un_fichier"
+            ),
+        ]
+
+    def __str__(self):
+        return self.nom_fichier or f"Export {self.tableau}.{self.format}"

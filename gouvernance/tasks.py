@@ -114,3 +114,37 @@ def _notifier_porteur(seance, point) -> int:
             ]
         )
     return len(porteurs)
+
+
+# --- exports of the dashboards ---
+
+
+@shared_task
+def produire_export(export_pk: int) -> str:
+    """Write the CSV or XLSX file of an export, with the scope its author has now."""
+    from . import exports, fichiers
+    from .enums import EtatExport
+    from .models import Export
+
+    export = Export.objects.select_related("demandeur").filter(pk=export_pk).first()
+    if export is None or export.etat != EtatExport.EN_PREPARATION:
+        return "rien à faire"
+    try:
+        tableau = fichiers.construire(export)
+        if tableau is None:
+            export.etat = EtatExport.ECHEC
+        else:
+            export.titre = tableau.titre[:200]
+            export.nom_fichier = exports.nom_fichier(export.page, tableau, export.format)
+            export.fichier.save(
+                export.nom_fichier, ContentFile(exports.contenu(tableau, export.format)), save=False
+            )
+            export.etat = EtatExport.PRET
+    except Exception:
+        export.etat = EtatExport.ECHEC
+        export.termine_le = timezone.now()
+        export.save()
+        raise
+    export.termine_le = timezone.now()
+    export.save()
+    return export.etat

@@ -12,6 +12,8 @@ urlpatterns = [
         views_tableaux.pilotage_export,
         name="pilotage_export",
     ),
+    path("exports/<int:pk>/", views_tableaux.export, name="export"),
+    path("exports/<int:pk>/fichier", views_tableaux.export_fichier, name="export_fichier"),
     path("territoire/", views_tableaux.territoire, name="territoire"),
     path(
         "territoire/export/<slug:tableau>.<slug:format_>",

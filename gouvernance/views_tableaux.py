@@ -5,21 +5,22 @@ Every page runs a fixed number of queries, whatever the number of dossiers (test
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from cper.comptes.decorators import role_requis
 from cper.comptes.enums import Role
-from cper.referentiel.models import Commune
 from cper.templatetags.cper_tags import euros
 
-from . import exports, tableaux
-from .forms_tableaux import FiltresTerritoireForm, ObservationForm
+from . import exports, fichiers, tableaux
+from .enums import EtatExport, PageExport
+from .forms_tableaux import ObservationForm
 from .graphiques import GRIS, ROUGE, graphique
 from .maquette import maquette
-from .models import Observation
+from .models import Export, Observation
+from .services_exports import export_demander
 from .services_observations import observation_poster
 from .templatetags.tableaux_tags import entier, jours, pourcentage
 
@@ -28,28 +29,6 @@ FORMATS = {"csv", "xlsx"}
 
 
 # --- Pilotage -------------------------------------------------------------------------------
-
-
-def _tableaux_pilotage(code: str | None = None) -> dict:
-    """The pilotage tables, each built only when asked for (exports build one)."""
-    constructeurs = {
-        "maquette": lambda: exports.tableau_maquette(maquette()),
-        "volets": lambda: exports.tableau_volets(maquette()),
-        "entonnoir": lambda: exports.tableau_entonnoir(tableaux.entonnoir()),
-        "etats": lambda: exports.tableau_etats(tableaux.entonnoir()),
-        "delais": lambda: exports.tableau_delais(tableaux.delais()),
-        **{
-            f"territoires-{niveau}": (
-                lambda niveau=niveau: next(
-                    t
-                    for t in exports.tableaux_territoires(tableaux.repartition_territoriale())
-                    if t.code == f"territoires-{niveau}"
-                )
-            )
-            for niveau, _ in tableaux.NIVEAUX
-        },
-    }
-    return constructeurs if code is None else constructeurs.get(code)
 
 
 @role_requis(Role.MEMBRE_PILOTAGE)
@@ -127,12 +106,55 @@ def pilotage(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_requis(Role.MEMBRE_PILOTAGE)
-def pilotage_export(request: HttpRequest, tableau: str, format_: str) -> HttpResponse:
-    constructeur = _tableaux_pilotage(tableau)
-    if constructeur is None or format_ not in FORMATS:
+def _demander_export(request, page: str, tableau: str, format_: str) -> HttpResponse:
+    if format_ not in FORMATS or not fichiers.existe(page, tableau):
         raise Http404("Tableau introuvable.")
-    return exports.exporter(constructeur(), format_, "pilotage")
+    export = export_demander(
+        user=request.user,
+        page=page,
+        tableau=tableau,
+        format_=format_,
+        parametres=request.GET.urlencode(),
+    )
+    return redirect("gouvernance:export", export.pk)
+
+
+@role_requis(Role.MEMBRE_PILOTAGE)
+@require_POST
+def pilotage_export(request: HttpRequest, tableau: str, format_: str) -> HttpResponse:
+    """Ask for a table of the pilotage dashboard as a file, written by a Celery task."""
+    return _demander_export(request, PageExport.PILOTAGE, tableau, format_)
+
+
+def _export_du_demandeur_ou_404(request, pk: int) -> Export:
+    # Only its author sees an export: its figures are those of their scope.
+    return get_object_or_404(Export, pk=pk, demandeur=request.user)
+
+
+@role_requis(Role.MEMBRE_PILOTAGE, Role.MEMBRE_CONCERTATION)
+def export(request: HttpRequest, pk: int) -> HttpResponse:
+    """Where an export stands; htmx asks again every second until the file is ready."""
+    fiche = _export_du_demandeur_ou_404(request, pk)
+    retour = (
+        "gouvernance:pilotage" if fiche.page == PageExport.PILOTAGE else "gouvernance:territoire"
+    )
+    contexte = {"export": fiche, "retour": retour, "title": "Préparation d'un export"}
+    if request.htmx:
+        return render(request, "gouvernance/includes/_export_etat.html", contexte)
+    return render(request, "gouvernance/export.html", contexte)
+
+
+@role_requis(Role.MEMBRE_PILOTAGE, Role.MEMBRE_CONCERTATION)
+def export_fichier(request: HttpRequest, pk: int) -> HttpResponse:
+    fiche = _export_du_demandeur_ou_404(request, pk)
+    if fiche.etat != EtatExport.PRET:
+        raise Http404("Le fichier n'est pas prêt.")
+    return FileResponse(
+        fiche.fichier.open("rb"),
+        as_attachment=True,
+        filename=fiche.nom_fichier,
+        content_type=exports.TYPES_MIME[fiche.format],
+    )
 
 
 # --- Concertation ---------------------------------------------------------------------------
@@ -143,34 +165,6 @@ def _mandat_ou_refus(request):
     if mandat is None or mandat.territoire is None:
         return None
     return mandat
-
-
-def _dossiers_filtres(request, mandat):
-    filtres = FiltresTerritoireForm(request.GET or None)
-    criteres = filtres.cleaned_data if filtres.is_valid() else {}
-    dossiers = tableaux.dossiers_du_territoire(mandat)
-    if criteres.get("etat"):
-        dossiers = dossiers.filter(etat=criteres["etat"])
-    if criteres.get("volet"):
-        dossiers = dossiers.filter(volet=criteres["volet"])
-    liste = (
-        tableaux.avec_montants(dossiers)
-        .select_related("structure", "volet")
-        .only(
-            "numero",
-            "intitule",
-            "etat",
-            "depose_le",
-            "structure__raison_sociale",
-            "volet__numero",
-            "volet__intitule",
-        )
-        .prefetch_related(
-            Prefetch("communes", queryset=Commune.objects.only("nom").order_by("nom"))
-        )
-        .order_by("-depose_le", "-pk")
-    )
-    return filtres, liste
 
 
 def _sans_mandat(request):
@@ -187,7 +181,7 @@ def territoire(request: HttpRequest) -> HttpResponse:
     mandat = _mandat_ou_refus(request)
     if mandat is None:
         return _sans_mandat(request)
-    filtres, liste = _dossiers_filtres(request, mandat)
+    filtres, liste = fichiers.dossiers_filtres(mandat, request.GET)
     synthese = tableaux.synthese_territoire(tableaux.dossiers_du_territoire(mandat))
     tableau_programmation = exports.tableau_programmation_territoire(synthese)
     page = Paginator(liste, PAR_PAGE).get_page(request.GET.get("page"))
@@ -218,23 +212,12 @@ def territoire(request: HttpRequest) -> HttpResponse:
 
 
 @role_requis(Role.MEMBRE_CONCERTATION)
+@require_POST
 def territoire_export(request: HttpRequest, tableau: str, format_: str) -> HttpResponse:
-    mandat = _mandat_ou_refus(request)
-    if mandat is None or format_ not in FORMATS:
+    """Ask for a table of the member's territory as a file (their filters kept)."""
+    if _mandat_ou_refus(request) is None:
         raise Http404("Tableau introuvable.")
-    if tableau == "dossiers":
-        _filtres, liste = _dossiers_filtres(request, mandat)
-        contenu = exports.tableau_dossiers_territoire(liste)
-    elif tableau in {"volets-etats", "programmation"}:
-        synthese = tableaux.synthese_territoire(tableaux.dossiers_du_territoire(mandat))
-        contenu = (
-            exports.tableau_synthese_territoire(synthese)
-            if tableau == "volets-etats"
-            else exports.tableau_programmation_territoire(synthese)
-        )
-    else:
-        raise Http404("Tableau introuvable.")
-    return exports.exporter(contenu, format_, "territoire")
+    return _demander_export(request, PageExport.TERRITOIRE, tableau, format_)
 
 
 @role_requis(Role.MEMBRE_CONCERTATION)

@@ -195,6 +195,14 @@ def test_de_la_demande_a_la_decision_et_aux_tableaux_de_bord(
     expect(cellule_etat).to_contain_text(_montant("Programmé : 32 000,00 €"))
     expect(cellule_region).to_contain_text(_montant("Programmé : 30 000,00 €"))
     capture(page, "mission-pilotage")
+    # The maquette as a spreadsheet: written by Celery, downloaded from the page that follows it.
+    page.get_by_role("button", name=re.compile("^CSV — Maquette financière")).click()
+    expect(page.get_by_role("heading", name="Fichier prêt")).to_be_visible()
+    with page.expect_download() as telechargement:
+        page.get_by_role("link", name=re.compile("Télécharger cper-pilotage-maquette")).click()
+    chemin = tmp_path / "maquette.csv"
+    telechargement.value.save_as(chemin)
+    assert "32000,00" in chemin.read_text(encoding="utf-8-sig")
 
     # 7. The Douaisis member sees the dossier; the Côte d'Opale member does not.
     _se_connecter(page, du_douaisis.email)

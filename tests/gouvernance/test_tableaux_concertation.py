@@ -23,6 +23,7 @@ from tests.factories import (
 )
 from tests.factories.gouvernance import MembreInstanceFactory, instance
 
+from .exports_outils import telecharger
 from .scenario_tableaux import contrat, dossier, programmer
 
 pytestmark = pytest.mark.django_db
@@ -113,12 +114,14 @@ def test_le_membre_voit_les_dossiers_de_son_territoire_seulement(client, mandat,
 
 def test_aucune_donnee_personnelle_des_porteurs(client, mandat, dossiers):
     client.force_login(mandat.user)
-    for url in (
-        reverse("gouvernance:territoire"),
-        reverse("gouvernance:territoire_dossier", args=[dossiers["boulogne"].pk]),
-        reverse("gouvernance:territoire_export", args=["dossiers", "csv"]),
-    ):
-        contenu = client.get(url).content.decode("utf-8-sig")
+    contenus = [
+        client.get(reverse("gouvernance:territoire")).text,
+        client.get(reverse("gouvernance:territoire_dossier", args=[dossiers["boulogne"].pk])).text,
+        telecharger(
+            client, reverse("gouvernance:territoire_export", args=["dossiers", "csv"])
+        ).content_lu.decode("utf-8-sig"),
+    ]
+    for contenu in contenus:
         assert "maire.boulogne@exemple.fr" not in contenu
         assert "Jeanne Représentante" not in contenu
         assert dossiers["porteur"].last_name not in contenu
@@ -188,7 +191,7 @@ def test_les_autres_roles_n_entrent_pas(client, request, persona, dossiers):
     url = reverse("gouvernance:territoire_dossier", args=[dossiers["boulogne"].pk])
     assert client.get(url).status_code == 403
     url = reverse("gouvernance:territoire_export", args=["dossiers", "csv"])
-    assert client.get(url).status_code == 403
+    assert client.post(url).status_code == 403
 
 
 @pytest.mark.parametrize(
@@ -199,7 +202,7 @@ def test_le_tableau_de_pilotage_est_reserve(client, request, persona):
     client.force_login(request.getfixturevalue(persona))
     assert client.get(reverse("gouvernance:pilotage")).status_code == 403
     url = reverse("gouvernance:pilotage_export", args=["maquette", "csv"])
-    assert client.get(url).status_code == 403
+    assert client.post(url).status_code == 403
 
 
 def test_l_index_oriente_chaque_instance(client, membre_pilotage, mandat):
@@ -223,8 +226,10 @@ def test_un_brouillon_retire_sans_depot_n_apparait_pas(client, mandat, dossiers,
 
 def test_export_des_dossiers_du_territoire(client, mandat, dossiers):
     client.force_login(mandat.user)
-    reponse = client.get(reverse("gouvernance:territoire_export", args=["dossiers", "csv"]))
-    lignes = list(csv.reader(io.StringIO(reponse.content.decode("utf-8-sig")), delimiter=";"))
+    reponse = telecharger(
+        client, reverse("gouvernance:territoire_export", args=["dossiers", "csv"])
+    )
+    lignes = list(csv.reader(io.StringIO(reponse.content_lu.decode("utf-8-sig")), delimiter=";"))
     assert lignes[0] == [
         "Numéro",
         "Intitulé",
@@ -247,6 +252,19 @@ def test_export_des_dossiers_du_territoire(client, mandat, dossiers):
             "521000,00",
         ]
     ]
-    reponse = client.get(reverse("gouvernance:territoire_export", args=["dossiers", "xlsx"]))
-    feuille = load_workbook(io.BytesIO(reponse.content)).active
+    reponse = telecharger(
+        client, reverse("gouvernance:territoire_export", args=["dossiers", "xlsx"])
+    )
+    feuille = load_workbook(io.BytesIO(reponse.content_lu)).active
     assert [c.value for c in feuille[2]][-2:] == [600000, 521000]
+
+
+def test_l_export_du_territoire_garde_les_filtres_de_la_page(client, mandat, dossiers):
+    client.force_login(mandat.user)
+    url = reverse("gouvernance:territoire_export", args=["dossiers", "csv"])
+    for filtre, attendu in (("programme", 1), ("rejete", 0)):
+        fichier = telecharger(client, f"{url}?etat={filtre}")
+        lignes = list(
+            csv.reader(io.StringIO(fichier.content_lu.decode("utf-8-sig")), delimiter=";")
+        )
+        assert len(lignes) - 1 == attendu, filtre

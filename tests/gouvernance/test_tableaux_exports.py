@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from .exports_outils import telecharger
 from .scenario_tableaux import contrat, k, scenario
 
 pytestmark = pytest.mark.django_db
@@ -26,12 +27,12 @@ def _ligne(lignes, volet, signataire):
 
 
 def test_maquette_en_csv(pilote):
-    reponse = pilote.get(reverse("gouvernance:pilotage_export", args=["maquette", "csv"]))
+    reponse = telecharger(pilote, reverse("gouvernance:pilotage_export", args=["maquette", "csv"]))
     assert reponse["Content-Type"] == "text/csv; charset=utf-8"
     date = timezone.localdate().isoformat()
     assert f'filename="cper-pilotage-maquette-{date}.csv"' in reponse["Content-Disposition"]
-    assert reponse.content.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
-    lignes = list(csv.reader(io.StringIO(reponse.content.decode("utf-8-sig")), delimiter=";"))
+    assert reponse.content_lu.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
+    lignes = list(csv.reader(io.StringIO(reponse.content_lu.decode("utf-8-sig")), delimiter=";"))
     assert lignes[0][:3] == ["Volet", "Signataire", "Enveloppe (€)"]
     etat = _ligne(lignes[1:], "Mobilité multimodale", "État")
     assert etat[2:] == [
@@ -48,10 +49,10 @@ def test_maquette_en_csv(pilote):
 
 
 def test_maquette_en_xlsx(pilote):
-    reponse = pilote.get(reverse("gouvernance:pilotage_export", args=["maquette", "xlsx"]))
+    reponse = telecharger(pilote, reverse("gouvernance:pilotage_export", args=["maquette", "xlsx"]))
     assert reponse["Content-Type"].startswith("application/vnd.openxmlformats")
     assert ".xlsx" in reponse["Content-Disposition"]
-    feuille = load_workbook(io.BytesIO(reponse.content)).active
+    feuille = load_workbook(io.BytesIO(reponse.content_lu)).active
     lignes = [list(ligne) for ligne in feuille.iter_rows(values_only=True)]
     assert lignes[0][5] == "Programmé (€)"
     etat = _ligne(lignes[1:], "Mobilité multimodale", "État")
@@ -75,14 +76,16 @@ def test_maquette_en_xlsx(pilote):
 )
 @pytest.mark.parametrize("format_", ["csv", "xlsx"])
 def test_chaque_tableau_du_pilotage_s_exporte(pilote, tableau, format_):
-    reponse = pilote.get(reverse("gouvernance:pilotage_export", args=[tableau, format_]))
+    reponse = telecharger(pilote, reverse("gouvernance:pilotage_export", args=[tableau, format_]))
     assert reponse.status_code == 200
     assert f"cper-pilotage-{tableau}-" in reponse["Content-Disposition"]
 
 
 def test_un_tableau_inconnu_404(pilote):
-    assert pilote.get("/gouvernance/pilotage/export/inconnu.csv").status_code == 404
-    assert pilote.get("/gouvernance/pilotage/export/maquette.pdf").status_code == 404
+    assert pilote.post("/gouvernance/pilotage/export/inconnu.csv").status_code == 404
+    assert pilote.post("/gouvernance/pilotage/export/maquette.pdf").status_code == 404
+    # Asking for a file is a POST (with its CSRF token), never a link.
+    assert pilote.get("/gouvernance/pilotage/export/maquette.csv").status_code == 405
 
 
 def test_la_page_propose_les_exports_de_chaque_tableau(pilote):

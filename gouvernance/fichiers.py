@@ -1,0 +1,86 @@
+"""Which table an export asks for, built with the scope of the one who asked.
+
+Shared by the dashboards (the page of a territory filters its dossiers the same way) and the
+Celery task that writes the file.
+"""
+
+from django.db.models import Prefetch
+from django.http import QueryDict
+
+from cper.referentiel.models import Commune
+
+from . import exports, tableaux
+from .enums import PageExport
+from .forms_tableaux import FiltresTerritoireForm
+from .maquette import maquette
+
+
+def _territoires(niveau: str):
+    def construire():
+        return next(
+            t
+            for t in exports.tableaux_territoires(tableaux.repartition_territoriale())
+            if t.code == f"territoires-{niveau}"
+        )
+
+    return construire
+
+
+TABLEAUX_PILOTAGE = {
+    "maquette": lambda: exports.tableau_maquette(maquette()),
+    "volets": lambda: exports.tableau_volets(maquette()),
+    "entonnoir": lambda: exports.tableau_entonnoir(tableaux.entonnoir()),
+    "etats": lambda: exports.tableau_etats(tableaux.entonnoir()),
+    "delais": lambda: exports.tableau_delais(tableaux.delais()),
+    **{f"territoires-{niveau}": _territoires(niveau) for niveau, _ in tableaux.NIVEAUX},
+}
+TABLEAUX_TERRITOIRE = {"dossiers", "volets-etats", "programmation"}
+
+
+def existe(page: str, code: str) -> bool:
+    return code in (TABLEAUX_PILOTAGE if page == PageExport.PILOTAGE else TABLEAUX_TERRITOIRE)
+
+
+def dossiers_filtres(mandat, donnees: QueryDict):
+    """The territory's dossiers, filtered as the page's form says, with their amounts."""
+    filtres = FiltresTerritoireForm(donnees or None)
+    criteres = filtres.cleaned_data if filtres.is_valid() else {}
+    dossiers = tableaux.dossiers_du_territoire(mandat)
+    if criteres.get("etat"):
+        dossiers = dossiers.filter(etat=criteres["etat"])
+    if criteres.get("volet"):
+        dossiers = dossiers.filter(volet=criteres["volet"])
+    liste = (
+        tableaux.avec_montants(dossiers)
+        .select_related("structure", "volet")
+        .only(
+            "numero",
+            "intitule",
+            "etat",
+            "depose_le",
+            "structure__raison_sociale",
+            "volet__numero",
+            "volet__intitule",
+        )
+        .prefetch_related(
+            Prefetch("communes", queryset=Commune.objects.only("nom").order_by("nom"))
+        )
+        .order_by("-depose_le", "-pk")
+    )
+    return filtres, liste
+
+
+def construire(export) -> exports.Tableau | None:
+    """The table of an export, or None when its author has lost access to it."""
+    if export.page == PageExport.PILOTAGE:
+        return TABLEAUX_PILOTAGE[export.tableau]()
+    mandat = tableaux.mandat_concertation(export.demandeur)
+    if mandat is None or mandat.territoire is None:
+        return None
+    if export.tableau == "dossiers":
+        _filtres, liste = dossiers_filtres(mandat, QueryDict(export.parametres))
+        return exports.tableau_dossiers_territoire(liste)
+    synthese = tableaux.synthese_territoire(tableaux.dossiers_du_territoire(mandat))
+    if export.tableau == "volets-etats":
+        return exports.tableau_synthese_territoire(synthese)
+    return exports.tableau_programmation_territoire(synthese)

@@ -1,0 +1,18 @@
+"""Exports of the dashboards: asked for in a request, written by a Celery task."""
+
+from django.db import transaction
+
+from . import fichiers, tasks
+from .models import Export
+
+
+@transaction.atomic
+def export_demander(*, user, page: str, tableau: str, format_: str, parametres: str = "") -> Export:
+    """Record the request; the file is written after commit (the view checked the role)."""
+    if not fichiers.existe(page, tableau):
+        raise ValueError(f"Tableau inconnu : {tableau}")
+    export = Export.objects.create(
+        demandeur=user, page=page, tableau=tableau, format=format_, parametres=parametres[:500]
+    )
+    tasks.produire_export.delay_on_commit(export.pk)
+    return export
