@@ -1,5 +1,7 @@
 """Side effects of the séances: convocation with its agenda, relevé, porteurs' notices."""
 
+import datetime
+
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -148,3 +150,21 @@ def produire_export(export_pk: int) -> str:
     export.termine_le = timezone.now()
     export.save()
     return export.etat
+
+
+DUREE_CONSERVATION_EXPORTS = datetime.timedelta(days=7)
+
+
+@shared_task
+def supprimer_exports_anciens() -> int:
+    """Delete the exports (rows and files) asked for more than seven days ago."""
+    from .models import Export
+
+    anciens = list(
+        Export.objects.filter(created_at__lt=timezone.now() - DUREE_CONSERVATION_EXPORTS)
+    )
+    for export in anciens:
+        if export.fichier:
+            export.fichier.delete(save=False)
+        export.delete()
+    return len(anciens)

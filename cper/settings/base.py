@@ -163,6 +163,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "instruction.tasks.relancer_complements",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Dashboard exports are kept seven days, then their files are deleted.
+    "gouvernance-supprimer-exports": {
+        "task": "gouvernance.tasks.supprimer_exports_anciens",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # Content-Security-Policy: scripts only from our origin and with the per-request nonce.

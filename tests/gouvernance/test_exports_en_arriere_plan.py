@@ -1,5 +1,6 @@
 """Exports are written by Celery: the page follows the file, which only its author may take."""
 
+import os
 import time
 
 import pytest
@@ -7,6 +8,7 @@ from django.urls import reverse
 
 from gouvernance.enums import EtatExport
 from gouvernance.models import Export
+from gouvernance.tasks import supprimer_exports_anciens
 from tests.factories import UserFactory
 
 from .exports_outils import telecharger
@@ -69,3 +71,18 @@ def test_un_vrai_worker_ecrit_l_export(client, membre_pilotage, envoi_au_worker)
     texte = fichier.getvalue().decode("utf-8-sig")
     assert texte.startswith("Volet;Signataire;Enveloppe (€)")
     assert "1100000,00" in texte  # the État's programmed amount on the first volet
+
+
+@pytest.mark.django_db
+def test_les_exports_de_plus_de_sept_jours_sont_supprimes(pilote, time_machine):
+    contrat()
+    time_machine.move_to("2026-11-01 10:00")
+    telecharger(pilote, URL_MAQUETTE_CSV)
+    ancien = Export.objects.get()
+    chemin = ancien.fichier.path
+    time_machine.move_to("2026-11-07 10:00")
+    telecharger(pilote, URL_MAQUETTE_CSV)
+    time_machine.move_to("2026-11-08 11:00")
+    assert supprimer_exports_anciens() == 1
+    assert list(Export.objects.values_list("created_at__day", flat=True)) == [7]
+    assert not os.path.exists(chemin)
