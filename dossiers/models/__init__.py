@@ -1,3 +1,4 @@
+from .agregat import AgregatFinancement
 from .dossier import (
     Dossier,
     DossierGroupObjectPermission,
@@ -11,6 +12,7 @@ from .recepisse import Recepisse
 from .structure import MembreStructure, Structure
 
 __all__ = [
+    "AgregatFinancement",
     "Dossier",
     "DossierGroupObjectPermission",
     "DossierUserObjectPermission",
