@@ -11,7 +11,7 @@ an existing database after `migrate`).
 
 from dataclasses import dataclass
 
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
 from .models import AgregatFinancement, Dossier, LigneFinancement
 
@@ -104,9 +104,15 @@ def recalculer_dossier(dossier_id: int) -> None:
 
 
 def reconstruire(*, using: str = "default") -> int:
-    """Rebuild every row from scratch in two statements; returns the number of rows."""
+    """Rebuild every row from scratch in two statements; returns the number of rows.
+
+    Runs in its own transaction (or the caller's). The table is locked against writes until
+    commit, so a service recalculating a dossier meanwhile waits instead of colliding with the
+    rebuild's rows; the dashboards keep reading the old rows until then.
+    """
     table = AgregatFinancement._meta.db_table
-    with connections[using].cursor() as curseur:
+    with transaction.atomic(using=using), connections[using].cursor() as curseur:
+        curseur.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
         curseur.execute(f"DELETE FROM {table}")  # noqa: S608
         curseur.execute(
             f"INSERT INTO {table} ({CHAMPS}) SELECT {CHAMPS} FROM ({_nouveaux(False)}) n",  # noqa: S608

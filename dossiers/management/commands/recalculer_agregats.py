@@ -1,5 +1,4 @@
 from django.core.management.base import BaseCommand
-from django.db import transaction
 
 from dossiers import agregats
 
@@ -27,6 +26,5 @@ class Command(BaseCommand):
                 raise SystemExit(1)
             self.stdout.write("Agrégats à jour.")
             return
-        with transaction.atomic():
-            n = agregats.reconstruire()
+        n = agregats.reconstruire()
         self.stdout.write(f"{n} ligne(s) d'agrégats reconstruites.")
