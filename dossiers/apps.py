@@ -20,14 +20,16 @@ def remplir_agregats(*, using="default", **kwargs):
     from django.db import connections
 
     from . import agregats
-    from .models import AgregatFinancement, LigneFinancement
+    from .models import AgregatFinancement, AgregatVolet, LigneFinancement
 
-    connexion = connections[using]
-    # A fresh database has no financing line yet; an existing one has every source table.
-    if AgregatFinancement._meta.db_table not in connexion.introspection.table_names():
+    tables = connections[using].introspection.table_names()
+    # Before the migration creating them (e.g. migrate to an older state): nothing to fill.
+    if not {AgregatFinancement._meta.db_table, AgregatVolet._meta.db_table} <= set(tables):
         return
-    if (
+    vides = (
         not AgregatFinancement.objects.using(using).exists()
-        and LigneFinancement.objects.using(using).exists()
-    ):
+        or not AgregatVolet.objects.using(using).exists()
+    )
+    # A fresh database has no financing line yet.
+    if vides and LigneFinancement.objects.using(using).exists():
         agregats.reconstruire(using=using)

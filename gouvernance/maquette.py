@@ -1,8 +1,8 @@
 """The maquette financière: per volet × signatory, envelope against requested, proposed, programmed.
 
-Every figure is summed in the database, grouped by volet × financeur, from the aggregate rows
-kept current by the services that move money (dossiers.agregats): six small queries whatever
-the number of dossiers (volets, signatories, envelopes, requested, proposed, programmed).
+Every figure is read from the volet × financeur × state totals kept current by the services that
+move money (dossiers.agregats): six small queries whatever the number of dossiers (volets,
+signatories, envelopes, requested, proposed, programmed), each over a few hundred rows.
 """
 
 from collections import defaultdict
@@ -13,7 +13,7 @@ from django.db.models import Sum
 
 from cper.referentiel.models import Enveloppe, Financeur, Volet
 from dossiers.enums import EtatDossier as E
-from dossiers.models import AgregatFinancement
+from dossiers.models import AgregatVolet
 
 ZERO = Decimal("0.00")
 # Requested money counts while the dossier may still be programmed.
@@ -91,12 +91,12 @@ class Maquette:
 
 
 def _somme_des_agregats(colonne: str, etats: list | None = None) -> dict:
-    """One column of the aggregate rows summed per (volet, financeur) (one query).
+    """One column of the volet × financeur × state totals summed per (volet, financeur).
 
-    The rows are one per dossier × financeur (dossiers.agregats): the query reads none of the
-    financing lines, avis or decisions.
+    One query over a few hundred rows (dossiers.agregats keeps them current): none of the
+    financing lines, avis, decisions or dossiers is read.
     """
-    lignes = AgregatFinancement.objects.filter(volet__isnull=False)
+    lignes = AgregatVolet.objects.all()
     if etats is not None:
         lignes = lignes.filter(etat__in=etats)
     lignes = lignes.values("volet_id", "financeur_id").annotate(total=Sum(colonne)).order_by()

@@ -1,4 +1,4 @@
-from .agregat import AgregatFinancement
+from .agregat import AgregatFinancement, AgregatVolet
 from .dossier import (
     Dossier,
     DossierGroupObjectPermission,
@@ -13,6 +13,7 @@ from .structure import MembreStructure, Structure
 
 __all__ = [
     "AgregatFinancement",
+    "AgregatVolet",
     "Dossier",
     "DossierGroupObjectPermission",
     "DossierUserObjectPermission",

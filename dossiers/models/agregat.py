@@ -42,3 +42,32 @@ class AgregatFinancement(models.Model):
 
     def __str__(self):
         return f"{self.dossier_id} × {self.financeur_id}"
+
+
+class AgregatVolet(models.Model):
+    """The rows of `AgregatFinancement` summed per volet × financeur × state (the maquette's).
+
+    Kept current by the same statement as the dossier's rows: `recalculer_dossier()` adds the
+    difference between the dossier's new and old rows. Rebuilt with them.
+    """
+
+    volet = models.ForeignKey("referentiel.Volet", on_delete=models.CASCADE, related_name="+")
+    financeur = models.ForeignKey(
+        "referentiel.Financeur", on_delete=models.CASCADE, related_name="+"
+    )
+    etat = models.CharField(max_length=50, choices=E.choices)
+    demande = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    propose = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    programme = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = "montants d'un volet pour un financeur"
+        verbose_name_plural = "montants des volets par financeur"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["volet", "financeur", "etat"], name="agregat_volet_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.volet_id} × {self.financeur_id} × {self.etat}"

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from dossiers import agregats
 from dossiers.enums import EtatDossier as E
 from dossiers.forms.edition import lignes_financement_formset
-from dossiers.models import AgregatFinancement, Dossier, LigneFinancement
+from dossiers.models import AgregatFinancement, AgregatVolet, Dossier, LigneFinancement
 from dossiers.services.depot import deposer_dossier, retirer_dossier
 from dossiers.services.edition import enregistrer_section
 from gouvernance import services as gouvernance
@@ -183,3 +183,7 @@ def test_la_reconstruction_corrige_des_lignes_perdues(acteurs, structure, porteu
     call_command("recalculer_agregats", stdout=_Silence())
     _a_jour()
     assert _lignes(a)["etat"] == (E.DEPOSE, EUROS(40000), 0, 0)
+    AgregatVolet.objects.update(demande=1)
+    assert agregats.ecarts()
+    call_command("recalculer_agregats", stdout=_Silence())
+    _a_jour()
