@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class DossiersConfig(AppConfig):
@@ -11,3 +12,24 @@ class DossiersConfig(AppConfig):
         from .services.structures import rejoindre_structures_invitees
 
         compte_confirme.connect(rejoindre_structures_invitees, dispatch_uid="dossiers.invitations")
+        post_migrate.connect(remplir_agregats, sender=self, dispatch_uid="dossiers.agregats")
+
+
+def remplir_agregats(*, using="default", **kwargs):
+    """An existing database gets its aggregate rows once, right after the migration adding them."""
+    from django.db import connections
+
+    from . import agregats
+    from .models import AgregatFinancement, AgregatVolet, LigneFinancement
+
+    tables = connections[using].introspection.table_names()
+    # Before the migration creating them (e.g. migrate to an older state): nothing to fill.
+    if not {AgregatFinancement._meta.db_table, AgregatVolet._meta.db_table} <= set(tables):
+        return
+    vides = (
+        not AgregatFinancement.objects.using(using).exists()
+        or not AgregatVolet.objects.using(using).exists()
+    )
+    # A fresh database has no financing line yet.
+    if vides and LigneFinancement.objects.using(using).exists():
+        agregats.reconstruire(using=using)

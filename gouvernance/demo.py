@@ -25,6 +25,7 @@ from stdnum import luhn
 
 from cper.comptes.models import User
 from cper.referentiel.models import Commune, Enveloppe, Financeur, Guichet, PoleMetropolitain, Volet
+from dossiers import agregats
 from dossiers.enums import CategorieStructure, NatureDepense
 from dossiers.enums import EtatDossier as E
 from dossiers.models import (
@@ -958,3 +959,6 @@ def _generer(alea, nombre, maintenant, acteurs, rapport):
         )
         rapport.lignes["observations"] = len(sur_opale)
     rapport.top("observations")
+    # The dashboards' aggregate rows, rebuilt from everything just written (set-based).
+    rapport.lignes["agregats"] = agregats.reconstruire()
+    rapport.top("agregats")

@@ -1,23 +1,19 @@
 """The maquette financière: per volet × signatory, envelope against requested, proposed, programmed.
 
-Every figure is summed in the database, grouped by volet × financeur: six small queries whatever
-the number of dossiers (volets, signatories, envelopes, requested, proposed, programmed).
+Every figure is read from the volet × financeur × state totals kept current by the services that
+move money (dossiers.agregats): six small queries whatever the number of dossiers (volets,
+signatories, envelopes, requested, proposed, programmed), each over a few hundred rows.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connection
 from django.db.models import Sum
 
 from cper.referentiel.models import Enveloppe, Financeur, Volet
 from dossiers.enums import EtatDossier as E
-from dossiers.models import Dossier, LigneFinancement
-from instruction.models import Avis, MontantPropose
-
-from .enums import SensDecision
-from .models import MontantProgramme
+from dossiers.models import AgregatVolet
 
 ZERO = Decimal("0.00")
 # Requested money counts while the dossier may still be programmed.
@@ -94,57 +90,37 @@ class Maquette:
         yield "Total des volets", "Total des signataires", self.total
 
 
-def _sommes(lignes, volet, financeur, total="total") -> dict:
-    return {(ligne[volet], ligne[financeur]): ligne[total] or ZERO for ligne in lignes}
+def _somme_des_agregats(colonne: str, etats: list | None = None) -> dict:
+    """One column of the volet × financeur × state totals summed per (volet, financeur).
+
+    One query over a few hundred rows (dossiers.agregats keeps them current): none of the
+    financing lines, avis, decisions or dossiers is read.
+    """
+    lignes = AgregatVolet.objects.all()
+    if etats is not None:
+        lignes = lignes.filter(etat__in=etats)
+    lignes = lignes.values("volet_id", "financeur_id").annotate(total=Sum(colonne)).order_by()
+    return {(ligne["volet_id"], ligne["financeur_id"]): ligne["total"] or ZERO for ligne in lignes}
 
 
 def demandes_par_volet_et_financeur() -> dict:
     """Requested amounts of the dossiers in progress (one query)."""
-    lignes = (
-        LigneFinancement.objects.filter(dossier__etat__in=ETATS_EN_COURS)
-        .values("dossier__volet_id", "financeur_id")
-        .annotate(total=Sum("montant_demande"))
-        .order_by()
-    )
-    return _sommes(lignes, "dossier__volet_id", "financeur_id")
+    return _somme_des_agregats("demande", ETATS_EN_COURS)
 
 
 def propositions_par_volet_et_financeur() -> dict:
     """Per dossier and financeur the lower of the two sides' proposals, summed (one query).
 
-    A side that gave its avis without an amount for a financeur proposes nothing for it; while
-    only one side has given its avis, its proposal stands alone.
+    The per-dossier rule is applied when the aggregate rows are written: a side that gave its
+    avis without an amount for a financeur proposes nothing for it; while only one side has
+    given its avis, its proposal stands alone.
     """
-    sql = f"""
-        WITH avis AS (
-            SELECT a.id, a.dossier_id, d.volet_id,
-                   COUNT(*) OVER (PARTITION BY a.dossier_id) AS cotes
-            FROM {Avis._meta.db_table} a
-            JOIN {Dossier._meta.db_table} d ON d.id = a.dossier_id
-            WHERE d.etat = ANY(%s)
-        ), par_dossier AS (
-            SELECT avis.volet_id, mp.financeur_id,
-                   CASE WHEN COUNT(*) < MAX(avis.cotes) THEN 0 ELSE MIN(mp.montant) END AS propose
-            FROM {MontantPropose._meta.db_table} mp
-            JOIN avis ON avis.id = mp.avis_id
-            GROUP BY avis.dossier_id, avis.volet_id, mp.financeur_id
-        )
-        SELECT volet_id, financeur_id, SUM(propose) FROM par_dossier GROUP BY 1, 2
-    """  # noqa: S608 - table names from the models, values as parameters
-    with connection.cursor() as curseur:
-        curseur.execute(sql, [[str(e) for e in ETATS_PROPOSES]])
-        return {(v, f): total or ZERO for v, f, total in curseur.fetchall()}
+    return _somme_des_agregats("propose", ETATS_PROPOSES)
 
 
 def programmations_par_volet_et_financeur() -> dict:
-    """Programmed amounts of the decisions 'programmé' (one query)."""
-    lignes = (
-        MontantProgramme.objects.filter(decision__sens=SensDecision.PROGRAMME)
-        .values("decision__point__dossier__volet_id", "financeur_id")
-        .annotate(total=Sum("montant"))
-        .order_by()
-    )
-    return _sommes(lignes, "decision__point__dossier__volet_id", "financeur_id")
+    """Programmed amounts of the decisions 'programmé', whatever the dossier's state (one query)."""
+    return _somme_des_agregats("programme")
 
 
 def maquette() -> Maquette:

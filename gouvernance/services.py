@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed, can_proceed, has_transition_perm
 
+from dossiers import agregats
 from dossiers.models import Dossier
 
 from . import selectors, tasks
@@ -147,6 +148,8 @@ def decision_prendre(
             for f, m in montants.items()
             if m > 0
         )
+    # The state changed (programmé, ajourné, rejeté) and maybe the programmed amounts.
+    agregats.recalculer_dossier(dossier.pk)
     return decision
 
 

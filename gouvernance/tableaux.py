@@ -22,11 +22,11 @@ from cper.referentiel.models import (
     PoleMetropolitain,
 )
 from dossiers.enums import EtatDossier as E
-from dossiers.models import Dossier, LigneFinancement
+from dossiers.models import AgregatFinancement, Dossier
 
-from .enums import SensDecision, TypeInstance
+from .enums import TypeInstance
 from .maquette import ETATS_EN_COURS, ZERO, taux
-from .models import Decision, MembreInstance, MontantProgramme, PointOrdreDuJour
+from .models import MembreInstance
 
 MONTANT = DecimalField(max_digits=16, decimal_places=2)
 # States whose requested money is still wanted or has been granted: the base of a territory's
@@ -189,23 +189,20 @@ class LigneTerritoire:
 def repartition_territoriale() -> dict[str, list[LigneTerritoire]]:
     """Dossiers, requested and programmed per département, arrondissement, EPCI, pôle (1 query).
 
+    The amounts come from the aggregate rows (one per dossier × financeur), not from the
+    financing lines and decisions.
+
     See REGLE_MULTI_TERRITOIRES for dossiers on several territories.
     """
     lien = Dossier.communes.through._meta.db_table
     sql = f"""
-        WITH demandes AS (
-            SELECT lf.dossier_id, SUM(lf.montant_demande) AS montant
-            FROM {LigneFinancement._meta.db_table} lf
-            JOIN {Financeur._meta.db_table} f ON f.id = lf.financeur_id AND f.signataire
-            JOIN {Dossier._meta.db_table} d ON d.id = lf.dossier_id AND d.etat = ANY(%s)
-            GROUP BY lf.dossier_id
-        ), programmes AS (
-            SELECT p.dossier_id, SUM(mp.montant) AS montant
-            FROM {MontantProgramme._meta.db_table} mp
-            JOIN {Financeur._meta.db_table} f ON f.id = mp.financeur_id AND f.signataire
-            JOIN {Decision._meta.db_table} dec ON dec.id = mp.decision_id AND dec.sens = %s
-            JOIN {PointOrdreDuJour._meta.db_table} p ON p.id = dec.point_id
-            GROUP BY p.dossier_id
+        WITH montants AS (
+            SELECT a.dossier_id,
+                   SUM(a.demande) FILTER (WHERE a.etat = ANY(%s)) AS demande,
+                   SUM(a.programme) AS programme
+            FROM {AgregatFinancement._meta.db_table} a
+            JOIN {Financeur._meta.db_table} f ON f.id = a.financeur_id AND f.signataire
+            GROUP BY a.dossier_id
         ), lieux AS (
             SELECT DISTINCT l.dossier_id, c.departement_id, c.arrondissement_id, c.epci_id
             FROM {lien} l
@@ -224,11 +221,10 @@ def repartition_territoriale() -> dict[str, list[LigneTerritoire]]:
                 ON pm.epci_id = lieux.epci_id
         ), totaux AS (
             SELECT t.niveau, t.territoire, COUNT(*) AS dossiers,
-                   COALESCE(SUM(dm.montant), 0) AS demande,
-                   COALESCE(SUM(pr.montant), 0) AS programme
+                   COALESCE(SUM(m.demande), 0) AS demande,
+                   COALESCE(SUM(m.programme), 0) AS programme
             FROM par_territoire t
-            LEFT JOIN demandes dm ON dm.dossier_id = t.dossier_id
-            LEFT JOIN programmes pr ON pr.dossier_id = t.dossier_id
+            LEFT JOIN montants m ON m.dossier_id = t.dossier_id
             GROUP BY t.niveau, t.territoire
         )
         SELECT t.niveau, COALESCE(dep.nom, arr.nom, epci.nom, pole.nom) AS nom,
@@ -245,7 +241,7 @@ def repartition_territoriale() -> dict[str, list[LigneTerritoire]]:
     """  # noqa: S608 - table names from the models, values as parameters
     lignes = _lignes(
         sql,
-        [[str(e) for e in ETATS_EN_COURS], SensDecision.PROGRAMME.value, E.BROUILLON.value],
+        [[str(e) for e in ETATS_EN_COURS], E.BROUILLON.value],
     )
     resultat = {code: [] for code, _ in NIVEAUX}
     for niveau, nom, n, demande, programme in lignes:
@@ -282,12 +278,13 @@ def dossiers_du_territoire(mandat: MembreInstance | None):
     )
 
 
-def _somme_par_dossier(queryset, groupe, champ):
+def _somme_par_dossier(champ):
+    """Per dossier, one column of its aggregate rows summed over the signatories."""
     return Coalesce(
         Subquery(
-            queryset.filter(financeur__signataire=True)
+            AgregatFinancement.objects.filter(dossier=OuterRef("pk"), financeur__signataire=True)
             .order_by()
-            .values(groupe)
+            .values("dossier")
             .annotate(total=Sum(champ))
             .values("total")
         ),
@@ -298,20 +295,12 @@ def _somme_par_dossier(queryset, groupe, champ):
 
 def montant_demande():
     """Per dossier, what it asks of the signatories (whatever its state)."""
-    return _somme_par_dossier(
-        LigneFinancement.objects.filter(dossier=OuterRef("pk")), "dossier", "montant_demande"
-    )
+    return _somme_par_dossier("demande")
 
 
 def montant_programme():
     """Per dossier, what the instance de pilotage programmed on it for the signatories."""
-    return _somme_par_dossier(
-        MontantProgramme.objects.filter(
-            decision__point__dossier=OuterRef("pk"), decision__sens=SensDecision.PROGRAMME
-        ),
-        "decision__point__dossier",
-        "montant",
-    )
+    return _somme_par_dossier("programme")
 
 
 def avec_montants(queryset):

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class InstructionConfig(AppConfig):
     name = "instruction"
     verbose_name = "Instruction"
+
+    def ready(self):
+        from . import agregats
+
+        agregats.enregistrer()

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django_fsm import TransitionNotAllowed, can_proceed, has_transition_perm
 from guardian.shortcuts import assign_perm, remove_perm
 
+from dossiers import agregats
 from dossiers.enums import EtatDossier as E
 from dossiers.models import Dossier, Piece
 from dossiers.models.dossier import est_agent_du_guichet, est_instructeur_du_dossier
@@ -78,6 +79,7 @@ def dossier_declarer_recevable(
         by=agent, description=f"Routé vers {groupe_technique}. {commentaire}".strip()
     )
     dossier.save()
+    agregats.recalculer_dossier(dossier.pk)
     _router(
         dossier=dossier, agent=agent, groupe_technique=groupe_technique, commentaire=commentaire
     )
@@ -115,6 +117,7 @@ def dossier_declarer_irrecevable(*, dossier, agent, motif: str) -> Dossier:
     _verifier(dossier.declarer_irrecevable, agent)
     dossier.declarer_irrecevable(by=agent, description=motif)
     dossier.save()
+    agregats.recalculer_dossier(dossier.pk)
     _notifier_apres(dossier, "irrecevable")
     return dossier
 
@@ -131,6 +134,7 @@ def dossier_demander_complements(
     origine = dossier.etat
     dossier.demander_complements(by=agent, description=motif)
     dossier.save()
+    agregats.recalculer_dossier(dossier.pk)
     demande = DemandeComplements.objects.create(
         dossier=dossier,
         motif=motif,
@@ -181,6 +185,7 @@ def dossier_completer(*, dossier, porteur, reponse: str, pieces=()) -> Dossier:
         piece.save()
     dossier.completer(by=porteur, description=reponse[:500])
     dossier.save()
+    agregats.recalculer_dossier(dossier.pk)
     if demande is not None:
         demande.reponse = reponse
         demande.repondue_par = porteur
@@ -211,6 +216,7 @@ def avis_donner(*, dossier, instructeur, sens: str, motivation: str, montants: d
         for financeur_id, montant in montants.items()
         if montant is not None and montant >= Decimal(0)
     )
+    agregats.recalculer_dossier(dossier.pk)
     _notifier_apres(dossier, f"avis_{cote}")
     return avis
 
@@ -234,6 +240,7 @@ def dossier_conclure_instruction(*, dossier, instructeur, commentaire: str = "")
         )
     dossier.conclure_instruction(by=instructeur, description=commentaire or "Instruction conclue")
     dossier.save()
+    agregats.recalculer_dossier(dossier.pk)
     tasks.generer_rapport_instruction.delay_on_commit(dossier.pk)
     _notifier_apres(dossier, "instruit")
     return dossier

@@ -1,3 +1,4 @@
+from .agregat import AgregatFinancement, AgregatVolet
 from .dossier import (
     Dossier,
     DossierGroupObjectPermission,
@@ -11,6 +12,8 @@ from .recepisse import Recepisse
 from .structure import MembreStructure, Structure
 
 __all__ = [
+    "AgregatFinancement",
+    "AgregatVolet",
     "Dossier",
     "DossierGroupObjectPermission",
     "DossierUserObjectPermission",

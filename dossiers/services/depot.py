@@ -14,7 +14,7 @@ from django_fsm import TransitionNotAllowed
 from cper.referentiel.enums import TypeGuichet
 from cper.referentiel.models import Guichet
 
-from .. import tasks
+from .. import agregats, tasks
 from ..acces import ouvrir_au_guichet
 from ..completude import Completude, completude
 from ..enums import EtatDossier
@@ -113,6 +113,7 @@ def deposer_dossier(*, dossier: Dossier, porteur, guichet: Guichet) -> Dossier:
         description=f"Déposé auprès du guichet « {guichet} » sous le numéro {numero}.",
     )
     dossier.save()
+    agregats.recalculer_dossier(dossier.pk)
     ouvrir_au_guichet(dossier)
     tasks.emettre_recepisse.delay_on_commit(dossier.pk, porteur.pk)
     return dossier
@@ -131,6 +132,7 @@ def retirer_dossier(*, dossier: Dossier, porteur, motif: str = "") -> Dossier:
         description = f"Retiré par le porteur. Motif : {motif.strip()}"
     dossier.retirer(by=porteur, description=description)
     dossier.save()
+    agregats.recalculer_dossier(dossier.pk)
     if depose:
         tasks.notifier_retrait.delay_on_commit(dossier.pk)
     return dossier

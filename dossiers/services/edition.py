@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from cper.referentiel.models import Commune
 
+from .. import agregats
 from ..acces import MODIFIER, dossiers_visibles, ouvrir_a_la_structure
 from ..enums import EtatDossier
-from ..models import Dossier, Structure
+from ..models import Dossier, LigneFinancement, Structure
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +49,13 @@ def creer_dossier(*, porteur, structure: Structure, intitule: str) -> Dossier:
     return dossier
 
 
+def _touche_aux_montants(formulaire) -> bool:
+    """The financing plan's lines, or the volet the dossier's amounts count in."""
+    if hasattr(formulaire, "forms"):
+        return formulaire.model is LigneFinancement
+    return "volet" in formulaire.Meta.fields
+
+
 @transaction.atomic
 def enregistrer_section(*, dossier: Dossier, porteur, formulaires) -> None:
     """Save valid forms and formsets of one section, all or nothing."""
@@ -60,6 +68,8 @@ def enregistrer_section(*, dossier: Dossier, porteur, formulaires) -> None:
             instance = formulaire.save(commit=False)
             instance.save(update_fields=[*formulaire.Meta.fields, "updated_at"])
     Dossier.objects.filter(pk=dossier.pk).update(updated_at=timezone.now())
+    if any(_touche_aux_montants(formulaire) for formulaire in formulaires):
+        agregats.recalculer_dossier(dossier.pk)
     logger.info("dossier %s : section enregistrée par %s", dossier.pk, porteur.pk)
 
 

@@ -6,7 +6,7 @@ import factory
 from django.utils import timezone
 from stdnum import luhn
 
-from dossiers import models
+from dossiers import agregats, models
 from dossiers.enums import CategorieStructure, EtatDossier, NatureDepense, TypePiece
 
 from .comptes import UserFactory
@@ -105,6 +105,13 @@ class LigneFinancementFactory(factory.django.DjangoModelFactory):
     dossier = factory.SubFactory(DossierFactory)
     financeur = factory.SubFactory(FinanceurFactory)
     montant_demande = Decimal("40000.00")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # As the services do: the dossier's aggregate rows follow its financing plan.
+        ligne = super()._create(model_class, *args, **kwargs)
+        agregats.recalculer_dossier(ligne.dossier_id)
+        return ligne
 
 
 PDF_MINIMAL = (

@@ -3,6 +3,7 @@ import datetime
 import factory
 from django.utils import timezone
 
+from dossiers import agregats
 from gouvernance import models
 from gouvernance.enums import RoleMembre, SensDecision, TypeInstance
 
@@ -64,6 +65,13 @@ class MontantProgrammeFactory(factory.django.DjangoModelFactory):
     decision = factory.SubFactory(DecisionFactory)
     financeur = factory.SubFactory("tests.factories.referentiel.FinanceurFactory")
     montant = 100_000
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # As decision_prendre does: the dossier's aggregate rows follow its programmed amounts.
+        montant = super()._create(model_class, *args, **kwargs)
+        agregats.recalculer_dossier(montant.decision.point.dossier_id)
+        return montant
 
 
 class ObservationFactory(factory.django.DjangoModelFactory):

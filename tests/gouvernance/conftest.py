@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from cper.comptes.enums import Role
+from dossiers import agregats
 from gouvernance.enums import EtatSeance, RoleMembre, TypeInstance
 from gouvernance.models import PointOrdreDuJour
 from instruction.enums import Cote, SensAvis
@@ -88,6 +89,7 @@ def creer_instruit(*, structure, volet, financeurs, **kwargs):
             MontantPropose(avis=avis, financeur=financeurs[code], montant=montant)
             for code, montant in PROPOSE[cote].items()
         )
+    agregats.recalculer_dossier(dossier.pk)  # as avis_donner does
     return dossier
 
 

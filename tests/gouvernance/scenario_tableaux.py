@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from dossiers import agregats
 from gouvernance.enums import SensDecision
 from instruction.enums import Cote
 from instruction.models import MontantPropose
@@ -58,6 +59,7 @@ def avis(d, cote, montants):
     a = AvisFactory(dossier=d, cote=cote)
     for financeur, montant in montants.items():
         MontantPropose.objects.create(avis=a, financeur=financeur, montant=k(montant))
+    agregats.recalculer_dossier(d.pk)  # as avis_donner does
     return a
 
 
