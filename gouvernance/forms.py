@@ -1,6 +1,7 @@
 from django import forms
 
 from cper.forms import CperForm
+from cper.referentiel.models import Volet
 from cper.templatetags.cper_tags import euros
 
 from .enums import SensDecision
@@ -16,6 +17,15 @@ class SeanceForm(CperForm):
     )
     lieu = forms.CharField(
         label="Lieu", max_length=255, help_text="Par exemple : préfecture de région, Lille."
+    )
+
+
+class RechercheCandidatsForm(CperForm):
+    volet = forms.ModelChoiceField(
+        label="Volet", required=False, queryset=Volet.objects.all(), empty_label="Tous"
+    )
+    q = forms.CharField(
+        label="Numéro, intitulé ou structure", required=False, max_length=100, strip=True
     )
 
 

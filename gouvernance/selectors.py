@@ -3,7 +3,21 @@
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Sum
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 
 from cper.comptes.enums import Role
@@ -89,6 +103,28 @@ def dossiers_inscriptibles(seance):
         .exclude(Exists(ailleurs))
         .select_related("structure")
         .order_by("numero")
+    )
+
+
+def candidats_ordre_du_jour(seance, filtre: Q, *, limite: int):
+    """In one query: the dossiers on the séance's agenda (with `ordre_inscrit`), then at most
+    `limite` other instruit dossiers matching `filtre`, by number."""
+    deja = PointOrdreDuJour.objects.filter(seance=seance, dossier=OuterRef("pk")).values("ordre")
+    dossiers = (
+        dossiers_inscriptibles(seance)
+        .annotate(ordre_inscrit=Subquery(deja[:1]))
+        .annotate(inscrit=Case(When(ordre_inscrit__isnull=False, then=1), default=0))
+    )
+    if filtre:  # an empty Q() would vanish from the OR and leave the agenda alone
+        dossiers = dossiers.filter(Q(inscrit=1) | filtre)
+    return (
+        dossiers.annotate(
+            rang=Window(RowNumber(), partition_by=[F("inscrit")], order_by=[F("numero").asc()]),
+            # Every item of the agenda, and no more than `limite` candidates.
+            plafond=Case(When(inscrit=1, then=Value(10_000)), default=Value(limite)),
+        )
+        .filter(rang__lte=F("plafond"))
+        .order_by("-inscrit", "ordre_inscrit", "numero")
     )
 
 

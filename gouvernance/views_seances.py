@@ -6,6 +6,7 @@ the séances are no secret to a member). Every view: fetch → form → service 
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
@@ -16,7 +17,13 @@ from cper.comptes.enums import Role
 from . import selectors, services
 from . import simulation as what_if
 from .enums import EtatSeance, SensDecision
-from .forms import DecisionForm, OrdreDuJourForm, SeanceForm, SimulationForm
+from .forms import (
+    DecisionForm,
+    OrdreDuJourForm,
+    RechercheCandidatsForm,
+    SeanceForm,
+    SimulationForm,
+)
 from .models import MontantSimule
 
 DEJA_FAITE = "Action déjà effectuée : la séance ou le dossier a changé entre-temps."
@@ -99,13 +106,43 @@ def seance(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+CANDIDATS_AFFICHES = 50
+
+
 def _form_ordre_du_jour(request, seance):
-    inscrits = dict(seance.points.values_list("dossier_id", "ordre"))
-    return OrdreDuJourForm(
+    """The agenda form: the items already on it, and at most 50 candidates matching the search.
+
+    A contract has hundreds of instruit dossiers at a time: the secretariat narrows them by volet
+    or by words (number, intitulé, structure) rather than scrolling through them all. The same
+    search (kept in the query string) builds the form on GET and POST.
+    """
+    recherche = RechercheCandidatsForm(request.GET or None)
+    criteres = recherche.cleaned_data if recherche.is_valid() else {}
+    filtre = Q()
+    if criteres.get("volet"):
+        filtre &= Q(volet=criteres["volet"])
+    if criteres.get("q"):
+        mots = criteres["q"]
+        filtre &= (
+            Q(numero__icontains=mots)
+            | Q(intitule__icontains=mots)
+            | Q(structure__raison_sociale__icontains=mots)
+        )
+    dossiers = list(
+        selectors.candidats_ordre_du_jour(seance, filtre, limite=CANDIDATS_AFFICHES + 1)
+    )
+    inscrits = {d.pk: d.ordre_inscrit for d in dossiers if d.ordre_inscrit is not None}
+    candidats = [d for d in dossiers if d.ordre_inscrit is None]
+    form = OrdreDuJourForm(
         request.POST if request.method == "POST" else None,
-        dossiers=selectors.dossiers_inscriptibles(seance),
+        dossiers=[d for d in dossiers if d.ordre_inscrit is not None]
+        + candidats[:CANDIDATS_AFFICHES],
         inscrits=inscrits,
     )
+    form.recherche = recherche
+    form.candidats_en_plus = len(candidats) > CANDIDATS_AFFICHES
+    form.candidats_affiches = CANDIDATS_AFFICHES
+    return form
 
 
 def _confirmer(request, seance, *, titre, texte, bouton, service, succes):

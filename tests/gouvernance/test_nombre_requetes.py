@@ -37,7 +37,8 @@ def test_page_de_la_seance(
     # 5 items with dossier, structure, volet and decision, 6 communes with département and EPCI,
     # 7 amounts requested, 8 amounts proposed, 9 avis, 10 observations with their authors,
     # 11 amounts programmed, 12 members in conflict, 13 unread notifications;
-    # in preparation, 14 the agenda already saved and 15 the instruit dossiers to choose from.
+    # in preparation, 14 the volets of the search form and 15 the dossiers on the agenda with
+    # at most 50 other instruit dossiers to choose from.
     with django_assert_num_queries(15 if etat == EtatSeance.PREPARATION else 13):
         reponse = client.get(url)
     assert reponse.status_code == 200

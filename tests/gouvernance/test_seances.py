@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from gouvernance import services, tasks
 from gouvernance.enums import EtatSeance
 from gouvernance.models import PointOrdreDuJour, Seance
-from tests.factories import DossierFactory
+from tests.factories import DossierFactory, VoletFactory
 from tests.factories.gouvernance import SeanceFactory
 
 from .conftest import creer_instruit
@@ -208,3 +208,33 @@ def test_l_ordre_du_jour_est_fige_une_fois_les_membres_convoques(
     reponse = client.post(url, {f"dossier_{nouveau.pk}": "on"}, follow=True)
     assert "Action déjà effectuée" in unescape(reponse.text)
     assert not seance_convoquee.points.filter(dossier=nouveau).exists()
+
+
+def test_la_recherche_limite_les_candidats_sans_perdre_l_ordre_du_jour(
+    client, secretariat, seance, structure, volet, financeurs, monkeypatch
+):
+    monkeypatch.setattr("gouvernance.views_seances.CANDIDATS_AFFICHES", 2)
+    autre_volet = VoletFactory(code="emploi", numero=7, intitule="Emploi")
+    inscrit = creer_instruit(structure=structure, volet=volet, financeurs=financeurs)
+    PointOrdreDuJour.objects.create(seance=seance, dossier=inscrit, ordre=1)
+    memes = [creer_instruit(structure=structure, volet=volet, financeurs=financeurs) for _ in "abc"]
+    ailleurs = creer_instruit(structure=structure, volet=autre_volet, financeurs=financeurs)
+    client.force_login(secretariat)
+    url = reverse("gouvernance:seance", args=[seance.pk])
+
+    html = unescape(client.get(url).text)
+    assert inscrit.numero in html  # already on the agenda: always shown, checked
+    assert sum(d.numero in html for d in [*memes, ailleurs]) == 2
+    assert "Seuls les 2 premiers dossiers instruits" in html
+
+    html = unescape(client.get(url, {"volet": autre_volet.pk}).text)
+    assert inscrit.numero in html and ailleurs.numero in html
+    assert not any(d.numero in html for d in memes)
+
+    # Saving with the search kept adds the candidate and keeps the item already on the agenda.
+    reponse = client.post(
+        f"{url}?volet={autre_volet.pk}",
+        {f"dossier_{inscrit.pk}": "on", f"dossier_{ailleurs.pk}": "on"},
+    )
+    assert reponse.status_code == 302
+    assert set(seance.points.values_list("dossier", flat=True)) == {inscrit.pk, ailleurs.pk}
