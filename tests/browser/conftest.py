@@ -1,8 +1,12 @@
 """Playwright driving Debian's Chromium (never a downloaded browser) against live_server."""
 
+import io
 import os
 
 import pytest
+from pypdf import PdfReader
+
+from tests.factories import MOT_DE_PASSE
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
@@ -60,3 +64,19 @@ def capture(page, nom: str) -> None:
     """
     if os.environ.get("CPER_CAPTURES"):
         page.screenshot(path=f"var/captures/{nom}.png", full_page=True, caret="initial")
+
+
+def se_connecter(page, email: str, mot_de_passe: str = MOT_DE_PASSE) -> None:
+    """Sign in through the login page, as whoever was signed in before leaves."""
+    page.context.clear_cookies()
+    page.goto("/comptes/connexion/")
+    page.get_by_label("Adresse électronique").fill(email)
+    page.get_by_label("Mot de passe").fill(mot_de_passe)
+    page.get_by_role("button", name="Se connecter").click()
+
+
+def texte_pdf(chemin) -> str:
+    """The text of a downloaded PDF, whitespace collapsed."""
+    with open(chemin, "rb") as fichier:
+        lecteur = PdfReader(io.BytesIO(fichier.read()))
+        return " ".join(" ".join(p.extract_text() for p in lecteur.pages).split())

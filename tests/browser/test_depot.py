@@ -1,18 +1,16 @@
 """Dépôt in Chromium: from "Mes dossiers" to the récépissé, then the full journey of issue 4."""
 
-import io
 import re
 
 import pytest
 from django.core import mail
 from django.urls import reverse
 from playwright.sync_api import expect
-from pypdf import PdfReader
 
 from cper.comptes.enums import Role
 from dossiers.enums import EtatDossier
 from dossiers.models import Dossier
-from tests.browser.conftest import capture
+from tests.browser.conftest import capture, se_connecter, texte_pdf
 from tests.dossiers.complets import dossier_complet
 from tests.factories import (
     MOT_DE_PASSE,
@@ -26,19 +24,6 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _texte_pdf(chemin) -> str:
-    with open(chemin, "rb") as fichier:
-        lecteur = PdfReader(io.BytesIO(fichier.read()))
-        return " ".join(" ".join(p.extract_text() for p in lecteur.pages).split())
-
-
-def _se_connecter(page, email, mot_de_passe):
-    page.goto("/comptes/connexion/")
-    page.get_by_label("Adresse électronique").fill(email)
-    page.get_by_label("Mot de passe").fill(mot_de_passe)
-    page.get_by_role("button", name="Se connecter").click()
 
 
 @pytest.fixture
@@ -68,7 +53,7 @@ def test_le_porteur_depose_son_dossier_telecharge_le_recepisse_puis_le_retire(
     agent = UserFactory(email="agent@douai.gouv.fr", roles=[Role.AGENT_GUICHET])
     agent.groups.add(guichet.groupe)
 
-    _se_connecter(page, "porteur@douai.fr", MOT_DE_PASSE)
+    se_connecter(page, "porteur@douai.fr", MOT_DE_PASSE)
     expect(page.get_by_role("heading", level=1)).to_have_text("Mes dossiers")
     ligne = page.get_by_role("row").filter(has_text="Halte fluviale")
     expect(ligne).to_contain_text("Brouillon")
@@ -102,7 +87,7 @@ def test_le_porteur_depose_son_dossier_telecharge_le_recepisse_puis_le_retire(
     assert telechargement.value.suggested_filename == f"recepisse-{dossier.numero}.pdf"
     chemin = tmp_path / "recepisse.pdf"
     telechargement.value.save_as(chemin)
-    texte = _texte_pdf(chemin)
+    texte = texte_pdf(chemin)
     assert dossier.numero in texte
     assert "19 rue de la Mairie" in texte
     assert "deux mois vaut décision de rejet" in texte
@@ -131,7 +116,7 @@ def test_un_autre_porteur_ne_voit_rien_du_dossier(page, douai):
     structure = StructureFactory(commune=commune, membres=[porteur])
     dossier = dossier_complet(structure=structure, porteur=porteur, intitule="Halte fluviale")
     UserFactory(email="autre@cambrai.fr", roles=[Role.PORTEUR])
-    _se_connecter(page, "autre@cambrai.fr", MOT_DE_PASSE)
+    se_connecter(page, "autre@cambrai.fr", MOT_DE_PASSE)
     expect(page.get_by_role("heading", level=1)).to_have_text("Mes dossiers")
     expect(page.get_by_text("Halte fluviale")).to_have_count(0)
     for nom in ("detail", "deposer", "recepisse", "retirer"):
@@ -243,6 +228,6 @@ def test_parcours_complet_d_un_nouveau_porteur(page, douai, tmp_path):
         page.get_by_role("link", name="Télécharger le récépissé de dépôt").click()
     chemin = tmp_path / "recepisse.pdf"
     telechargement.value.save_as(chemin)
-    texte = _texte_pdf(chemin)
+    texte = texte_pdf(chemin)
     assert dossier.numero in texte and "Sous-préfecture de Douai" in texte
     capture(page, "parcours-complet")

@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from dossiers.enums import EtatDossier as E
-from tests.browser.conftest import capture
-from tests.factories import MOT_DE_PASSE, FinanceurFactory, LigneFinancementFactory
+from tests.browser.conftest import capture, se_connecter
+from tests.factories import FinanceurFactory, LigneFinancementFactory
 from tests.instruction.conftest import (  # noqa: F401 - fixtures
     dossier_depose,
     groupe_mobilite,
@@ -20,14 +20,6 @@ from tests.instruction.conftest import (  # noqa: F401 - fixtures
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _se_connecter(page, email):
-    page.context.clear_cookies()
-    page.goto("/comptes/connexion/")
-    page.get_by_label("Adresse électronique").fill(email)
-    page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
-    page.get_by_role("button", name="Se connecter").click()
 
 
 def test_parcours_d_instruction_conjointe(
@@ -45,7 +37,7 @@ def test_parcours_d_instruction_conjointe(
     numero = dossier_depose.numero
 
     # The guichet agent finds the dossier and asks for complements.
-    _se_connecter(page, agent_sp_douai.email)
+    se_connecter(page, agent_sp_douai.email)
     page.get_by_role("link", name="Guichet").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Dossiers déposés à mon guichet")
     capture(page, "instruction-guichet")
@@ -59,7 +51,7 @@ def test_parcours_d_instruction_conjointe(
     expect(page.get_by_role("alert")).to_contain_text("demande de compléments est envoyée")
 
     # The porteur sees the request and answers it.
-    _se_connecter(page, porteur.email)
+    se_connecter(page, porteur.email)
     page.goto(f"/instruction/porteur/dossiers/{dossier_depose.pk}/")
     expect(page.get_by_text("La délibération du conseil municipal manque.")).to_be_visible()
     page.get_by_label("Votre réponse").fill("La délibération est jointe.")
@@ -70,7 +62,7 @@ def test_parcours_d_instruction_conjointe(
     expect(page.get_by_role("alert")).to_contain_text("Vos compléments sont transmis")
 
     # The guichet agent declares it recevable into the group of its volet.
-    _se_connecter(page, agent_sp_douai.email)
+    se_connecter(page, agent_sp_douai.email)
     page.goto(f"/instruction/dossiers/{dossier_depose.pk}/")
     expect(page.get_by_text(re.compile("Réponse du .* La délibération est jointe"))).to_be_visible()
     page.get_by_role("link", name="Déclarer recevable").click()
@@ -92,7 +84,7 @@ def test_parcours_d_instruction_conjointe(
             "Montant proposé : Conseil régional (€)",
         ),
     ]:
-        _se_connecter(page, instructeur.email)
+        se_connecter(page, instructeur.email)
         page.get_by_role("link", name="Instruction").click()
         page.get_by_role("link", name="En attente de l'avis de mon côté").click()
         page.get_by_role("link", name=numero).click()
@@ -118,7 +110,7 @@ def test_parcours_d_instruction_conjointe(
     assert "Porteur fiable" not in texte
 
     # The porteur never sees the private annotation; every step is in the log.
-    _se_connecter(page, porteur.email)
+    se_connecter(page, porteur.email)
     page.goto(f"/instruction/porteur/dossiers/{dossier_depose.pk}/")
     expect(page.get_by_text("Instruit", exact=True)).to_be_visible()
     expect(page.get_by_text("Porteur fiable")).to_have_count(0)

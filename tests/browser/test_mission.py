@@ -1,24 +1,21 @@
 """The whole mission in Chromium, from the porteur's dépôt to the dashboards of both instances."""
 
 import datetime
-import io
 import re
 
 import pytest
 from django.utils import timezone
 from django_fsm_log.models import StateLog
 from playwright.sync_api import expect
-from pypdf import PdfReader
 
 from cper.comptes.enums import Role
 from dossiers.enums import EtatDossier as E
 from dossiers.models import Dossier
 from gouvernance.enums import RoleMembre, TypeInstance
 from instruction.enums import Cote
-from tests.browser.conftest import capture
+from tests.browser.conftest import capture, se_connecter, texte_pdf
 from tests.dossiers.complets import dossier_complet
 from tests.factories import (
-    MOT_DE_PASSE,
     ArrondissementFactory,
     CommuneFactory,
     EnveloppeFactory,
@@ -32,20 +29,6 @@ from tests.factories.gouvernance import MembreInstanceFactory, instance
 from tests.factories.instruction import GroupeTechniqueFactory, MembreGroupeFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _se_connecter(page, email):
-    page.context.clear_cookies()
-    page.goto("/comptes/connexion/")
-    page.get_by_label("Adresse électronique").fill(email)
-    page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
-    page.get_by_role("button", name="Se connecter").click()
-
-
-def _texte_pdf(chemin) -> str:
-    with open(chemin, "rb") as fichier:
-        lecteur = PdfReader(io.BytesIO(fichier.read()))
-        return " ".join(" ".join(p.extract_text() for p in lecteur.pages).split())
 
 
 def _montant(texte: str) -> re.Pattern:
@@ -104,7 +87,7 @@ def test_de_la_demande_a_la_decision_et_aux_tableaux_de_bord(
     )
 
     # 1. The porteur files the dossier at the suggested sous-préfecture.
-    _se_connecter(page, porteur.email)
+    se_connecter(page, porteur.email)
     page.get_by_role("row").filter(has_text=intitule).get_by_role("link", name=intitule).click()
     page.get_by_role("link", name="Déposer le dossier").click()
     expect(page.get_by_label(re.compile("Sous-préfecture de Douai"))).to_be_checked()
@@ -116,7 +99,7 @@ def test_de_la_demande_a_la_decision_et_aux_tableaux_de_bord(
     assert dossier.etat == E.DEPOSE
 
     # 2. The guichet declares it recevable, into the group of its volet.
-    _se_connecter(page, agent_sp_douai.email)
+    se_connecter(page, agent_sp_douai.email)
     page.get_by_role("link", name="Guichet").click()
     page.get_by_role("link", name=numero).click()
     page.get_by_role("link", name="Déclarer recevable").click()
@@ -128,7 +111,7 @@ def test_de_la_demande_a_la_decision_et_aux_tableaux_de_bord(
         (instructeur_etat, "Montant proposé : État (€)", "35000"),
         (instructeur_region, "Montant proposé : Conseil régional (€)", "30000"),
     ]:
-        _se_connecter(page, instructeur.email)
+        se_connecter(page, instructeur.email)
         page.get_by_role("link", name="Instruction").click()
         page.get_by_role("link", name=numero).click()
         page.get_by_role("link", name=re.compile("Donner l'avis")).click()
@@ -142,7 +125,7 @@ def test_de_la_demande_a_la_decision_et_aux_tableaux_de_bord(
     expect(page.get_by_role("alert")).to_contain_text("L'instruction est conclue")
 
     # 4. The secrétariat puts it on a séance, convokes, programmes it and closes the séance.
-    _se_connecter(page, secretariat.email)
+    se_connecter(page, secretariat.email)
     page.goto("/gouvernance/seances/")
     page.get_by_role("link", name="Nouvelle séance").click()
     date_seance = timezone.localtime() + datetime.timedelta(days=7)
@@ -169,7 +152,7 @@ def test_de_la_demande_a_la_decision_et_aux_tableaux_de_bord(
     assert dossier.etat == E.PROGRAMME
 
     # 5. The porteur sees the decision and downloads the relevé.
-    _se_connecter(page, porteur.email)
+    se_connecter(page, porteur.email)
     page.goto(f"/instruction/porteur/dossiers/{dossier.pk}/")
     expect(page.get_by_text("Programmé", exact=True).first).to_be_visible()
     expect(page.get_by_text(_montant("32 000")).first).to_be_visible()
@@ -177,13 +160,13 @@ def test_de_la_demande_a_la_decision_et_aux_tableaux_de_bord(
         page.get_by_role("link", name=re.compile("Télécharger le relevé de décisions")).click()
     chemin = tmp_path / "releve.pdf"
     telechargement.value.save_as(chemin)
-    texte = _texte_pdf(chemin)
+    texte = texte_pdf(chemin)
     assert numero in texte
     assert re.search(_montant("32 000"), texte)
 
     # 6. The pilotage dashboard shows the amount in the volet's row, under the État.
     page.context.clear_cookies()
-    _se_connecter(page, secretariat.email)
+    se_connecter(page, secretariat.email)
     page.goto("/gouvernance/pilotage/")
     maquette = page.locator("#tableau-maquette-croise table")
     colonnes = maquette.locator("thead th").all_inner_texts()
@@ -205,10 +188,10 @@ def test_de_la_demande_a_la_decision_et_aux_tableaux_de_bord(
     assert "32000,00" in chemin.read_text(encoding="utf-8-sig")
 
     # 7. The Douaisis member sees the dossier; the Côte d'Opale member does not.
-    _se_connecter(page, du_douaisis.email)
+    se_connecter(page, du_douaisis.email)
     page.goto("/gouvernance/territoire/")
     expect(page.get_by_text(intitule)).to_be_visible()
-    _se_connecter(page, de_l_opale.email)
+    se_connecter(page, de_l_opale.email)
     page.goto("/gouvernance/territoire/")
     expect(page.get_by_text(intitule)).to_have_count(0)
     reponse = page.goto(f"/gouvernance/territoire/dossiers/{dossier.pk}/")

@@ -11,8 +11,7 @@ from pypdf import PdfReader
 from dossiers.enums import EtatDossier as E
 from gouvernance.enums import EtatSeance
 from gouvernance.models import Seance
-from tests.browser.conftest import capture
-from tests.factories import MOT_DE_PASSE
+from tests.browser.conftest import capture, se_connecter
 from tests.gouvernance.conftest import (  # noqa: F401 - fixtures
     autre_dossier_instruit,
     dossier_instruit,
@@ -26,14 +25,6 @@ from tests.gouvernance.conftest import (  # noqa: F401 - fixtures
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _se_connecter(page, email):
-    page.context.clear_cookies()
-    page.goto("/comptes/connexion/")
-    page.get_by_label("Adresse électronique").fill(email)
-    page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
-    page.get_by_role("button", name="Se connecter").click()
-
-
 def test_parcours_d_une_seance(
     page,
     secretariat,  # noqa: F811
@@ -45,7 +36,7 @@ def test_parcours_d_une_seance(
     numero, autre = dossier_instruit.numero, autre_dossier_instruit.numero
 
     # The secretariat creates the séance.
-    _se_connecter(page, secretariat.email)
+    se_connecter(page, secretariat.email)
     page.get_by_role("navigation", name="Menu principal").get_by_role(
         "link", name="Séances"
     ).click()
@@ -97,7 +88,7 @@ def test_parcours_d_une_seance(
     assert "32 000,00 €" in texte
 
     # The porteur sees the decision on their dossier.
-    _se_connecter(page, porteur.email)
+    se_connecter(page, porteur.email)
     page.goto(f"/instruction/porteur/dossiers/{dossier_instruit.pk}/")
     expect(page.get_by_text(re.compile("Programmé — séance du"))).to_be_visible()
     expect(
