@@ -106,9 +106,19 @@ def dossiers_inscriptibles(seance):
     )
 
 
-def candidats_ordre_du_jour(seance, filtre: Q, *, limite: int):
+def candidats_ordre_du_jour(seance, *, volet=None, mots: str | None = None, limite: int):
     """In one query: the dossiers on the séance's agenda (with `ordre_inscrit`), then at most
-    `limite` other instruit dossiers matching `filtre`, by number."""
+    `limite` other instruit dossiers of the volet and matching the words (number, intitulé,
+    structure), by number."""
+    filtre = Q()
+    if volet:
+        filtre &= Q(volet=volet)
+    if mots:
+        filtre &= (
+            Q(numero__icontains=mots)
+            | Q(intitule__icontains=mots)
+            | Q(structure__raison_sociale__icontains=mots)
+        )
     deja = PointOrdreDuJour.objects.filter(seance=seance, dossier=OuterRef("pk")).values("ordre")
     dossiers = (
         dossiers_inscriptibles(seance)

@@ -14,8 +14,10 @@ from django.utils import timezone
 
 from instruction.models import Notification
 
+from . import exports, fichiers
 from .documents import ordre_du_jour_pdf, releve_decisions_pdf
-from .models import PointOrdreDuJour, Seance
+from .enums import EtatExport
+from .models import Export, PointOrdreDuJour, Seance
 
 User = get_user_model()
 
@@ -124,10 +126,6 @@ def _notifier_porteur(seance, point) -> int:
 @shared_task
 def produire_export(export_pk: int) -> str:
     """Write the CSV or XLSX file of an export, with the scope its author has now."""
-    from . import exports, fichiers
-    from .enums import EtatExport
-    from .models import Export
-
     export = Export.objects.select_related("demandeur").filter(pk=export_pk).first()
     if export is None or export.etat != EtatExport.EN_PREPARATION:
         return "rien à faire"
@@ -144,11 +142,10 @@ def produire_export(export_pk: int) -> str:
             export.etat = EtatExport.PRET
     except Exception:
         export.etat = EtatExport.ECHEC
+        raise
+    finally:
         export.termine_le = timezone.now()
         export.save()
-        raise
-    export.termine_le = timezone.now()
-    export.save()
     return export.etat
 
 
@@ -158,8 +155,6 @@ DUREE_CONSERVATION_EXPORTS = datetime.timedelta(days=7)
 @shared_task
 def supprimer_exports_anciens() -> int:
     """Delete the exports (rows and files) asked for more than seven days ago."""
-    from .models import Export
-
     anciens = list(
         Export.objects.filter(created_at__lt=timezone.now() - DUREE_CONSERVATION_EXPORTS)
     )

@@ -6,7 +6,6 @@ the séances are no secret to a member). Every view: fetch → form → service 
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
@@ -118,29 +117,24 @@ def _form_ordre_du_jour(request, seance):
     """
     recherche = RechercheCandidatsForm(request.GET or None)
     criteres = recherche.cleaned_data if recherche.is_valid() else {}
-    filtre = Q()
-    if criteres.get("volet"):
-        filtre &= Q(volet=criteres["volet"])
-    if criteres.get("q"):
-        mots = criteres["q"]
-        filtre &= (
-            Q(numero__icontains=mots)
-            | Q(intitule__icontains=mots)
-            | Q(structure__raison_sociale__icontains=mots)
-        )
     dossiers = list(
-        selectors.candidats_ordre_du_jour(seance, filtre, limite=CANDIDATS_AFFICHES + 1)
+        selectors.candidats_ordre_du_jour(
+            seance,
+            volet=criteres.get("volet"),
+            mots=criteres.get("q"),
+            limite=CANDIDATS_AFFICHES + 1,
+        )
     )
     inscrits = {d.pk: d.ordre_inscrit for d in dossiers if d.ordre_inscrit is not None}
-    candidats = [d for d in dossiers if d.ordre_inscrit is None]
+    # The agenda's items come first; the one candidate past the limit only tells there are more.
+    en_plus = len(dossiers) - len(inscrits) > CANDIDATS_AFFICHES
     form = OrdreDuJourForm(
         request.POST if request.method == "POST" else None,
-        dossiers=[d for d in dossiers if d.ordre_inscrit is not None]
-        + candidats[:CANDIDATS_AFFICHES],
+        dossiers=dossiers[:-1] if en_plus else dossiers,
         inscrits=inscrits,
     )
     form.recherche = recherche
-    form.candidats_en_plus = len(candidats) > CANDIDATS_AFFICHES
+    form.candidats_en_plus = en_plus
     form.candidats_affiches = CANDIDATS_AFFICHES
     return form
 
