@@ -6,12 +6,13 @@ the séances are no secret to a member). Every view: fetch → form → service 
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from cper.comptes.decorators import role_requis
 from cper.comptes.enums import Role
+from cper.televersement.reponses import servir_fichier
 
 from . import selectors, services
 from . import simulation as what_if
@@ -291,11 +292,10 @@ def releve(request: HttpRequest, pk: int) -> HttpResponse:
         seance = get_object_or_404(selectors.seances_du_porteur(request.user), pk=pk)
     if not seance.releve:
         raise Http404("Le relevé de décisions n'est pas encore prêt.")
-    return FileResponse(
-        seance.releve.open("rb"),
-        as_attachment=True,
-        filename=f"releve-decisions-{seance.date:%Y-%m-%d}.pdf",
-        content_type="application/pdf",
+    return servir_fichier(
+        seance.releve,
+        nom=f"releve-decisions-{seance.date:%Y-%m-%d}.pdf",
+        type_mime="application/pdf",
     )
 
 

@@ -5,13 +5,14 @@ Every page runs a fixed number of queries, whatever the number of dossiers (test
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cper.comptes.decorators import role_requis
 from cper.comptes.enums import Role
+from cper.televersement.reponses import servir_fichier
 from cper.templatetags.cper_tags import euros
 
 from . import exports, fichiers, tableaux
@@ -149,11 +150,8 @@ def export_fichier(request: HttpRequest, pk: int) -> HttpResponse:
     fiche = _export_du_demandeur_ou_404(request, pk)
     if fiche.etat != EtatExport.PRET:
         raise Http404("Le fichier n'est pas prêt.")
-    return FileResponse(
-        fiche.fichier.open("rb"),
-        as_attachment=True,
-        filename=fiche.nom_fichier,
-        content_type=exports.TYPES_MIME[fiche.format],
+    return servir_fichier(
+        fiche.fichier, nom=fiche.nom_fichier, type_mime=exports.TYPES_MIME[fiche.format]
     )
 
 

@@ -6,6 +6,8 @@ from django.utils import timezone
 
 from cper.forms import CperForm
 from cper.referentiel.models import Financeur, Volet
+from cper.televersement.enums import Usage
+from cper.televersement.forms import FichierControleField
 from dossiers.enums import EtatDossier, TypePiece
 
 from .enums import SensAvis
@@ -109,7 +111,7 @@ class CompleterForm(CperForm):
     type_piece = forms.ChoiceField(
         label="Type de la pièce jointe", required=False, choices=TypePiece.choices
     )
-    fichier = forms.FileField(label="Pièce à joindre", required=False)
+    fichier = FichierControleField(usage=Usage.PIECE, label="Pièce à joindre", required=False)
 
 
 class AvisForm(CperForm):
@@ -153,7 +155,9 @@ class ConclureForm(CperForm):
 
 class MessageForm(CperForm):
     texte = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 4}))
-    piece_jointe = forms.FileField(label="Pièce jointe", required=False)
+    piece_jointe = FichierControleField(
+        usage=Usage.PIECE_JOINTE, label="Pièce jointe", required=False
+    )
 
 
 class AnnotationForm(CperForm):

@@ -8,6 +8,8 @@ from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 
 from cper.referentiel.models import MONTANT
+from cper.televersement.enums import Usage
+from cper.televersement.models import FichierAnalyse
 from dossiers.enums import EtatDossier, TypePiece
 
 from .enums import Cote, SensAvis
@@ -252,7 +254,9 @@ def chemin_piece_jointe(instance, filename: str) -> str:
     return f"messages/{instance.message.dossier_id}/{instance.message_id}-{instance.sha256[:16]}"
 
 
-class PieceJointe(models.Model):
+class PieceJointe(FichierAnalyse):
+    usage = Usage.PIECE_JOINTE
+
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="pieces_jointes")
     fichier = models.FileField(upload_to=chemin_piece_jointe, max_length=255)
     nom_original = models.CharField("nom du fichier", max_length=255)
@@ -267,6 +271,10 @@ class PieceJointe(models.Model):
 
     def __str__(self):
         return self.nom_original
+
+    @property
+    def televerse_par(self):
+        return self.message.auteur
 
 
 class LectureMessage(models.Model):

@@ -5,8 +5,6 @@ PermissionDenied means "not for this user" (views answer 404); TransitionNotAllo
 ConcurrentTransition mean the dossier has moved on (views say "Action déjà effectuée").
 """
 
-import hashlib
-import mimetypes
 import uuid
 from decimal import Decimal
 
@@ -16,6 +14,8 @@ from django.utils import timezone
 from django_fsm import TransitionNotAllowed, can_proceed, has_transition_perm
 from guardian.shortcuts import assign_perm, remove_perm
 
+from cper.televersement.controle import controler
+from cper.televersement.enums import Usage
 from dossiers import agregats
 from dossiers.enums import EtatDossier as E
 from dossiers.models import Dossier, Piece
@@ -147,22 +147,25 @@ def dossier_demander_complements(
     return demande
 
 
-def _enregistrer_fichier(fichier) -> tuple[str, str, int]:
-    sha = hashlib.sha256()
-    for morceau in fichier.chunks():
-        sha.update(morceau)
-    fichier.seek(0)
-    type_mime = (
-        getattr(fichier, "content_type", None)
-        or mimetypes.guess_type(fichier.name)[0]
-        or "application/octet-stream"
-    )
-    return sha.hexdigest(), type_mime, fichier.size
+def dossier_completer(*, dossier, porteur, reponse: str, pieces=()) -> Dossier:
+    """The porteur answers the open request; the dossier goes back to where it was."""
+    # The upload gate runs before the transaction: an antivirus alert outlives the refusal.
+    controles = [
+        (type_piece, fichier, controler(fichier, usage=Usage.PIECE, par=porteur))
+        for type_piece, fichier in pieces
+    ]
+    ecrits: list = []
+    try:
+        return _dossier_completer(
+            dossier=dossier, porteur=porteur, reponse=reponse, controles=controles, ecrits=ecrits
+        )
+    except Exception:
+        _effacer(ecrits)
+        raise
 
 
 @transaction.atomic
-def dossier_completer(*, dossier, porteur, reponse: str, pieces=()) -> Dossier:
-    """The porteur answers the open request; the dossier goes back to where it was."""
+def _dossier_completer(*, dossier, porteur, reponse: str, controles, ecrits) -> Dossier:
     dossier = _recharger(dossier)
     _verifier(dossier.completer, porteur)
     demande = (
@@ -170,19 +173,18 @@ def dossier_completer(*, dossier, porteur, reponse: str, pieces=()) -> Dossier:
         .filter(dossier=dossier, repondue_le__isnull=True)
         .first()
     )
-    for type_piece, fichier in pieces:
-        sha, type_mime, taille = _enregistrer_fichier(fichier)
+    for type_piece, fichier, controle in controles:
         piece = Piece(
             dossier=dossier,
             type=type_piece,
-            nom_original=fichier.name[:255],
-            type_mime=type_mime,
-            taille=taille,
-            sha256=sha,
+            nom_original=controle.nom,
+            type_mime=controle.format.type_mime,
+            taille=controle.taille,
+            sha256=controle.sha256,
+            statut_antivirus=controle.statut_antivirus,
             deposee_par=porteur,
         )
-        piece.fichier.save(fichier.name, fichier, save=False)
-        piece.save()
+        _stocker(piece, fichier, ecrits)
     dossier.completer(by=porteur, description=reponse[:500])
     dossier.save()
     agregats.recalculer_dossier(dossier.pk)
@@ -193,6 +195,19 @@ def dossier_completer(*, dossier, porteur, reponse: str, pieces=()) -> Dossier:
         demande.save(update_fields=["reponse", "repondue_par", "repondue_le"])
     _notifier_apres(dossier, "complete")
     return dossier
+
+
+def _stocker(objet, fichier, ecrits: list) -> None:
+    """Write the file under a name of ours, then the row; `ecrits` lists what went to disk."""
+    objet.fichier.save("televersement", fichier, save=False)
+    ecrits.append((objet.fichier.storage, objet.fichier.name))
+    objet.save()
+
+
+def _effacer(ecrits: list) -> None:
+    """The transaction failed: the files it wrote leave the disk with it."""
+    for stockage, nom in ecrits:
+        stockage.delete(nom)
 
 
 @transaction.atomic
@@ -246,25 +261,40 @@ def dossier_conclure_instruction(*, dossier, instructeur, commentaire: str = "")
     return dossier
 
 
-@transaction.atomic
 def message_envoyer(*, dossier, auteur, texte: str, pieces_jointes=()) -> Message:
     """Post a message in the dossier's thread; the caller has fetched the dossier in scope."""
+    # The upload gate runs before the transaction: an antivirus alert outlives the refusal.
+    controles = [
+        (fichier, controler(fichier, usage=Usage.PIECE_JOINTE, par=auteur))
+        for fichier in pieces_jointes
+    ]
+    ecrits: list = []
+    try:
+        return _message_envoyer(
+            dossier=dossier, auteur=auteur, texte=texte, controles=controles, ecrits=ecrits
+        )
+    except Exception:
+        _effacer(ecrits)
+        raise
+
+
+@transaction.atomic
+def _message_envoyer(*, dossier, auteur, texte: str, controles, ecrits) -> Message:
     de_l_administration = dossiers_des_agents(auteur).filter(pk=dossier.pk).exists()
     message = Message.objects.create(
         dossier=dossier, auteur=auteur, texte=texte, de_l_administration=de_l_administration
     )
     LectureMessage.objects.create(message=message, user=auteur)
-    for fichier in pieces_jointes:
-        sha, type_mime, taille = _enregistrer_fichier(fichier)
+    for fichier, controle in controles:
         pj = PieceJointe(
             message=message,
-            nom_original=fichier.name[:255],
-            type_mime=type_mime,
-            taille=taille,
-            sha256=sha,
+            nom_original=controle.nom,
+            type_mime=controle.format.type_mime,
+            taille=controle.taille,
+            sha256=controle.sha256,
+            statut_antivirus=controle.statut_antivirus,
         )
-        pj.fichier.save(fichier.name, fichier, save=False)
-        pj.save()
+        _stocker(pj, fichier, ecrits)
     _notifier_apres(dossier, "message_agents" if de_l_administration else "message_porteur")
     return message
 

@@ -7,7 +7,7 @@ from dateutil.relativedelta import relativedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -16,6 +16,8 @@ from django_fsm_log.models import StateLog
 
 from cper.comptes.decorators import role_requis
 from cper.comptes.enums import Role
+from cper.televersement.forms import designer_deposant
+from cper.televersement.reponses import servir_fichier
 from dossiers.enums import EtatDossier as E
 from dossiers.models import LigneFinancement
 
@@ -445,8 +447,13 @@ def ecrire_agent(request: HttpRequest, pk: int) -> HttpResponse:
     return _ecrire(request, dossier, "instruction:dossier")
 
 
+def _erreurs(form) -> str:
+    return " ".join(str(e) for erreurs in form.errors.values() for e in erreurs)
+
+
 def _ecrire(request, dossier, retour):
     form = MessageForm(request.POST, request.FILES)
+    designer_deposant(form, request.user)
     if form.is_valid():
         pieces = [form.cleaned_data["piece_jointe"]] if form.cleaned_data["piece_jointe"] else []
         services.message_envoyer(
@@ -456,6 +463,10 @@ def _ecrire(request, dossier, retour):
             pieces_jointes=pieces,
         )
         messages.success(request, "Message envoyé.")
+    elif "piece_jointe" in form.errors:
+        messages.error(
+            request, f"Message non envoyé : pièce jointe refusée. {_erreurs(form)}".strip()
+        )
     else:
         messages.error(request, "Le message est vide.")
     return redirect(retour, dossier.pk)
@@ -471,11 +482,10 @@ def rapport(request: HttpRequest, pk: int) -> HttpResponse:
         rapport = get_object_or_404(RapportInstruction, dossier=dossier)
     if not rapport.fichier:
         raise Http404("Le rapport n'est pas encore prêt.")
-    return FileResponse(
-        rapport.fichier.open("rb"),
-        as_attachment=True,
-        filename=f"rapport-instruction-{rapport.dossier_id}.pdf",
-        content_type="application/pdf",
+    return servir_fichier(
+        rapport.fichier,
+        nom=f"rapport-instruction-{rapport.dossier_id}.pdf",
+        type_mime="application/pdf",
     )
 
 
@@ -489,7 +499,12 @@ def piece_jointe(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not visible:
         raise Http404("Pièce introuvable.")
-    return FileResponse(pj.fichier.open("rb"), as_attachment=True, filename=pj.nom_original)
+    return servir_fichier(
+        pj.fichier,
+        nom=pj.nom_original,
+        type_mime=pj.type_mime,
+        statut_antivirus=pj.statut_antivirus,
+    )
 
 
 # --- The porteur's side -----------------------------------------------------------------------
@@ -528,6 +543,7 @@ def porteur_dossier(request: HttpRequest, pk: int) -> HttpResponse:
 def completer(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = selectors.dossier_du_porteur_ou_404(request.user, pk)
     form = CompleterForm(request.POST, request.FILES)
+    designer_deposant(form, request.user)
     if form.is_valid():
         pieces = []
         if form.cleaned_data["fichier"]:
@@ -546,7 +562,14 @@ def completer(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Vos compléments sont transmis ; l'instruction reprend.")
         return redirect("instruction:porteur_dossier", dossier.pk)
-    messages.error(request, "Écrivez une réponse pour transmettre vos compléments.")
+    if "fichier" in form.errors:
+        messages.error(
+            request,
+            f"Compléments non transmis : pièce refusée. {_erreurs(form)} Votre dossier n'a "
+            "pas changé.",
+        )
+    else:
+        messages.error(request, "Écrivez une réponse pour transmettre vos compléments.")
     return redirect("instruction:porteur_dossier", dossier.pk)
 
 

@@ -20,7 +20,7 @@ REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/0}"
 # --- System packages -------------------------------------------------------------------------
 paquets=(python3 python3-venv postgresql postgresql-client redis-server
          libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu fonts-liberation
-         shared-mime-info)
+         shared-mime-info clamav-daemon)
 ((POUR_TESTS)) && paquets+=(chromium)
 manquants=()
 for p in "${paquets[@]}"; do
@@ -71,6 +71,16 @@ if ! redis-cli -u "$REDIS_URL" ping >/dev/null 2>&1; then
   info "Démarrage de Redis"
   redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
   for _ in $(seq 1 20); do redis-cli -u "$REDIS_URL" ping >/dev/null 2>&1 && break; sleep 0.5; done
+fi
+
+# --- ClamAV ----------------------------------------------------------------------------------
+# Every upload is scanned by clamd before it is stored. Debian's own clamd service is not used:
+# ours listens on the project's socket (CLAMD_SOCKET) and reads the small signature database
+# shipped in scripts/clamav, or a freshclam folder given in CLAMAV_BASE_SIGNATURES.
+CLAMD_SOCKET="${CLAMD_SOCKET:-$PWD/var/clamav/clamd.sock}"
+if ! bash scripts/clamav/demarrer.sh "$CLAMD_SOCKET" --verifier 2>/dev/null; then
+  info "Démarrage de clamd ($CLAMD_SOCKET)"
+  bash scripts/clamav/demarrer.sh "$CLAMD_SOCKET"
 fi
 
 # --- Virtualenv ------------------------------------------------------------------------------

@@ -22,6 +22,22 @@ from tests.factories import (
 RACINE = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(scope="session", autouse=True)
+def clamd_reel():
+    """The real clamd every upload is scanned by; started here when its socket is silent."""
+    from django.conf import settings
+
+    resultat = subprocess.run(  # noqa: S603
+        ["bash", str(RACINE / "scripts" / "clamav" / "demarrer.sh"), settings.CLAMD_SOCKET],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if resultat.returncode != 0:
+        pytest.fail(f"clamd n'a pas démarré : {resultat.stderr}")
+    return settings.CLAMD_SOCKET
+
+
 @pytest.fixture(autouse=True)
 def _fichiers_prives_temporaires(settings, tmp_path):
     """Uploaded and generated files of a test go to its own temporary folder."""

@@ -7,7 +7,11 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from import_export.admin import ImportExportModelAdmin as BaseImportExportModelAdmin
 from import_export.formats import base_formats
+from import_export.forms import ImportForm
 
+from cper.televersement.controle import controler
+from cper.televersement.enums import Usage
+from cper.televersement.forms import FichierControleField, designer_deposant
 from cper.templatetags.cper_tags import euros
 
 from . import resources
@@ -45,10 +49,40 @@ class CSV(base_formats.CSV):
         return super().create_dataset(in_stream, **kwargs)
 
 
+class ImportControleForm(ImportForm):
+    """The import's file goes through the upload gate, and must be in the format chosen."""
+
+    import_file = FichierControleField(usage=Usage.IMPORT, label="Fichier à importer")
+
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        self.formats_proposes = formats
+
+    def clean(self):
+        donnees = super().clean()
+        fichier, choix = donnees.get("import_file"), donnees.get("format")
+        if fichier and choix not in (None, ""):
+            detecte = controler(fichier, usage=Usage.IMPORT).format.code
+            annonce = str(self.formats_proposes[int(choix)]().get_title()).lower()
+            if detecte != annonce:
+                self.add_error(
+                    "import_file",
+                    f"Ce fichier est au format {detecte.upper()}, pas {annonce.upper()} : "
+                    "choisissez le format qui correspond.",
+                )
+        return donnees
+
+
 class ImportExportModelAdmin(BaseImportExportModelAdmin):
     """CSV and XLSX only: the formats an administrator edits in a spreadsheet."""
 
     formats = [CSV, base_formats.XLSX]
+    import_form_class = ImportControleForm
+
+    def create_import_form(self, request):
+        form = super().create_import_form(request)
+        designer_deposant(form, request.user)
+        return form
 
 
 @admin.register(Region)

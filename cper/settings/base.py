@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "import_export",
     "cper",
+    "cper.televersement",
     "cper.comptes",
     "cper.referentiel",
     "dossiers",
@@ -140,6 +141,11 @@ STORAGES = {
 }
 FILE_UPLOAD_PERMISSIONS = 0o640
 TAILLE_MAX_PIECE = env.int("TAILLE_MAX_PIECE", default=20 * 1024 * 1024)
+# What an office document (a ZIP container) may hold once decompressed.
+TAILLE_MAX_DECOMPRESSEE = env.int("TAILLE_MAX_DECOMPRESSEE", default=100 * 1024 * 1024)
+# clamd's Unix socket: every upload is scanned there before it is stored.
+CLAMD_SOCKET = env.str("CLAMD_SOCKET", default=str(BASE_DIR / "var" / "clamav" / "clamd.sock"))
+CLAMD_DELAI = env.int("CLAMD_DELAI", default=30)
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -158,6 +164,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
+    # Files stored while the antivirus was unreachable are scanned again.
+    "televersement-analyser-quarantaine": {
+        "task": "cper.televersement.tasks.analyser_quarantaine",
+        "schedule": crontab(minute="*/5"),
+    },
     # Reminders to porteurs of requests for complements (J-7 and on the day).
     "instruction-relancer-complements": {
         "task": "instruction.tasks.relancer_complements",

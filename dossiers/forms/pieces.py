@@ -1,52 +1,15 @@
 from django import forms
-from django.conf import settings
 
 from cper.forms import CperForm
-from cper.templatetags.cper_tags import octets
+from cper.televersement.enums import Usage
+from cper.televersement.forms import FichierControleField
 
 from ..enums import TypePiece
-from ..services.pieces import (
-    EXTENSIONS_ACCEPTEES,
-    FORMATS_ACCEPTES,
-    FichierRefuse,
-    controler_fichier,
-)
-
-
-def _aide_fichier() -> str:
-    return (
-        f"Formats acceptés : {FORMATS_ACCEPTES}. Taille maximale : "
-        f"{octets(settings.TAILLE_MAX_PIECE)}."
-    )
-
-
-class FichierPieceField(forms.FileField):
-    default_error_messages = {
-        "empty": "Le fichier est vide : choisissez un fichier qui a un contenu.",
-        "required": "Choisissez le fichier à joindre.",
-    }
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("label", "Fichier")
-        kwargs.setdefault(
-            "widget", forms.ClearableFileInput(attrs={"accept": EXTENSIONS_ACCEPTEES})
-        )
-        super().__init__(**kwargs)
-        self.help_text = _aide_fichier()
-
-    def clean(self, data, initial=None):
-        fichier = super().clean(data, initial)
-        if fichier:
-            try:
-                self.controle = controler_fichier(fichier)
-            except FichierRefuse as refus:
-                raise forms.ValidationError(str(refus), code="refuse") from None
-        return fichier
 
 
 class PieceForm(CperForm):
     type_piece = forms.ChoiceField(label="Type de pièce")
-    fichier = FichierPieceField()
+    fichier = FichierControleField(usage=Usage.PIECE)
 
     def __init__(self, *args, obligatoires=(), manquantes=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,4 +22,4 @@ class PieceForm(CperForm):
 
 
 class RemplacementForm(CperForm):
-    fichier = FichierPieceField(label="Nouveau fichier")
+    fichier = FichierControleField(usage=Usage.PIECE, label="Nouveau fichier")

@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.db import models
 
+from cper.televersement.enums import Usage
+from cper.televersement.models import FichierAnalyse
+
 from ..enums import TypePiece
 
 
@@ -9,7 +12,9 @@ def chemin_piece(instance, filename: str) -> str:
     return f"pieces/{instance.dossier_id}/{instance.sha256[:16]}-{instance.pk or 'n'}"
 
 
-class Piece(models.Model):
+class Piece(FichierAnalyse):
+    usage = Usage.PIECE
+
     dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="pieces")
     type = models.CharField(max_length=30, choices=TypePiece.choices)
     fichier = models.FileField(upload_to=chemin_piece, max_length=255)
@@ -28,3 +33,7 @@ class Piece(models.Model):
 
     def __str__(self):
         return f"{self.get_type_display()} — {self.nom_original}"
+
+    @property
+    def televerse_par(self):
+        return self.deposee_par

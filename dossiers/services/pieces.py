@@ -3,19 +3,20 @@
 A refused file raises FichierRefuse before anything is written: the dossier stays as it was.
 """
 
-import hashlib
 import logging
-import zipfile
-from dataclasses import dataclass
-from pathlib import PurePath
 
-import filetype
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from cper.templatetags.cper_tags import octets
+from cper.televersement.controle import (
+    FichierControle,
+    FichierRefuse,
+    controler,
+    extensions_acceptees,
+    formats_acceptes,
+)
+from cper.televersement.enums import Usage
 
 from ..acces import MODIFIER
 from ..enums import EtatDossier, TypePiece
@@ -23,42 +24,15 @@ from ..models import Dossier, Piece
 
 logger = logging.getLogger(__name__)
 
+__all__ = ["FichierRefuse", "PiecesVerrouillees", "ajouter_piece", "remplacer_piece"]
 
-@dataclass(frozen=True)
-class Format:
-    libelle: str
-    type_mime: str
-    extensions: tuple[str, ...]
-
-
-FORMATS = {
-    "pdf": Format("PDF", "application/pdf", (".pdf",)),
-    "jpeg": Format("JPEG", "image/jpeg", (".jpg", ".jpeg")),
-    "png": Format("PNG", "image/png", (".png",)),
-    "odt": Format("ODT", "application/vnd.oasis.opendocument.text", (".odt",)),
-    "ods": Format("ODS", "application/vnd.oasis.opendocument.spreadsheet", (".ods",)),
-    "docx": Format(
-        "DOCX",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        (".docx",),
-    ),
-    "xlsx": Format(
-        "XLSX",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        (".xlsx",),
-    ),
-}
-FORMATS_ACCEPTES = ", ".join(f.libelle for f in FORMATS.values())
-EXTENSIONS_ACCEPTEES = ",".join(e for f in FORMATS.values() for e in f.extensions)
+FORMATS_ACCEPTES = formats_acceptes(Usage.PIECE)
+EXTENSIONS_ACCEPTEES = extensions_acceptees(Usage.PIECE)
 
 # Pieces may be added to a draft, and to a dossier whose guichet asked for complements;
 # they are replaced or deleted only before the dépôt (what was filed stays as filed).
 ETATS_AJOUT = frozenset({EtatDossier.BROUILLON, EtatDossier.INCOMPLET})
 ETATS_MODIFICATION = frozenset({EtatDossier.BROUILLON})
-
-
-class FichierRefuse(Exception):
-    """The uploaded file is not accepted; the message says why, in French."""
 
 
 class PiecesVerrouillees(Exception):
@@ -74,89 +48,9 @@ def peut_modifier_pieces(dossier: Dossier) -> bool:
     return dossier.etat in ETATS_MODIFICATION
 
 
-@dataclass(frozen=True)
-class FichierControle:
-    format: Format
-    taille: int
-    sha256: str
-    nom: str
-
-
-def _format_zip(fichier) -> str | None:
-    """ODF and OOXML are ZIP containers: tell them apart by their manifest entries."""
-    try:
-        with zipfile.ZipFile(fichier) as archive:
-            noms = set(archive.namelist())
-            if "mimetype" in noms:
-                with archive.open("mimetype") as entree:
-                    type_mime = entree.read(100).strip().decode("ascii", "replace")
-                for code in ("odt", "ods"):
-                    if type_mime == FORMATS[code].type_mime:
-                        return code
-            if "[Content_Types].xml" in noms:
-                if "word/document.xml" in noms:
-                    return "docx"
-                if "xl/workbook.xml" in noms:
-                    return "xlsx"
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, KeyError):
-        return None
-    return None
-
-
-def _format_du_contenu(fichier) -> str | None:
-    fichier.seek(0)
-    tete = fichier.read(8192)
-    fichier.seek(0)
-    devine = filetype.guess(tete)
-    code = None
-    if devine is not None and devine.mime in ("application/pdf", "image/jpeg", "image/png"):
-        code = {"application/pdf": "pdf", "image/jpeg": "jpeg", "image/png": "png"}[devine.mime]
-    elif tete.startswith(b"PK\x03\x04"):
-        code = _format_zip(fichier)
-    fichier.seek(0)
-    return code
-
-
-def _nom_affiche(nom: str, format_: Format) -> str:
-    """Keep the user's name for display, with an extension that matches the content."""
-    nom = PurePath(nom.replace("\\", "/")).name
-    nom = "".join(c for c in nom if c.isprintable()).strip() or "piece"
-    chemin = PurePath(nom)
-    if chemin.suffix.lower() not in format_.extensions:
-        nom = f"{nom}{format_.extensions[0]}"
-    if len(nom) > 200:
-        nom = nom[: 200 - len(format_.extensions[0])] + format_.extensions[0]
-    return nom
-
-
-def controler_fichier(fichier) -> FichierControle:
-    """Size, then format read from the bytes (never from the name), then SHA-256."""
-    taille = fichier.size or 0
-    if taille == 0:
-        raise FichierRefuse("Le fichier est vide : choisissez un fichier qui a un contenu.")
-    if taille > settings.TAILLE_MAX_PIECE:
-        raise FichierRefuse(
-            f"Le fichier pèse {octets(taille)} : la taille maximale est de "
-            f"{octets(settings.TAILLE_MAX_PIECE)}."
-        )
-    code = _format_du_contenu(fichier)
-    if code is None:
-        raise FichierRefuse(
-            "Le contenu de ce fichier ne correspond à aucun format accepté "
-            f"({FORMATS_ACCEPTES}). Son nom ne suffit pas : enregistrez-le dans l'un de ces "
-            "formats, par exemple en PDF."
-        )
-    empreinte = hashlib.sha256()
-    fichier.seek(0)
-    for morceau in fichier.chunks():
-        empreinte.update(morceau)
-    fichier.seek(0)
-    return FichierControle(
-        format=FORMATS[code],
-        taille=taille,
-        sha256=empreinte.hexdigest(),
-        nom=_nom_affiche(fichier.name or "", FORMATS[code]),
-    )
+def controler_fichier(fichier, *, par=None) -> FichierControle:
+    """The upload gate, for a pièce justificative."""
+    return controler(fichier, usage=Usage.PIECE, par=par)
 
 
 def _dossier_verrouille(dossier: Dossier, par) -> Dossier:
@@ -172,7 +66,9 @@ def _toucher(dossier: Dossier) -> None:
 
 def _remplir(piece: Piece, fichier, controle: FichierControle, par) -> None:
     piece.nom_original = controle.nom
+    # The type read from the bytes, never the one the browser declared.
     piece.type_mime = controle.format.type_mime
+    piece.statut_antivirus = controle.statut_antivirus
     piece.taille = controle.taille
     piece.sha256 = controle.sha256
     piece.deposee_par = par
@@ -197,11 +93,18 @@ def _enregistrer(piece: Piece, dossier: Dossier) -> None:
         raise
 
 
-@transaction.atomic
 def ajouter_piece(*, dossier: Dossier, par, type_piece: str, fichier) -> Piece:
     """Check the file, then attach it to the dossier."""
     type_piece = TypePiece(type_piece)  # ValueError for a type that does not exist
-    controle = controler_fichier(fichier)
+    # The gate runs before the transaction: an antivirus alert outlives the refusal.
+    controle = controler_fichier(fichier, par=par)
+    return _ajouter_piece(
+        dossier=dossier, par=par, type_piece=type_piece, fichier=fichier, controle=controle
+    )
+
+
+@transaction.atomic
+def _ajouter_piece(*, dossier, par, type_piece, fichier, controle) -> Piece:
     dossier = _dossier_verrouille(dossier, par)
     if not peut_ajouter_pieces(dossier):
         raise PiecesVerrouillees(
@@ -214,10 +117,14 @@ def ajouter_piece(*, dossier: Dossier, par, type_piece: str, fichier) -> Piece:
     return piece
 
 
-@transaction.atomic
 def remplacer_piece(*, piece: Piece, par, fichier) -> Piece:
     """Put a new file in place of a piece's file; the old file goes after commit."""
-    controle = controler_fichier(fichier)
+    controle = controler_fichier(fichier, par=par)
+    return _remplacer_piece(piece=piece, par=par, fichier=fichier, controle=controle)
+
+
+@transaction.atomic
+def _remplacer_piece(*, piece, par, fichier, controle) -> Piece:
     dossier = _dossier_verrouille(piece.dossier, par)
     if not peut_modifier_pieces(dossier):
         raise PiecesVerrouillees(

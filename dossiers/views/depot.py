@@ -1,7 +1,9 @@
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from cper.televersement.reponses import servir_fichier
 
 from ..acces import MODIFIER, VOIR, dossier_ou_404
 from ..completude import completude
@@ -83,12 +85,7 @@ def recepisse(request: HttpRequest, pk: int) -> HttpResponse:
             "Le récépissé de dépôt est en préparation. Il vous est aussi envoyé par courriel.",
         )
         return redirect("dossiers:detail", pk=dossier.pk)
-    return FileResponse(
-        recu.fichier.open("rb"),
-        as_attachment=True,
-        filename=recu.nom_fichier,
-        content_type="application/pdf",
-    )
+    return servir_fichier(recu.fichier, nom=recu.nom_fichier, type_mime="application/pdf")
 
 
 def retirer(request: HttpRequest, pk: int) -> HttpResponse:

@@ -4,12 +4,14 @@ import contextlib
 import logging
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
 
 from cper.comptes.enums import Role
+from cper.televersement.forms import designer_deposant
+from cper.televersement.reponses import servir_fichier
 
 from ..acces import MODIFIER, VOIR, dossier_ou_404
 from ..completude import pieces_obligatoires
@@ -86,6 +88,7 @@ def liste(request: HttpRequest, pk: int) -> HttpResponse:
             obligatoires=obligatoires,
             manquantes=manquantes,
         )
+        designer_deposant(form, request.user)
     if request.method == "POST":
         if form is None:
             messages.error(
@@ -123,19 +126,15 @@ def liste(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @never_cache
-def telecharger(request: HttpRequest, pk: int, piece_pk: int) -> FileResponse:
+def telecharger(request: HttpRequest, pk: int, piece_pk: int) -> HttpResponse:
     dossier = dossier_ou_404(request.user, pk, VOIR)
     piece = _piece_ou_404(dossier, piece_pk)
-    try:
-        fichier = piece.fichier.open("rb")
-    except FileNotFoundError:
-        logger.error("Fichier de la pièce %s absent du stockage", piece.pk)
-        raise Http404("Fichier introuvable") from None
-    reponse = FileResponse(
-        fichier, as_attachment=True, filename=piece.nom_original, content_type=piece.type_mime
+    return servir_fichier(
+        piece.fichier,
+        nom=piece.nom_original,
+        type_mime=piece.type_mime,
+        statut_antivirus=piece.statut_antivirus,
     )
-    reponse["Cache-Control"] = "private, no-store"
-    return reponse
 
 
 def _refus_si_verrouille(request: HttpRequest, dossier: Dossier) -> HttpResponse | None:
@@ -155,6 +154,7 @@ def remplacer(request: HttpRequest, pk: int, piece_pk: int) -> HttpResponse:
     if refus := _refus_si_verrouille(request, dossier):
         return refus
     form = RemplacementForm(*_donnees(request))
+    designer_deposant(form, request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.remplacer_piece(

@@ -22,6 +22,7 @@ from tests.factories import (
     UserFactory,
     VoletFactory,
 )
+from tests.factories.dossiers import PDF_MINIMAL
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -127,7 +128,7 @@ def test_un_autre_porteur_ne_voit_rien_du_dossier(page, douai):
 # --- the whole journey of issue 4 ---------------------------------------------------------------
 
 
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = PDF_MINIMAL
 
 
 def test_parcours_complet_d_un_nouveau_porteur(page, douai, tmp_path):

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from dossiers.enums import EtatDossier as E
 from tests.browser.conftest import capture, se_connecter
 from tests.factories import FinanceurFactory, LigneFinancementFactory
+from tests.factories.dossiers import PDF_MINIMAL
 from tests.instruction.conftest import (  # noqa: F401 - fixtures
     dossier_depose,
     groupe_mobilite,
@@ -56,7 +57,7 @@ def test_parcours_d_instruction_conjointe(
     expect(page.get_by_text("La délibération du conseil municipal manque.")).to_be_visible()
     page.get_by_label("Votre réponse").fill("La délibération est jointe.")
     page.get_by_label("Pièce à joindre").set_input_files(
-        files=[{"name": "deliberation.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4"}]
+        files=[{"name": "deliberation.pdf", "mimeType": "application/pdf", "buffer": PDF_MINIMAL}]
     )
     page.get_by_role("button", name="Transmettre mes compléments").click()
     expect(page.get_by_role("alert")).to_contain_text("Vos compléments sont transmis")

@@ -7,8 +7,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.factories.dossiers import PDF_MINIMAL
 
-PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
+
+def _image(format_: str) -> bytes:
+    from PIL import Image
+
+    tampon = io.BytesIO()
+    Image.new("RGB", (8, 8), (0, 0, 145)).save(tampon, format=format_)
+    return tampon.getvalue()
+
+
+PNG = _image("PNG")
+JPEG = _image("JPEG")
 # A Windows executable starts with "MZ", whatever its name says.
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64
 

@@ -1,11 +1,13 @@
 import datetime
 import hashlib
+import io
 from decimal import Decimal
 
 import factory
 from django.utils import timezone
 from stdnum import luhn
 
+from cper.televersement.enums import StatutAntivirus
 from dossiers import agregats, models
 from dossiers.enums import CategorieStructure, EtatDossier, NatureDepense, TypePiece
 
@@ -114,10 +116,18 @@ class LigneFinancementFactory(factory.django.DjangoModelFactory):
         return ligne
 
 
-PDF_MINIMAL = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
+def _pdf_minimal() -> bytes:
+    """A real one-page PDF: the upload gate opens every PDF it accepts."""
+    from pypdf import PdfWriter
+
+    tampon = io.BytesIO()
+    ecrivain = PdfWriter()
+    ecrivain.add_blank_page(width=595, height=842)
+    ecrivain.write(tampon)
+    return tampon.getvalue()
+
+
+PDF_MINIMAL = _pdf_minimal()
 
 
 class PieceFactory(factory.django.DjangoModelFactory):
@@ -132,3 +142,4 @@ class PieceFactory(factory.django.DjangoModelFactory):
     taille = len(PDF_MINIMAL)
     sha256 = hashlib.sha256(PDF_MINIMAL).hexdigest()
     deposee_par = factory.SelfAttribute("dossier.cree_par")
+    statut_antivirus = StatutAntivirus.SAIN

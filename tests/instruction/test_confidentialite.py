@@ -6,6 +6,7 @@ from django.urls import reverse
 from instruction import services
 from instruction.documents import rapport_instruction_pdf
 from instruction.models import Annotation
+from tests.factories.dossiers import PDF_MINIMAL
 
 SECRET = "NOTE-PRIVEE-42 : le maire est difficile"
 
@@ -87,13 +88,13 @@ def test_pieces_jointes_et_page_porteur_hors_perimetre_404(
         dossier=dossier_en_instruction,
         auteur=agent_sp_douai,
         texte="Voici le modèle.",
-        pieces_jointes=[SimpleUploadedFile("modele.pdf", b"%PDF-1.4 modele", "application/pdf")],
+        pieces_jointes=[SimpleUploadedFile("modele.pdf", PDF_MINIMAL, "application/pdf")],
     )
     assert message.de_l_administration
     url_pj = reverse("instruction:piece_jointe", args=[message.pieces_jointes.get().pk])
     url_page = reverse("instruction:porteur_dossier", args=[dossier_en_instruction.pk])
     client.force_login(porteur)
-    assert b"".join(client.get(url_pj).streaming_content) == b"%PDF-1.4 modele"
+    assert b"".join(client.get(url_pj).streaming_content) == PDF_MINIMAL
     assert "Voici le modèle." in client.get(url_page).text
     for intrus in (autre_porteur, agent_region):
         client.force_login(intrus)

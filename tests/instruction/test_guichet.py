@@ -10,6 +10,7 @@ from django_fsm_log.models import StateLog
 from dossiers.enums import EtatDossier as E
 from instruction.models import DemandeComplements, Routage
 from tests.factories import DossierFactory
+from tests.factories.dossiers import PDF_MINIMAL
 from tests.factories.instruction import visible_au_guichet
 
 
@@ -117,7 +118,7 @@ def test_aller_retour_des_complements(
     assert "Délibération" in page.text
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    fichier = SimpleUploadedFile("deliberation.pdf", b"%PDF-1.4 test", "application/pdf")
+    fichier = SimpleUploadedFile("deliberation.pdf", PDF_MINIMAL, "application/pdf")
     client.post(
         reverse("instruction:completer", args=[dossier_depose.pk]),
         {"reponse": "Voici la délibération.", "type_piece": "deliberation", "fichier": fichier},

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class TeleversementConfig(AppConfig):
+    name = "cper.televersement"
+    label = "televersement"
+    verbose_name = "Téléversements"
