@@ -75,7 +75,8 @@ PIXELS_MAX = 50_000_000
 # Markup and scripts have nothing to do in a PDF, an image or a CSV: a file that carries them
 # is built to be read as something else (a polyglot).
 _BALISES_ACTIVES = re.compile(
-    rb"<\s*(?:script|html|svg|iframe|object|embed|body)\b|javascript\s*:", re.IGNORECASE
+    rb"<\s*(?:script|html|svg|iframe|object|embed|body)\b|<\?php|javascript\s*:|\A\s*#!",
+    re.IGNORECASE,
 )
 _PDF_ACTIF = re.compile(rb"/(?:JavaScript|JS|Launch|EmbeddedFiles?|RichMedia|XFA)\b")
 _PDF_NOM_HEX = re.compile(rb"#([0-9A-Fa-f]{2})")
@@ -200,6 +201,9 @@ def _controler_pdf(fichier, contenu: bytes) -> None:
         raise FichierRefuse("Ce PDF ne contient aucune page : joignez le document complet.")
 
 
+_TROP_DE_PIXELS = "Cette image est trop grande (en pixels) : réduisez-la, puis joignez-la."
+
+
 def _controler_image(fichier, code: str) -> None:
     format_ = FORMATS[code]
     attendu = {"jpeg": "JPEG", "png": "PNG"}[code]
@@ -211,16 +215,16 @@ def _controler_image(fichier, code: str) -> None:
                 if image.format != attendu:
                     raise _refus_abime(format_)
                 if image.width * image.height > PIXELS_MAX:
-                    raise FichierRefuse(
-                        "Cette image est trop grande (en pixels) : réduisez-la, puis joignez-la."
-                    )
+                    raise FichierRefuse(_TROP_DE_PIXELS)
                 image.verify()
             fichier.seek(0)
             with Image.open(fichier) as image:
                 image.load()  # decodes every pixel: a truncated image fails here
     except FichierRefuse:
         raise
-    except Exception:  # Pillow: OSError, SyntaxError, ValueError, DecompressionBomb…
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise FichierRefuse(_TROP_DE_PIXELS) from None
+    except Exception:  # Pillow: OSError, SyntaxError, ValueError…
         raise _refus_abime(format_) from None
     finally:
         fichier.seek(0)
