@@ -11,6 +11,7 @@ from instruction import services
 from tests.factories import DossierFactory, PieceFactory
 from tests.instruction.conftest import (  # noqa: F401 - fixtures
     dossier_depose,
+    dossier_en_instruction,
     groupe_mobilite,
     volet,
 )
