@@ -6,7 +6,7 @@ import zipfile
 
 from PIL import Image, PngImagePlugin
 from pypdf import PdfWriter
-from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+from pypdf.generic import DictionaryObject, NameObject, StreamObject, TextStringObject
 
 from tests.dossiers import fichiers
 from tests.factories.dossiers import PDF_MINIMAL
@@ -125,8 +125,15 @@ def docx_eicar() -> bytes:
 
 
 def pdf_avec_eicar() -> bytes:
-    """A PDF that opens, carrying the EICAR string after its end (an incremental-update place)."""
-    return PDF_MINIMAL + b"%" + EICAR + b"\n%%EOF\n"
+    """A PDF that opens, whose page content stream is the EICAR string (uncompressed)."""
+    ecrivain = PdfWriter()
+    page = ecrivain.add_blank_page(width=200, height=200)
+    flux = StreamObject()
+    flux.set_data(EICAR)
+    page[NameObject("/Contents")] = ecrivain._add_object(flux)
+    tampon = io.BytesIO()
+    ecrivain.write(tampon)
+    return tampon.getvalue()
 
 
 PDF_SANS_PAGE = (
