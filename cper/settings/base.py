@@ -156,8 +156,18 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing must fail fast when Redis is down: the side effect is already in the outbox
+# (cper.effets) and the beat job hands it over again, so a web request never waits for the broker.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0, "socket_connect_timeout": 0.5}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
+    # The outbox: hand over again the side effects a broker or worker outage left undone.
+    "cper-relancer-effets": {
+        "task": "cper.tasks.relancer_effets",
+        "schedule": 60.0,
+    },
     # Reminders to porteurs of requests for complements (J-7 and on the day).
     "instruction-relancer-complements": {
         "task": "instruction.tasks.relancer_complements",
