@@ -302,7 +302,10 @@ def declarer_recevable(request: HttpRequest, pk: int) -> HttpResponse:
             groupe_technique=data["groupe_technique"],
             commentaire=data["commentaire"],
         ),
-        succes="Le dossier est recevable et confié au groupe technique.",
+        succes=(
+            "Le dossier est recevable et confié au groupe technique ; le porteur et le groupe "
+            "en seront avertis par courriel dans quelques minutes."
+        ),
     )
 
 
@@ -359,7 +362,10 @@ def demander_complements(request: HttpRequest, pk: int) -> HttpResponse:
             pieces=data["pieces"],
             echeance=data["echeance"],
         ),
-        succes="La demande de compléments est envoyée au porteur.",
+        succes=(
+            "La demande de compléments est envoyée au porteur ; il en sera averti par courriel "
+            "dans quelques minutes."
+        ),
     )
 
 
@@ -455,7 +461,11 @@ def _ecrire(request, dossier, retour):
             texte=form.cleaned_data["texte"],
             pieces_jointes=pieces,
         )
-        messages.success(request, "Message envoyé.")
+        messages.success(
+            request,
+            "Message envoyé ; ses destinataires en seront avertis par courriel dans "
+            "quelques minutes.",
+        )
     else:
         messages.error(request, "Le message est vide.")
     return redirect(retour, dossier.pk)
@@ -544,7 +554,11 @@ def completer(request: HttpRequest, pk: int) -> HttpResponse:
         except PermissionDenied:
             raise Http404("Dossier introuvable.") from None
         else:
-            messages.success(request, "Vos compléments sont transmis ; l'instruction reprend.")
+            messages.success(
+                request,
+                "Vos compléments sont transmis ; l'instruction reprend et les agents en seront "
+                "avertis par courriel dans quelques minutes.",
+            )
         return redirect("instruction:porteur_dossier", dossier.pk)
     messages.error(request, "Écrivez une réponse pour transmettre vos compléments.")
     return redirect("instruction:porteur_dossier", dossier.pk)
