@@ -224,3 +224,10 @@ LOGGING = {
 # Lifetime of the links sent by e-mail (seconds): sign-up confirmation, invitation to a structure.
 DUREE_LIEN_INSCRIPTION = env.int("DUREE_LIEN_INSCRIPTION", default=3 * 24 * 3600)
 DUREE_INVITATION = env.int("DUREE_INVITATION", default=14 * 24 * 3600)
+
+# Health: /sante/vivant/ is public and cheap; /sante/ (database, Redis, worker, clamd) answers
+# only its token (header "Authorization: Bearer …" or "X-Sante-Jeton") or the internal networks,
+# and computes its answer at most once every few seconds.
+SANTE_JETON = env.str("SANTE_JETON", default="")
+RESEAUX_INTERNES = env.list("RESEAUX_INTERNES", default=["127.0.0.1/32", "::1/128"])
+SANTE_CACHE_SECONDES = env.float("SANTE_CACHE_SECONDES", default=5.0)

@@ -27,3 +27,5 @@ AXES_FAILURE_LIMIT = 5
 # Static files straight from the apps, no collectstatic needed (browser tests).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Each readiness call checks afresh; the cache has a test of its own.
+SANTE_CACHE_SECONDES = 0
