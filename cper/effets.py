@@ -33,6 +33,9 @@ TENTATIVES_MAX = 12
 # A row handed over by the beat job is not handed over again before this delay.
 DELAI_REPUBLICATION = datetime.timedelta(minutes=2)
 LOT_RELANCE = 500
+# Reconciliation looks this far back: the rows the services write cover any outage, however
+# long; this catches a lost row, not years of history (demo data included).
+HORIZON_RECONCILIATION = datetime.timedelta(days=7)
 
 _reconciliations: list[Callable[[], Iterable[EffetDiffere]]] = []
 
