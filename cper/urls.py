@@ -13,6 +13,7 @@ urlpatterns = [
     path("mentions-legales/", views.mentions_legales, name="mentions_legales"),
     path("donnees-personnelles/", views.donnees_personnelles, name="donnees_personnelles"),
     path("sante/", views.sante, name="sante"),
+    path("sante/vivant/", views.vivant, name="sante_vivant"),
     path("comptes/", include("cper.comptes.urls")),
     path("referentiel/", include("cper.referentiel.urls")),
     path("dossiers/", include("dossiers.urls")),

@@ -13,6 +13,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from cper.effets import differer
+
 from .enums import EtatDossier
 from .models import Dossier, Invitation, Recepisse
 
@@ -58,8 +60,9 @@ def emettre_recepisse(dossier_pk: int, porteur_pk: int) -> None:
             )
             recepisse.fichier.save(recepisse.nom_fichier, ContentFile(pdf), save=False)
             recepisse.save()
-    envoyer_recepisse.delay(dossier_pk, porteur_pk)
-    notifier_guichet_du_depot.delay(dossier_pk)
+        # Deferred in this transaction: they exist once the récépissé does, and are sent once.
+        differer(envoyer_recepisse, dossier_pk, porteur_pk, cle=f"recepisse-envoi:{dossier_pk}")
+        differer(notifier_guichet_du_depot, dossier_pk, cle=f"recepisse-guichet:{dossier_pk}")
 
 
 @shared_task

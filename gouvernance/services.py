@@ -10,10 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed, can_proceed, has_transition_perm
 
+from cper.effets import differer
 from dossiers import agregats
 from dossiers.models import Dossier
 
-from . import selectors, tasks
+from . import selectors
 from .enums import EtatSeance, SensDecision
 from .models import Decision, MontantProgramme, MontantSimule, PointOrdreDuJour, Seance
 
@@ -89,7 +90,7 @@ def seance_convoquer(*, seance, user) -> Seance:
         raise ValidationError("L'ordre du jour est vide : ajoutez au moins un dossier.")
     seance.etat = EtatSeance.CONVOQUEE
     seance.save(update_fields=["etat"])
-    tasks.convoquer.delay_on_commit(seance.pk)
+    differer("gouvernance.tasks.convoquer", seance.pk, cle=f"convocation:{seance.pk}")
     return seance
 
 
@@ -195,7 +196,7 @@ def seance_clore(*, seance, user) -> Seance:
     seance.etat = EtatSeance.CLOSE
     seance.close_le = timezone.now()
     seance.save(update_fields=["etat", "close_le"])
-    tasks.cloturer.delay_on_commit(seance.pk)
+    differer("gouvernance.tasks.cloturer", seance.pk, cle=f"cloture:{seance.pk}")
     return seance
 
 

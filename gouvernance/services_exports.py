@@ -2,7 +2,9 @@
 
 from django.db import transaction
 
-from . import fichiers, tasks
+from cper.effets import differer
+
+from . import fichiers
 from .models import Export
 
 
@@ -14,5 +16,5 @@ def export_demander(*, user, page: str, tableau: str, format_: str, parametres: 
     export = Export.objects.create(
         demandeur=user, page=page, tableau=tableau, format=format_, parametres=parametres[:500]
     )
-    tasks.produire_export.delay_on_commit(export.pk)
+    differer("gouvernance.tasks.produire_export", export.pk, cle=f"export:{export.pk}")
     return export

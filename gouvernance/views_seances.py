@@ -174,7 +174,10 @@ def convoquer(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         bouton="Convoquer les membres",
         service=lambda: services.seance_convoquer(seance=seance, user=request.user),
-        succes="Les membres sont convoqués ; la convocation part par courriel.",
+        succes=(
+            "Les membres sont convoqués ; la convocation leur sera envoyée par courriel dans "
+            "quelques minutes."
+        ),
     )
 
 
@@ -218,7 +221,10 @@ def clore(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         bouton="Clore la séance",
         service=lambda: services.seance_clore(seance=seance, user=request.user),
-        succes="La séance est close ; le relevé de décisions est en préparation.",
+        succes=(
+            "La séance est close ; le relevé de décisions sera établi et les porteurs informés "
+            "dans quelques minutes."
+        ),
     )
 
 

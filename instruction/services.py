@@ -14,6 +14,7 @@ from django.utils import timezone
 from django_fsm import TransitionNotAllowed, can_proceed, has_transition_perm
 from guardian.shortcuts import assign_perm, remove_perm
 
+from cper.effets import differer
 from cper.televersement.controle import controler
 from cper.televersement.enums import Usage
 from dossiers import agregats
@@ -21,7 +22,6 @@ from dossiers.enums import EtatDossier as E
 from dossiers.models import Dossier, Piece
 from dossiers.models.dossier import est_agent_du_guichet, est_instructeur_du_dossier
 
-from . import tasks
 from .enums import Cote
 from .models import (
     Annotation,
@@ -55,8 +55,9 @@ def _recharger(dossier) -> Dossier:
 
 
 def _notifier_apres(dossier, evenement: str) -> None:
-    # The key lets a retried task know it has already notified.
-    tasks.notifier.delay_on_commit(dossier.pk, evenement, uuid.uuid4().hex)
+    # The key lets a task run again know it has already notified.
+    cle = f"{evenement}:{uuid.uuid4().hex}"
+    differer("instruction.tasks.notifier", dossier.pk, evenement, cle, cle=cle)
 
 
 def _router(*, dossier, agent, groupe_technique, commentaire) -> Routage:
@@ -256,7 +257,7 @@ def dossier_conclure_instruction(*, dossier, instructeur, commentaire: str = "")
     dossier.conclure_instruction(by=instructeur, description=commentaire or "Instruction conclue")
     dossier.save()
     agregats.recalculer_dossier(dossier.pk)
-    tasks.generer_rapport_instruction.delay_on_commit(dossier.pk)
+    differer("instruction.tasks.generer_rapport_instruction", dossier.pk)
     _notifier_apres(dossier, "instruit")
     return dossier
 

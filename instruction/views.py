@@ -304,7 +304,10 @@ def declarer_recevable(request: HttpRequest, pk: int) -> HttpResponse:
             groupe_technique=data["groupe_technique"],
             commentaire=data["commentaire"],
         ),
-        succes="Le dossier est recevable et confié au groupe technique.",
+        succes=(
+            "Le dossier est recevable et confié au groupe technique ; le porteur et le groupe "
+            "en seront avertis par courriel dans quelques minutes."
+        ),
     )
 
 
@@ -361,7 +364,10 @@ def demander_complements(request: HttpRequest, pk: int) -> HttpResponse:
             pieces=data["pieces"],
             echeance=data["echeance"],
         ),
-        succes="La demande de compléments est envoyée au porteur.",
+        succes=(
+            "La demande de compléments est envoyée au porteur ; il en sera averti par courriel "
+            "dans quelques minutes."
+        ),
     )
 
 
@@ -462,7 +468,11 @@ def _ecrire(request, dossier, retour):
             texte=form.cleaned_data["texte"],
             pieces_jointes=pieces,
         )
-        messages.success(request, "Message envoyé.")
+        messages.success(
+            request,
+            "Message envoyé ; ses destinataires en seront avertis par courriel dans "
+            "quelques minutes.",
+        )
     elif "piece_jointe" in form.errors:
         messages.error(
             request, f"Message non envoyé : pièce jointe refusée. {_erreurs(form)}".strip()
@@ -560,7 +570,11 @@ def completer(request: HttpRequest, pk: int) -> HttpResponse:
         except PermissionDenied:
             raise Http404("Dossier introuvable.") from None
         else:
-            messages.success(request, "Vos compléments sont transmis ; l'instruction reprend.")
+            messages.success(
+                request,
+                "Vos compléments sont transmis ; l'instruction reprend et les agents en seront "
+                "avertis par courriel dans quelques minutes.",
+            )
         return redirect("instruction:porteur_dossier", dossier.pk)
     if "fichier" in form.errors:
         messages.error(

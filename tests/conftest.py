@@ -1,6 +1,7 @@
 """Personas of DESIGN.md §10 and the real services the suite runs against."""
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -143,22 +144,17 @@ class WorkerReel:
     media_root: Path
 
 
-@pytest.fixture(scope="session")
-def celery_worker_reel(django_db_setup, django_db_blocker, tmp_path_factory):
-    """A real Celery worker process on the real Redis broker, using the test database.
+def lancer_worker(*, file: str, media_root: Path, env_en_plus: dict | None = None) -> WorkerReel:
+    """Start a real Celery worker process on the test database, consuming the queue `file`.
 
-    It listens on a queue of its own, so that no other worker on the same broker (a developer's
-    `make run`, another test run) takes the tasks of this run; it writes files to `media_root`.
+    It writes files to `media_root` and its log beside it; the caller stops it with
+    `arreter_worker`. Celery's app must already point at the broker the worker uses.
     """
-    from django.conf import settings
     from django.db import connection
 
     from cper.celery import app
 
     base = connection.settings_dict
-    file = settings.CELERY_TASK_DEFAULT_QUEUE
-    media_root = tmp_path_factory.mktemp("prive-worker")
-    # The worker's own log, to read when a test through it fails.
     journal = media_root.parent / f"{file}.log"
     env = {
         **os.environ,
@@ -170,6 +166,7 @@ def celery_worker_reel(django_db_setup, django_db_blocker, tmp_path_factory):
             f"postgres://{base['USER']}:{base['PASSWORD'] or ''}@{base['HOST']}:{base['PORT']}"
             f"/{base['NAME']}"
         ),
+        **(env_en_plus or {}),
     }
     process = subprocess.Popen(  # noqa: S603
         [
@@ -189,19 +186,41 @@ def celery_worker_reel(django_db_setup, django_db_blocker, tmp_path_factory):
         stdout=subprocess.DEVNULL,
         stderr=journal.open("w"),
     )
+    limite = time.monotonic() + 30
+    while time.monotonic() < limite:
+        if app.control.ping(destination=[f"{file}@{socket.gethostname()}"], timeout=0.5):
+            return WorkerReel(process=process, file=file, media_root=media_root)
+        if process.poll() is not None:
+            pytest.fail(f"Le worker Celery s'est arrêté au démarrage (journal : {journal}).")
+    arreter_worker(process)
+    pytest.fail("Le worker Celery n'a pas répondu en 30 secondes.")
+
+
+def arreter_worker(process: subprocess.Popen) -> None:
+    process.terminate()
     try:
-        limite = time.monotonic() + 30
-        while time.monotonic() < limite:
-            if app.control.ping(destination=[f"{file}@{socket.gethostname()}"], timeout=0.5):
-                break
-            if process.poll() is not None:
-                pytest.fail("Le worker Celery s'est arrêté au démarrage.")
-        else:
-            pytest.fail("Le worker Celery n'a pas répondu en 30 secondes.")
-        yield WorkerReel(process=process, file=file, media_root=media_root)
-    finally:
-        process.terminate()
         process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="session")
+def celery_worker_reel(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A real Celery worker process on the real Redis broker, using the test database.
+
+    It listens on a queue of its own, so that no other worker on the same broker (a developer's
+    `make run`, another test run) takes the tasks of this run; it writes files to `media_root`.
+    """
+    from django.conf import settings
+
+    worker = lancer_worker(
+        file=settings.CELERY_TASK_DEFAULT_QUEUE, media_root=tmp_path_factory.mktemp("prive-worker")
+    )
+    try:
+        yield worker
+    finally:
+        arreter_worker(worker.process)
 
 
 @pytest.fixture
@@ -213,3 +232,105 @@ def envoi_au_worker(celery_worker_reel, settings):
     app.conf.task_always_eager = False
     yield celery_worker_reel
     app.conf.task_always_eager = True
+
+
+# --- a broker of one's own, to stop and start again ---------------------------------------------
+
+
+def port_libre() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Courtier:
+    """A `redis-server` subprocess on a free port; stopped and started again by the tests."""
+
+    port: int
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def demarrer(self) -> None:
+        if self.process is not None:
+            return
+        self.process = subprocess.Popen(  # noqa: S603
+            [
+                shutil.which("redis-server") or "/usr/bin/redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        limite = time.monotonic() + 10
+        while time.monotonic() < limite:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2) as sock:
+                    sock.sendall(b"PING\r\n")
+                    if sock.recv(16).startswith(b"+PONG"):
+                        return
+            except OSError:
+                time.sleep(0.02)
+        pytest.fail(f"redis-server n'a pas démarré sur le port {self.port}.")
+
+    def arreter(self) -> None:
+        if self.process is None:
+            return
+        self.process.kill()
+        self.process.wait(timeout=10)
+        self.process = None
+
+
+def pointer_celery_vers(url: str) -> None:
+    """Send Celery's messages to `url` from now on: new URL, pooled connections dropped."""
+    from kombu import pools
+
+    from cper.celery import app
+
+    pools.reset()
+    app.conf.broker_url = url
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture(scope="module")
+def courtier_jetable():
+    courtier = Courtier(port=port_libre())
+    courtier.demarrer()
+    try:
+        yield courtier
+    finally:
+        courtier.arreter()
+
+
+@pytest.fixture
+def courtier_en_panne(courtier_jetable, settings):
+    """Celery publishes for real (not in-process) to a Redis that is down for this test.
+
+    `courtier_en_panne.demarrer()` brings it back on the same port.
+    """
+    from cper.celery import app
+
+    courtier_jetable.demarrer()
+    avant = app.conf.broker_url
+    settings.REDIS_URL = settings.CELERY_BROKER_URL = courtier_jetable.url
+    pointer_celery_vers(courtier_jetable.url)
+    app.conf.task_always_eager = False
+    courtier_jetable.arreter()
+    try:
+        yield courtier_jetable
+    finally:
+        app.conf.task_always_eager = True
+        pointer_celery_vers(avant)

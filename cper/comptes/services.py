@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 
+from cper.effets import differer
+
 from .enums import Role
 from .models import User
 from .roles import donner_role
@@ -51,8 +53,6 @@ def inscrire_porteur(*, email: str, prenom: str, nom: str, mot_de_passe: str) ->
     The answer never tells whether the address already has an account: an existing owner gets
     an e-mail instead (a new confirmation link if still unconfirmed, a reminder otherwise).
     """
-    from . import tasks
-
     email = User.objects.normalize_email(email).lower()
     existant = User.objects.filter(email__iexact=email).first()
     if existant is None:
@@ -63,11 +63,11 @@ def inscrire_porteur(*, email: str, prenom: str, nom: str, mot_de_passe: str) ->
         logger.info(
             "Inscription d'un porteur : compte %s créé, en attente de confirmation", user.pk
         )
-        tasks.envoyer_confirmation_inscription.delay_on_commit(user.pk)
+        differer("cper.comptes.tasks.envoyer_confirmation_inscription", user.pk)
     elif en_attente_de_confirmation(existant):
-        tasks.envoyer_confirmation_inscription.delay_on_commit(existant.pk)
+        differer("cper.comptes.tasks.envoyer_confirmation_inscription", existant.pk)
     else:
-        tasks.signaler_compte_existant.delay_on_commit(existant.pk)
+        differer("cper.comptes.tasks.signaler_compte_existant", existant.pk)
 
 
 @transaction.atomic

@@ -162,12 +162,22 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing must fail fast when Redis is down: the side effect is already in the outbox
+# (cper.effets) and the beat job hands it over again, so a web request never waits for the broker.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0, "socket_connect_timeout": 0.5}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     # Files stored while the antivirus was unreachable are scanned again.
     "televersement-analyser-quarantaine": {
         "task": "cper.televersement.tasks.analyser_quarantaine",
         "schedule": crontab(minute="*/5"),
+    },
+    # The outbox: hand over again the side effects a broker or worker outage left undone.
+    "cper-relancer-effets": {
+        "task": "cper.tasks.relancer_effets",
+        "schedule": 60.0,
     },
     # Reminders to porteurs of requests for complements (J-7 and on the day).
     "instruction-relancer-complements": {
@@ -225,3 +235,10 @@ LOGGING = {
 # Lifetime of the links sent by e-mail (seconds): sign-up confirmation, invitation to a structure.
 DUREE_LIEN_INSCRIPTION = env.int("DUREE_LIEN_INSCRIPTION", default=3 * 24 * 3600)
 DUREE_INVITATION = env.int("DUREE_INVITATION", default=14 * 24 * 3600)
+
+# Health: /sante/vivant/ is public and cheap; /sante/ (database, Redis, worker, clamd) answers
+# only its token (header "Authorization: Bearer …" or "X-Sante-Jeton") or the internal networks,
+# and computes its answer at most once every few seconds.
+SANTE_JETON = env.str("SANTE_JETON", default="")
+RESEAUX_INTERNES = env.list("RESEAUX_INTERNES", default=["127.0.0.1/32", "::1/128"])
+SANTE_CACHE_SECONDES = env.float("SANTE_CACHE_SECONDES", default=5.0)

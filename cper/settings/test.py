@@ -8,7 +8,11 @@ from .base import STORAGES, env
 SECRET_KEY = "test-only-not-secret-" + "x" * 40
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A test's worker process may write its mails to files instead (EMAIL_FILE_PATH), to count them.
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND_TESTS", default="django.core.mail.backends.locmem.EmailBackend"
+)
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default="") or None
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -23,3 +27,5 @@ AXES_FAILURE_LIMIT = 5
 # Static files straight from the apps, no collectstatic needed (browser tests).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Each readiness call checks afresh; the cache has a test of its own.
+SANTE_CACHE_SECONDES = 0

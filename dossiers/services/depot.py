@@ -11,10 +11,11 @@ from django.http import Http404
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
+from cper.effets import differer
 from cper.referentiel.enums import TypeGuichet
 from cper.referentiel.models import Guichet
 
-from .. import agregats, tasks
+from .. import agregats
 from ..acces import ouvrir_au_guichet
 from ..completude import Completude, completude
 from ..enums import EtatDossier
@@ -115,7 +116,9 @@ def deposer_dossier(*, dossier: Dossier, porteur, guichet: Guichet) -> Dossier:
     dossier.save()
     agregats.recalculer_dossier(dossier.pk)
     ouvrir_au_guichet(dossier)
-    tasks.emettre_recepisse.delay_on_commit(dossier.pk, porteur.pk)
+    differer(
+        "dossiers.tasks.emettre_recepisse", dossier.pk, porteur.pk, cle=f"recepisse:{dossier.pk}"
+    )
     return dossier
 
 
@@ -134,5 +137,5 @@ def retirer_dossier(*, dossier: Dossier, porteur, motif: str = "") -> Dossier:
     dossier.save()
     agregats.recalculer_dossier(dossier.pk)
     if depose:
-        tasks.notifier_retrait.delay_on_commit(dossier.pk)
+        differer("dossiers.tasks.notifier_retrait", dossier.pk, cle=f"retrait:{dossier.pk}")
     return dossier

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cper.comptes.enums import Role
+from cper.effets import differer
 
 from ..models import Invitation, MembreStructure, Structure
 
@@ -112,8 +113,6 @@ def invitations_en_cours(email: str):
 @transaction.atomic
 def inviter(*, structure: Structure, par, email: str, administrateur: bool) -> Invitation:
     """An administrator invites a colleague; the e-mail leaves after commit."""
-    from .. import tasks
-
     if not MembreStructure.objects.filter(
         structure=structure, user=par, administrateur=True
     ).exists():
@@ -122,7 +121,7 @@ def inviter(*, structure: Structure, par, email: str, administrateur: bool) -> I
         structure=structure, email=email.lower(), administrateur=administrateur, invite_par=par
     )
     logger.info("Invitation %s à la structure %s", invitation.pk, structure.pk)
-    tasks.envoyer_invitation.delay_on_commit(invitation.pk)
+    differer("dossiers.tasks.envoyer_invitation", invitation.pk, cle=f"invitation:{invitation.pk}")
     return invitation
 
 

@@ -55,8 +55,8 @@ def deposer(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request,
                 f"Votre dossier a été déposé auprès du guichet « {dossier.guichet} » sous le "
-                f"numéro {dossier.numero}. Le récépissé de dépôt vous est envoyé par courriel ; "
-                "vous pouvez aussi le télécharger ci-dessous.",
+                f"numéro {dossier.numero}. Le récépissé de dépôt vous sera envoyé par courriel "
+                "dans quelques minutes ; vous pourrez aussi le télécharger ci-dessous.",
             )
             return redirect("dossiers:detail", pk=dossier.pk)
     return render(

@@ -117,7 +117,11 @@ def inviter(request: HttpRequest, pk: int) -> HttpResponse:
             email=form.cleaned_data["email"],
             administrateur=form.cleaned_data["administrateur"],
         )
-        messages.success(request, f"Une invitation a été envoyée à {invitation.email}.")
+        messages.success(
+            request,
+            f"L'invitation est enregistrée ; elle partira par courriel à {invitation.email} "
+            "dans quelques minutes.",
+        )
         return redirect("dossiers:structure", pk=structure.pk)
     return render(
         request,

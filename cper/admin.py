@@ -1,0 +1,30 @@
+from django.contrib import admin, messages
+from django.db import transaction
+from django.utils import timezone
+
+from . import effets
+from .enums import EtatEffet
+from .models import EffetDiffere
+
+
+@admin.register(EffetDiffere)
+class EffetDiffereAdmin(admin.ModelAdmin):
+    list_display = ["tache", "arguments", "etat", "tentatives", "prochain_essai", "created_at"]
+    list_filter = ["etat", "tache"]
+    search_fields = ["cle", "tache"]
+    readonly_fields = [f.name for f in EffetDiffere._meta.fields]
+    actions = ["relancer"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Relancer maintenant les effets sélectionnés qui ne sont pas faits")
+    def relancer(self, request, queryset):
+        with transaction.atomic():
+            pks = list(queryset.exclude(etat=EtatEffet.FAIT).values_list("pk", flat=True))
+            EffetDiffere.objects.filter(pk__in=pks).update(
+                etat=EtatEffet.A_FAIRE, tentatives=0, prochain_essai=timezone.now()
+            )
+            for pk in pks:
+                transaction.on_commit(lambda pk=pk: effets.publier(pk), robust=True)
+        self.message_user(request, f"{len(pks)} effet(s) relancé(s).", messages.SUCCESS)
