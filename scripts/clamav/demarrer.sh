@@ -47,7 +47,8 @@ MaxFileSize 64M
 MaxScanSize 256M
 CONF
   rm -f "$socket"
-  clamd -c "$conf"
+  # clamd must not inherit the lock: it would hold it for its whole life.
+  clamd -c "$conf" 9>&-
   for _ in $(seq 1 120); do repond && break; sleep 0.5; done
   repond || { echo "clamd ne répond pas sur $socket (voir $dossier/clamd.log)." >&2; exit 1; }
 fi

@@ -25,7 +25,7 @@ def test_sante_repond_200_quand_base_redis_et_worker_repondent(client, db, celer
     assert donnees["base"] == "ok"
     assert donnees["redis"] == "ok"
     assert donnees["worker"].startswith("ok")
-    assert donnees["clamd"] == "ok (non configuré)"
+    assert donnees["clamd"] == "ok"
     assert donnees["effets"] == "ok (0 en retard, 0 en échec)"
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from cper.enums import EtatEffet
 from cper.models import EffetDiffere
 from dossiers.enums import EtatDossier as E
+from tests.factories.dossiers import PDF_MINIMAL
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +70,7 @@ def test_complements_demandes_puis_apportes_courtier_arrete(
     _en_attente("complements_demandes")
 
     client.force_login(porteur)
-    fichier = SimpleUploadedFile("deliberation.pdf", b"%PDF-1.4 test", "application/pdf")
+    fichier = SimpleUploadedFile("deliberation.pdf", PDF_MINIMAL, "application/pdf")
     reponse = _poster(
         client,
         django_capture_on_commit_callbacks,
