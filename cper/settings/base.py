@@ -108,11 +108,20 @@ LOGIN_URL = "comptes:connexion"
 LOGIN_REDIRECT_URL = "accueil"
 LOGOUT_REDIRECT_URL = "accueil"
 
-# django-axes: lock the account (not the address) after repeated failures.
+# The reverse proxies whose X-Forwarded-For is believed (CIDRs, comma-separated); none by default.
+PROXIES_DE_CONFIANCE = env.list("PROXIES_DE_CONFIANCE", default=[])
+
+# django-axes: an (address, IP) pair locks after AXES_FAILURE_LIMIT failures, an IP alone only
+# after AXES_LIMITE_PAR_IP (cper/comptes/verrouillage.py), so nobody can lock everyone out.
+AXES_HANDLER = "cper.comptes.verrouillage.VerrouillageParCompteEtAdresse"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_LIMITE_PAR_IP = env.int("AXES_LIMITE_PAR_IP", default=50)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HEURES", default=0.5)
-# An account locks after repeated failures; so does an address trying many accounts.
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+# The login form posts the address as `username` (USERNAME_FIELD is `email`).
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "cper.comptes.verrouillage.identifiant_connexion"
+AXES_CLIENT_IP_CALLABLE = "cper.reseau.ip_du_client"
 AXES_LOCKOUT_TEMPLATE = "comptes/verrouille.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
