@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import models
 from stdnum.fr import siret as stdnum_siret
@@ -33,9 +32,6 @@ class Structure(models.Model):
     membres = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="MembreStructure", related_name="structures"
     )
-    groupe = models.OneToOneField(
-        Group, on_delete=models.PROTECT, related_name="structure", null=True, blank=True
-    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -45,11 +41,6 @@ class Structure(models.Model):
 
     def __str__(self):
         return self.raison_sociale
-
-    def save(self, *args, **kwargs):
-        if self.groupe_id is None:
-            self.groupe, _ = Group.objects.get_or_create(name=f"structure:{self.siret}")
-        super().save(*args, **kwargs)
 
     @property
     def siren(self) -> str:

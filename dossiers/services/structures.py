@@ -54,8 +54,6 @@ def _ajouter_membre(structure: Structure, user, *, administrateur: bool) -> Memb
     if not cree and administrateur and not membre.administrateur:
         membre.administrateur = True
         membre.save(update_fields=["administrateur"])
-    # The structure's group carries the object permissions on its dossiers.
-    user.groups.add(structure.groupe)
     return membre
 
 

@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 
 from cper.comptes.enums import Role
 
-from ..acces import MODIFIER, VOIR, dossier_ou_404
+from ..acces import MODIFIER, VOIR, dossier_ou_404, peut_modifier
 from ..completude import pieces_obligatoires
 from ..enums import TypePiece
 from ..forms.pieces import PieceForm, RemplacementForm
@@ -78,7 +78,7 @@ def liste(request: HttpRequest, pk: int) -> HttpResponse:
     presents = {p.type for p in pieces}
     manquantes = [t for t in obligatoires if t.value not in presents]
     # A POST already went through the MODIFIER fetch; a GET asks once.
-    peut_ecrire = request.method == "POST" or request.user.has_perm(MODIFIER, dossier)
+    peut_ecrire = request.method == "POST" or peut_modifier(request.user, dossier)
     form = None
     if peut_ecrire and services.peut_ajouter_pieces(dossier):
         form = PieceForm(
