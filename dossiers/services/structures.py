@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -78,6 +79,44 @@ def modifier_structure(*, structure: Structure, par) -> Structure:
     structure.save(update_fields=CHAMPS_MODIFIABLES)
     logger.info("Structure %s modifiée par le compte %s", structure.pk, par.pk)
     return structure
+
+
+class RetraitImpossible(Exception):
+    """The member cannot be removed; the message says why, in French."""
+
+
+@transaction.atomic
+def structure_retirer_membre(*, structure: Structure, par, membre: MembreStructure) -> None:
+    """An administrator removes a member: every access to the structure's dossiers, pieces,
+    messages, récépissés and relevés ends at once, since they all read this membership.
+
+    The last administrator stays (a structure nobody can administer would be stuck).
+    """
+    if not MembreStructure.objects.filter(
+        structure=structure, user=par, administrateur=True
+    ).exists():
+        raise PermissionDenied("Seul un administrateur de la structure peut retirer un membre.")
+    # Lock the structure's memberships: two administrators removing each other at once must
+    # not leave the structure without one.
+    adhesions = list(
+        MembreStructure.objects.select_for_update().filter(structure=structure).order_by("pk")
+    )
+    cible = next((a for a in adhesions if a.pk == membre.pk), None)
+    if cible is None:
+        raise RetraitImpossible("Cette personne n'est plus membre de la structure.")
+    if cible.administrateur and sum(a.administrateur for a in adhesions) == 1:
+        raise RetraitImpossible(
+            "C'est le dernier administrateur de la structure : désignez-en un autre (en "
+            "l'invitant comme administrateur) avant de le retirer."
+        )
+    cible.delete()
+    logger.info(
+        "Membre %s (compte %s) retiré de la structure %s par le compte %s",
+        cible.pk,
+        cible.user_id,
+        structure.pk,
+        par.pk,
+    )
 
 
 # --- invitations ----------------------------------------------------------------------------

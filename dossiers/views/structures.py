@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
@@ -127,6 +127,35 @@ def inviter(request: HttpRequest, pk: int) -> HttpResponse:
             "structure": structure,
             "title": "Inviter un collègue",
             "breadcrumb_data": _fil_d_ariane("Inviter un collègue", structure),
+        },
+    )
+
+
+def retirer_membre(request: HttpRequest, pk: int, membre_pk: int) -> HttpResponse:
+    """An administrator removes a member, after a confirmation page."""
+    structure = structure_ou_404(request.user, pk, administrateur=True)
+    membre = get_object_or_404(structure.adhesions.select_related("user"), pk=membre_pk)
+    if request.method == "POST":
+        try:
+            services.structure_retirer_membre(structure=structure, par=request.user, membre=membre)
+        except services.RetraitImpossible as refus:
+            messages.error(request, str(refus))
+            return redirect("dossiers:structure", pk=structure.pk)
+        if membre.user_id == request.user.pk:
+            messages.success(request, f"Vous avez quitté la structure « {structure} ».")
+            return redirect("dossiers:structures")
+        messages.success(
+            request, f"{membre.user.email} n'est plus membre de la structure « {structure} »."
+        )
+        return redirect("dossiers:structure", pk=structure.pk)
+    return render(
+        request,
+        "dossiers/structure_retirer_membre.html",
+        {
+            "structure": structure,
+            "membre": membre,
+            "title": "Retirer un membre",
+            "breadcrumb_data": _fil_d_ariane("Retirer un membre", structure),
         },
     )
 
