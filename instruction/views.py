@@ -16,6 +16,7 @@ from django_fsm_log.models import StateLog
 
 from cper.comptes.decorators import role_requis
 from cper.comptes.enums import Role
+from cper.limites import limiter
 from dossiers.enums import EtatDossier as E
 from dossiers.models import LigneFinancement
 
@@ -440,6 +441,7 @@ def annoter(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_requis(Role.AGENT_GUICHET, Role.INSTRUCTEUR)
 @require_POST
+@limiter("fichier")
 def ecrire_agent(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = selectors.dossier_pour_agent_ou_404(request.user, pk)
     return _ecrire(request, dossier, "instruction:dossier")
@@ -525,6 +527,7 @@ def porteur_dossier(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_requis(Role.PORTEUR)
 @require_POST
+@limiter("fichier")
 def completer(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = selectors.dossier_du_porteur_ou_404(request.user, pk)
     form = CompleterForm(request.POST, request.FILES)
@@ -552,6 +555,7 @@ def completer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_requis(Role.PORTEUR)
 @require_POST
+@limiter("fichier")
 def ecrire_porteur(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = selectors.dossier_du_porteur_ou_404(request.user, pk)
     return _ecrire(request, dossier, "instruction:porteur_dossier")

@@ -4,12 +4,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
+from cper.limites import limiter
+
 from . import services
 from .forms import ConfirmationInscriptionForm, InscriptionForm
 
 
 @login_not_required
 @never_cache
+@limiter("inscription")
 def inscription(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("accueil")

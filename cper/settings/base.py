@@ -126,6 +126,27 @@ AXES_LOCKOUT_TEMPLATE = "comptes/verrouille.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
+# Rate limits (cper/limites.py): (maximum, window in seconds) per client IP and per account (the
+# signed-in user, or the address a visitor's form names). Counters live in a database table,
+# so that they keep working when Redis is down.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "limites": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "cper_limites",
+    },
+}
+HEURE, JOUR = 3600, 24 * 3600
+LIMITES = {
+    "inscription": {"ip": (20, HEURE), "compte": (5, HEURE)},
+    "mot_de_passe_oubli": {"ip": (20, HEURE), "compte": (5, HEURE)},
+    "invitation": {"ip": (60, HEURE), "compte": (30, HEURE)},
+    "fichier": {"ip": (200, HEURE), "compte": (100, HEURE)},
+    "export": {"ip": (60, HEURE), "compte": (30, HEURE)},
+}
+# At most this many invitations per structure and per day, whoever sends them.
+INVITATIONS_PAR_JOUR_ET_STRUCTURE = env.int("INVITATIONS_PAR_JOUR_ET_STRUCTURE", default=20)
+
 # django-guardian
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False

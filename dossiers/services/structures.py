@@ -155,6 +155,16 @@ def inviter(*, structure: Structure, par, email: str, administrateur: bool) -> I
         structure=structure, user=par, administrateur=True
     ).exists():
         raise PermissionError("Seul un administrateur de la structure peut inviter.")
+    # Lock the structure so that parallel requests cannot all pass the daily cap.
+    Structure.objects.select_for_update().filter(pk=structure.pk).first()
+    if (
+        structure.invitations.filter(created_at__gte=timezone.now() - timedelta(days=1)).count()
+        >= settings.INVITATIONS_PAR_JOUR_ET_STRUCTURE
+    ):
+        raise InvitationRefusee(
+            f"Cette structure a déjà envoyé {settings.INVITATIONS_PAR_JOUR_ET_STRUCTURE} "
+            "invitations depuis 24 heures : réessayez demain."
+        )
     invitation = Invitation.objects.create(
         structure=structure, email=email.lower(), administrateur=administrateur, invite_par=par
     )

@@ -10,6 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
 
 from cper.comptes.enums import Role
+from cper.limites import limiter
 
 from ..acces import MODIFIER, VOIR, dossier_ou_404, peut_modifier
 from ..completude import pieces_obligatoires
@@ -71,6 +72,7 @@ def _lignes(dossier: Dossier, pieces: list[Piece], obligatoires: list[TypePiece]
     return lignes
 
 
+@limiter("fichier")
 def liste(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _dossier(request, pk)
     pieces = list(dossier.pieces.order_by("type", "created_at"))
@@ -149,6 +151,7 @@ def _refus_si_verrouille(request: HttpRequest, dossier: Dossier) -> HttpResponse
     return redirect("dossiers:pieces", pk=dossier.pk)
 
 
+@limiter("fichier")
 def remplacer(request: HttpRequest, pk: int, piece_pk: int) -> HttpResponse:
     dossier = dossier_ou_404(request.user, pk, MODIFIER)
     piece = _piece_ou_404(dossier, piece_pk)

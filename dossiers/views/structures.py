@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 
 from cper.comptes.decorators import role_requis
 from cper.comptes.enums import Role
+from cper.limites import limiter
 
 from ..forms.structures import InvitationForm, StructureForm
 from ..models import Structure
@@ -107,18 +108,23 @@ def modifier(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@limiter("invitation")
 def inviter(request: HttpRequest, pk: int) -> HttpResponse:
     structure = structure_ou_404(request.user, pk, administrateur=True)
     form = InvitationForm(request.POST if request.method == "POST" else None, structure=structure)
     if request.method == "POST" and form.is_valid():
-        invitation = services.inviter(
-            structure=structure,
-            par=request.user,
-            email=form.cleaned_data["email"],
-            administrateur=form.cleaned_data["administrateur"],
-        )
-        messages.success(request, f"Une invitation a été envoyée à {invitation.email}.")
-        return redirect("dossiers:structure", pk=structure.pk)
+        try:
+            invitation = services.inviter(
+                structure=structure,
+                par=request.user,
+                email=form.cleaned_data["email"],
+                administrateur=form.cleaned_data["administrateur"],
+            )
+        except services.InvitationRefusee as refus:
+            form.add_error(None, str(refus))
+        else:
+            messages.success(request, f"Une invitation a été envoyée à {invitation.email}.")
+            return redirect("dossiers:structure", pk=structure.pk)
     return render(
         request,
         "dossiers/structure_inviter.html",

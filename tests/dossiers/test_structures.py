@@ -213,7 +213,11 @@ def invitation_envoyee(client_porteur, structure, django_capture_on_commit_callb
 def test_l_invitation_part_par_courriel(invitation_envoyee, structure, porteur):
     message = mail.outbox[-1]
     assert message.to == ["collegue@exemple.fr"]
-    assert "invitation à rejoindre Commune de Douai" in message.subject
+    # Nothing the inviter typed (a structure's name is theirs) goes into the subject.
+    assert message.subject == (
+        "CPER Nord–Pas-de-Calais : invitation à rejoindre une structure porteuse"
+    )
+    assert "Commune de Douai" in message.body
     assert "valable 14 jours" in message.body
     invitation = Invitation.objects.get()
     assert invitation.invite_par == porteur
