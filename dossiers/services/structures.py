@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from cper.comptes.enums import Role
 
-from ..models import Invitation, MembreStructure, Structure
+from ..models import DemandeAdhesion, Dossier, Invitation, MembreStructure, Structure
 
 logger = logging.getLogger(__name__)
 
@@ -205,3 +205,111 @@ def rejoindre_structures_invitees(sender, user, **kwargs) -> None:
 def invitations_en_cours_de(structure: Structure):
     limite = timezone.now() - timedelta(seconds=settings.DUREE_INVITATION)
     return structure.invitations.filter(acceptee_le__isnull=True, created_at__gte=limite)
+
+
+# --- verification and requests to join -------------------------------------------------------
+
+
+class AdhesionImpossible(Exception):
+    """The request to join cannot be made or decided; the message says why, in French."""
+
+
+def est_agent_d_un_guichet_de(structure: Structure, user) -> bool:
+    """An agent of a guichet where the structure filed at least one dossier."""
+    return (
+        user.is_authenticated
+        and user.a_le_role(Role.AGENT_GUICHET)
+        and Dossier.objects.filter(structure=structure, guichet__groupe__user=user).exists()
+    )
+
+
+def est_administrateur_de(structure: Structure, user) -> bool:
+    return MembreStructure.objects.filter(
+        structure=structure, user=user, administrateur=True
+    ).exists()
+
+
+def peut_decider_adhesion(structure: Structure, user) -> bool:
+    return est_administrateur_de(structure, user) or est_agent_d_un_guichet_de(structure, user)
+
+
+@transaction.atomic
+def structure_verifier(*, structure: Structure, agent, motif: str = "") -> bool:
+    """A guichet agent confirms that the structure is who it claims (SIRET, representative).
+
+    False when it already was. Only an agent of a guichet where it filed may do it.
+    """
+    if not est_agent_d_un_guichet_de(structure, agent):
+        raise PermissionDenied
+    structure = Structure.objects.select_for_update().get(pk=structure.pk)
+    if structure.verifiee_le is not None:
+        return False
+    structure.verifiee_le = timezone.now()
+    structure.verifiee_par = agent
+    structure.save(update_fields=["verifiee_le", "verifiee_par"])
+    logger.info(
+        "Structure %s vérifiée par le compte %s%s",
+        structure.pk,
+        agent.pk,
+        f" ({motif})" if motif else "",
+    )
+    return True
+
+
+@transaction.atomic
+def structure_demander_adhesion(*, structure: Structure, demandeur) -> DemandeAdhesion:
+    """Someone who entered an existing SIRET asks to join; the deciders are told by e-mail."""
+    from .. import tasks
+
+    if not demandeur.a_le_role(Role.PORTEUR):
+        raise PermissionDenied
+    if MembreStructure.objects.filter(structure=structure, user=demandeur).exists():
+        raise AdhesionImpossible("Vous êtes déjà membre de cette structure.")
+    Structure.objects.select_for_update().filter(pk=structure.pk).first()
+    en_cours = DemandeAdhesion.objects.filter(
+        structure=structure, demandeur=demandeur, decidee_le__isnull=True
+    ).first()
+    if en_cours is not None:
+        return en_cours
+    demande = DemandeAdhesion.objects.create(structure=structure, demandeur=demandeur)
+    logger.info(
+        "Demande d'adhésion %s du compte %s à la structure %s",
+        demande.pk,
+        demandeur.pk,
+        structure.pk,
+    )
+    tasks.envoyer_demande_adhesion.delay_on_commit(demande.pk)
+    return demande
+
+
+@transaction.atomic
+def structure_decider_adhesion(*, demande: DemandeAdhesion, par, accepter: bool) -> DemandeAdhesion:
+    """An administrator of the structure, or an agent of one of its guichets, accepts (the
+    person becomes a member) or refuses; the person is told by e-mail either way."""
+    from .. import tasks
+
+    demande = (
+        DemandeAdhesion.objects.select_for_update().select_related("structure").get(pk=demande.pk)
+    )
+    if not peut_decider_adhesion(demande.structure, par):
+        raise PermissionDenied
+    if demande.decidee_le is not None:
+        raise AdhesionImpossible("Cette demande a déjà été traitée.")
+    demande.acceptee = accepter
+    demande.decidee_le = timezone.now()
+    demande.decidee_par = par
+    demande.save(update_fields=["acceptee", "decidee_le", "decidee_par"])
+    if accepter:
+        _ajouter_membre(demande.structure, demande.demandeur, administrateur=False)
+    logger.info(
+        "Demande d'adhésion %s %s par le compte %s",
+        demande.pk,
+        "acceptée" if accepter else "refusée",
+        par.pk,
+    )
+    tasks.envoyer_decision_adhesion.delay_on_commit(demande.pk)
+    return demande
+
+
+def demandes_adhesion_en_cours(structure: Structure):
+    return structure.demandes_adhesion.filter(decidee_le__isnull=True).select_related("demandeur")

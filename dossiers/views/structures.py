@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from stdnum.fr import siret as stdnum_siret
 
 from cper.comptes.decorators import role_requis
 from cper.comptes.enums import Role
@@ -50,6 +52,13 @@ def liste(request: HttpRequest) -> HttpResponse:
 @role_requis(Role.PORTEUR)
 def creer(request: HttpRequest) -> HttpResponse:
     form = StructureForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.has_error("siret", "unique"):
+        # Not a dead end: whoever entered an existing SIRET may ask to join the structure.
+        return redirect(
+            reverse("dossiers:structure_rejoindre")
+            + "?"
+            + urlencode({"siret": stdnum_siret.compact(str(form.data.get("siret", "")))})
+        )
     if request.method == "POST" and form.is_valid():
         structure = services.creer_structure(porteur=request.user, structure=form.instance)
         messages.success(
@@ -70,11 +79,64 @@ def creer(request: HttpRequest) -> HttpResponse:
     )
 
 
+@role_requis(Role.PORTEUR)
+def rejoindre(request: HttpRequest) -> HttpResponse:
+    """The SIRET typed belongs to a structure already here: ask to join it."""
+    siret = stdnum_siret.compact(str(request.GET.get("siret", "")))[:14]
+    structure = Structure.objects.select_related("commune").filter(siret=siret).first()
+    if structure is None or not siret:
+        raise Http404("Structure introuvable")
+    if structure.adhesions.filter(user=request.user).exists():
+        return redirect("dossiers:structure", pk=structure.pk)
+    if request.method == "POST":
+        services.structure_demander_adhesion(structure=structure, demandeur=request.user)
+        messages.success(
+            request,
+            "Votre demande est envoyée aux administrateurs de la structure. Vous recevrez un "
+            "courriel dès qu'elle sera acceptée ou refusée.",
+        )
+        return redirect("dossiers:structures")
+    return render(
+        request,
+        "dossiers/structure_rejoindre.html",
+        {
+            "structure": structure,
+            "en_cours": structure.demandes_adhesion.filter(
+                demandeur=request.user, decidee_le__isnull=True
+            ).exists(),
+            "title": "Cette structure est déjà enregistrée",
+            "breadcrumb_data": _fil_d_ariane("Rejoindre une structure"),
+        },
+    )
+
+
+@require_POST
+def decider_adhesion(request: HttpRequest, pk: int, demande_pk: int) -> HttpResponse:
+    """An administrator accepts or refuses a request to join the structure."""
+    structure = structure_ou_404(request.user, pk, administrateur=True)
+    demande = get_object_or_404(services.demandes_adhesion_en_cours(structure), pk=demande_pk)
+    accepter = request.POST.get("decision") == "accepter"
+    try:
+        services.structure_decider_adhesion(demande=demande, par=request.user, accepter=accepter)
+    except services.AdhesionImpossible as refus:
+        messages.warning(request, str(refus))
+    else:
+        messages.success(
+            request,
+            f"La demande de {demande.demandeur.email} est "
+            + ("acceptée." if accepter else "refusée ; la personne en est informée."),
+        )
+    return redirect("dossiers:structure", pk=structure.pk)
+
+
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     structure = structure_ou_404(request.user, pk)
     membres = structure.adhesions.select_related("user").order_by("user__email")
     invitations = (
         services.invitations_en_cours_de(structure) if structure.est_administrateur else []
+    )
+    demandes = (
+        services.demandes_adhesion_en_cours(structure) if structure.est_administrateur else []
     )
     return render(
         request,
@@ -83,6 +145,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "structure": structure,
             "membres": membres,
             "invitations": invitations,
+            "demandes": demandes,
             "title": structure.raison_sociale,
             "breadcrumb_data": _fil_d_ariane(structure.raison_sociale),
         },

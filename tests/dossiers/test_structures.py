@@ -105,12 +105,14 @@ def test_des_communes_homonymes_demandent_le_code_insee(client_porteur, commune_
     assert Structure.objects.get(siret="21620041000019").commune.code_insee == "62041"
 
 
-def test_un_siret_deja_enregistre_renvoie_vers_l_administrateur(client_porteur, commune_douai):
-    StructureFactory(siret="21620041000019")
+def test_un_siret_deja_enregistre_mene_a_une_demande_d_adhesion(client_porteur, commune_douai):
+    """No dead end, and no ownership for whoever typed the SIRET first: the second person
+    asks to join, see tests/dossiers/test_adhesions.py."""
+    existante = StructureFactory(siret="21620041000019")
     reponse = client_porteur.post(reverse("dossiers:structure_creer"), donnees())
-    assert "demandez à son administrateur de vous y inviter" in erreur_du_champ(
-        reponse.content.decode(), "siret"
-    )
+    assert reponse.status_code == 302
+    assert reponse.url == reverse("dossiers:structure_rejoindre") + "?siret=21620041000019"
+    assert Structure.objects.filter(siret="21620041000019").get() == existante
 
 
 @pytest.mark.parametrize("persona", ["agent_sp_douai", "instructeur_etat", "inconnu"])
