@@ -134,6 +134,9 @@ CACHES = {
     "limites": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "cper_limites",
+        # The default (300 entries, a third culled beyond) would let someone spraying many
+        # addresses wipe the counters of others; expired rows are removed when culling.
+        "OPTIONS": {"MAX_ENTRIES": 200_000},
     },
 }
 HEURE, JOUR = 3600, 24 * 3600
