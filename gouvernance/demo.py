@@ -706,6 +706,11 @@ def _generer(alea, nombre, maintenant, acteurs, rapport):
     )
     rapport.lignes["communes"] = len(communes_dossiers)
 
+    # A structure with a dossier declared recevable was verified by the guichet at that act.
+    Structure.objects.filter(
+        verifiee_le__isnull=True,
+        dossiers__etat__in=[E.EN_INSTRUCTION, E.INSTRUIT, E.PROGRAMME, E.REJETE],
+    ).update(verifiee_le=timezone.now(), verifiee_par=acteurs.guichet_douai)
     rapport.top("dossiers")
     # History (django-fsm-log), permissions along the dossier's path, routings, complements.
     type_dossier = ContentType.objects.get_for_model(Dossier)
