@@ -18,6 +18,7 @@ installer-tests:
 donnees: installer
 	@mkdir -p var/static var/prive
 	@$(ENV) $(MANAGE) migrate --noinput
+	@$(ENV) $(MANAGE) createcachetable
 	@$(ENV) $(MANAGE) import_territoires
 	@$(ENV) $(MANAGE) charger_referentiel
 	@$(ENV) $(MANAGE) comptes_demo

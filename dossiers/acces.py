@@ -1,25 +1,53 @@
 """Who may see a dossier: the one scoped fetch every view uses, and the grants that feed it.
 
-Object permissions (django-guardian, direct-FK models) follow the dossier's path: the structure's
-group on creation, the guichet's group on dépôt, the groupe technique's group on routing.
+Two sources, one per kind of user, never both for the same access:
+- porteurs: membership of the dossier's structure (`MembreStructure`), read as a relation at each
+  request. Removing a member removes every access at once; nothing is copied elsewhere.
+- agents: django-guardian object permissions (direct-FK models) that follow the dossier's path,
+  the guichet's group on dépôt, the groupe technique's group on routing.
 Outside its scope a dossier answers 404, the same answer as "does not exist".
 """
 
+from django.db.models import Q
 from django.http import Http404
 from guardian.shortcuts import assign_perm, get_objects_for_user
 
-from .models import Dossier
+from .models import Dossier, MembreStructure
 
 VOIR = "dossiers.view_dossier"
 MODIFIER = "dossiers.change_dossier"
 
 
-def dossiers_visibles(user, perm: str = VOIR):
-    """Dossiers on which the user holds `perm` through an object permission (one query)."""
+def dossiers_des_structures(user):
+    """Dossiers of the structures the user belongs to: the porteur's whole scope."""
     if not user.is_authenticated:
         return Dossier.objects.none()
-    return get_objects_for_user(
+    return Dossier.objects.filter(structure__adhesions__user=user)
+
+
+def dossiers_visibles(user, perm: str = VOIR):
+    """Dossiers the user may see (VOIR) or change (MODIFIER), as one query.
+
+    Only members change a dossier; agents see it through their guichet's or group's grants.
+    """
+    if not user.is_authenticated:
+        return Dossier.objects.none()
+    if perm == MODIFIER:
+        return dossiers_des_structures(user)
+    accordes = get_objects_for_user(
         user, perm, klass=Dossier, accept_global_perms=False, with_superuser=False
+    )
+    return Dossier.objects.filter(
+        Q(structure__in=MembreStructure.objects.filter(user=user).values("structure"))
+        | Q(pk__in=accordes.values("pk"))
+    )
+
+
+def peut_modifier(user, dossier: Dossier) -> bool:
+    """Whether the user belongs to the dossier's structure (one query)."""
+    return (
+        user.is_authenticated
+        and MembreStructure.objects.filter(structure=dossier.structure_id, user=user).exists()
     )
 
 
@@ -32,12 +60,6 @@ def dossier_ou_404(user, pk, perm: str = VOIR, queryset=None) -> Dossier:
         return visibles.get(pk=pk)
     except (Dossier.DoesNotExist, ValueError, TypeError):
         raise Http404("Dossier introuvable") from None
-
-
-def ouvrir_a_la_structure(dossier: Dossier) -> None:
-    """The structure's members see and edit their dossier."""
-    assign_perm(VOIR, dossier.structure.groupe, dossier)
-    assign_perm(MODIFIER, dossier.structure.groupe, dossier)
 
 
 def ouvrir_au_guichet(dossier: Dossier) -> None:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from cper.effets import differer
 
 from .enums import EtatDossier
-from .models import Dossier, Invitation, Recepisse
+from .models import DemandeAdhesion, Dossier, Invitation, Recepisse
 
 # --- depot ---
 
@@ -154,3 +154,48 @@ def envoyer_invitation(invitation_pk: int) -> None:
     sujet = render_to_string("dossiers/email/invitation_subject.txt", contexte)
     corps = render_to_string("dossiers/email/invitation_body.txt", contexte)
     send_mail(" ".join(sujet.split()), corps, None, [invitation.email])
+
+
+@shared_task
+def envoyer_demande_adhesion(demande_pk: int) -> None:
+    """Tell the structure's administrators that someone asks to join."""
+    demande = (
+        DemandeAdhesion.objects.select_related("structure", "demandeur")
+        .filter(pk=demande_pk, decidee_le__isnull=True)
+        .first()
+    )
+    if demande is None:
+        return
+    destinataires = list(
+        demande.structure.adhesions.filter(administrateur=True).values_list(
+            "user__email", flat=True
+        )
+    )
+    if not destinataires:
+        return
+    contexte = {
+        "demande": demande,
+        "lien": settings.SITE_URL + reverse("dossiers:structure", args=[demande.structure_id]),
+    }
+    sujet = render_to_string("dossiers/email/demande_adhesion_subject.txt", contexte)
+    corps = render_to_string("dossiers/email/demande_adhesion_body.txt", contexte)
+    send_mail(" ".join(sujet.split()), corps, None, destinataires)
+
+
+@shared_task
+def envoyer_decision_adhesion(demande_pk: int) -> None:
+    """Tell the person who asked to join what was decided."""
+    demande = (
+        DemandeAdhesion.objects.select_related("structure", "demandeur")
+        .filter(pk=demande_pk, decidee_le__isnull=False)
+        .first()
+    )
+    if demande is None:
+        return
+    contexte = {
+        "demande": demande,
+        "lien": settings.SITE_URL + reverse("dossiers:structure", args=[demande.structure_id]),
+    }
+    sujet = render_to_string("dossiers/email/decision_adhesion_subject.txt", contexte)
+    corps = render_to_string("dossiers/email/decision_adhesion_body.txt", contexte)
+    send_mail(" ".join(sujet.split()), corps, None, [demande.demandeur.email])

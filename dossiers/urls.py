@@ -9,9 +9,20 @@ urlpatterns = [
     # --- structures ---
     path("structures/", structures.liste, name="structures"),
     path("structures/nouvelle/", structures.creer, name="structure_creer"),
+    path("structures/rejoindre/", structures.rejoindre, name="structure_rejoindre"),
     path("structures/<int:pk>/", structures.detail, name="structure"),
+    path(
+        "structures/<int:pk>/demandes/<int:demande_pk>/decider/",
+        structures.decider_adhesion,
+        name="structure_decider_adhesion",
+    ),
     path("structures/<int:pk>/modifier/", structures.modifier, name="structure_modifier"),
     path("structures/<int:pk>/inviter/", structures.inviter, name="structure_inviter"),
+    path(
+        "structures/<int:pk>/membres/<int:membre_pk>/retirer/",
+        structures.retirer_membre,
+        name="structure_retirer_membre",
+    ),
     path("invitations/<str:jeton>/", structures.accepter_invitation, name="invitation_accepter"),
     # --- pieces ---
     path("<int:pk>/pieces/", pieces.liste, name="pieces"),

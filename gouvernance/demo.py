@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -251,7 +251,6 @@ def assurer_comptes_et_mandats() -> Acteurs:
     MembreStructure.objects.get_or_create(
         structure=structure, user=porteur, defaults={"administrateur": True}
     )
-    porteur.groups.add(structure.groupe)
     return Acteurs(
         porteur=porteur,
         guichet_douai=guichet_douai,
@@ -526,10 +525,6 @@ def _generer(alea, nombre, maintenant, acteurs, rapport):
                 else "Président",
             )
         )
-    # Each structure has its own Django group (what its members' permissions hang on).
-    groupes = Group.objects.bulk_create([Group(name=f"structure:{s.siret}") for s in structures])
-    for structure, groupe in zip(structures, groupes, strict=True):
-        structure.groupe = groupe
     structures = Structure.objects.bulk_create(structures, batch_size=2000)
     structures.insert(0, acteurs.structure_porteur)
     sieges.insert(0, next(c for c in communes if c["pk"] == acteurs.structure_porteur.commune_id))
@@ -711,11 +706,15 @@ def _generer(alea, nombre, maintenant, acteurs, rapport):
     )
     rapport.lignes["communes"] = len(communes_dossiers)
 
+    # A structure with a dossier declared recevable was verified by the guichet at that act.
+    Structure.objects.filter(
+        verifiee_le__isnull=True,
+        dossiers__etat__in=[E.EN_INSTRUCTION, E.INSTRUIT, E.PROGRAMME, E.REJETE],
+    ).update(verifiee_le=timezone.now(), verifiee_par=acteurs.guichet_douai)
     rapport.top("dossiers")
     # History (django-fsm-log), permissions along the dossier's path, routings, complements.
     type_dossier = ContentType.objects.get_for_model(Dossier)
     voir = Permission.objects.get(content_type=type_dossier, codename="view_dossier")
-    modifier = Permission.objects.get(content_type=type_dossier, codename="change_dossier")
     instruire = Permission.objects.get(content_type=type_dossier, codename="instruire_dossier")
     auteurs = {
         "deposer": acteurs.porteur,
@@ -730,11 +729,7 @@ def _generer(alea, nombre, maintenant, acteurs, rapport):
     }
     journaux, permissions, routages, demandes = [], [], [], []
     for dossier, plan in zip(dossiers, plans, strict=True):
-        groupe_structure = structures[plan.structure_index].groupe_id
-        permissions += [
-            (voir.pk, groupe_structure, dossier.pk),
-            (modifier.pk, groupe_structure, dossier.pk),
-        ]
+        # The porteurs' access is their structure membership (dossiers/acces.py): no grant.
         if plan.guichet:
             permissions.append((voir.pk, plan.guichet.groupe_id, dossier.pk))
         groupe = acteurs.groupes.get(plan.volet.code)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from cper.comptes.decorators import role_requis
 from cper.comptes.enums import Role
+from cper.limites import limiter
 from cper.televersement.reponses import servir_fichier
 from cper.templatetags.cper_tags import euros
 
@@ -122,6 +123,7 @@ def _demander_export(request, page: str, tableau: str, format_: str) -> HttpResp
 
 @role_requis(Role.MEMBRE_PILOTAGE)
 @require_POST
+@limiter("export")
 def pilotage_export(request: HttpRequest, tableau: str, format_: str) -> HttpResponse:
     """Ask for a table of the pilotage dashboard as a file, written by a Celery task."""
     return _demander_export(request, PageExport.PILOTAGE, tableau, format_)
@@ -211,6 +213,7 @@ def territoire(request: HttpRequest) -> HttpResponse:
 
 @role_requis(Role.MEMBRE_CONCERTATION)
 @require_POST
+@limiter("export")
 def territoire_export(request: HttpRequest, tableau: str, format_: str) -> HttpResponse:
     """Ask for a table of the member's territory as a file (their filters kept)."""
     if _mandat_ou_refus(request) is None:

@@ -9,7 +9,7 @@ from guardian.shortcuts import get_objects_for_user
 
 from cper.comptes.enums import Role
 from dossiers.enums import EtatDossier as E
-from dossiers.models import Dossier
+from dossiers.models import DemandeAdhesion, Dossier
 
 from .enums import Cote
 from .models import Avis, DemandeComplements, GroupeTechnique, MembreGroupe, Routage
@@ -64,7 +64,12 @@ def dossier_pour_agent_ou_404(user, pk) -> Dossier:
     """The dossier, annotated with whether the user works at its guichet (same query)."""
     return _ou_404(
         dossiers_des_agents(user).annotate(
-            agent_du_guichet=Exists(Group.objects.filter(guichet=OuterRef("guichet"), user=user))
+            agent_du_guichet=Exists(Group.objects.filter(guichet=OuterRef("guichet"), user=user)),
+            demandes_adhesion_en_cours=Exists(
+                DemandeAdhesion.objects.filter(
+                    structure=OuterRef("structure"), decidee_le__isnull=True
+                )
+            ),
         ),
         pk,
     )

@@ -21,6 +21,7 @@ from dossiers import agregats
 from dossiers.enums import EtatDossier as E
 from dossiers.models import Dossier, Piece
 from dossiers.models.dossier import est_agent_du_guichet, est_instructeur_du_dossier
+from dossiers.services.structures import structure_verifier
 
 from .enums import Cote
 from .models import (
@@ -80,6 +81,11 @@ def dossier_declarer_recevable(
         by=agent, description=f"Routé vers {groupe_technique}. {commentaire}".strip()
     )
     dossier.save()
+    if dossier.structure.verifiee_le is None:
+        # Declaring a dossier recevable vouches for the structure that filed it.
+        structure_verifier(
+            structure=dossier.structure, agent=agent, motif=f"recevabilité du dossier {dossier.pk}"
+        )
     agregats.recalculer_dossier(dossier.pk)
     _router(
         dossier=dossier, agent=agent, groupe_technique=groupe_technique, commentaire=commentaire
@@ -322,3 +328,12 @@ def notifications_marquer_lues(*, user) -> int:
 
 def membre_ajouter(*, groupe_technique, user, cote: Cote) -> MembreGroupe:
     return MembreGroupe.objects.create(groupe_technique=groupe_technique, user=user, cote=cote)
+
+
+@transaction.atomic
+def dossier_verifier_structure(*, dossier, agent) -> bool:
+    """The guichet agent confirms, from the dossier, the structure that filed it."""
+    dossier = _recharger(dossier)
+    if not est_agent_du_guichet(dossier, agent):
+        raise PermissionDenied
+    return structure_verifier(structure=dossier.structure, agent=agent, motif="confirmation")

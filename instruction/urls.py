@@ -23,6 +23,12 @@ urlpatterns = [
     path("dossiers/<int:pk>/annotations/", views.annoter, name="annoter"),
     path("dossiers/<int:pk>/messages/", views.ecrire_agent, name="ecrire_agent"),
     path("dossiers/<int:pk>/rapport.pdf", views.rapport, name="rapport"),
+    path(
+        "dossiers/<int:pk>/structure/verifier/",
+        views.verifier_structure,
+        name="verifier_structure",
+    ),
+    path("dossiers/<int:pk>/structure/adhesions/", views.adhesions, name="adhesions"),
     path("pieces-jointes/<int:pk>/", views.piece_jointe, name="piece_jointe"),
     path("porteur/dossiers/<int:pk>/", views.porteur_dossier, name="porteur_dossier"),
     path("porteur/dossiers/<int:pk>/completer/", views.completer, name="completer"),

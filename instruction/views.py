@@ -16,10 +16,16 @@ from django_fsm_log.models import StateLog
 
 from cper.comptes.decorators import role_requis
 from cper.comptes.enums import Role
+from cper.limites import limiter
 from cper.televersement.forms import designer_deposant
 from cper.televersement.reponses import servir_fichier
 from dossiers.enums import EtatDossier as E
 from dossiers.models import LigneFinancement
+from dossiers.services.structures import (
+    AdhesionImpossible,
+    demandes_adhesion_en_cours,
+    structure_decider_adhesion,
+)
 
 from . import selectors, services
 from .documents import plan_compare
@@ -251,6 +257,7 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
             "fil": fil,
             "annotations": Annotation.objects.filter(dossier=dossier).select_related("auteur"),
             "rapport": getattr(dossier, "rapport_instruction", None),
+            "agent_du_guichet": agent_du_guichet,
             "form_message": MessageForm(),
             "form_annotation": AnnotationForm(),
         },
@@ -448,6 +455,7 @@ def annoter(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_requis(Role.AGENT_GUICHET, Role.INSTRUCTEUR)
 @require_POST
+@limiter("fichier")
 def ecrire_agent(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = selectors.dossier_pour_agent_ou_404(request.user, pk)
     return _ecrire(request, dossier, "instruction:dossier")
@@ -517,6 +525,59 @@ def piece_jointe(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# --- The structure behind the dossier: verification and requests to join --------------------
+
+
+def _dossier_de_mon_guichet_ou_404(request, pk):
+    dossier = selectors.dossier_pour_agent_ou_404(request.user, pk)
+    if not (dossier.agent_du_guichet and request.user.a_le_role(Role.AGENT_GUICHET)):
+        raise Http404("Dossier introuvable.")
+    return dossier
+
+
+@role_requis(Role.AGENT_GUICHET)
+@require_POST
+def verifier_structure(request: HttpRequest, pk: int) -> HttpResponse:
+    """The guichet agent confirms the structure that filed the dossier."""
+    dossier = _dossier_de_mon_guichet_ou_404(request, pk)
+    if services.dossier_verifier_structure(dossier=dossier, agent=request.user):
+        messages.success(request, "La structure porteuse est vérifiée.")
+    else:
+        messages.info(request, "La structure porteuse était déjà vérifiée.")
+    return redirect("instruction:dossier", dossier.pk)
+
+
+@role_requis(Role.AGENT_GUICHET)
+def adhesions(request: HttpRequest, pk: int) -> HttpResponse:
+    """Requests to join the dossier's structure, for the agent of its guichet to decide."""
+    dossier = _dossier_de_mon_guichet_ou_404(request, pk)
+    if request.method == "POST":
+        demande = get_object_or_404(
+            demandes_adhesion_en_cours(dossier.structure), pk=request.POST.get("demande") or 0
+        )
+        accepter = request.POST.get("decision") == "accepter"
+        try:
+            structure_decider_adhesion(demande=demande, par=request.user, accepter=accepter)
+        except AdhesionImpossible as refus:
+            messages.warning(request, str(refus))
+        else:
+            messages.success(
+                request,
+                f"La demande de {demande.demandeur.email} est "
+                + ("acceptée." if accepter else "refusée ; la personne en est informée."),
+            )
+        return redirect("instruction:adhesions", dossier.pk)
+    return render(
+        request,
+        "instruction/adhesions.html",
+        {
+            "title": "Demandes pour rejoindre la structure",
+            "dossier": dossier,
+            "demandes": demandes_adhesion_en_cours(dossier.structure),
+        },
+    )
+
+
 # --- The porteur's side -----------------------------------------------------------------------
 
 
@@ -550,6 +611,7 @@ def porteur_dossier(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_requis(Role.PORTEUR)
 @require_POST
+@limiter("fichier")
 def completer(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = selectors.dossier_du_porteur_ou_404(request.user, pk)
     form = CompleterForm(request.POST, request.FILES)
@@ -589,6 +651,7 @@ def completer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_requis(Role.PORTEUR)
 @require_POST
+@limiter("fichier")
 def ecrire_porteur(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = selectors.dossier_du_porteur_ou_404(request.user, pk)
     return _ecrire(request, dossier, "instruction:porteur_dossier")

@@ -21,6 +21,6 @@ def test_un_brouillon_n_a_pas_de_numero(db):
 def test_les_personas_sont_rattaches_a_leur_structure_et_guichet(
     porteur, structure, agent_sp_douai, guichet_douai
 ):
-    assert structure.groupe in porteur.groups.all()
+    assert structure.adhesions.filter(user=porteur, administrateur=True).exists()
     assert guichet_douai.groupe in agent_sp_douai.groups.all()
     assert guichet_douai.arrondissement.nom == "Douai"

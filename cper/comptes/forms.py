@@ -81,3 +81,13 @@ class InscriptionForm(CperForm):
                 password_validation.validate_password(mot_de_passe, candidat)
             except forms.ValidationError as erreur:
                 self.add_error("password1", erreur)
+
+
+class ConfirmationInscriptionForm(CperForm):
+    """The password chosen at sign-up, typed again: only the last sign-up can be confirmed."""
+
+    password = forms.CharField(
+        label="Mot de passe choisi à l'inscription",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )

@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from cper.limites import limiter
+
 from . import forms, views
 
 app_name = "comptes"
@@ -26,13 +28,15 @@ urlpatterns = [
     ),
     path(
         "mot-de-passe/oubli/",
-        auth_views.PasswordResetView.as_view(
-            form_class=forms.MotDePasseOublieForm,
-            template_name="comptes/mot_de_passe_oubli.html",
-            email_template_name="comptes/email/reinitialisation_body.txt",
-            subject_template_name="comptes/email/reinitialisation_subject.txt",
-            success_url=reverse_lazy("comptes:mot_de_passe_oubli_envoye"),
-            extra_context={"title": "Mot de passe oublié"},
+        limiter("mot_de_passe_oubli")(
+            auth_views.PasswordResetView.as_view(
+                form_class=forms.MotDePasseOublieForm,
+                template_name="comptes/mot_de_passe_oubli.html",
+                email_template_name="comptes/email/reinitialisation_body.txt",
+                subject_template_name="comptes/email/reinitialisation_subject.txt",
+                success_url=reverse_lazy("comptes:mot_de_passe_oubli_envoye"),
+                extra_context={"title": "Mot de passe oublié"},
+            )
         ),
         name="mot_de_passe_oubli",
     ),

@@ -4,12 +4,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
+from cper.limites import limiter
+
 from . import services
-from .forms import InscriptionForm
+from .forms import ConfirmationInscriptionForm, InscriptionForm
 
 
 @login_not_required
 @never_cache
+@limiter("inscription")
 def inscription(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("accueil")
@@ -56,14 +59,24 @@ def confirmer_inscription(request: HttpRequest, jeton: str) -> HttpResponse:
     if not services.en_attente_de_confirmation(user):
         messages.info(request, "Votre adresse est déjà confirmée : vous pouvez vous connecter.")
         return redirect("comptes:connexion")
-    if request.method == "POST":
-        services.confirmer_inscription(user=user)
-        messages.success(
-            request, "Votre adresse est confirmée. Connectez-vous pour commencer votre dossier."
-        )
-        return redirect("comptes:connexion")
+    form = ConfirmationInscriptionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.confirmer_inscription(user=user, mot_de_passe=form.cleaned_data["password"])
+        except services.MotDePasseDifferent:
+            form.add_error(
+                "password",
+                "Ce mot de passe n'est pas celui de la dernière inscription faite avec cette "
+                "adresse. Si vous n'êtes pas l'auteur de cette inscription, recommencez "
+                "l'inscription : seule la dernière compte.",
+            )
+        else:
+            messages.success(
+                request, "Votre adresse est confirmée. Connectez-vous pour commencer votre dossier."
+            )
+            return redirect("comptes:connexion")
     return render(
         request,
         "comptes/confirmer_inscription.html",
-        {"title": "Confirmer votre adresse", "valide": True, "compte": user},
+        {"title": "Confirmer votre adresse", "valide": True, "compte": user, "form": form},
     )

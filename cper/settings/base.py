@@ -109,14 +109,47 @@ LOGIN_URL = "comptes:connexion"
 LOGIN_REDIRECT_URL = "accueil"
 LOGOUT_REDIRECT_URL = "accueil"
 
-# django-axes: lock the account (not the address) after repeated failures.
+# The reverse proxies whose X-Forwarded-For is believed (CIDRs, comma-separated); none by default.
+PROXIES_DE_CONFIANCE = env.list("PROXIES_DE_CONFIANCE", default=[])
+
+# django-axes: an (address, IP) pair locks after AXES_FAILURE_LIMIT failures, an IP alone only
+# after AXES_LIMITE_PAR_IP (cper/comptes/verrouillage.py), so nobody can lock everyone out.
+AXES_HANDLER = "cper.comptes.verrouillage.VerrouillageParCompteEtAdresse"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_LIMITE_PAR_IP = env.int("AXES_LIMITE_PAR_IP", default=50)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HEURES", default=0.5)
-# An account locks after repeated failures; so does an address trying many accounts.
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+# The login form posts the address as `username` (USERNAME_FIELD is `email`).
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "cper.comptes.verrouillage.identifiant_connexion"
+AXES_CLIENT_IP_CALLABLE = "cper.reseau.ip_du_client"
 AXES_LOCKOUT_TEMPLATE = "comptes/verrouille.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+
+# Rate limits (cper/limites.py): (maximum, window in seconds) per client IP and per account (the
+# signed-in user, or the address a visitor's form names). Counters live in a database table,
+# so that they keep working when Redis is down.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "limites": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "cper_limites",
+        # The default (300 entries, a third culled beyond) would let someone spraying many
+        # addresses wipe the counters of others; expired rows are removed when culling.
+        "OPTIONS": {"MAX_ENTRIES": 200_000},
+    },
+}
+HEURE, JOUR = 3600, 24 * 3600
+LIMITES = {
+    "inscription": {"ip": (20, HEURE), "compte": (5, HEURE)},
+    "mot_de_passe_oubli": {"ip": (20, HEURE), "compte": (5, HEURE)},
+    "invitation": {"ip": (60, HEURE), "compte": (30, HEURE)},
+    "fichier": {"ip": (200, HEURE), "compte": (100, HEURE)},
+    "export": {"ip": (60, HEURE), "compte": (30, HEURE)},
+}
+# At most this many invitations per structure and per day, whoever sends them.
+INVITATIONS_PAR_JOUR_ET_STRUCTURE = env.int("INVITATIONS_PAR_JOUR_ET_STRUCTURE", default=20)
 
 # django-guardian
 ANONYMOUS_USER_NAME = None

@@ -64,10 +64,8 @@ class StructureForm(CperModelForm):
         max_length=20,
         help_text="14 chiffres, espaces permis. Le SIREN (9 premiers chiffres) en est déduit.",
         error_messages={
-            "unique": (
-                "Une structure avec ce SIRET existe déjà sur le service : demandez à son "
-                "administrateur de vous y inviter."
-            ),
+            # The view turns this error into a request to join the structure.
+            "unique": "Une structure avec ce SIRET existe déjà sur le service.",
         },
     )
     commune = CommuneParNomField(label="Commune du siège")

@@ -9,11 +9,12 @@ from .financement import LigneDepense, LigneFinancement
 from .invitation import Invitation
 from .piece import Piece
 from .recepisse import Recepisse
-from .structure import MembreStructure, Structure
+from .structure import DemandeAdhesion, MembreStructure, Structure
 
 __all__ = [
     "AgregatFinancement",
     "AgregatVolet",
+    "DemandeAdhesion",
     "Dossier",
     "DossierGroupObjectPermission",
     "DossierUserObjectPermission",

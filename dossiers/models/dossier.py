@@ -40,7 +40,13 @@ def est_instructeur_du_dossier(dossier, user) -> bool:
 
 
 def est_porteur_du_dossier(dossier, user) -> bool:
-    return user.is_authenticated and user.groups.filter(structure__pk=dossier.structure_id).exists()
+    """A member of the dossier's structure: the same source as the porteur's scope (acces.py)."""
+    from .structure import MembreStructure
+
+    return (
+        user.is_authenticated
+        and MembreStructure.objects.filter(structure=dossier.structure_id, user=user).exists()
+    )
 
 
 def est_membre_pilotage(dossier, user) -> bool:

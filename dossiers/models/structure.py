@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import models
 from stdnum.fr import siret as stdnum_siret
@@ -33,8 +32,16 @@ class Structure(models.Model):
     membres = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="MembreStructure", related_name="structures"
     )
-    groupe = models.OneToOneField(
-        Group, on_delete=models.PROTECT, related_name="structure", null=True, blank=True
+    # Whoever first typed a SIRET does not own it: a guichet agent confirms the structure,
+    # explicitly or by declaring one of its dossiers recevable.
+    verifiee_le = models.DateTimeField("vérifiée le", null=True, blank=True)
+    verifiee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name="vérifiée par",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -46,14 +53,16 @@ class Structure(models.Model):
     def __str__(self):
         return self.raison_sociale
 
-    def save(self, *args, **kwargs):
-        if self.groupe_id is None:
-            self.groupe, _ = Group.objects.get_or_create(name=f"structure:{self.siret}")
-        super().save(*args, **kwargs)
-
     @property
     def siren(self) -> str:
         return self.siret[:9]
+
+    @property
+    def est_verifiee(self) -> bool:
+        return self.verifiee_le is not None
+
+    def get_statut_verification_display(self) -> str:
+        return "vérifiée" if self.est_verifiee else "à vérifier"
 
 
 class MembreStructure(models.Model):
@@ -75,3 +84,45 @@ class MembreStructure(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.structure}"
+
+
+class DemandeAdhesion(models.Model):
+    """Someone who entered the SIRET of an existing structure asks to join it; an administrator
+    of the structure, or an agent of a guichet where it filed a dossier, decides."""
+
+    structure = models.ForeignKey(
+        Structure, on_delete=models.CASCADE, related_name="demandes_adhesion"
+    )
+    demandeur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="demandes_adhesion"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    acceptee = models.BooleanField(null=True, blank=True)
+    decidee_le = models.DateTimeField("décidée le", null=True, blank=True)
+    decidee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = "demande d'adhésion"
+        verbose_name_plural = "demandes d'adhésion"
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["structure", "demandeur"],
+                condition=models.Q(decidee_le__isnull=True),
+                name="demande_adhesion_une_en_cours",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decidee_le__isnull=True, acceptee__isnull=True)
+                | models.Q(decidee_le__isnull=False, acceptee__isnull=False),
+                name="demande_adhesion_decision_complete",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.demandeur} → {self.structure}"

@@ -12,7 +12,7 @@ from django.utils import timezone
 from cper.referentiel.models import Commune
 
 from .. import agregats
-from ..acces import MODIFIER, dossiers_visibles, ouvrir_a_la_structure
+from ..acces import MODIFIER, dossiers_visibles
 from ..enums import EtatDossier
 from ..models import Dossier, LigneFinancement, Structure
 
@@ -44,7 +44,6 @@ def creer_dossier(*, porteur, structure: Structure, intitule: str) -> Dossier:
     if not structures_du_porteur(porteur).filter(pk=structure.pk).exists():
         raise PermissionError("Cette structure n'est pas la vôtre.")
     dossier = Dossier.objects.create(structure=structure, cree_par=porteur, intitule=intitule)
-    ouvrir_a_la_structure(dossier)
     logger.info("dossier %s créé par l'utilisateur %s", dossier.pk, porteur.pk)
     return dossier
 

@@ -18,7 +18,7 @@ from cper.televersement.controle import (
 )
 from cper.televersement.enums import Usage
 
-from ..acces import MODIFIER
+from ..acces import peut_modifier
 from ..enums import EtatDossier, TypePiece
 from ..models import Dossier, Piece
 
@@ -55,7 +55,7 @@ def controler_fichier(fichier, *, par=None) -> FichierControle:
 
 def _dossier_verrouille(dossier: Dossier, par) -> Dossier:
     """Lock the dossier row so that a dépôt and a change of pieces never interleave."""
-    if not par.has_perm(MODIFIER, dossier):
+    if not peut_modifier(par, dossier):
         raise PermissionDenied
     return Dossier.objects.select_for_update().get(pk=dossier.pk)
 

@@ -10,10 +10,11 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
 
 from cper.comptes.enums import Role
+from cper.limites import limiter
 from cper.televersement.forms import designer_deposant
 from cper.televersement.reponses import servir_fichier
 
-from ..acces import MODIFIER, VOIR, dossier_ou_404
+from ..acces import MODIFIER, VOIR, dossier_ou_404, peut_modifier
 from ..completude import pieces_obligatoires
 from ..enums import TypePiece
 from ..forms.pieces import PieceForm, RemplacementForm
@@ -73,6 +74,7 @@ def _lignes(dossier: Dossier, pieces: list[Piece], obligatoires: list[TypePiece]
     return lignes
 
 
+@limiter("fichier")
 def liste(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _dossier(request, pk)
     pieces = list(dossier.pieces.order_by("type", "created_at"))
@@ -80,7 +82,7 @@ def liste(request: HttpRequest, pk: int) -> HttpResponse:
     presents = {p.type for p in pieces}
     manquantes = [t for t in obligatoires if t.value not in presents]
     # A POST already went through the MODIFIER fetch; a GET asks once.
-    peut_ecrire = request.method == "POST" or request.user.has_perm(MODIFIER, dossier)
+    peut_ecrire = request.method == "POST" or peut_modifier(request.user, dossier)
     form = None
     if peut_ecrire and services.peut_ajouter_pieces(dossier):
         form = PieceForm(
@@ -148,6 +150,7 @@ def _refus_si_verrouille(request: HttpRequest, dossier: Dossier) -> HttpResponse
     return redirect("dossiers:pieces", pk=dossier.pk)
 
 
+@limiter("fichier")
 def remplacer(request: HttpRequest, pk: int, piece_pk: int) -> HttpResponse:
     dossier = dossier_ou_404(request.user, pk, MODIFIER)
     piece = _piece_ou_404(dossier, piece_pk)

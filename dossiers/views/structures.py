@@ -3,13 +3,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from stdnum.fr import siret as stdnum_siret
 
 from cper.comptes.decorators import role_requis
 from cper.comptes.enums import Role
+from cper.limites import limiter
 
 from ..forms.structures import InvitationForm, StructureForm
 from ..models import Structure
@@ -49,6 +52,13 @@ def liste(request: HttpRequest) -> HttpResponse:
 @role_requis(Role.PORTEUR)
 def creer(request: HttpRequest) -> HttpResponse:
     form = StructureForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.has_error("siret", "unique"):
+        # Not a dead end: whoever entered an existing SIRET may ask to join the structure.
+        return redirect(
+            reverse("dossiers:structure_rejoindre")
+            + "?"
+            + urlencode({"siret": stdnum_siret.compact(str(form.data.get("siret", "")))})
+        )
     if request.method == "POST" and form.is_valid():
         structure = services.creer_structure(porteur=request.user, structure=form.instance)
         messages.success(
@@ -69,11 +79,64 @@ def creer(request: HttpRequest) -> HttpResponse:
     )
 
 
+@role_requis(Role.PORTEUR)
+def rejoindre(request: HttpRequest) -> HttpResponse:
+    """The SIRET typed belongs to a structure already here: ask to join it."""
+    siret = stdnum_siret.compact(str(request.GET.get("siret", "")))[:14]
+    structure = Structure.objects.select_related("commune").filter(siret=siret).first()
+    if structure is None or not siret:
+        raise Http404("Structure introuvable")
+    if structure.adhesions.filter(user=request.user).exists():
+        return redirect("dossiers:structure", pk=structure.pk)
+    if request.method == "POST":
+        services.structure_demander_adhesion(structure=structure, demandeur=request.user)
+        messages.success(
+            request,
+            "Votre demande est envoyée aux administrateurs de la structure. Vous recevrez un "
+            "courriel dès qu'elle sera acceptée ou refusée.",
+        )
+        return redirect("dossiers:structures")
+    return render(
+        request,
+        "dossiers/structure_rejoindre.html",
+        {
+            "structure": structure,
+            "en_cours": structure.demandes_adhesion.filter(
+                demandeur=request.user, decidee_le__isnull=True
+            ).exists(),
+            "title": "Cette structure est déjà enregistrée",
+            "breadcrumb_data": _fil_d_ariane("Rejoindre une structure"),
+        },
+    )
+
+
+@require_POST
+def decider_adhesion(request: HttpRequest, pk: int, demande_pk: int) -> HttpResponse:
+    """An administrator accepts or refuses a request to join the structure."""
+    structure = structure_ou_404(request.user, pk, administrateur=True)
+    demande = get_object_or_404(services.demandes_adhesion_en_cours(structure), pk=demande_pk)
+    accepter = request.POST.get("decision") == "accepter"
+    try:
+        services.structure_decider_adhesion(demande=demande, par=request.user, accepter=accepter)
+    except services.AdhesionImpossible as refus:
+        messages.warning(request, str(refus))
+    else:
+        messages.success(
+            request,
+            f"La demande de {demande.demandeur.email} est "
+            + ("acceptée." if accepter else "refusée ; la personne en est informée."),
+        )
+    return redirect("dossiers:structure", pk=structure.pk)
+
+
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     structure = structure_ou_404(request.user, pk)
     membres = structure.adhesions.select_related("user").order_by("user__email")
     invitations = (
         services.invitations_en_cours_de(structure) if structure.est_administrateur else []
+    )
+    demandes = (
+        services.demandes_adhesion_en_cours(structure) if structure.est_administrateur else []
     )
     return render(
         request,
@@ -82,6 +145,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "structure": structure,
             "membres": membres,
             "invitations": invitations,
+            "demandes": demandes,
             "title": structure.raison_sociale,
             "breadcrumb_data": _fil_d_ariane(structure.raison_sociale),
         },
@@ -107,22 +171,27 @@ def modifier(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@limiter("invitation")
 def inviter(request: HttpRequest, pk: int) -> HttpResponse:
     structure = structure_ou_404(request.user, pk, administrateur=True)
     form = InvitationForm(request.POST if request.method == "POST" else None, structure=structure)
     if request.method == "POST" and form.is_valid():
-        invitation = services.inviter(
-            structure=structure,
-            par=request.user,
-            email=form.cleaned_data["email"],
-            administrateur=form.cleaned_data["administrateur"],
-        )
-        messages.success(
-            request,
-            f"L'invitation est enregistrée ; elle partira par courriel à {invitation.email} "
-            "dans quelques minutes.",
-        )
-        return redirect("dossiers:structure", pk=structure.pk)
+        try:
+            invitation = services.inviter(
+                structure=structure,
+                par=request.user,
+                email=form.cleaned_data["email"],
+                administrateur=form.cleaned_data["administrateur"],
+            )
+        except services.InvitationRefusee as refus:
+            form.add_error(None, str(refus))
+        else:
+            messages.success(
+                request,
+                f"L'invitation est enregistrée ; elle partira par courriel à {invitation.email} "
+                "dans quelques minutes.",
+            )
+            return redirect("dossiers:structure", pk=structure.pk)
     return render(
         request,
         "dossiers/structure_inviter.html",
@@ -131,6 +200,35 @@ def inviter(request: HttpRequest, pk: int) -> HttpResponse:
             "structure": structure,
             "title": "Inviter un collègue",
             "breadcrumb_data": _fil_d_ariane("Inviter un collègue", structure),
+        },
+    )
+
+
+def retirer_membre(request: HttpRequest, pk: int, membre_pk: int) -> HttpResponse:
+    """An administrator removes a member, after a confirmation page."""
+    structure = structure_ou_404(request.user, pk, administrateur=True)
+    membre = get_object_or_404(structure.adhesions.select_related("user"), pk=membre_pk)
+    if request.method == "POST":
+        try:
+            services.structure_retirer_membre(structure=structure, par=request.user, membre=membre)
+        except services.RetraitImpossible as refus:
+            messages.error(request, str(refus))
+            return redirect("dossiers:structure", pk=structure.pk)
+        if membre.user_id == request.user.pk:
+            messages.success(request, f"Vous avez quitté la structure « {structure} ».")
+            return redirect("dossiers:structures")
+        messages.success(
+            request, f"{membre.user.email} n'est plus membre de la structure « {structure} »."
+        )
+        return redirect("dossiers:structure", pk=structure.pk)
+    return render(
+        request,
+        "dossiers/structure_retirer_membre.html",
+        {
+            "structure": structure,
+            "membre": membre,
+            "title": "Retirer un membre",
+            "breadcrumb_data": _fil_d_ariane("Retirer un membre", structure),
         },
     )
 

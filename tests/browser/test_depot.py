@@ -150,6 +150,7 @@ def test_parcours_complet_d_un_nouveau_porteur(page, douai, tmp_path):
     page.get_by_role("button", name="Créer mon compte").click()
     lien = re.search(r"http://[^/\s]+(/comptes/inscription/confirmer/\S+/)", mail.outbox[-1].body)
     page.goto(lien.group(1))
+    page.get_by_label("Mot de passe choisi à l'inscription").fill(mdp)
     page.get_by_role("button", name="Confirmer mon adresse").click()
     page.get_by_label("Adresse électronique").fill("lea.martin@douai.fr")
     page.get_by_label("Mot de passe").fill(mdp)

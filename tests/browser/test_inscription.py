@@ -37,6 +37,7 @@ def test_un_porteur_s_inscrit_confirme_son_adresse_et_cree_sa_structure(page):
     assert len(mail.outbox) == 1
     lien = re.search(r"http://[^/\s]+(/comptes/inscription/confirmer/\S+/)", mail.outbox[0].body)
     page.goto(lien.group(1))
+    page.get_by_label("Mot de passe choisi à l'inscription").fill(MDP)
     page.get_by_role("button", name="Confirmer mon adresse").click()
     expect(page.get_by_text("Votre adresse est confirmée")).to_be_visible()
 

@@ -75,7 +75,7 @@ def test_le_lien_active_le_compte_apres_un_clic_et_une_seule_fois(
     assert "<h1>Confirmer votre adresse</h1>" in page.content.decode()
     assert not User.objects.get(email="lea.martin@mairie-exemple.fr").is_active
 
-    reponse = client.post(lien, follow=True)
+    reponse = client.post(lien, {"password": MDP}, follow=True)
     assert "Votre adresse est confirmée" in reponse.content.decode()
     assert reponse.redirect_chain[-1][0] == reverse("comptes:connexion")
     assert User.objects.get(email="lea.martin@mairie-exemple.fr").is_active
@@ -96,7 +96,7 @@ def test_un_lien_altere_est_refuse(client, alteration, django_capture_on_commit_
     with django_capture_on_commit_callbacks(execute=True):
         client.post(URL, donnees())
     lien = lien_du_courriel(mail.outbox[0])
-    reponse = client.post(lien[:-1] + alteration + "/")
+    reponse = client.post(lien[:-1] + alteration + "/", {"password": MDP})
     assert reponse.status_code == 400
     assert "Ce lien n'est pas valable" in reponse.content.decode()
     assert not User.objects.get(email="lea.martin@mairie-exemple.fr").is_active
@@ -107,7 +107,7 @@ def test_un_lien_de_plus_de_trois_jours_a_expire(client, django_capture_on_commi
         client.post(URL, donnees())
     lien = lien_du_courriel(mail.outbox[0])
     with time_machine.travel(timezone.now() + timezone.timedelta(days=3, minutes=1)):
-        reponse = client.post(lien)
+        reponse = client.post(lien, {"password": MDP})
     assert reponse.status_code == 400
     assert not User.objects.get(email="lea.martin@mairie-exemple.fr").is_active
 
@@ -127,19 +127,90 @@ def test_une_adresse_deja_inscrite_ne_se_devine_pas(
     assert "vous avez déjà un compte" in mail.outbox[0].subject
 
 
-def test_s_inscrire_de_nouveau_renvoie_un_lien_tant_que_le_compte_n_est_pas_confirme(
+AUTRE_MDP = "autre-mot-de-passe-2016"
+
+
+def test_s_inscrire_de_nouveau_renvoie_un_lien_et_la_derniere_inscription_l_emporte(
     client, django_capture_on_commit_callbacks
 ):
+    """Reverses the former rule "the first password stays": a stranger who pre-registered the
+    address kept their password, and the owner's confirmation then handed them the account."""
     with django_capture_on_commit_callbacks(execute=True):
         client.post(URL, donnees())
-        client.post(
-            URL, donnees(password1="autre-mot-de-passe-2016", password2="autre-mot-de-passe-2016")
-        )
+        client.post(URL, donnees(first_name="Léo", password1=AUTRE_MDP, password2=AUTRE_MDP))
     assert len(mail.outbox) == 2
     assert "confirmez votre adresse" in mail.outbox[1].subject
     user = User.objects.get(email="lea.martin@mairie-exemple.fr")
-    # The first password stays: a stranger cannot change it by signing up again.
-    assert user.check_password(MDP)
+    assert user.check_password(AUTRE_MDP)
+    assert not user.check_password(MDP)
+    assert user.first_name == "Léo"
+
+
+def test_une_pre_inscription_par_un_tiers_ne_donne_pas_le_compte(
+    client, django_capture_on_commit_callbacks
+):
+    """The attack: a stranger signs up first with the owner's address and their own password;
+    the owner, who never saw that, signs up and confirms. The stranger's password never works
+    and the stranger's link (had it leaked) confirms nothing."""
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, donnees(password1=AUTRE_MDP, password2=AUTRE_MDP))  # the stranger
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, donnees())  # the owner
+    lien_du_tiers, lien_du_titulaire = (lien_du_courriel(m) for m in mail.outbox)
+    assert client.post(lien_du_tiers, {"password": AUTRE_MDP}).status_code == 400
+    assert not User.objects.get(email="lea.martin@mairie-exemple.fr").is_active
+    reponse = client.post(lien_du_titulaire, {"password": MDP}, follow=True)
+    assert "Votre adresse est confirmée" in reponse.content.decode()
+    user = User.objects.get(email="lea.martin@mairie-exemple.fr")
+    assert user.is_active
+    assert not user.check_password(AUTRE_MDP)
+    client.post(
+        reverse("comptes:connexion"),
+        {"username": "lea.martin@mairie-exemple.fr", "password": AUTRE_MDP},
+    )
+    assert "_auth_user_id" not in client.session
+
+
+def test_une_inscription_par_un_tiers_apres_le_titulaire_n_est_pas_confirmee_par_megarde(
+    client, django_capture_on_commit_callbacks
+):
+    """The stranger signs up after the owner: the owner's newest link asks for the password,
+    the owner types theirs, and nothing is activated with the stranger's password."""
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, donnees())  # the owner
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, donnees(password1=AUTRE_MDP, password2=AUTRE_MDP))  # the stranger
+    premier_lien, dernier_lien = (lien_du_courriel(m) for m in mail.outbox)
+    assert client.post(premier_lien, {"password": MDP}).status_code == 400
+    reponse = client.post(dernier_lien, {"password": MDP})
+    assert reponse.status_code == 200
+    assert "seule la dernière compte" in reponse.content.decode()
+    assert not User.objects.get(email="lea.martin@mairie-exemple.fr").is_active
+
+
+def test_les_invitations_ne_vont_qu_au_titulaire_confirme(
+    client, django_capture_on_commit_callbacks
+):
+    from dossiers.models import MembreStructure
+    from dossiers.services.structures import inviter
+    from tests.factories import StructureFactory, UserFactory
+
+    structure = StructureFactory()
+    admin = UserFactory(roles=[Role.PORTEUR])
+    MembreStructure.objects.create(structure=structure, user=admin, administrateur=True)
+    inviter(
+        structure=structure, par=admin, email="lea.martin@mairie-exemple.fr", administrateur=False
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, donnees(password1=AUTRE_MDP, password2=AUTRE_MDP))  # the stranger
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, donnees())  # the owner
+    client.post(lien_du_courriel(mail.outbox[-1]), {"password": AUTRE_MDP})
+    user = User.objects.get(email="lea.martin@mairie-exemple.fr")
+    assert not user.is_active
+    assert not MembreStructure.objects.filter(user=user).exists()
+    client.post(lien_du_courriel(mail.outbox[-1]), {"password": MDP})
+    assert MembreStructure.objects.filter(user=user, structure=structure).exists()
 
 
 @pytest.mark.parametrize(
@@ -208,7 +279,10 @@ def test_un_compte_desactive_par_l_administrateur_ne_se_reactive_pas_par_l_inscr
     # Even a genuine confirmation token does not switch it on.
     from cper.comptes.services import jeton_inscription
 
-    client.post(reverse("comptes:confirmer_inscription", args=[jeton_inscription(agent)]))
+    client.post(
+        reverse("comptes:confirmer_inscription", args=[jeton_inscription(agent)]),
+        {"password": MOT_DE_PASSE},
+    )
     agent.refresh_from_db()
     assert not agent.is_active
 

@@ -2,7 +2,6 @@
 
 from decimal import Decimal
 
-from dossiers.acces import ouvrir_a_la_structure
 from dossiers.completude import pieces_obligatoires
 from tests.factories import (
     DossierFactory,
@@ -27,5 +26,4 @@ def dossier_complet(*, structure, porteur, **kwargs):
         LigneFinancementFactory(dossier=dossier, financeur=financeur, montant_demande=montant)
     for type_piece in pieces_obligatoires(structure.categorie):
         PieceFactory(dossier=dossier, type=type_piece, deposee_par=porteur)
-    ouvrir_a_la_structure(dossier)
     return dossier

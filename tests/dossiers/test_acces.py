@@ -5,7 +5,6 @@ from dossiers.acces import (
     MODIFIER,
     dossier_ou_404,
     dossiers_visibles,
-    ouvrir_a_la_structure,
     ouvrir_au_guichet,
 )
 from tests.factories import DossierFactory
@@ -16,7 +15,6 @@ def dossier(structure, guichet_douai, porteur):
     dossier = DossierFactory(
         structure=structure, cree_par=porteur, depose=True, guichet=guichet_douai
     )
-    ouvrir_a_la_structure(dossier)
     ouvrir_au_guichet(dossier)
     return dossier
 

@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cper.referentiel.models import PoleMetropolitain
-from dossiers.acces import ouvrir_a_la_structure
 from dossiers.enums import NatureDepense
 from dossiers.models import Dossier
 from tests.factories import (
@@ -39,7 +38,6 @@ def brouillon(structure, porteur):
         tva_recuperable=None,
         communes=[],
     )
-    ouvrir_a_la_structure(dossier)
     return dossier
 
 
@@ -456,7 +454,6 @@ def test_une_section_inconnue_repond_404(client_porteur, brouillon):
 
 def test_un_dossier_depose_ne_se_modifie_plus(client_porteur, structure, porteur, lens):
     depose = DossierFactory(structure=structure, cree_par=porteur, depose=True)
-    ouvrir_a_la_structure(depose)
     reponse = client_porteur.post(
         _url(depose, "identite"), {"intitule": "Changé après dépôt"}, follow=True
     )

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from dossiers.acces import ouvrir_a_la_structure, ouvrir_au_guichet
+from dossiers.acces import ouvrir_au_guichet
 from dossiers.enums import TypePiece
 from dossiers.models import Dossier, Piece
 from dossiers.services.pieces import peut_ajouter_pieces, peut_modifier_pieces
@@ -21,9 +21,8 @@ HORS_PERIMETRE = ["autre_porteur", "agent_sp_douai", "agent_region", "inconnu", 
 @pytest.fixture
 def dossier(structure, porteur, autre_structure):
     dossier = DossierFactory(structure=structure, cree_par=porteur, intitule="Pôle d'échanges")
-    ouvrir_a_la_structure(dossier)
     # A dossier of another structure, so that "not mine" is not the same as "nothing exists".
-    ouvrir_a_la_structure(DossierFactory(structure=autre_structure))
+    DossierFactory(structure=autre_structure)
     return dossier
 
 
@@ -77,7 +76,6 @@ def test_une_association_doit_joindre_ses_statuts(client, autre_porteur, autre_s
     autre_structure.categorie = "association"
     autre_structure.save()
     dossier = DossierFactory(structure=autre_structure)
-    ouvrir_a_la_structure(dossier)
     client.force_login(autre_porteur)
     html = client.get(url_pieces(dossier)).content.decode()
     manquantes = html.split("Pièces obligatoires encore manquantes")[1].split("</ul>")[0]
@@ -92,10 +90,10 @@ def test_la_page_des_pieces_a_un_nombre_fixe_de_requetes(
     for type_piece in list(TypePiece)[:nombre]:
         PieceFactory(dossier=dossier, deposee_par=porteur, type=type_piece)
     client_porteur.get(url_pieces(dossier))  # warm the session
-    # 1 session, 2 user, 3 dossier in scope (guardian subquery) with its structure,
-    # 4 the pieces, 5-6 MODIFIER checked once (user perms, group perms),
-    # 7 the roles of the user (menu), 8 the unread notifications count (header).
-    with django_assert_num_queries(8):
+    # 1 session, 2 user, 3 dossier in scope (membership or guardian subquery) with its
+    # structure, 4 the pieces, 5 membership of the structure (may change),
+    # 6 the roles of the user (menu), 7 the unread notifications count (header).
+    with django_assert_num_queries(7):
         reponse = client_porteur.get(url_pieces(dossier))
     assert reponse.status_code == 200
 
@@ -243,7 +241,6 @@ def test_le_guichet_du_depot_telecharge_les_pieces(
     client, structure, guichet_douai, agent_sp_douai
 ):
     dossier = DossierFactory(structure=structure, depose=True, guichet=guichet_douai)
-    ouvrir_a_la_structure(dossier)
     ouvrir_au_guichet(dossier)
     piece = PieceFactory(dossier=dossier)
     client.force_login(agent_sp_douai)
@@ -367,7 +364,6 @@ def dossier_depose(structure, porteur, guichet_douai):
     dossier = DossierFactory(
         structure=structure, cree_par=porteur, depose=True, guichet=guichet_douai
     )
-    ouvrir_a_la_structure(dossier)
     return dossier
 
 
@@ -391,7 +387,6 @@ def test_un_dossier_incomplet_recoit_des_pieces_sans_perdre_les_anciennes(
     client_porteur, structure, porteur
 ):
     dossier = DossierFactory(structure=structure, cree_par=porteur, incomplet=True)
-    ouvrir_a_la_structure(dossier)
     piece = PieceFactory(dossier=dossier)
     assert peut_ajouter_pieces(dossier)
     assert not peut_modifier_pieces(dossier)

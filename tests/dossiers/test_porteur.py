@@ -5,7 +5,6 @@ import re
 import pytest
 from django.urls import reverse
 
-from dossiers.acces import ouvrir_a_la_structure
 from dossiers.enums import EtatDossier
 from dossiers.services.depot import deposer_dossier
 from tests.dossiers.complets import dossier_complet
@@ -27,7 +26,6 @@ def brouillon(structure, porteur):
     dossier = DossierFactory(
         structure=structure, cree_par=porteur, intitule="Voie verte de la Scarpe"
     )
-    ouvrir_a_la_structure(dossier)
     return dossier
 
 
@@ -64,8 +62,7 @@ def test_mes_dossiers_ne_montre_rien_d_une_autre_structure(client, autre_porteur
 
 
 def test_mes_dossiers_echappe_ce_que_le_porteur_a_tape(client, porteur, structure):
-    dossier = DossierFactory(structure=structure, intitule="<script>alert(1)</script>")
-    ouvrir_a_la_structure(dossier)
+    DossierFactory(structure=structure, intitule="<script>alert(1)</script>")
     client.force_login(porteur)
     html = client.get(reverse("dossiers:index")).content.decode()
     assert "<script>alert(1)</script>" not in html
@@ -82,7 +79,7 @@ def test_mes_dossiers_en_nombre_constant_de_requetes(
     client, porteur, structure, nombre, django_assert_num_queries
 ):
     for _ in range(nombre):
-        ouvrir_a_la_structure(DossierFactory(structure=structure, depose=True))
+        DossierFactory(structure=structure, depose=True)
     client.force_login(porteur)
     # 1 session, 2 user, 3 the user's roles (decorator and menu share it),
     # 4 paginator count, 5 the page of dossiers with structure and guichet (guardian in a subquery),
@@ -192,7 +189,7 @@ def test_la_page_du_dossier_en_nombre_constant_de_requetes(
     django_capture_on_commit_callbacks,
 ):
     for _ in range(nombre):
-        ouvrir_a_la_structure(DossierFactory(structure=structure))
+        DossierFactory(structure=structure)
     dossier = dossier_complet(structure=structure, porteur=porteur)
     dossier.communes.add(*CommuneFactory.create_batch(nombre))
     LigneDepenseFactory.create_batch(nombre, dossier=dossier, montant_ht=0, montant_ttc=0)
@@ -213,7 +210,6 @@ def test_le_porteur_d_un_dossier_incomplet_est_mene_a_la_demande_de_complements(
     client, porteur, structure
 ):
     dossier = DossierFactory(structure=structure, incomplet=True)
-    ouvrir_a_la_structure(dossier)
     client.force_login(porteur)
     html = client.get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
     assert "Répondre à la demande de compléments" in html

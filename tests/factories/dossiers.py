@@ -36,7 +36,6 @@ class StructureFactory(factory.django.DjangoModelFactory):
                 models.MembreStructure.objects.get_or_create(
                     structure=self, user=user, defaults={"administrateur": True}
                 )
-                user.groups.add(self.groupe)
 
 
 def _siret_valide(n: int) -> str:
