@@ -15,6 +15,7 @@ from cper.comptes.enums import Role
 from dossiers.models import MembreStructure, Recepisse
 from instruction import services as instruction_services
 from tests.factories import DossierFactory, PieceFactory, UserFactory
+from tests.factories.dossiers import PDF_MINIMAL
 from tests.factories.instruction import DemandeComplementsFactory
 from tests.gouvernance.test_cloture import seance_close, seance_decidee  # noqa: F401
 
@@ -44,7 +45,7 @@ def _urls(structure, seance, dossier_instruit, porteur):
         dossier=dossier_instruit,
         auteur=porteur,
         texte="Voici le plan.",
-        pieces_jointes=[SimpleUploadedFile("plan.pdf", b"%PDF-1.4 plan", "application/pdf")],
+        pieces_jointes=[SimpleUploadedFile("plan.pdf", PDF_MINIMAL, "application/pdf")],
     )
     d = dossier_instruit.pk
     return [

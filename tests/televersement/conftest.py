@@ -6,7 +6,6 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from dossiers.acces import ouvrir_a_la_structure
 from instruction import services
 from tests.factories import DossierFactory, PieceFactory
 from tests.instruction.conftest import (  # noqa: F401 - fixtures
@@ -20,7 +19,6 @@ from tests.instruction.conftest import (  # noqa: F401 - fixtures
 @pytest.fixture
 def brouillon(structure, porteur):
     dossier = DossierFactory(structure=structure, cree_par=porteur, intitule="Pôle d'échanges")
-    ouvrir_a_la_structure(dossier)
     return dossier
 
 

@@ -9,7 +9,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cper.televersement.enums import StatutAntivirus
-from dossiers.acces import ouvrir_a_la_structure
 from dossiers.models import Piece, Recepisse
 from instruction.models import PieceJointe, RapportInstruction
 from tests.factories.dossiers import PDF_MINIMAL
@@ -103,7 +102,6 @@ def test_le_nom_affiche_est_nettoye(client, porteur, brouillon, nom, affiche):
 
 
 def test_le_recepisse_est_servi_en_piece_jointe_privee(client, porteur, dossier_depose):
-    ouvrir_a_la_structure(dossier_depose)
     Recepisse.objects.create(
         dossier=dossier_depose,
         fichier=ContentFile(PDF_MINIMAL, name="r.pdf"),

@@ -11,7 +11,6 @@ from cper.televersement import antivirus
 from cper.televersement.enums import EvenementAntivirus, StatutAntivirus
 from cper.televersement.models import AlerteAntivirus
 from cper.televersement.tasks import analyser_quarantaine
-from dossiers.acces import ouvrir_a_la_structure
 from dossiers.models import Piece
 from instruction.models import PieceJointe
 from tests.factories.dossiers import PDF_MINIMAL
@@ -84,7 +83,6 @@ def test_un_fichier_infecte_en_quarantaine_est_supprime_journalise_et_signale(
 def test_sans_antivirus_une_piece_jointe_attend_aussi(
     client, porteur, agent_sp_douai, dossier_depose, settings, clamd_injoignable
 ):
-    ouvrir_a_la_structure(dossier_depose)
     client.force_login(porteur)
     client.post(
         reverse("instruction:ecrire_porteur", args=[dossier_depose.pk]),
