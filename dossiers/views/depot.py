@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import format_html
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from ..acces import MODIFIER, VOIR, dossier_ou_404
@@ -52,9 +53,13 @@ def deposer(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Votre dossier a été déposé auprès du guichet « {dossier.guichet} » sous le "
-                f"numéro {dossier.numero}. Le récépissé de dépôt vous est envoyé par courriel ; "
-                "vous pouvez aussi le télécharger ci-dessous.",
+                format_html(
+                    "Votre dossier a été déposé auprès du guichet « {} » sous le numéro {}. Le "
+                    "récépissé de dépôt vous est envoyé par courriel ; vous pouvez aussi le "
+                    "télécharger ci-dessous.",
+                    dossier.guichet,
+                    dossier.numero,
+                ),
             )
             return redirect("dossiers:detail", pk=dossier.pk)
     return render(

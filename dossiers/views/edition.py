@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from cper.comptes.decorators import role_requis
@@ -243,7 +244,7 @@ def commune_ajouter(request: HttpRequest, pk: int) -> HttpResponse:
     except DossierNonModifiable:
         messages.warning(request, MESSAGE_NON_MODIFIABLE)
         return redirect("dossiers:detail", pk=dossier.pk)
-    messages.success(request, f"{commune.nom} est ajoutée au projet.")
+    messages.success(request, format_html("{} est ajoutée au projet.", commune.nom))
     return redirect("dossiers:modifier", pk=dossier.pk, section="localisation")
 
 
@@ -258,7 +259,7 @@ def commune_retirer(request: HttpRequest, pk: int, commune_pk: int) -> HttpRespo
     except DossierNonModifiable:
         messages.warning(request, MESSAGE_NON_MODIFIABLE)
         return redirect("dossiers:detail", pk=dossier.pk)
-    messages.success(request, f"{commune.nom} est retirée du projet.")
+    messages.success(request, format_html("{} est retirée du projet.", commune.nom))
     return redirect("dossiers:modifier", pk=dossier.pk, section="localisation")
 
 
