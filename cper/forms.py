@@ -4,6 +4,8 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
+from django.utils.html import escape
+from django.utils.safestring import SafeData
 from dsfr.forms import DsfrBaseForm, DsfrDjangoTemplates
 
 # DsfrBaseForm names a renderer class, so every form built its own template engine and parsed its
@@ -104,14 +106,22 @@ class CperForm(DsfrBaseForm):
     """DSFR rendering; optional fields are marked, as the DSFR now recommends.
 
     Every text field refuses control characters (tab and line breaks stay allowed in a
-    textarea). Put it first among the bases to give Django's own forms (auth, …) the DSFR look.
+    textarea); help texts are escaped unless marked safe. Put it first among the bases to
+    give Django's own forms (auth, …) the DSFR look.
     """
 
     default_renderer = RENDU_DSFR
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for champ in self.fields.values():
+        for nom, champ in self.fields.items():
+            # The DSFR field templates print help_text with |safe: a help text built from what a
+            # user typed (a structure's name) would be markup. Intended markup is a SafeString.
+            if champ.help_text and not isinstance(champ.help_text, SafeData):
+                champ.help_text = escape(champ.help_text)
+                # DsfrBaseForm already built some bound fields, which copied the help text.
+                if nom in self._bound_fields_cache:
+                    self._bound_fields_cache[nom].help_text = champ.help_text
             if isinstance(champ, forms.CharField):
                 multiligne = isinstance(champ.widget, forms.Textarea)
                 champ.validators = [*champ.validators, CaracteresAutorises(multiligne=multiligne)]

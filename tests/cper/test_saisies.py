@@ -74,3 +74,12 @@ def test_les_totaux_en_direct_et_les_suggestions_ne_tombent_pas(client, porteur,
     ajout = reverse("dossiers:commune_ajouter", args=[brouillon.pk])
     assert client.post(ajout, {"commune": "²"}).status_code == 302
     assert client.post(ajout, {"commune": "9" * 40}).status_code == 302
+
+
+def test_une_aide_construite_d_un_texte_saisi_est_echappee():
+    class Formulaire(CperForm):
+        choix = forms.BooleanField(required=False, help_text='<b hx-get="/x/">Commune</b>')
+
+    html = str(Formulaire())
+    assert "&lt;b hx-get=" in html
+    assert '<b hx-get="/x/">' not in html
