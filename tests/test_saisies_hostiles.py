@@ -12,7 +12,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 from django.test import Client
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 from tests.test_matrice_acces import MATRICE, PERSONAS, _url
 
@@ -156,7 +156,7 @@ def sans_journal_des_refus(monkeypatch):
 
 
 def test_aucune_saisie_hostile_ne_provoque_d_erreur_serveur(monde, sans_journal_des_refus):
-    erreurs, envoyes = [], 0
+    erreurs, envoyes, vues = [], 0, set()
     for persona in PERSONAS_AVEC_FORMULAIRES:
         client = _client(monde, persona)
         formulaires = _formulaires(monde, persona, client)
@@ -179,6 +179,12 @@ def test_aucune_saisie_hostile_ne_provoque_d_erreur_serveur(monde, sans_journal_
                 "fixes": [],
             }
         for (methode, action), formulaire in formulaires.items():
+            # The same form of the same view (the password change, the notifications) is
+            # submitted once, by the first persona who meets it, to keep the test short.
+            vue = (methode, resolve(urlsplit(action).path).view_name, tuple(formulaire["textes"]))
+            if vue in vues:
+                continue
+            vues.add(vue)
             for classe, valeur in [*HOSTILES.items(), ("octets_invalides", None)]:
                 if classe == "octets_invalides":
                     reponse = _envoyer(client, methode, action, formulaire, corps=OCTETS_INVALIDES)
@@ -191,5 +197,5 @@ def test_aucune_saisie_hostile_ne_provoque_d_erreur_serveur(monde, sans_journal_
                     b"".join(reponse.streaming_content)
             if persona == "anonyme" and "connexion" in action:
                 client = _client(monde, persona)  # a locked-out visitor still gets no 500
-    assert envoyes > 300, envoyes
+    assert envoyes > 250, envoyes
     assert not erreurs, "\n".join(erreurs)
