@@ -19,6 +19,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from cper.referentiel.models import Commune
+from cper.tableurs import est_nombre, neutraliser_formule
 from dossiers.enums import EtatDossier
 
 from .maquette import Maquette
@@ -301,7 +302,9 @@ def _texte_csv(valeur, type_) -> str:
         return ""
     if isinstance(valeur, Decimal | float):
         return f"{valeur}".replace(".", ",")
-    return str(valeur)
+    if est_nombre(valeur):
+        return str(valeur)
+    return neutraliser_formule(str(valeur))
 
 
 def nom_fichier(prefixe: str, tableau: Tableau, extension: str) -> str:
@@ -337,7 +340,7 @@ def en_xlsx(tableau: Tableau) -> bytes:
     gras = Font(bold=True)
     entete = []
     for libelle, _type in tableau.colonnes:
-        cellule = WriteOnlyCell(feuille, value=libelle)
+        cellule = WriteOnlyCell(feuille, value=neutraliser_formule(libelle))
         cellule.font = gras
         entete.append(cellule)
     feuille.append(entete)
@@ -345,12 +348,16 @@ def en_xlsx(tableau: Tableau) -> bytes:
     for ligne in tableau.lignes:
         cellules = []
         for valeur, format_ in zip(ligne, formats, strict=True):
-            if format_ and valeur is not None:
+            if valeur is None or (est_nombre(valeur) and not format_):
+                cellule = valeur
+            elif est_nombre(valeur):
                 cellule = WriteOnlyCell(feuille, value=valeur)
                 cellule.number_format = format_
-                cellules.append(cellule)
             else:
-                cellules.append(valeur)
+                # Typed as a string, so that openpyxl never stores it as a formula either.
+                cellule = WriteOnlyCell(feuille, value=neutraliser_formule(str(valeur)))
+                cellule.data_type = "s"
+            cellules.append(cellule)
         feuille.append(cellules)
     tampon = io.BytesIO()
     classeur.save(tampon)

@@ -1,12 +1,12 @@
 from django import forms
 
-from cper.forms import CperForm
+from cper.forms import CperForm, MontantField
 from cper.referentiel.models import Volet
 from cper.templatetags.cper_tags import euros
 
 from .enums import SensDecision
 
-MONTANT = {"min_value": 0, "max_digits": 14, "decimal_places": 2}
+MONTANT = {"min_value": 0}
 
 
 class SeanceForm(CperForm):
@@ -82,7 +82,7 @@ class DecisionForm(CperForm):
                 continue
             nom = f"montant_{ligne['financeur_id']}"
             self.plafonds[nom] = ligne["demande"]
-            self.fields[nom] = forms.DecimalField(
+            self.fields[nom] = MontantField(
                 label=f"Montant programmé — {ligne['nom']} (€)",
                 required=False,
                 initial=ligne["propose"],
@@ -130,7 +130,7 @@ class SimulationForm(CperForm):
                 nom = f"simule_{point.pk}_{ligne['financeur_id']}"
                 cle = (point.pk, ligne["financeur_id"])
                 self.cles[nom] = cle
-                self.fields[nom] = forms.DecimalField(
+                self.fields[nom] = MontantField(
                     label=f"{ligne['nom']} (€)",
                     required=False,
                     initial=simules.get(cle, ligne["propose"]),

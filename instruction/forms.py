@@ -4,7 +4,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from cper.forms import CperForm
+from cper.forms import CperForm, MontantField
 from cper.referentiel.models import Financeur, Volet
 from cper.televersement.enums import Usage
 from cper.televersement.forms import FichierControleField
@@ -124,12 +124,10 @@ class AvisForm(CperForm):
         super().__init__(*args, **kwargs)
         self.financeurs = list(financeurs)
         for financeur in self.financeurs:
-            self.fields[f"montant_{financeur.pk}"] = forms.DecimalField(
+            self.fields[f"montant_{financeur.pk}"] = MontantField(
                 label=f"Montant proposé : {financeur.nom} (€)",
                 required=False,
                 min_value=0,
-                max_digits=14,
-                decimal_places=2,
             )
 
     def montants(self) -> dict:

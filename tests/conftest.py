@@ -20,6 +20,9 @@ from tests.factories import (
     UserFactory,
 )
 
+# The world where every page has something to show (access matrix, hostile inputs).
+from tests.monde import monde  # noqa: F401
+
 RACINE = Path(__file__).resolve().parent.parent
 
 

@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
+from cper.forms import parametre_texte
 from cper.limites import limiter
 
 from . import services
@@ -18,7 +19,7 @@ def inscription(request: HttpRequest) -> HttpResponse:
         return redirect("accueil")
     form = InscriptionForm(
         request.POST if request.method == "POST" else None,
-        initial={"email": request.GET.get("email", "")},
+        initial={"email": parametre_texte(request.GET, "email", longueur_max=254)},
     )
     if request.method == "POST" and form.is_valid():
         services.inscrire_porteur(

@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cper.middleware.PagesPriveesMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -245,6 +246,9 @@ SESSION_COOKIE_AGE = 8 * 3600
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# django-dsfr marks the content it is given as safe unless told otherwise: messages and table
+# cells quote what users typed. Intentional markup is built with format_html.
+DSFR_CONTENT_IS_SAFE = False
 
 # Wording of the State block and the service, shown in the header and in documents.
 BLOC_MARQUE = env.str("BLOC_MARQUE", default="Préfet<br>de la région<br>Hauts-de-France")

@@ -6,29 +6,13 @@ from decimal import Decimal
 from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
 
-from cper.forms import CperForm, CperModelForm
+from cper.forms import MONTANT_ERREURS, CperForm, CperModelForm, MontantField
 from cper.referentiel.models import Financeur, Volet
 
 from ..enums import NatureDepense
 from ..models import Dossier, LigneDepense, LigneFinancement, Structure
 
-MONTANT_ERREURS = {
-    "invalid": "Saisissez un montant en chiffres, par exemple 12500 ou 12500,50.",
-    "max_digits": "Ce montant est trop grand.",
-    "max_decimal_places": "Indiquez au plus deux chiffres après la virgule (les centimes).",
-    "max_whole_digits": "Ce montant est trop grand.",
-}
 DATE_ERREURS = {"invalid": "Saisissez une date valide, par exemple 15/03/2016."}
-
-
-class MontantField(forms.DecimalField):
-    """An amount as people type it: "12 500,50 €" with spaces of any kind and the euro sign."""
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            for signe in (" ", "\u00a0", "\u202f", "€"):
-                value = value.replace(signe, "")
-        return super().to_python(value)
 
 
 def _montant(label, *, requis, min_value=Decimal("0"), message_min=None, help_text=""):

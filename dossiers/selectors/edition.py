@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db.models import Prefetch, Q
 
+from cper.forms import CHIFFRES_ENTIERS_MAX, parametre_entier
 from cper.referentiel.models import Commune, Financeur, PoleMetropolitain
 
 from ..completude import TAUX_MAX_AIDE_PUBLIQUE_COLLECTIVITE, taux_aide_publique
@@ -78,8 +79,11 @@ def _montant_saisi(valeur: str) -> Decimal | None:
     valeur = valeur.replace("€", "").replace(",", ".")
     if not valeur:
         return None
+    if len(valeur) > 40:
+        raise InvalidOperation
     montant = Decimal(valeur)
-    if not montant.is_finite() or montant < 0:
+    # Never NaN nor infinite, and no more digits than the database keeps: "1e309" is unreadable.
+    if not montant.is_finite() or montant < 0 or montant.adjusted() >= CHIFFRES_ENTIERS_MAX:
         raise InvalidOperation
     return montant
 
@@ -121,16 +125,14 @@ def totaux_saisis(dossier_pk: int, section: str, donnees) -> Totaux:
                 totaux.montants_ignores = True
                 continue
             if montant:
-                saisies.append((champ("financeur"), montant))
+                saisies.append((parametre_entier({"f": champ("financeur")}, "f"), montant))
         publics = set(
             Financeur.objects.filter(public=True)
-            .filter(pk__in=[f for f, _ in saisies if f.isdigit()])
+            .filter(pk__in=[f for f, _ in saisies if f is not None])
             .values_list("pk", flat=True)
         )
         totaux.total_financement = sum((m for _, m in saisies), Decimal("0"))
-        totaux.aide_publique = sum(
-            (m for f, m in saisies if f.isdigit() and int(f) in publics), Decimal("0")
-        )
+        totaux.aide_publique = sum((m for f, m in saisies if f in publics), Decimal("0"))
     return totaux
 
 

@@ -44,6 +44,23 @@ EVENEMENTS = {
     "rejeter": "Dossier rejeté",
 }
 
+# Transitions whose logged comment is written for the porteur: the filing, the porteur's own
+# withdrawal and answer, the motive of a request for complements, of an irrecevabilité, of a
+# rejection, the séance that programmed. The others are notes agents write for agents — the
+# routing to a groupe technique, the conclusion of the instruction, an adjournment's reasons
+# (the decision itself reaches the porteur through its own block, e-mail and relevé).
+COMMENTAIRES_POUR_LE_PORTEUR = frozenset(
+    {
+        "deposer",
+        "retirer",
+        "demander_complements",
+        "completer",
+        "declarer_irrecevable",
+        "programmer",
+        "rejeter",
+    }
+)
+
 # Read from the state machine itself, so that the page offers exactly what `retirer` allows.
 ETATS_RETIRABLES = frozenset(
     t.source
@@ -116,12 +133,13 @@ def _auteur(user, membres: set[int], voit_les_noms: bool) -> str:
     return "l'administration"
 
 
-def chronologie(dossier: Dossier, *, voit_les_noms: bool) -> list[Evenement]:
+def chronologie(dossier: Dossier, *, pour_le_porteur: bool) -> list[Evenement]:
     """What happened to the dossier, oldest first: creation, every transition, the récépissé.
 
-    Two queries: the structure's member ids and the transition log with its authors.
-    `voit_les_noms` is False for the porteur, who sees colleagues' names but not agents'.
+    Two queries: the structure's member ids and the transition log with its authors. The
+    porteur sees colleagues' names but not agents', and only the comments meant for them.
     """
+    voit_les_noms = not pour_le_porteur
     membres = set(
         MembreStructure.objects.filter(structure_id=dossier.structure_id).values_list(
             "user_id", flat=True
@@ -152,7 +170,11 @@ def chronologie(dossier: Dossier, *, voit_les_noms: bool) -> list[Evenement]:
                 date=log.timestamp,
                 titre=titre,
                 par=_auteur(log.by, membres, voit_les_noms),
-                commentaire=log.description or "",
+                commentaire=(
+                    log.description or ""
+                    if not pour_le_porteur or log.transition in COMMENTAIRES_POUR_LE_PORTEUR
+                    else ""
+                ),
             )
         )
     recepisse = getattr(dossier, "recepisse", None)

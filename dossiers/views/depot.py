@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import format_html
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from cper.televersement.reponses import servir_fichier
@@ -54,9 +55,13 @@ def deposer(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Votre dossier a été déposé auprès du guichet « {dossier.guichet} » sous le "
-                f"numéro {dossier.numero}. Le récépissé de dépôt vous sera envoyé par courriel "
-                "dans quelques minutes ; vous pourrez aussi le télécharger ci-dessous.",
+                format_html(
+                    "Votre dossier a été déposé auprès du guichet « {} » sous le numéro {}. Le "
+                    "récépissé de dépôt vous sera envoyé par courriel dans quelques minutes ; "
+                    "vous pourrez aussi le télécharger ci-dessous.",
+                    dossier.guichet,
+                    dossier.numero,
+                ),
             )
             return redirect("dossiers:detail", pk=dossier.pk)
     return render(

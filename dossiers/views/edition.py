@@ -4,10 +4,12 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from cper.comptes.decorators import role_requis
 from cper.comptes.enums import Role
+from cper.forms import parametre_entier, parametre_texte
 from cper.referentiel.models import Commune
 
 from ..acces import MODIFIER, dossier_ou_404
@@ -220,7 +222,7 @@ def _localisation(request, dossier):
 def communes_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
     """The listbox options of the communes combobox (htmx fragment)."""
     dossier = dossier_ou_404(request.user, pk, MODIFIER)
-    texte = request.GET.get("q", "")
+    texte = parametre_texte(request.GET, "q", longueur_max=100)
     return render(
         request,
         "dossiers/includes/_communes_suggestions.html",
@@ -233,8 +235,8 @@ def commune_ajouter(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = dossier_ou_404(request.user, pk, MODIFIER)
     if reponse := _brouillon_ou_redirection(request, dossier):
         return reponse
-    choix = request.POST.get("commune", "")
-    commune = Commune.objects.filter(pk=choix).first() if choix.isdigit() else None
+    choix = parametre_entier(request.POST, "commune")
+    commune = Commune.objects.filter(pk=choix).first() if choix is not None else None
     if commune is None:
         messages.error(request, "Choisissez une commune dans la liste proposée.")
         return redirect("dossiers:modifier", pk=dossier.pk, section="localisation")
@@ -243,7 +245,7 @@ def commune_ajouter(request: HttpRequest, pk: int) -> HttpResponse:
     except DossierNonModifiable:
         messages.warning(request, MESSAGE_NON_MODIFIABLE)
         return redirect("dossiers:detail", pk=dossier.pk)
-    messages.success(request, f"{commune.nom} est ajoutée au projet.")
+    messages.success(request, format_html("{} est ajoutée au projet.", commune.nom))
     return redirect("dossiers:modifier", pk=dossier.pk, section="localisation")
 
 
@@ -258,7 +260,7 @@ def commune_retirer(request: HttpRequest, pk: int, commune_pk: int) -> HttpRespo
     except DossierNonModifiable:
         messages.warning(request, MESSAGE_NON_MODIFIABLE)
         return redirect("dossiers:detail", pk=dossier.pk)
-    messages.success(request, f"{commune.nom} est retirée du projet.")
+    messages.success(request, format_html("{} est retirée du projet.", commune.nom))
     return redirect("dossiers:modifier", pk=dossier.pk, section="localisation")
 
 

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 
 from cper.comptes.enums import Role
@@ -110,7 +111,7 @@ def liste(request: HttpRequest, pk: int) -> HttpResponse:
             except services.PiecesVerrouillees as refus:
                 messages.error(request, str(refus))
                 return redirect("dossiers:pieces", pk=dossier.pk)
-            messages.success(request, f"La pièce « {piece} » est jointe au dossier.")
+            messages.success(request, format_html("La pièce « {} » est jointe au dossier.", piece))
             return redirect("dossiers:pieces", pk=dossier.pk)
     return render(
         request,
@@ -166,7 +167,9 @@ def remplacer(request: HttpRequest, pk: int, piece_pk: int) -> HttpResponse:
         except services.PiecesVerrouillees as refus:
             messages.error(request, str(refus))
             return redirect("dossiers:pieces", pk=dossier.pk)
-        messages.success(request, f"La pièce « {piece.get_type_display()} » est remplacée.")
+        messages.success(
+            request, format_html("La pièce « {} » est remplacée.", piece.get_type_display())
+        )
         return redirect("dossiers:pieces", pk=dossier.pk)
     return render(
         request,
@@ -192,7 +195,7 @@ def supprimer(request: HttpRequest, pk: int, piece_pk: int) -> HttpResponse:
         except services.PiecesVerrouillees as refus:
             messages.error(request, str(refus))
             return redirect("dossiers:pieces", pk=dossier.pk)
-        messages.success(request, f"La pièce « {piece} » est supprimée.")
+        messages.success(request, format_html("La pièce « {} » est supprimée.", piece))
         return redirect("dossiers:pieces", pk=dossier.pk)
     return render(
         request,

@@ -158,7 +158,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 if dossier.etat in (EtatDossier.BROUILLON, EtatDossier.INCOMPLET)
                 else "Prochaine étape"
             ),
-            "evenements": chronologie(dossier, voit_les_noms=not porteur),
+            "evenements": chronologie(dossier, pour_le_porteur=porteur),
             "breadcrumb_data": fil_d_ariane(dossier) if porteur else None,
             **_tableaux(dossier),
         },

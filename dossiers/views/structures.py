@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -63,8 +64,11 @@ def creer(request: HttpRequest) -> HttpResponse:
         structure = services.creer_structure(porteur=request.user, structure=form.instance)
         messages.success(
             request,
-            f"La structure « {structure} » est créée. Vous en êtes administrateur : vous pouvez "
-            "y inviter vos collègues.",
+            format_html(
+                "La structure « {} » est créée. Vous en êtes administrateur : vous pouvez "
+                "y inviter vos collègues.",
+                structure,
+            ),
         )
         return redirect("dossiers:structure", pk=structure.pk)
     return render(
@@ -188,8 +192,11 @@ def inviter(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"L'invitation est enregistrée ; elle partira par courriel à {invitation.email} "
-                "dans quelques minutes.",
+                format_html(
+                    "L'invitation est enregistrée ; elle partira par courriel à {} dans quelques "
+                    "minutes.",
+                    invitation.email,
+                ),
             )
             return redirect("dossiers:structure", pk=structure.pk)
     return render(
@@ -247,7 +254,9 @@ def accepter_invitation(request: HttpRequest, jeton: str) -> HttpResponse:
         except services.InvitationRefusee as refus:
             messages.error(request, str(refus))
             return redirect(request.path)
-        messages.success(request, f"Vous avez rejoint la structure « {invitation.structure} ».")
+        messages.success(
+            request, format_html("Vous avez rejoint la structure « {} ».", invitation.structure)
+        )
         return redirect("dossiers:structure", pk=invitation.structure_id)
     contexte["url_connexion"] = (
         reverse("comptes:connexion") + "?" + urlencode({"next": request.path})

@@ -323,6 +323,7 @@ def test_le_recepisse_se_telecharge_en_piece_jointe(
     assert reponse["Content-Type"] == "application/pdf"
     numero = Dossier.objects.get(pk=dossier.pk).numero
     assert reponse["Content-Disposition"] == f'attachment; filename="recepisse-{numero}.pdf"'
+    assert "no-store" in reponse["Cache-Control"] and "private" in reponse["Cache-Control"]
     assert numero in _texte_pdf(b"".join(reponse.streaming_content))
 
 

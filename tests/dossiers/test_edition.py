@@ -151,7 +151,7 @@ def test_une_erreur_est_signalee_pres_du_champ_et_en_haut_et_la_saisie_reste(
     assert page.count("Le projet doit garder un intitulé.") == 2  # summary + next to the field
     assert "Texte tapé" in page and "Longue description" in page
     assert f'<option value="{volet.pk}" selected>' in page
-    assert "Rien n'a été enregistré" in page
+    assert "Rien n&#x27;a été enregistré" in page
     brouillon.refresh_from_db()
     assert brouillon.intitule == "Pôle d'échanges de Douai"
     assert brouillon.resume == ""

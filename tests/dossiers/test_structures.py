@@ -51,7 +51,7 @@ def test_le_porteur_cree_sa_structure_et_en_devient_administrateur(
     assert structure.siren == "216200410"
     assert MembreStructure.objects.get(structure=structure, user=porteur).administrateur
     html = client_porteur.get(reponse.url).content.decode()
-    assert "<h1>Commune d&#x27;Arras</h1>" in html
+    assert "<h1 hx-disable>Commune d&#x27;Arras</h1>" in html
     assert "SIREN 216200410" in html
     assert "Vous en êtes administrateur" in html
     assert "Inviter un collègue" in html

@@ -75,6 +75,7 @@ def test_clore_produit_le_releve_de_decisions(
     reponse = client.get(reverse("gouvernance:releve", args=[seance_close.pk]))
     assert reponse.status_code == 200
     assert reponse["Content-Disposition"].startswith("attachment;")
+    assert "no-store" in reponse["Cache-Control"] and "private" in reponse["Cache-Control"]
     texte = _texte_pdf(b"".join(reponse.streaming_content))
     assert dossier_instruit.numero in texte
     assert autre_dossier_instruit.numero in texte

@@ -32,6 +32,7 @@ def test_maquette_en_csv(pilote):
     date = timezone.localdate().isoformat()
     assert f'filename="cper-pilotage-maquette-{date}.csv"' in reponse["Content-Disposition"]
     assert reponse.content_lu.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
+    assert "no-store" in reponse["Cache-Control"] and "private" in reponse["Cache-Control"]
     lignes = list(csv.reader(io.StringIO(reponse.content_lu.decode("utf-8-sig")), delimiter=";"))
     assert lignes[0][:3] == ["Volet", "Signataire", "Enveloppe (€)"]
     etat = _ligne(lignes[1:], "Mobilité multimodale", "État")

@@ -101,3 +101,94 @@ def test_pieces_jointes_et_page_porteur_hors_perimetre_404(
         assert client.get(url_pj).status_code == 404
     client.force_login(autre_porteur)
     assert client.get(url_page).status_code == 404
+
+
+ROUTAGE = "ROUTAGE-INTERNE-7"
+CONCLUSION = "CONCLUSION-INTERNE-8"
+
+
+def _texte_pdf(pdf: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_les_commentaires_internes_ne_parviennent_pas_au_porteur(
+    client,
+    porteur,
+    agent_sp_douai,
+    instructeur_etat,
+    dossier_depose,
+    groupe_mobilite,
+    django_capture_on_commit_callbacks,
+):
+    from dossiers.acces import ouvrir_a_la_structure
+    from dossiers.documents import rendre_recepisse
+    from gouvernance.documents import releve_decisions_pdf
+    from tests.factories.gouvernance import DecisionFactory
+    from tests.factories.instruction import AvisFactory
+
+    dossier = dossier_depose
+    ouvrir_a_la_structure(dossier)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dossier_declarer_recevable(
+            dossier=dossier,
+            agent=agent_sp_douai,
+            groupe_technique=groupe_mobilite,
+            commentaire=f"{ROUTAGE} : la DREAL doute du plan de financement",
+        )
+        AvisFactory(dossier=dossier, cote="etat")
+        AvisFactory(dossier=dossier, cote="region")
+        services.dossier_conclure_instruction(
+            dossier=dossier,
+            instructeur=instructeur_etat,
+            commentaire=f"{CONCLUSION} : à présenter en fin de séance",
+        )
+    decision = DecisionFactory(point__dossier=dossier)
+
+    # The agents still read their notes in the dossier's history.
+    client.force_login(agent_sp_douai)
+    assert ROUTAGE in client.get(reverse("instruction:dossier", args=[dossier.pk])).text
+
+    client.force_login(porteur)
+    pages = [
+        client.get(reverse("dossiers:detail", args=[dossier.pk])).text,
+        client.get(reverse("instruction:porteur_dossier", args=[dossier.pk])).text,
+        client.get(reverse("instruction:notifications")).text,
+    ]
+    assert "Dossier déclaré recevable" in pages[0] and "Instruction conclue" in pages[0]
+    assert "Déposé auprès du guichet" in pages[0] or dossier.numero in pages[0]
+    documents = [
+        _texte_pdf(rendre_recepisse(dossier.pk)),
+        _texte_pdf(releve_decisions_pdf(decision.point.seance)),
+    ]
+    courriels = [
+        f"{m.subject}\n{m.body}" for m in mail.outbox if porteur.email in m.to + m.bcc + m.cc
+    ]
+    assert courriels, "le porteur est informé par courriel"
+    for texte in pages + documents + courriels:
+        assert ROUTAGE not in texte
+        assert CONCLUSION not in texte
+
+
+def test_le_motif_d_une_demande_de_complements_parvient_au_porteur(
+    client, porteur, agent_sp_douai, dossier_depose
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from dossiers.acces import ouvrir_a_la_structure
+
+    ouvrir_a_la_structure(dossier_depose)
+    services.dossier_demander_complements(
+        dossier=dossier_depose,
+        agent=agent_sp_douai,
+        motif="MOTIF-PUBLIC-3 : la délibération manque",
+        pieces=["deliberation"],
+        echeance=timezone.localdate() + timedelta(days=15),
+    )
+    client.force_login(porteur)
+    assert "MOTIF-PUBLIC-3" in client.get(reverse("dossiers:detail", args=[dossier_depose.pk])).text

@@ -1,0 +1,216 @@
+"""One small world where every page of the service has something to show, for every persona.
+
+Used by the access matrix (every URL × every persona) and by the hostile-input test (every
+form of every role). Objects belong to the personas of tests/conftest.py: the porteur's
+structure holds a dossier at each stage, the Douai guichet received them, one groupe technique
+with the État and Région instructors instructs them, the pilotage member runs the séances
+(secretariat), the concertation member follows the pôle where the dossiers are.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from cper.comptes.enums import Role
+from dossiers.acces import ouvrir_a_la_structure
+from dossiers.models import Invitation, Recepisse
+from dossiers.services.structures import jeton_invitation
+from gouvernance.enums import EtatExport, EtatSeance, RoleMembre, TypeInstance
+from gouvernance.models import Export, PointOrdreDuJour
+from instruction.enums import Cote
+from instruction.models import Message, PieceJointe, RapportInstruction
+from tests.factories import (
+    DossierFactory,
+    EpciFactory,
+    FinanceurFactory,
+    LigneDepenseFactory,
+    LigneFinancementFactory,
+    PieceFactory,
+    PoleMetropolitainFactory,
+    VoletFactory,
+)
+from tests.factories.dossiers import PDF_MINIMAL
+from tests.factories.gouvernance import DecisionFactory, MembreInstanceFactory, SeanceFactory
+from tests.factories.gouvernance import instance as instance_du_type
+from tests.factories.instruction import (
+    AvisFactory,
+    GroupeTechniqueFactory,
+    MembreGroupeFactory,
+    router,
+    visible_au_guichet,
+)
+
+# Every persona of tests/conftest.py, then the visitor who is not signed in.
+PERSONAS = [
+    "porteur",
+    "autre_porteur",
+    "agent_sp_douai",
+    "agent_region",
+    "instructeur_etat",
+    "instructeur_region",
+    "membre_pilotage",
+    "membre_concertation_opale",
+    "administrateur",
+    "inconnu",
+    "anonyme",
+]
+
+
+@dataclass
+class Monde:
+    objets: dict = field(default_factory=dict)
+    utilisateurs: dict = field(default_factory=dict)
+
+    def __getitem__(self, nom):
+        return self.objets[nom]
+
+
+def _fichier(instance, champ: str, nom: str, contenu: bytes = PDF_MINIMAL) -> None:
+    getattr(instance, champ).save(nom, ContentFile(contenu), save=True)
+
+
+@pytest.fixture
+def monde(
+    porteur,
+    structure,
+    autre_porteur,
+    autre_structure,
+    agent_sp_douai,
+    agent_region,
+    instructeur_etat,
+    instructeur_region,
+    membre_pilotage,
+    membre_concertation_opale,
+    administrateur,
+    inconnu,
+    guichet_douai,
+    commune_douai,
+):
+    utilisateurs = {
+        "porteur": porteur,
+        "autre_porteur": autre_porteur,
+        "agent_sp_douai": agent_sp_douai,
+        "agent_region": agent_region,
+        "instructeur_etat": instructeur_etat,
+        "instructeur_region": instructeur_region,
+        "membre_pilotage": membre_pilotage,
+        "membre_concertation_opale": membre_concertation_opale,
+        "administrateur": administrateur,
+        "inconnu": inconnu,
+    }
+    volet = VoletFactory()
+    etat, region = FinanceurFactory(), FinanceurFactory(region=True)
+    groupe = GroupeTechniqueFactory(nom="Mobilité multimodale", volets=[volet])
+    MembreGroupeFactory(groupe_technique=groupe, user=instructeur_etat, cote=Cote.ETAT)
+    MembreGroupeFactory(groupe_technique=groupe, user=instructeur_region, cote=Cote.REGION)
+    epci = EpciFactory(nom="Douaisis Agglo")
+    commune_douai.epci = epci
+    commune_douai.save()
+    pole = PoleMetropolitainFactory(membres=[epci])
+    MembreInstanceFactory(
+        instance=instance_du_type(TypeInstance.CONCERTATION),
+        user=membre_concertation_opale,
+        role=RoleMembre.MEMBRE,
+        pole=pole,
+    )
+    pilotage = instance_du_type(TypeInstance.PILOTAGE)
+    MembreInstanceFactory(instance=pilotage, user=membre_pilotage, role=RoleMembre.SECRETARIAT)
+
+    def dossier(etat=None, **kwargs):
+        options = {etat: True} if etat else {}
+        d = DossierFactory(
+            structure=structure,
+            cree_par=porteur,
+            volet=volet,
+            communes=[commune_douai],
+            **({"guichet": guichet_douai} if etat else {}),
+            **options,
+            **kwargs,
+        )
+        ouvrir_a_la_structure(d)
+        LigneDepenseFactory(dossier=d, montant_ht=100_000, montant_ttc=120_000)
+        LigneFinancementFactory(dossier=d, financeur=etat_, montant_demande=40_000)
+        if etat:
+            visible_au_guichet(d)
+        return d
+
+    etat_ = etat
+    brouillon = dossier()
+    piece = PieceFactory(dossier=brouillon)
+    depose = dossier("depose")
+    recepisse = Recepisse(dossier=depose, taille=len(PDF_MINIMAL), sha256="0" * 64)
+    recepisse.duree_rendu_ms = 1
+    _fichier(recepisse, "fichier", "recepisse.pdf")
+    en_instruction = router(dossier("en_instruction"), groupe, par=agent_sp_douai)
+    message = Message.objects.create(dossier=en_instruction, auteur=porteur, texte="Bonjour")
+    piece_jointe = PieceJointe(
+        message=message, nom_original="note.pdf", type_mime="application/pdf", taille=10
+    )
+    piece_jointe.sha256 = "1" * 64
+    _fichier(piece_jointe, "fichier", "note.pdf")
+    incomplet = dossier("incomplet")
+    instruit = router(dossier("instruit"), groupe, par=agent_sp_douai)
+    for cote in (Cote.ETAT, Cote.REGION):
+        AvisFactory(dossier=instruit, cote=cote)
+    rapport = RapportInstruction(dossier=instruit, genere_le=timezone.now())
+    _fichier(rapport, "fichier", "rapport.pdf")
+    autre = DossierFactory(depose=True, structure=autre_structure, guichet=guichet_douai)
+    ouvrir_a_la_structure(autre)
+
+    seance = SeanceFactory(instance=pilotage, creee_par=membre_pilotage)
+    point = PointOrdreDuJour.objects.create(seance=seance, dossier=instruit, ordre=1)
+    seance.etat = EtatSeance.CONVOQUEE
+    seance.save()
+    programme = router(dossier("programme"), groupe, par=agent_sp_douai)
+    seance_close = SeanceFactory(
+        instance=pilotage,
+        creee_par=membre_pilotage,
+        date=timezone.now() - datetime.timedelta(days=7),
+        etat=EtatSeance.CLOSE,
+        close_le=timezone.now(),
+    )
+    DecisionFactory(
+        point=PointOrdreDuJour.objects.create(seance=seance_close, dossier=programme, ordre=1),
+        decidee_par=membre_pilotage,
+    )
+    _fichier(seance_close, "releve", "releve.pdf")
+    export = Export(
+        demandeur=membre_pilotage,
+        page="pilotage",
+        tableau="volets",
+        format="csv",
+        etat=EtatExport.PRET,
+        nom_fichier="cper-pilotage-volets.csv",
+    )
+    _fichier(export, "fichier", "volets.csv", b"Volet;Total\r\n")
+    invitation = Invitation.objects.create(
+        structure=structure, email="collegue@exemple.fr", invite_par=porteur
+    )
+    assert porteur.a_le_role(Role.PORTEUR)
+    return Monde(
+        objets={
+            "structure": structure,
+            "autre_structure": autre_structure,
+            "brouillon": brouillon,
+            "piece": piece,
+            "depose": depose,
+            "en_instruction": en_instruction,
+            "piece_jointe": piece_jointe,
+            "incomplet": incomplet,
+            "instruit": instruit,
+            "programme": programme,
+            "autre": autre,
+            "seance": seance,
+            "point": point,
+            "seance_close": seance_close,
+            "export": export,
+            "commune": commune_douai,
+            "jeton_invitation": jeton_invitation(invitation),
+            "groupe": groupe,
+            "region": region,
+        },
+        utilisateurs=utilisateurs,
+    )
