@@ -15,8 +15,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from cper.comptes.enums import Role
-from dossiers.acces import ouvrir_a_la_structure
-from dossiers.models import Invitation, Recepisse
+from dossiers.models import DemandeAdhesion, Invitation, MembreStructure, Recepisse
 from dossiers.services.structures import jeton_invitation
 from gouvernance.enums import EtatExport, EtatSeance, RoleMembre, TypeInstance
 from gouvernance.models import Export, PointOrdreDuJour
@@ -30,6 +29,7 @@ from tests.factories import (
     LigneFinancementFactory,
     PieceFactory,
     PoleMetropolitainFactory,
+    UserFactory,
     VoletFactory,
 )
 from tests.factories.dossiers import PDF_MINIMAL
@@ -130,7 +130,6 @@ def monde(
             **options,
             **kwargs,
         )
-        ouvrir_a_la_structure(d)
         LigneDepenseFactory(dossier=d, montant_ht=100_000, montant_ttc=120_000)
         LigneFinancementFactory(dossier=d, financeur=etat_, montant_demande=40_000)
         if etat:
@@ -147,7 +146,11 @@ def monde(
     en_instruction = router(dossier("en_instruction"), groupe, par=agent_sp_douai)
     message = Message.objects.create(dossier=en_instruction, auteur=porteur, texte="Bonjour")
     piece_jointe = PieceJointe(
-        message=message, nom_original="note.pdf", type_mime="application/pdf", taille=10
+        message=message,
+        nom_original="note.pdf",
+        type_mime="application/pdf",
+        taille=10,
+        statut_antivirus="sain",
     )
     piece_jointe.sha256 = "1" * 64
     _fichier(piece_jointe, "fichier", "note.pdf")
@@ -158,7 +161,6 @@ def monde(
     rapport = RapportInstruction(dossier=instruit, genere_le=timezone.now())
     _fichier(rapport, "fichier", "rapport.pdf")
     autre = DossierFactory(depose=True, structure=autre_structure, guichet=guichet_douai)
-    ouvrir_a_la_structure(autre)
 
     seance = SeanceFactory(instance=pilotage, creee_par=membre_pilotage)
     point = PointOrdreDuJour.objects.create(seance=seance, dossier=instruit, ordre=1)
@@ -189,6 +191,13 @@ def monde(
     invitation = Invitation.objects.create(
         structure=structure, email="collegue@exemple.fr", invite_par=porteur
     )
+    collegue = MembreStructure.objects.create(
+        structure=structure,
+        user=UserFactory(email="collegue.membre@exemple.fr", roles=[Role.PORTEUR]),
+    )
+    demande_adhesion = DemandeAdhesion.objects.create(
+        structure=structure, demandeur=utilisateurs["autre_porteur"]
+    )
     assert porteur.a_le_role(Role.PORTEUR)
     return Monde(
         objets={
@@ -211,6 +220,8 @@ def monde(
             "jeton_invitation": jeton_invitation(invitation),
             "groupe": groupe,
             "region": region,
+            "collegue": collegue,
+            "demande_adhesion": demande_adhesion,
         },
         utilisateurs=utilisateurs,
     )
