@@ -63,7 +63,7 @@ def test_une_adresse_hostile_s_affiche_en_texte(page, porteur, structure):
     page.get_by_role("button", name="Envoyer l'invitation").click()
 
     expect(page.locator(".fr-alert--success")).to_contain_text(
-        f"Une invitation a été envoyée à {EMAIL_HOSTILE}."
+        f"elle partira par courriel à {EMAIL_HOSTILE} dans quelques minutes."
     )
     expect(page.locator("main")).to_contain_text(EMAIL_HOSTILE)
     page.wait_for_timeout(500)

@@ -124,14 +124,12 @@ def test_les_commentaires_internes_ne_parviennent_pas_au_porteur(
     groupe_mobilite,
     django_capture_on_commit_callbacks,
 ):
-    from dossiers.acces import ouvrir_a_la_structure
     from dossiers.documents import rendre_recepisse
     from gouvernance.documents import releve_decisions_pdf
     from tests.factories.gouvernance import DecisionFactory
     from tests.factories.instruction import AvisFactory
 
     dossier = dossier_depose
-    ouvrir_a_la_structure(dossier)
     with django_capture_on_commit_callbacks(execute=True):
         services.dossier_declarer_recevable(
             dossier=dossier,
@@ -180,9 +178,6 @@ def test_le_motif_d_une_demande_de_complements_parvient_au_porteur(
 
     from django.utils import timezone
 
-    from dossiers.acces import ouvrir_a_la_structure
-
-    ouvrir_a_la_structure(dossier_depose)
     services.dossier_demander_complements(
         dossier=dossier_depose,
         agent=agent_sp_douai,
