@@ -112,7 +112,7 @@ def _tableaux(dossier) -> dict:
             ]
             + [
                 [
-                    "<strong>Total</strong>",
+                    format_html("<strong>{}</strong>", "Total"),
                     "",
                     euros(dossier.depenses_ht),
                     euros(dossier.depenses_ttc),
@@ -130,7 +130,7 @@ def _tableaux(dossier) -> dict:
                 ]
                 for ligne in dossier.financements.all()
             ]
-            + [["<strong>Total</strong>", "", euros(dossier.total_financement)]],
+            + [[format_html("<strong>{}</strong>", "Total"), "", euros(dossier.total_financement)]],
         },
         "base_eligible": base,
         "taux_aide": (

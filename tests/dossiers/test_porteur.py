@@ -100,6 +100,8 @@ def test_la_page_du_dossier_montre_montants_communes_pieces_et_chronologie(clien
     assert "100\u202f000,00\u00a0€" in html  # eligible cost
     assert "70\u202f000,00\u00a0€" in html and "70,0\u00a0% du coût éligible" in html
     assert "Le plan de financement est équilibré" in html
+    # The totals rows are in bold, not the escaped markup of their label.
+    assert html.count("<strong>Total</strong>") == 2 and "&lt;strong&gt;" not in html
     assert "Délibération" in html and "Plan de financement signé" in html
     assert "Dossier créé" in html
     assert "Dossier déposé" in html and f"par {porteur.get_full_name()}" in html
