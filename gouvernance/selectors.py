@@ -23,7 +23,7 @@ from django.shortcuts import get_object_or_404
 from cper.comptes.enums import Role
 from cper.referentiel.models import Commune
 from dossiers.enums import EtatDossier as E
-from dossiers.models import Dossier, LigneFinancement, MembreStructure
+from dossiers.models import AgregatFinancement, Dossier, LigneFinancement, MembreStructure
 from instruction.enums import Cote, avis_divergents
 from instruction.models import Avis, MontantPropose
 
@@ -146,62 +146,48 @@ def en_conflit(user, dossier) -> bool:
 def montants_par_dossier(dossier_ids) -> dict:
     """{dossier_id: [ {financeur, demande, etat, region, propose} ]} in two queries.
 
-    `propose` is what the decision form suggests: the lower of the two sides when both
-    proposed an amount, otherwise the one given, never above the amount requested.
+    `demande` and `propose` are read from the kept aggregates (`AgregatFinancement`), where
+    the one rule of « proposé » lives (instruction/agregats.py); `etat` and `region` are each
+    side's own proposal, shown next to it. `demande` is None for a financeur outside the plan.
     """
     lignes = defaultdict(dict)
-    demandes = (
-        LigneFinancement.objects.filter(dossier__in=dossier_ids)
+    au_plan = LigneFinancement.objects.filter(
+        dossier=OuterRef("dossier_id"), financeur=OuterRef("financeur_id")
+    )
+    for ligne in (
+        AgregatFinancement.objects.filter(dossier__in=dossier_ids)
+        .annotate(au_plan=Exists(au_plan))
         .values(
             "dossier_id",
             "financeur_id",
             "financeur__nom",
             "financeur__ordre",
             "financeur__signataire",
+            "demande",
+            "propose",
+            "au_plan",
         )
-        # The plan may hold several lines for one financeur: summed in the database.
-        .annotate(demande=Sum("montant_demande"))
-        .order_by()
-    )
-    for ligne in demandes:
+    ):
         lignes[ligne["dossier_id"]][ligne["financeur_id"]] = {
             "financeur_id": ligne["financeur_id"],
             "nom": ligne["financeur__nom"],
             "ordre": ligne["financeur__ordre"],
             "signataire": ligne["financeur__signataire"],
-            "demande": ligne["demande"],
+            "demande": ligne["demande"] if ligne["au_plan"] else None,
+            "propose": ligne["propose"],
             "etat": None,
             "region": None,
         }
     for montant in MontantPropose.objects.filter(avis__dossier__in=dossier_ids).values(
-        "avis__dossier_id",
-        "avis__cote",
-        "financeur_id",
-        "financeur__nom",
-        "financeur__ordre",
-        "financeur__signataire",
-        "montant",
+        "avis__dossier_id", "avis__cote", "financeur_id", "montant"
     ):
-        ligne = lignes[montant["avis__dossier_id"]].setdefault(
-            montant["financeur_id"],
-            {
-                "financeur_id": montant["financeur_id"],
-                "nom": montant["financeur__nom"],
-                "ordre": montant["financeur__ordre"],
-                "signataire": montant["financeur__signataire"],
-                "demande": None,
-                "etat": None,
-                "region": None,
-            },
-        )
-        ligne[montant["avis__cote"]] = montant["montant"]
-    resultat = {}
-    for dossier_id, par_financeur in lignes.items():
-        rangees = sorted(par_financeur.values(), key=lambda r: (r["ordre"], r["nom"]))
-        for r in rangees:
-            r["propose"] = montant_suggere(r)
-        resultat[dossier_id] = rangees
-    return resultat
+        ligne = lignes[montant["avis__dossier_id"]].get(montant["financeur_id"])
+        if ligne is not None:
+            ligne[montant["avis__cote"]] = montant["montant"]
+    return {
+        dossier_id: sorted(par_financeur.values(), key=lambda r: (r["ordre"], r["nom"]))
+        for dossier_id, par_financeur in lignes.items()
+    }
 
 
 def plafonds(dossier) -> dict[int, Decimal]:
@@ -213,16 +199,6 @@ def plafonds(dossier) -> dict[int, Decimal]:
         .order_by()
         .values_list("financeur_id", "total")
     )
-
-
-def montant_suggere(ligne) -> Decimal | None:
-    proposes = [m for m in (ligne["etat"], ligne["region"]) if m is not None]
-    if not proposes:
-        return None
-    suggere = min(proposes)
-    if ligne["demande"] is not None:
-        suggere = min(suggere, ligne["demande"])
-    return suggere
 
 
 def agenda(seance, user=None) -> list[PointOrdreDuJour]:
