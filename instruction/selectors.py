@@ -1,7 +1,5 @@
 """Reads of the agents' work: scoped fetches (404 outside scope) and the workbench queues."""
 
-import datetime
-
 from django.contrib.auth.models import Group
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import Http404
@@ -13,9 +11,6 @@ from dossiers.models import DemandeAdhesion, Dossier
 
 from .enums import Cote
 from .models import Avis, DemandeComplements, GroupeTechnique, MembreGroupe, Routage
-
-# CRPA L231-4: two months of silence on a financial request is a rejection.
-DELAI_RECEVABILITE = datetime.timedelta(days=61)
 
 
 def dossiers_du_guichet(user):
@@ -129,18 +124,22 @@ def _sens_avis(cote):
 
 
 def annoter_file(queryset):
-    """What each row of a workbench shows, in the same query: group, both avis, deadline."""
-    return queryset.select_related("structure", "volet", "guichet").annotate(
-        groupe_nom=Subquery(
-            Routage.objects.filter(dossier=OuterRef("pk")).values("groupe_technique__nom")[:1]
-        ),
-        avis_etat=_sens_avis(Cote.ETAT),
-        avis_region=_sens_avis(Cote.REGION),
-        echeance_complements=Subquery(
-            DemandeComplements.objects.filter(dossier=OuterRef("pk"), repondue_le__isnull=True)
-            .order_by("-created_at")
-            .values("echeance")[:1]
-        ),
+    """What each row of a workbench shows, in the same query: group, both avis, deadlines."""
+    return (
+        queryset.select_related("structure", "volet", "guichet")
+        .avec_limite_recevabilite()
+        .annotate(
+            groupe_nom=Subquery(
+                Routage.objects.filter(dossier=OuterRef("pk")).values("groupe_technique__nom")[:1]
+            ),
+            avis_etat=_sens_avis(Cote.ETAT),
+            avis_region=_sens_avis(Cote.REGION),
+            echeance_complements=Subquery(
+                DemandeComplements.objects.filter(dossier=OuterRef("pk"), repondue_le__isnull=True)
+                .order_by("-created_at")
+                .values("echeance")[:1]
+            ),
+        )
     )
 
 

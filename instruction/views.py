@@ -3,7 +3,6 @@
 Every view: scoped fetch (404 outside scope) → form → service → message → redirect.
 """
 
-from dateutil.relativedelta import relativedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -101,7 +100,6 @@ def _file(request, queryset, *, titre, modele, contexte=None):
     for dossier in page:
         depot = timezone.localtime(dossier.depose_le).date()
         dossier.jours_depuis_depot = (aujourdhui - depot).days
-        dossier.limite_recevabilite = depot + relativedelta(months=2)
         dossier.recevabilite_depassee = (
             dossier.etat == E.DEPOSE and aujourdhui > dossier.limite_recevabilite
         )
