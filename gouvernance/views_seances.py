@@ -8,11 +8,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from cper.comptes.decorators import role_requis
 from cper.comptes.enums import Role
 from cper.televersement.reponses import servir_fichier
+from cper.vues import DEJA_FAIT, deja_effectuee
 
 from . import selectors, services
 from . import simulation as what_if
@@ -26,12 +26,9 @@ from .forms import (
 )
 from .models import MontantSimule
 
-DEJA_FAITE = "Action déjà effectuée : la séance ou le dossier a changé entre-temps."
-
 
 def _deja_faite(request, seance_pk):
-    messages.warning(request, DEJA_FAITE)
-    return redirect("gouvernance:seance", seance_pk)
+    return deja_effectuee(request, "gouvernance:seance", seance_pk)
 
 
 def _erreurs(erreur: ValidationError) -> str:
@@ -80,7 +77,7 @@ def seance(request: HttpRequest, pk: int) -> HttpResponse:
                 n = services.ordre_du_jour_enregistrer(
                     seance=seance, user=request.user, dossiers=form.paires()
                 )
-            except (TransitionNotAllowed, ConcurrentTransition):
+            except DEJA_FAIT:
                 return _deja_faite(request, seance.pk)
             except ValidationError as erreur:
                 form.add_error(None, erreur)
@@ -147,7 +144,7 @@ def _confirmer(request, seance, *, titre, texte, bouton, service, succes):
     if request.method == "POST":
         try:
             resultat = service()
-        except (TransitionNotAllowed, ConcurrentTransition):
+        except DEJA_FAIT:
             return _deja_faite(request, seance.pk)
         except ValidationError as erreur:
             messages.error(request, _erreurs(erreur))
@@ -251,7 +248,7 @@ def decider(request: HttpRequest, pk: int, point_pk: int) -> HttpResponse:
                 motif=form.cleaned_data["motif"],
                 montants=form.montants(),
             )
-        except (TransitionNotAllowed, ConcurrentTransition):
+        except DEJA_FAIT:
             return _deja_faite(request, seance.pk)
         except services.ConflitInterets:
             messages.error(request, _conflit(dossier))
@@ -325,7 +322,7 @@ def simulation(request: HttpRequest, pk: int) -> HttpResponse:
             services.simulation_enregistrer(
                 seance=seance, user=request.user, montants=form.montants()
             )
-        except (TransitionNotAllowed, ConcurrentTransition):
+        except DEJA_FAIT:
             return _deja_faite(request, seance.pk)
         messages.success(request, "La simulation est enregistrée ; aucun dossier n'est décidé.")
         return redirect("gouvernance:simulation", seance.pk)

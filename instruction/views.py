@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
+from django_fsm import can_proceed
 from django_fsm_log.models import StateLog
 
 from cper.comptes.decorators import role_requis
@@ -18,6 +18,7 @@ from cper.comptes.enums import Role
 from cper.limites import limiter
 from cper.televersement.forms import designer_deposant
 from cper.televersement.reponses import servir_fichier
+from cper.vues import DEJA_EFFECTUEE, DEJA_FAIT, deja_effectuee
 from dossiers.enums import EtatDossier as E
 from dossiers.models import LigneFinancement
 from dossiers.services.structures import (
@@ -67,14 +68,10 @@ LIBELLES_TRANSITIONS = {
     "programmer": "Programmé",
     "rejeter": "Rejeté",
 }
-DEJA_FAITE = (
-    "Action déjà effectuée : le dossier a changé d'état entre-temps. Voici son état actuel."
-)
 
 
 def _deja_faite(request, dossier_pk):
-    messages.warning(request, DEJA_FAITE)
-    return redirect("instruction:dossier", dossier_pk)
+    return deja_effectuee(request, "instruction:dossier", dossier_pk)
 
 
 # --- Workbenches ------------------------------------------------------------------------------
@@ -185,7 +182,7 @@ def recevables_en_lot(request: HttpRequest) -> HttpResponse:
                 commentaire=form.cleaned_data["commentaire"],
             )
             faits += 1
-        except (TransitionNotAllowed, ConcurrentTransition, PermissionDenied):
+        except (*DEJA_FAIT, PermissionDenied):
             deja += 1
     messages.success(request, f"{faits} dossier(s) déclaré(s) recevable(s).")
     if deja:
@@ -272,7 +269,7 @@ def _action(request, pk, *, fetch, form_class, titre, modele, service, succes, i
     if request.method == "POST" and form.is_valid():
         try:
             service(dossier, form.cleaned_data)
-        except (TransitionNotAllowed, ConcurrentTransition):
+        except DEJA_FAIT:
             return _deja_faite(request, dossier.pk)
         except PermissionDenied:
             raise Http404("Dossier introuvable.") from None
@@ -417,7 +414,7 @@ def avis(request: HttpRequest, pk: int) -> HttpResponse:
                 motivation=form.cleaned_data["motivation"],
                 montants=form.montants(),
             )
-        except (TransitionNotAllowed, ConcurrentTransition):
+        except DEJA_FAIT:
             return _deja_faite(request, dossier.pk)
         except PermissionDenied:
             raise Http404("Dossier introuvable.") from None
@@ -625,8 +622,8 @@ def completer(request: HttpRequest, pk: int) -> HttpResponse:
                 reponse=form.cleaned_data["reponse"],
                 pieces=pieces,
             )
-        except (TransitionNotAllowed, ConcurrentTransition):
-            messages.warning(request, DEJA_FAITE)
+        except DEJA_FAIT:
+            messages.warning(request, DEJA_EFFECTUEE)
         except PermissionDenied:
             raise Http404("Dossier introuvable.") from None
         else:
