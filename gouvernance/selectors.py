@@ -23,9 +23,10 @@ from django.shortcuts import get_object_or_404
 from cper.comptes.enums import Role
 from cper.referentiel.models import Commune
 from dossiers.enums import EtatDossier as E
-from dossiers.models import AgregatFinancement, Dossier, LigneFinancement, MembreStructure
+from dossiers.models import Dossier, LigneFinancement, MembreStructure
 from instruction.enums import Cote, avis_divergents
-from instruction.models import Avis, MontantPropose
+from instruction.models import Avis
+from instruction.selectors import plan_compare
 
 from .enums import EtatSeance, RoleMembre, TypeInstance
 from .models import (
@@ -143,53 +144,6 @@ def en_conflit(user, dossier) -> bool:
     return MembreStructure.objects.filter(structure=dossier.structure_id, user=user).exists()
 
 
-def montants_par_dossier(dossier_ids) -> dict:
-    """{dossier_id: [ {financeur, demande, etat, region, propose} ]} in two queries.
-
-    `demande` and `propose` are read from the kept aggregates (`AgregatFinancement`), where
-    the one rule of « proposé » lives (instruction/agregats.py); `etat` and `region` are each
-    side's own proposal, shown next to it. `demande` is None for a financeur outside the plan.
-    """
-    lignes = defaultdict(dict)
-    au_plan = LigneFinancement.objects.filter(
-        dossier=OuterRef("dossier_id"), financeur=OuterRef("financeur_id")
-    )
-    for ligne in (
-        AgregatFinancement.objects.filter(dossier__in=dossier_ids)
-        .annotate(au_plan=Exists(au_plan))
-        .values(
-            "dossier_id",
-            "financeur_id",
-            "financeur__nom",
-            "financeur__ordre",
-            "financeur__signataire",
-            "demande",
-            "propose",
-            "au_plan",
-        )
-    ):
-        lignes[ligne["dossier_id"]][ligne["financeur_id"]] = {
-            "financeur_id": ligne["financeur_id"],
-            "nom": ligne["financeur__nom"],
-            "ordre": ligne["financeur__ordre"],
-            "signataire": ligne["financeur__signataire"],
-            "demande": ligne["demande"] if ligne["au_plan"] else None,
-            "propose": ligne["propose"],
-            "etat": None,
-            "region": None,
-        }
-    for montant in MontantPropose.objects.filter(avis__dossier__in=dossier_ids).values(
-        "avis__dossier_id", "avis__cote", "financeur_id", "montant"
-    ):
-        ligne = lignes[montant["avis__dossier_id"]].get(montant["financeur_id"])
-        if ligne is not None:
-            ligne[montant["avis__cote"]] = montant["montant"]
-    return {
-        dossier_id: sorted(par_financeur.values(), key=lambda r: (r["ordre"], r["nom"]))
-        for dossier_id, par_financeur in lignes.items()
-    }
-
-
 def plafonds(dossier) -> dict[int, Decimal]:
     """{financeur pk: amount requested}: nothing may be programmed above it."""
     return dict(
@@ -205,8 +159,8 @@ def agenda(seance, user=None) -> list[PointOrdreDuJour]:
     """Every item of the séance with what the members need to decide, in a fixed number of queries.
 
     1 items with dossier, structure, volet and decision, 2 communes with their département,
-    3 amounts requested, 4 amounts proposed, 5 avis, 6 observations, 7 amounts programmed,
-    8 members of the body who belong to the structures (conflicts of interest).
+    3 the plan comparé (requested, proposed), 4 avis, 5 observations, 6 amounts programmed,
+    7 members of the body who belong to the structures (conflicts of interest).
     """
     points = list(
         PointOrdreDuJour.objects.filter(seance=seance)
@@ -222,7 +176,7 @@ def agenda(seance, user=None) -> list[PointOrdreDuJour]:
     if not points:
         return []
     dossier_ids = [p.dossier_id for p in points]
-    montants = montants_par_dossier(dossier_ids)
+    montants = plan_compare(dossier_ids)
     avis = defaultdict(dict)
     for un_avis in Avis.objects.filter(dossier__in=dossier_ids):
         avis[un_avis.dossier_id][un_avis.cote] = un_avis

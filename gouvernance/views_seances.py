@@ -13,6 +13,7 @@ from cper.comptes.decorators import role_requis
 from cper.comptes.enums import Role
 from cper.televersement.reponses import servir_fichier
 from cper.vues import DEJA_FAIT, deja_effectuee
+from instruction.selectors import plan_compare
 
 from . import selectors, services
 from . import simulation as what_if
@@ -237,7 +238,7 @@ def decider(request: HttpRequest, pk: int, point_pk: int) -> HttpResponse:
     if selectors.en_conflit(request.user, dossier):
         messages.error(request, _conflit(dossier))
         return redirect("gouvernance:seance", seance.pk)
-    lignes = selectors.montants_par_dossier([dossier.pk]).get(dossier.pk, [])
+    lignes = plan_compare([dossier.pk]).get(dossier.pk, [])
     form = DecisionForm(request.POST or None, lignes=lignes)
     if request.method == "POST" and form.is_valid():
         try:

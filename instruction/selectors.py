@@ -7,10 +7,17 @@ from guardian.shortcuts import get_objects_for_user
 
 from cper.comptes.enums import Role
 from dossiers.enums import EtatDossier as E
-from dossiers.models import DemandeAdhesion, Dossier
+from dossiers.models import AgregatFinancement, DemandeAdhesion, Dossier, LigneFinancement
 
 from .enums import Cote
-from .models import Avis, DemandeComplements, GroupeTechnique, MembreGroupe, Routage
+from .models import (
+    Avis,
+    DemandeComplements,
+    GroupeTechnique,
+    MembreGroupe,
+    MontantPropose,
+    Routage,
+)
 
 
 def dossiers_du_guichet(user):
@@ -208,3 +215,66 @@ def demandes_en_retard(user, aujourdhui):
         .select_related("dossier", "dossier__structure")
         .order_by("echeance")
     )
+
+
+# --- The plan comparé: requested vs proposed, per financeur ---------------------------------
+
+
+def plan_compare(dossier_ids) -> dict[int, list[dict]]:
+    """{dossier_id: [ {financeur_id, nom, signataire, demande, etat, region, propose} ]}, 1 query.
+
+    Read from the kept aggregates (`AgregatFinancement`): `demande` (None for a financeur
+    outside the plan) and `propose`, the one rule of « proposé » (docs/tableaux.md); `etat` and
+    `region` are each side's own proposal. Rows in the financeurs' order. Used by the agents'
+    dossier page, the rapport d'instruction, the séance's agenda and the decision form.
+    """
+
+    def cote(valeur):
+        return Subquery(
+            MontantPropose.objects.filter(
+                avis__dossier=OuterRef("dossier_id"),
+                avis__cote=valeur,
+                financeur=OuterRef("financeur_id"),
+            ).values("montant")[:1]
+        )
+
+    au_plan = LigneFinancement.objects.filter(
+        dossier=OuterRef("dossier_id"), financeur=OuterRef("financeur_id")
+    )
+    resultat: dict[int, list[dict]] = {}
+    for ligne in (
+        AgregatFinancement.objects.filter(dossier__in=dossier_ids)
+        .annotate(au_plan=Exists(au_plan), etat_=cote(Cote.ETAT), region_=cote(Cote.REGION))
+        .order_by("dossier_id", "financeur__ordre", "financeur__nom")
+        .values(
+            "dossier_id",
+            "financeur_id",
+            "financeur__nom",
+            "financeur__signataire",
+            "demande",
+            "propose",
+            "au_plan",
+            "etat_",
+            "region_",
+        )
+    ):
+        resultat.setdefault(ligne["dossier_id"], []).append(
+            {
+                "financeur_id": ligne["financeur_id"],
+                "nom": ligne["financeur__nom"],
+                "signataire": ligne["financeur__signataire"],
+                "demande": ligne["demande"] if ligne["au_plan"] else None,
+                "propose": ligne["propose"],
+                "etat": ligne["etat_"],
+                "region": ligne["region_"],
+            }
+        )
+    return resultat
+
+
+def totaux_du_plan(lignes) -> dict:
+    """The plan comparé's totals per column (a missing amount counts 0)."""
+    return {
+        cle: sum((ligne[cle] or 0) for ligne in lignes)
+        for cle in ("demande", "etat", "region", "propose")
+    }

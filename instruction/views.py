@@ -28,7 +28,6 @@ from dossiers.services.structures import (
 )
 
 from . import selectors, services
-from .documents import plan_compare
 from .enums import Cote, SensAvis, avis_divergents
 from .extensions import blocs_porteur
 from .forms import (
@@ -197,7 +196,7 @@ def recevables_en_lot(request: HttpRequest) -> HttpResponse:
 def dossier(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = selectors.dossier_pour_agent_ou_404(request.user, pk)
     avis = {a.cote: a for a in Avis.objects.filter(dossier=dossier).select_related("donne_par")}
-    lignes, totaux = plan_compare(dossier)
+    lignes = selectors.plan_compare([dossier.pk]).get(dossier.pk, [])
     routages = list(
         Routage.objects.filter(dossier=dossier)
         .select_related("groupe_technique", "par")
@@ -229,7 +228,7 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
             "dossier": dossier,
             "communes": list(dossier.communes.all()),
             "lignes": lignes,
-            "totaux": totaux,
+            "totaux": selectors.totaux_du_plan(lignes),
             "avis_etat": avis.get(Cote.ETAT),
             "avis_region": avis.get(Cote.REGION),
             "avis_divergents": avis_divergents(*(a.sens for a in avis.values())),

@@ -4,9 +4,9 @@ from decimal import Decimal
 
 from dossiers import agregats
 from dossiers.models import AgregatFinancement
-from gouvernance.selectors import montants_par_dossier
 from instruction.enums import Cote, SensAvis
 from instruction.models import MontantPropose
+from instruction.selectors import plan_compare
 from tests.factories import DossierFactory, LigneFinancementFactory
 from tests.factories.instruction import AvisFactory
 
@@ -30,7 +30,7 @@ def _instruit(structure, volet, financeurs, propositions):
 
 
 def _proposes(dossier):
-    lignes = montants_par_dossier([dossier.pk])[dossier.pk]
+    lignes = plan_compare([dossier.pk])[dossier.pk]
     return {ligne["financeur_id"]: ligne["propose"] for ligne in lignes}
 
 
