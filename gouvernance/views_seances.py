@@ -28,10 +28,6 @@ from .forms import (
 from .models import MontantSimule
 
 
-def _deja_faite(request, seance_pk):
-    return deja_effectuee(request, "gouvernance:seance", seance_pk)
-
-
 def _erreurs(erreur: ValidationError) -> str:
     return " ".join(erreur.messages)
 
@@ -79,7 +75,7 @@ def seance(request: HttpRequest, pk: int) -> HttpResponse:
                     seance=seance, user=request.user, dossiers=form.paires()
                 )
             except DEJA_FAIT:
-                return _deja_faite(request, seance.pk)
+                return deja_effectuee(request, "gouvernance:seance", seance.pk)
             except ValidationError as erreur:
                 form.add_error(None, erreur)
             else:
@@ -89,7 +85,7 @@ def seance(request: HttpRequest, pk: int) -> HttpResponse:
         if not seance.secretariat:
             raise PermissionDenied
         # The agenda is frozen once the members are convoked.
-        return _deja_faite(request, seance.pk)
+        return deja_effectuee(request, "gouvernance:seance", seance.pk)
     points = selectors.agenda(seance, request.user)
     return render(
         request,
@@ -146,7 +142,7 @@ def _confirmer(request, seance, *, titre, texte, bouton, service, succes):
         try:
             resultat = service()
         except DEJA_FAIT:
-            return _deja_faite(request, seance.pk)
+            return deja_effectuee(request, "gouvernance:seance", seance.pk)
         except ValidationError as erreur:
             messages.error(request, _erreurs(erreur))
         else:
@@ -234,7 +230,7 @@ def decider(request: HttpRequest, pk: int, point_pk: int) -> HttpResponse:
     point = selectors.point_ou_404(seance, point_pk)
     dossier = point.dossier
     if seance.etat != EtatSeance.CONVOQUEE or hasattr(point, "decision"):
-        return _deja_faite(request, seance.pk)
+        return deja_effectuee(request, "gouvernance:seance", seance.pk)
     if selectors.en_conflit(request.user, dossier):
         messages.error(request, _conflit(dossier))
         return redirect("gouvernance:seance", seance.pk)
@@ -250,7 +246,7 @@ def decider(request: HttpRequest, pk: int, point_pk: int) -> HttpResponse:
                 montants=form.montants(),
             )
         except DEJA_FAIT:
-            return _deja_faite(request, seance.pk)
+            return deja_effectuee(request, "gouvernance:seance", seance.pk)
         except services.ConflitInterets:
             messages.error(request, _conflit(dossier))
             return redirect("gouvernance:seance", seance.pk)
@@ -324,7 +320,7 @@ def simulation(request: HttpRequest, pk: int) -> HttpResponse:
                 seance=seance, user=request.user, montants=form.montants()
             )
         except DEJA_FAIT:
-            return _deja_faite(request, seance.pk)
+            return deja_effectuee(request, "gouvernance:seance", seance.pk)
         messages.success(request, "La simulation est enregistrée ; aucun dossier n'est décidé.")
         return redirect("gouvernance:simulation", seance.pk)
     enveloppes = what_if.simuler(seance)

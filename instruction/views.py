@@ -69,10 +69,6 @@ LIBELLES_TRANSITIONS = {
 }
 
 
-def _deja_faite(request, dossier_pk):
-    return deja_effectuee(request, "instruction:dossier", dossier_pk)
-
-
 # --- Workbenches ------------------------------------------------------------------------------
 
 
@@ -269,7 +265,7 @@ def _action(request, pk, *, fetch, form_class, titre, modele, service, succes, i
         try:
             service(dossier, form.cleaned_data)
         except DEJA_FAIT:
-            return _deja_faite(request, dossier.pk)
+            return deja_effectuee(request, "instruction:dossier", dossier.pk)
         except PermissionDenied:
             raise Http404("Dossier introuvable.") from None
         except ValidationError as erreur:
@@ -414,7 +410,7 @@ def avis(request: HttpRequest, pk: int) -> HttpResponse:
                 montants=form.montants(),
             )
         except DEJA_FAIT:
-            return _deja_faite(request, dossier.pk)
+            return deja_effectuee(request, "instruction:dossier", dossier.pk)
         except PermissionDenied:
             raise Http404("Dossier introuvable.") from None
         messages.success(request, f"L'avis {Cote(cote).label} est enregistré.")
