@@ -11,6 +11,7 @@ an existing database after `migrate`).
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, connections, transaction
 
 from .models import AgregatFinancement, AgregatVolet, Dossier, LigneFinancement
@@ -57,8 +58,11 @@ def _nouveaux(un_dossier: bool) -> str:
     sources = []
     for colonne in COLONNES:
         source = _SOURCES.get(colonne)
-        if source is None:  # the app that owns it is not installed
-            continue
+        if source is None:
+            # Loud, not zeros on every dashboard: an app forgot to register its column.
+            raise ImproperlyConfigured(
+                f"Aucune source enregistrée pour la colonne « {colonne} » des agrégats."
+            )
         filtre = f"{source.colonne_dossier} = %(dossier)s" if un_dossier else "TRUE"
         sql = source.sql.format(filtre=filtre)
         sources.append(

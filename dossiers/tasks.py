@@ -7,24 +7,17 @@ from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMessage, send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from cper.courriels import courriel
 from cper.effets import differer
 
 from .enums import EtatDossier
 from .models import DemandeAdhesion, Dossier, Invitation, Recepisse
 
 # --- depot ---
-
-
-def _courriel(evenement: str, contexte: dict, *, to: list[str], cc=()) -> EmailMessage:
-    sujet = render_to_string(f"dossiers/email/{evenement}_subject.txt", contexte)
-    corps = render_to_string(f"dossiers/email/{evenement}_body.txt", contexte)
-    return EmailMessage(" ".join(sujet.split()), corps, to=to, cc=list(cc))
 
 
 def _lien(dossier: Dossier) -> str:
@@ -87,8 +80,8 @@ def envoyer_recepisse(dossier_pk: int, porteur_pk: int) -> None:
         cc = [email for pk, email in membres if email not in to]
         if not to:
             return
-        message = _courriel(
-            "recepisse",
+        message = courriel(
+            "dossiers/email/recepisse",
             {"dossier": dossier, "guichet": dossier.guichet, "lien": _lien(dossier)},
             to=to,
             cc=cc,
@@ -107,8 +100,8 @@ def notifier_guichet_du_depot(dossier_pk: int) -> None:
         ).update(guichet_notifie_le=timezone.now()):
             return
         dossier = Dossier.objects.select_related("guichet", "structure").get(pk=dossier_pk)
-        _courriel(
-            "depot_guichet",
+        courriel(
+            "dossiers/email/depot_guichet",
             {"dossier": dossier, "guichet": dossier.guichet, "lien": _lien(dossier)},
             to=_adresses_du_guichet(dossier.guichet),
         ).send()
@@ -124,8 +117,8 @@ def notifier_retrait(dossier_pk: int) -> None:
     )
     if dossier is None:
         return
-    _courriel(
-        "retrait_guichet",
+    courriel(
+        "dossiers/email/retrait_guichet",
         {"dossier": dossier, "guichet": dossier.guichet, "lien": _lien(dossier)},
         to=_adresses_du_guichet(dossier.guichet),
     ).send()
@@ -151,9 +144,7 @@ def envoyer_invitation(invitation_pk: int) -> None:
         + reverse("dossiers:invitation_accepter", args=[jeton_invitation(invitation)]),
         "jours": settings.DUREE_INVITATION // 86400,
     }
-    sujet = render_to_string("dossiers/email/invitation_subject.txt", contexte)
-    corps = render_to_string("dossiers/email/invitation_body.txt", contexte)
-    send_mail(" ".join(sujet.split()), corps, None, [invitation.email])
+    courriel("dossiers/email/invitation", contexte, to=[invitation.email]).send()
 
 
 @shared_task
@@ -177,9 +168,7 @@ def envoyer_demande_adhesion(demande_pk: int) -> None:
         "demande": demande,
         "lien": settings.SITE_URL + reverse("dossiers:structure", args=[demande.structure_id]),
     }
-    sujet = render_to_string("dossiers/email/demande_adhesion_subject.txt", contexte)
-    corps = render_to_string("dossiers/email/demande_adhesion_body.txt", contexte)
-    send_mail(" ".join(sujet.split()), corps, None, destinataires)
+    courriel("dossiers/email/demande_adhesion", contexte, to=destinataires).send()
 
 
 @shared_task
@@ -196,6 +185,4 @@ def envoyer_decision_adhesion(demande_pk: int) -> None:
         "demande": demande,
         "lien": settings.SITE_URL + reverse("dossiers:structure", args=[demande.structure_id]),
     }
-    sujet = render_to_string("dossiers/email/decision_adhesion_subject.txt", contexte)
-    corps = render_to_string("dossiers/email/decision_adhesion_body.txt", contexte)
-    send_mail(" ".join(sujet.split()), corps, None, [demande.demandeur.email])
+    courriel("dossiers/email/decision_adhesion", contexte, to=[demande.demandeur.email]).send()

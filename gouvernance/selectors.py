@@ -25,7 +25,8 @@ from cper.referentiel.models import Commune
 from dossiers.enums import EtatDossier as E
 from dossiers.models import Dossier, LigneFinancement, MembreStructure
 from instruction.enums import Cote, avis_divergents
-from instruction.models import Avis, MontantPropose
+from instruction.models import Avis
+from instruction.selectors import plan_compare
 
 from .enums import EtatSeance, RoleMembre, TypeInstance
 from .models import (
@@ -143,67 +144,6 @@ def en_conflit(user, dossier) -> bool:
     return MembreStructure.objects.filter(structure=dossier.structure_id, user=user).exists()
 
 
-def montants_par_dossier(dossier_ids) -> dict:
-    """{dossier_id: [ {financeur, demande, etat, region, propose} ]} in two queries.
-
-    `propose` is what the decision form suggests: the lower of the two sides when both
-    proposed an amount, otherwise the one given, never above the amount requested.
-    """
-    lignes = defaultdict(dict)
-    demandes = (
-        LigneFinancement.objects.filter(dossier__in=dossier_ids)
-        .values(
-            "dossier_id",
-            "financeur_id",
-            "financeur__nom",
-            "financeur__ordre",
-            "financeur__signataire",
-        )
-        # The plan may hold several lines for one financeur: summed in the database.
-        .annotate(demande=Sum("montant_demande"))
-        .order_by()
-    )
-    for ligne in demandes:
-        lignes[ligne["dossier_id"]][ligne["financeur_id"]] = {
-            "financeur_id": ligne["financeur_id"],
-            "nom": ligne["financeur__nom"],
-            "ordre": ligne["financeur__ordre"],
-            "signataire": ligne["financeur__signataire"],
-            "demande": ligne["demande"],
-            "etat": None,
-            "region": None,
-        }
-    for montant in MontantPropose.objects.filter(avis__dossier__in=dossier_ids).values(
-        "avis__dossier_id",
-        "avis__cote",
-        "financeur_id",
-        "financeur__nom",
-        "financeur__ordre",
-        "financeur__signataire",
-        "montant",
-    ):
-        ligne = lignes[montant["avis__dossier_id"]].setdefault(
-            montant["financeur_id"],
-            {
-                "financeur_id": montant["financeur_id"],
-                "nom": montant["financeur__nom"],
-                "ordre": montant["financeur__ordre"],
-                "signataire": montant["financeur__signataire"],
-                "demande": None,
-                "etat": None,
-                "region": None,
-            },
-        )
-        ligne[montant["avis__cote"]] = montant["montant"]
-    resultat = {}
-    for dossier_id, par_financeur in lignes.items():
-        rangees = sorted(par_financeur.values(), key=lambda r: (r["ordre"], r["nom"]))
-        for r in rangees:
-            r["propose"] = montant_suggere(r)
-        resultat[dossier_id] = rangees
-    return resultat
-
-
 def plafonds(dossier) -> dict[int, Decimal]:
     """{financeur pk: amount requested}: nothing may be programmed above it."""
     return dict(
@@ -215,22 +155,12 @@ def plafonds(dossier) -> dict[int, Decimal]:
     )
 
 
-def montant_suggere(ligne) -> Decimal | None:
-    proposes = [m for m in (ligne["etat"], ligne["region"]) if m is not None]
-    if not proposes:
-        return None
-    suggere = min(proposes)
-    if ligne["demande"] is not None:
-        suggere = min(suggere, ligne["demande"])
-    return suggere
-
-
 def agenda(seance, user=None) -> list[PointOrdreDuJour]:
     """Every item of the séance with what the members need to decide, in a fixed number of queries.
 
     1 items with dossier, structure, volet and decision, 2 communes with their département,
-    3 amounts requested, 4 amounts proposed, 5 avis, 6 observations, 7 amounts programmed,
-    8 members of the body who belong to the structures (conflicts of interest).
+    3 the plan comparé (requested, proposed), 4 avis, 5 observations, 6 amounts programmed,
+    7 members of the body who belong to the structures (conflicts of interest).
     """
     points = list(
         PointOrdreDuJour.objects.filter(seance=seance)
@@ -246,7 +176,7 @@ def agenda(seance, user=None) -> list[PointOrdreDuJour]:
     if not points:
         return []
     dossier_ids = [p.dossier_id for p in points]
-    montants = montants_par_dossier(dossier_ids)
+    montants = plan_compare(dossier_ids)
     avis = defaultdict(dict)
     for un_avis in Avis.objects.filter(dossier__in=dossier_ids):
         avis[un_avis.dossier_id][un_avis.cote] = un_avis

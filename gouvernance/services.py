@@ -13,6 +13,7 @@ from django_fsm import TransitionNotAllowed, can_proceed, has_transition_perm
 from cper.effets import differer
 from dossiers import agregats
 from dossiers.models import Dossier
+from instruction.selectors import plan_compare
 
 from . import selectors
 from .enums import EtatSeance, SensDecision
@@ -164,7 +165,7 @@ def decisions_programmer_restants(*, seance, user) -> tuple[int, list[str]]:
     points = list(
         selectors.points_sans_decision(seance).select_related("dossier").order_by("ordre")
     )
-    montants = selectors.montants_par_dossier([p.dossier_id for p in points])
+    montants = plan_compare([p.dossier_id for p in points])
     faits, laisses = 0, []
     for point in points:
         proposes = {

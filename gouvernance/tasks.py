@@ -6,12 +6,12 @@ from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import get_connection
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from cper.courriels import courriels_individuels
 from instruction.models import Notification
 
 from . import exports, fichiers
@@ -20,11 +20,6 @@ from .enums import EtatExport
 from .models import Export, PointOrdreDuJour, Seance
 
 User = get_user_model()
-
-
-def _rendre(modele: str, contexte: dict) -> tuple[str, str]:
-    sujet = " ".join(render_to_string(f"{modele}_subject.txt", contexte).split())
-    return sujet, render_to_string(f"{modele}_body.txt", contexte)
 
 
 @shared_task
@@ -43,25 +38,17 @@ def convoquer(seance_pk: int) -> int:
         seance.convocation.save(nom, ContentFile(contenu), save=False)
         seance.convocation_envoyee_le = timezone.now()
         seance.save(update_fields=["convocation", "convocation_envoyee_le"])
-        sujet, corps = _rendre(
+        membres = User.objects.filter(mandats__instance=seance.instance_id, is_active=True)
+        _, messages = courriels_individuels(
             "gouvernance/email/convocation",
             {
                 "seance": seance,
                 "nb_points": seance.points.count(),
                 "url": settings.SITE_URL + reverse("gouvernance:seance", args=[seance.pk]),
             },
+            [membre.email for membre in membres.distinct().order_by("email")],
+            attachments=[(nom, contenu, "application/pdf")],
         )
-        membres = User.objects.filter(mandats__instance=seance.instance_id, is_active=True)
-        messages = [
-            EmailMessage(
-                sujet,
-                corps,
-                settings.DEFAULT_FROM_EMAIL,
-                [membre.email],
-                attachments=[(nom, contenu, "application/pdf")],
-            )
-            for membre in membres.distinct().order_by("email")
-        ]
         get_connection(fail_silently=False).send_messages(messages)
     return len(messages)
 
@@ -94,7 +81,10 @@ def _notifier_porteur(seance, point) -> int:
         return 0
     dossier = point.dossier
     chemin = reverse("instruction:porteur_dossier", args=[dossier.pk])
-    sujet, corps = _rendre(
+    porteurs = list(
+        User.objects.filter(adhesions__structure=dossier.structure_id, is_active=True).distinct()
+    )
+    sujet, messages = courriels_individuels(
         "gouvernance/email/decision",
         {
             "seance": seance,
@@ -103,20 +93,13 @@ def _notifier_porteur(seance, point) -> int:
             "montants": list(point.decision.montants.all()),
             "url": settings.SITE_URL + chemin,
         },
-    )
-    porteurs = list(
-        User.objects.filter(adhesions__structure=dossier.structure_id, is_active=True).distinct()
+        [user.email for user in porteurs],
     )
     with transaction.atomic():
         Notification.objects.bulk_create(
             Notification(user=user, texte=sujet[:300], url=chemin, cle=cle) for user in porteurs
         )
-        get_connection(fail_silently=False).send_messages(
-            [
-                EmailMessage(sujet, corps, settings.DEFAULT_FROM_EMAIL, [user.email])
-                for user in porteurs
-            ]
-        )
+        get_connection(fail_silently=False).send_messages(messages)
     return len(porteurs)
 
 

@@ -8,11 +8,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from cper.comptes.decorators import role_requis
 from cper.comptes.enums import Role
 from cper.televersement.reponses import servir_fichier
+from cper.vues import DEJA_FAIT, deja_effectuee
+from instruction.selectors import plan_compare
 
 from . import selectors, services
 from . import simulation as what_if
@@ -25,13 +26,6 @@ from .forms import (
     SimulationForm,
 )
 from .models import MontantSimule
-
-DEJA_FAITE = "Action déjà effectuée : la séance ou le dossier a changé entre-temps."
-
-
-def _deja_faite(request, seance_pk):
-    messages.warning(request, DEJA_FAITE)
-    return redirect("gouvernance:seance", seance_pk)
 
 
 def _erreurs(erreur: ValidationError) -> str:
@@ -80,8 +74,8 @@ def seance(request: HttpRequest, pk: int) -> HttpResponse:
                 n = services.ordre_du_jour_enregistrer(
                     seance=seance, user=request.user, dossiers=form.paires()
                 )
-            except (TransitionNotAllowed, ConcurrentTransition):
-                return _deja_faite(request, seance.pk)
+            except DEJA_FAIT:
+                return deja_effectuee(request, "gouvernance:seance", seance.pk)
             except ValidationError as erreur:
                 form.add_error(None, erreur)
             else:
@@ -91,7 +85,7 @@ def seance(request: HttpRequest, pk: int) -> HttpResponse:
         if not seance.secretariat:
             raise PermissionDenied
         # The agenda is frozen once the members are convoked.
-        return _deja_faite(request, seance.pk)
+        return deja_effectuee(request, "gouvernance:seance", seance.pk)
     points = selectors.agenda(seance, request.user)
     return render(
         request,
@@ -147,8 +141,8 @@ def _confirmer(request, seance, *, titre, texte, bouton, service, succes):
     if request.method == "POST":
         try:
             resultat = service()
-        except (TransitionNotAllowed, ConcurrentTransition):
-            return _deja_faite(request, seance.pk)
+        except DEJA_FAIT:
+            return deja_effectuee(request, "gouvernance:seance", seance.pk)
         except ValidationError as erreur:
             messages.error(request, _erreurs(erreur))
         else:
@@ -236,11 +230,11 @@ def decider(request: HttpRequest, pk: int, point_pk: int) -> HttpResponse:
     point = selectors.point_ou_404(seance, point_pk)
     dossier = point.dossier
     if seance.etat != EtatSeance.CONVOQUEE or hasattr(point, "decision"):
-        return _deja_faite(request, seance.pk)
+        return deja_effectuee(request, "gouvernance:seance", seance.pk)
     if selectors.en_conflit(request.user, dossier):
         messages.error(request, _conflit(dossier))
         return redirect("gouvernance:seance", seance.pk)
-    lignes = selectors.montants_par_dossier([dossier.pk]).get(dossier.pk, [])
+    lignes = plan_compare([dossier.pk]).get(dossier.pk, [])
     form = DecisionForm(request.POST or None, lignes=lignes)
     if request.method == "POST" and form.is_valid():
         try:
@@ -251,8 +245,8 @@ def decider(request: HttpRequest, pk: int, point_pk: int) -> HttpResponse:
                 motif=form.cleaned_data["motif"],
                 montants=form.montants(),
             )
-        except (TransitionNotAllowed, ConcurrentTransition):
-            return _deja_faite(request, seance.pk)
+        except DEJA_FAIT:
+            return deja_effectuee(request, "gouvernance:seance", seance.pk)
         except services.ConflitInterets:
             messages.error(request, _conflit(dossier))
             return redirect("gouvernance:seance", seance.pk)
@@ -325,8 +319,8 @@ def simulation(request: HttpRequest, pk: int) -> HttpResponse:
             services.simulation_enregistrer(
                 seance=seance, user=request.user, montants=form.montants()
             )
-        except (TransitionNotAllowed, ConcurrentTransition):
-            return _deja_faite(request, seance.pk)
+        except DEJA_FAIT:
+            return deja_effectuee(request, "gouvernance:seance", seance.pk)
         messages.success(request, "La simulation est enregistrée ; aucun dossier n'est décidé.")
         return redirect("gouvernance:simulation", seance.pk)
     enveloppes = what_if.simuler(seance)

@@ -4,8 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.db.models import Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 
 from cper.referentiel.models import MONTANT
 from cper.televersement.enums import Usage
@@ -13,8 +12,6 @@ from cper.televersement.models import FichierAnalyse
 from dossiers.enums import EtatDossier, TypePiece
 
 from .enums import Cote, SensAvis
-
-MONTANT_FIELD = models.DecimalField(**MONTANT)
 
 
 class GroupeTechnique(models.Model):
@@ -170,16 +167,6 @@ class DemandeComplements(models.Model):
         return [TypePiece(code).label for code in self.pieces_demandees]
 
 
-class MontantProposeQuerySet(models.QuerySet):
-    def par_volet_et_financeur(self):
-        """Proposed amounts summed per volet × financeur × side, in the database."""
-        return (
-            self.values("avis__dossier__volet", "financeur", "avis__cote")
-            .annotate(total=Coalesce(Sum("montant"), models.Value(0, output_field=MONTANT_FIELD)))
-            .order_by("avis__dossier__volet", "financeur", "avis__cote")
-        )
-
-
 class Avis(models.Model):
     """The avis of one side (État or Région) on a dossier; editable until instruction ends."""
 
@@ -211,8 +198,6 @@ class MontantPropose(models.Model):
         "referentiel.Financeur", on_delete=models.PROTECT, related_name="montants_proposes"
     )
     montant = models.DecimalField("montant proposé (€)", **MONTANT)
-
-    objects = MontantProposeQuerySet.as_manager()
 
     class Meta:
         verbose_name = "montant proposé"

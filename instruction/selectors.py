@@ -1,7 +1,5 @@
 """Reads of the agents' work: scoped fetches (404 outside scope) and the workbench queues."""
 
-import datetime
-
 from django.contrib.auth.models import Group
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import Http404
@@ -9,13 +7,17 @@ from guardian.shortcuts import get_objects_for_user
 
 from cper.comptes.enums import Role
 from dossiers.enums import EtatDossier as E
-from dossiers.models import DemandeAdhesion, Dossier
+from dossiers.models import AgregatFinancement, DemandeAdhesion, Dossier, LigneFinancement
 
 from .enums import Cote
-from .models import Avis, DemandeComplements, GroupeTechnique, MembreGroupe, Routage
-
-# CRPA L231-4: two months of silence on a financial request is a rejection.
-DELAI_RECEVABILITE = datetime.timedelta(days=61)
+from .models import (
+    Avis,
+    DemandeComplements,
+    GroupeTechnique,
+    MembreGroupe,
+    MontantPropose,
+    Routage,
+)
 
 
 def dossiers_du_guichet(user):
@@ -129,18 +131,22 @@ def _sens_avis(cote):
 
 
 def annoter_file(queryset):
-    """What each row of a workbench shows, in the same query: group, both avis, deadline."""
-    return queryset.select_related("structure", "volet", "guichet").annotate(
-        groupe_nom=Subquery(
-            Routage.objects.filter(dossier=OuterRef("pk")).values("groupe_technique__nom")[:1]
-        ),
-        avis_etat=_sens_avis(Cote.ETAT),
-        avis_region=_sens_avis(Cote.REGION),
-        echeance_complements=Subquery(
-            DemandeComplements.objects.filter(dossier=OuterRef("pk"), repondue_le__isnull=True)
-            .order_by("-created_at")
-            .values("echeance")[:1]
-        ),
+    """What each row of a workbench shows, in the same query: group, both avis, deadlines."""
+    return (
+        queryset.select_related("structure", "volet", "guichet")
+        .avec_limite_recevabilite()
+        .annotate(
+            groupe_nom=Subquery(
+                Routage.objects.filter(dossier=OuterRef("pk")).values("groupe_technique__nom")[:1]
+            ),
+            avis_etat=_sens_avis(Cote.ETAT),
+            avis_region=_sens_avis(Cote.REGION),
+            echeance_complements=Subquery(
+                DemandeComplements.objects.filter(dossier=OuterRef("pk"), repondue_le__isnull=True)
+                .order_by("-created_at")
+                .values("echeance")[:1]
+            ),
+        )
     )
 
 
@@ -209,3 +215,66 @@ def demandes_en_retard(user, aujourdhui):
         .select_related("dossier", "dossier__structure")
         .order_by("echeance")
     )
+
+
+# --- The plan comparé: requested vs proposed, per financeur ---------------------------------
+
+
+def plan_compare(dossier_ids) -> dict[int, list[dict]]:
+    """{dossier_id: [ {financeur_id, nom, signataire, demande, etat, region, propose} ]}, 1 query.
+
+    Read from the kept aggregates (`AgregatFinancement`): `demande` (None for a financeur
+    outside the plan) and `propose`, the one rule of « proposé » (docs/tableaux.md); `etat` and
+    `region` are each side's own proposal. Rows in the financeurs' order. Used by the agents'
+    dossier page, the rapport d'instruction, the séance's agenda and the decision form.
+    """
+
+    def cote(valeur):
+        return Subquery(
+            MontantPropose.objects.filter(
+                avis__dossier=OuterRef("dossier_id"),
+                avis__cote=valeur,
+                financeur=OuterRef("financeur_id"),
+            ).values("montant")[:1]
+        )
+
+    au_plan = LigneFinancement.objects.filter(
+        dossier=OuterRef("dossier_id"), financeur=OuterRef("financeur_id")
+    )
+    resultat: dict[int, list[dict]] = {}
+    for ligne in (
+        AgregatFinancement.objects.filter(dossier__in=dossier_ids)
+        .annotate(au_plan=Exists(au_plan), etat_=cote(Cote.ETAT), region_=cote(Cote.REGION))
+        .order_by("dossier_id", "financeur__ordre", "financeur__nom")
+        .values(
+            "dossier_id",
+            "financeur_id",
+            "financeur__nom",
+            "financeur__signataire",
+            "demande",
+            "propose",
+            "au_plan",
+            "etat_",
+            "region_",
+        )
+    ):
+        resultat.setdefault(ligne["dossier_id"], []).append(
+            {
+                "financeur_id": ligne["financeur_id"],
+                "nom": ligne["financeur__nom"],
+                "signataire": ligne["financeur__signataire"],
+                "demande": ligne["demande"] if ligne["au_plan"] else None,
+                "propose": ligne["propose"],
+                "etat": ligne["etat_"],
+                "region": ligne["region_"],
+            }
+        )
+    return resultat
+
+
+def totaux_du_plan(lignes) -> dict:
+    """The plan comparé's totals per column (a missing amount counts 0)."""
+    return {
+        cle: sum((ligne[cle] or 0) for ligne in lignes)
+        for cle in ("demande", "etat", "region", "propose")
+    }

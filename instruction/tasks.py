@@ -6,12 +6,12 @@ from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
-from django.core.mail import send_mass_mail
+from django.core.mail import get_connection
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from cper.courriels import courriels_individuels
 from dossiers.models import Dossier
 
 from .documents import rapport_instruction_pdf
@@ -74,16 +74,15 @@ def notifier(dossier_pk: int, evenement: str, cle: str) -> int:
             "public": public,
             "url": settings.SITE_URL + chemin,
         }
-        sujet = " ".join(
-            render_to_string(f"instruction/email/{evenement}_subject.txt", contexte).split()
+        sujet, courriels = courriels_individuels(
+            f"instruction/email/{evenement}", contexte, [user.email for user in users]
         )
-        corps = render_to_string(f"instruction/email/{evenement}_body.txt", contexte)
+        messages.extend(courriels)
         for user in users:
-            messages.append((sujet, corps, settings.DEFAULT_FROM_EMAIL, [user.email]))
             notifications.append(Notification(user=user, texte=sujet[:300], url=chemin, cle=cle))
     with transaction.atomic():
         Notification.objects.bulk_create(notifications)
-        send_mass_mail(messages, fail_silently=False)
+        get_connection(fail_silently=False).send_messages(messages)
     return len(messages)
 
 

@@ -3,7 +3,6 @@
 Every view: scoped fetch (404 outside scope) → form → service → message → redirect.
 """
 
-from dateutil.relativedelta import relativedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -11,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
+from django_fsm import can_proceed
 from django_fsm_log.models import StateLog
 
 from cper.comptes.decorators import role_requis
@@ -19,6 +18,7 @@ from cper.comptes.enums import Role
 from cper.limites import limiter
 from cper.televersement.forms import designer_deposant
 from cper.televersement.reponses import servir_fichier
+from cper.vues import DEJA_EFFECTUEE, DEJA_FAIT, deja_effectuee
 from dossiers.enums import EtatDossier as E
 from dossiers.models import LigneFinancement
 from dossiers.services.structures import (
@@ -28,7 +28,6 @@ from dossiers.services.structures import (
 )
 
 from . import selectors, services
-from .documents import plan_compare
 from .enums import Cote, SensAvis, avis_divergents
 from .extensions import blocs_porteur
 from .forms import (
@@ -68,14 +67,6 @@ LIBELLES_TRANSITIONS = {
     "programmer": "Programmé",
     "rejeter": "Rejeté",
 }
-DEJA_FAITE = (
-    "Action déjà effectuée : le dossier a changé d'état entre-temps. Voici son état actuel."
-)
-
-
-def _deja_faite(request, dossier_pk):
-    messages.warning(request, DEJA_FAITE)
-    return redirect("instruction:dossier", dossier_pk)
 
 
 # --- Workbenches ------------------------------------------------------------------------------
@@ -101,7 +92,6 @@ def _file(request, queryset, *, titre, modele, contexte=None):
     for dossier in page:
         depot = timezone.localtime(dossier.depose_le).date()
         dossier.jours_depuis_depot = (aujourdhui - depot).days
-        dossier.limite_recevabilite = depot + relativedelta(months=2)
         dossier.recevabilite_depassee = (
             dossier.etat == E.DEPOSE and aujourdhui > dossier.limite_recevabilite
         )
@@ -187,7 +177,7 @@ def recevables_en_lot(request: HttpRequest) -> HttpResponse:
                 commentaire=form.cleaned_data["commentaire"],
             )
             faits += 1
-        except (TransitionNotAllowed, ConcurrentTransition, PermissionDenied):
+        except (*DEJA_FAIT, PermissionDenied):
             deja += 1
     messages.success(request, f"{faits} dossier(s) déclaré(s) recevable(s).")
     if deja:
@@ -202,7 +192,7 @@ def recevables_en_lot(request: HttpRequest) -> HttpResponse:
 def dossier(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = selectors.dossier_pour_agent_ou_404(request.user, pk)
     avis = {a.cote: a for a in Avis.objects.filter(dossier=dossier).select_related("donne_par")}
-    lignes, totaux = plan_compare(dossier)
+    lignes = selectors.plan_compare([dossier.pk]).get(dossier.pk, [])
     routages = list(
         Routage.objects.filter(dossier=dossier)
         .select_related("groupe_technique", "par")
@@ -234,7 +224,7 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
             "dossier": dossier,
             "communes": list(dossier.communes.all()),
             "lignes": lignes,
-            "totaux": totaux,
+            "totaux": selectors.totaux_du_plan(lignes),
             "avis_etat": avis.get(Cote.ETAT),
             "avis_region": avis.get(Cote.REGION),
             "avis_divergents": avis_divergents(*(a.sens for a in avis.values())),
@@ -274,8 +264,8 @@ def _action(request, pk, *, fetch, form_class, titre, modele, service, succes, i
     if request.method == "POST" and form.is_valid():
         try:
             service(dossier, form.cleaned_data)
-        except (TransitionNotAllowed, ConcurrentTransition):
-            return _deja_faite(request, dossier.pk)
+        except DEJA_FAIT:
+            return deja_effectuee(request, "instruction:dossier", dossier.pk)
         except PermissionDenied:
             raise Http404("Dossier introuvable.") from None
         except ValidationError as erreur:
@@ -419,8 +409,8 @@ def avis(request: HttpRequest, pk: int) -> HttpResponse:
                 motivation=form.cleaned_data["motivation"],
                 montants=form.montants(),
             )
-        except (TransitionNotAllowed, ConcurrentTransition):
-            return _deja_faite(request, dossier.pk)
+        except DEJA_FAIT:
+            return deja_effectuee(request, "instruction:dossier", dossier.pk)
         except PermissionDenied:
             raise Http404("Dossier introuvable.") from None
         messages.success(request, f"L'avis {Cote(cote).label} est enregistré.")
@@ -627,8 +617,8 @@ def completer(request: HttpRequest, pk: int) -> HttpResponse:
                 reponse=form.cleaned_data["reponse"],
                 pieces=pieces,
             )
-        except (TransitionNotAllowed, ConcurrentTransition):
-            messages.warning(request, DEJA_FAITE)
+        except DEJA_FAIT:
+            messages.warning(request, DEJA_EFFECTUEE)
         except PermissionDenied:
             raise Http404("Dossier introuvable.") from None
         else:

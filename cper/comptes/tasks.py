@@ -2,18 +2,16 @@
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
+
+from cper.courriels import courriel
 
 from .models import User
 
 
 def _envoyer(user: User, evenement: str, contexte: dict) -> None:
     contexte = {"user": user, "site_url": settings.SITE_URL, **contexte}
-    sujet = render_to_string(f"comptes/email/{evenement}_subject.txt", contexte)
-    corps = render_to_string(f"comptes/email/{evenement}_body.txt", contexte)
-    send_mail(" ".join(sujet.split()), corps, None, [user.email])
+    courriel(f"comptes/email/{evenement}", contexte, to=[user.email]).send()
 
 
 @shared_task

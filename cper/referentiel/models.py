@@ -199,12 +199,6 @@ class Financeur(models.Model):
         return self.nom
 
 
-class GuichetQuerySet(models.QuerySet):
-    def suggeres_pour(self, communes):
-        """Préfectures and sous-préfectures of the arrondissements of these communes."""
-        return self.filter(arrondissement__communes__in=communes).distinct()
-
-
 class Guichet(models.Model):
     """Where a dossier is filed: a préfecture, a sous-préfecture or the Conseil régional."""
 
@@ -237,8 +231,6 @@ class Guichet(models.Model):
         default=True,
         help_text="Les coordonnées figurent sur le récépissé : à vérifier par l'administrateur.",
     )
-
-    objects = GuichetQuerySet.as_manager()
 
     class Meta:
         verbose_name = "guichet"

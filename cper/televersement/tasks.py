@@ -4,9 +4,9 @@ import logging
 
 from celery import shared_task
 from django.apps import apps
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
+
+from cper.courriels import courriel
 
 from . import antivirus
 from .controle import alerter_quarantaine
@@ -46,11 +46,8 @@ def _analyser(modele, pk) -> str:
         objet.delete()
         transaction.on_commit(lambda: stockage.delete(nom_stocke))
         if deposant is not None and deposant.email:
-            sujet = render_to_string("televersement/email/fichier_infecte_subject.txt", contexte)
-            corps = render_to_string("televersement/email/fichier_infecte_body.txt", contexte)
-            transaction.on_commit(
-                lambda: send_mail(" ".join(sujet.split()), corps, None, [deposant.email])
-            )
+            message = courriel("televersement/email/fichier_infecte", contexte, to=[deposant.email])
+            transaction.on_commit(message.send)
         return "infecte"
 
 

@@ -14,8 +14,9 @@ class AgregatFinancement(models.Model):
     here so that the dashboards group and filter without reading the dossiers.
 
     - `demande`: the financing plan's lines for this financeur, whatever the state;
-    - `propose`: the lower of the two sides' proposals (0 when a side that gave its avis
-      proposed nothing for this financeur; a lone avis stands alone), whatever the state;
+    - `propose`: « proposé », the one rule (docs/tableaux.md): the lower of the two sides'
+      proposals, never above `demande` (0 when a side that gave its avis proposed nothing for
+      this financeur; a lone avis stands alone), whatever the state;
     - `programme`: the amounts of the decisions « programmé ».
     """
 

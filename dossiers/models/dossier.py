@@ -2,8 +2,19 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    DecimalField,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDate
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -15,6 +26,8 @@ from ..enums import EtatDossier
 E = EtatDossier
 # The states a request for complements may come from, and that completer returns to.
 ETATS_AVANT_COMPLEMENTS = [E.DEPOSE, E.EN_INSTRUCTION]
+# CRPA L231-4: two months of silence on a financial request after its dépôt is a rejection.
+DELAI_RECEVABILITE_MOIS = 2
 
 
 # --- Who may fire a transition (django-fsm `permission=`; checked by the services) --------------
@@ -84,6 +97,20 @@ class DossierQuerySet(models.QuerySet):
         return self.filter(
             pk__in=self.model.communes.through.objects.filter(commune__in=communes).values(
                 "dossier_id"
+            )
+        )
+
+    def avec_limite_recevabilite(self):
+        """Annotate `limite_recevabilite`: the recevabilité deadline, in the database.
+
+        The one definition of that deadline: the dépôt's calendar date (local time) plus two
+        months (the end of a shorter month when that day does not exist); None for a draft.
+        """
+        return self.annotate(
+            limite_recevabilite=Func(
+                TruncDate("depose_le"),
+                template=(f"(%(expressions)s + INTERVAL '{DELAI_RECEVABILITE_MOIS} months')::date"),
+                output_field=models.DateField(),
             )
         )
 

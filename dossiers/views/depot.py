@@ -2,9 +2,9 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.html import format_html
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from cper.televersement.reponses import servir_fichier
+from cper.vues import DEJA_EFFECTUEE, DEJA_FAIT, deja_effectuee
 
 from ..acces import MODIFIER, VOIR, dossier_ou_404
 from ..completude import completude
@@ -14,8 +14,6 @@ from ..models import Dossier
 from ..selectors.porteur import ETATS_RETIRABLES
 from ..services.depot import DepotRefuse, deposer_dossier, guichets_proposes, retirer_dossier
 from .porteur import fil_d_ariane
-
-DEJA_EFFECTUEE = "Action déjà effectuée : le dossier a changé d'état entre-temps."
 
 
 def _dossier_du_porteur_ou_404(user, pk, perm: str) -> Dossier:
@@ -44,9 +42,8 @@ def deposer(request: HttpRequest, pk: int) -> HttpResponse:
             dossier = deposer_dossier(
                 dossier=dossier, porteur=request.user, guichet=form.cleaned_data["guichet"]
             )
-        except (TransitionNotAllowed, ConcurrentTransition):
-            messages.warning(request, DEJA_EFFECTUEE)
-            return redirect("dossiers:detail", pk=dossier.pk)
+        except DEJA_FAIT:
+            return deja_effectuee(request, "dossiers:detail", pk=dossier.pk)
         except DepotRefuse as refus:
             if refus.completude is not None:
                 etat = refus.completude
@@ -103,7 +100,7 @@ def retirer(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             retirer_dossier(dossier=dossier, porteur=request.user, motif=form.cleaned_data["motif"])
-        except (TransitionNotAllowed, ConcurrentTransition):
+        except DEJA_FAIT:
             messages.warning(request, DEJA_EFFECTUEE)
         else:
             messages.success(request, "Votre dossier a été retiré.")

@@ -140,8 +140,12 @@ def test_de_la_demande_a_la_decision_et_aux_tableaux_de_bord(
     expect(page.get_by_role("alert")).to_contain_text("Les membres sont convoqués")
     page.get_by_role("link", name=f"Décider sur le dossier {numero}").click()
     page.get_by_label("Programmé", exact=True).check(force=True)
-    expect(page.get_by_label("Montant programmé — État (€)")).to_have_value("35000.00")
+    # Each side gave its avis without an amount for the other's financeur: « proposé » is 0
+    # for both (the same figure as the maquette), so the secretariat types the amounts.
+    expect(page.get_by_label("Montant programmé — État (€)")).to_have_value("0.00")
+    expect(page.get_by_label("Montant programmé — Conseil régional (€)")).to_have_value("0.00")
     page.get_by_label("Montant programmé — État (€)").fill("32000")
+    page.get_by_label("Montant programmé — Conseil régional (€)").fill("30000")
     page.get_by_role("button", name="Enregistrer la décision").click()
     expect(page.get_by_role("alert")).to_contain_text("Décision enregistrée")
     page.get_by_role("button", name="Clore la séance").click()

@@ -1,9 +1,12 @@
 """The dashboards' aggregate rows follow every service that moves money or changes a state."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
+from django.utils import timezone
 
 from dossiers import agregats
 from dossiers.enums import EtatDossier as E
@@ -171,6 +174,57 @@ _CHAMPS = ("dossier_id", "financeur_id", "volet_id", "etat", "demande", "propose
 class _Silence:
     def write(self, *args):
         pass
+
+
+def test_les_agregats_suivent_complements_irrecevabilite_et_rejet(
+    acteurs, structure, porteur, secretariat, seance
+):
+    """The money-moving services the test above does not drive, each checked after its step."""
+    c = dossier_complet(structure=structure, porteur=porteur, intitule="Halte fluviale")
+    c = deposer_dossier(dossier=c, porteur=porteur, guichet=acteurs["guichet"])
+    _a_jour()
+    instruction.dossier_demander_complements(
+        dossier=c,
+        agent=acteurs["agent"],
+        motif="Délibération manquante.",
+        pieces=[],
+        echeance=timezone.localdate() + datetime.timedelta(days=30),
+    )
+    _a_jour()
+    assert _lignes(c)["etat"][0] == E.INCOMPLET
+    instruction.dossier_completer(dossier=c, porteur=porteur, reponse="La voici.")
+    _a_jour()
+    assert _lignes(c)["etat"][0] == E.DEPOSE
+    instruction.dossier_declarer_irrecevable(
+        dossier=c, agent=acteurs["agent"], motif="Hors du champ du contrat."
+    )
+    _a_jour()
+    assert _lignes(c)["etat"] == (E.IRRECEVABLE, EUROS(40000), 0, 0)
+
+    d = dossier_complet(structure=structure, porteur=porteur, intitule="Piste cyclable")
+    etat = LigneFinancement.objects.get(dossier=d, financeur__code="etat").financeur
+    d = _jusqu_a_instruit(
+        d, acteurs, {Cote.ETAT: {etat.pk: EUROS(20000)}, Cote.REGION: {etat.pk: EUROS(10000)}}
+    )
+    seance.etat = EtatSeance.CONVOQUEE
+    seance.save()
+    point = PointOrdreDuJour.objects.create(seance=seance, dossier=d, ordre=1)
+    gouvernance.decision_prendre(
+        point=point, user=secretariat, sens=SensDecision.REJETE, motif="Hors priorités."
+    )
+    _a_jour()
+    assert _lignes(d)["etat"] == (E.REJETE, EUROS(40000), EUROS(10000), 0)
+
+
+def test_une_colonne_sans_source_echoue_bruyamment(monkeypatch, structure, porteur):
+    """An app that forgets to register its column fails here, instead of showing zeros."""
+    dossier = dossier_complet(structure=structure, porteur=porteur)
+    sources = {c: s for c, s in agregats._SOURCES.items() if c != "programme"}
+    monkeypatch.setattr(agregats, "_SOURCES", sources)
+    with pytest.raises(ImproperlyConfigured, match="programme"):
+        agregats.recalculer_dossier(dossier.pk)
+    with pytest.raises(ImproperlyConfigured):
+        agregats.ecarts()
 
 
 def test_la_reconstruction_corrige_des_lignes_perdues(acteurs, structure, porteur):

@@ -10,9 +10,8 @@ from pypdf import PdfReader
 
 from dossiers.enums import EtatDossier as E
 from instruction.enums import Cote, SensAvis
-from instruction.models import Avis, MontantPropose, RapportInstruction
+from instruction.models import Avis, RapportInstruction
 from tests.factories import FinanceurFactory, LigneFinancementFactory
-from tests.factories.instruction import AvisFactory
 
 
 @pytest.fixture
@@ -47,15 +46,6 @@ def test_chaque_cote_donne_son_avis_et_peut_le_modifier(
     page = client.get(reverse("instruction:dossier", args=[dossier_en_instruction.pk]))
     assert "Avis divergents" in page.text
     assert "Avis divergents" in client.get(reverse("instruction:groupes")).text
-
-
-def test_montants_proposes_sommes_par_volet_et_financeur(dossier_en_instruction, plan):
-    etat, _ = plan
-    avis = AvisFactory(dossier=dossier_en_instruction, cote=Cote.ETAT)
-    MontantPropose.objects.create(avis=avis, financeur=etat, montant=Decimal("12.50"))
-    ligne = MontantPropose.objects.par_volet_et_financeur().get()
-    assert ligne["total"] == Decimal("12.50")
-    assert ligne["avis__dossier__volet"] == dossier_en_instruction.volet_id
 
 
 def test_conclure_exige_les_deux_avis(

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django_fsm_log.models import StateLog
 
 from dossiers.enums import EtatDossier as E
+from dossiers.models import Dossier
 from instruction.models import DemandeComplements, Routage
 from tests.factories import DossierFactory
 from tests.factories.dossiers import PDF_MINIMAL
@@ -35,6 +36,18 @@ def test_le_delai_de_recevabilite_depasse_est_signale(client, agent_sp_douai, do
     reponse = client.get(reverse("instruction:guichet"))
     assert "Délai de recevabilité dépassé" in reponse.text
     assert "il y a 70 jours" in reponse.text
+
+
+def test_la_limite_de_recevabilite_est_le_depot_plus_deux_mois_calendaires(dossier_depose):
+    paris = timezone.get_current_timezone()
+    # 23:30 in Paris is already the next day in UTC: the local calendar date counts.
+    for depot, limite in (
+        (datetime.datetime(2025, 12, 31, 23, 30, tzinfo=paris), datetime.date(2026, 2, 28)),
+        (datetime.datetime(2026, 3, 15, 0, 30, tzinfo=paris), datetime.date(2026, 5, 15)),
+    ):
+        Dossier.objects.filter(pk=dossier_depose.pk).update(depose_le=depot)
+        lu = Dossier.objects.avec_limite_recevabilite().get(pk=dossier_depose.pk)
+        assert lu.limite_recevabilite == limite
 
 
 def test_les_filtres_trouvent_par_texte_et_par_etat(client, agent_sp_douai, dossier_depose):

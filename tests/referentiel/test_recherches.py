@@ -5,7 +5,6 @@ from cper.referentiel.models import (
     Commune,
     Departement,
     Epci,
-    Guichet,
     PoleMetropolitain,
 )
 
@@ -43,11 +42,3 @@ def test_territoire_vers_ses_communes(referentiel, django_assert_num_queries):
     )
     assert set(artois.communes_du_territoire()) == set(communes_artois)
     assert Commune.objects.get(code_insee="62498") in communes_artois  # Lens
-
-
-def test_guichets_suggeres_pour_les_communes_d_un_dossier(referentiel):
-    communes = Commune.objects.filter(code_insee__in=["59178", "59183", "59170"])
-    codes = set(Guichet.objects.suggeres_pour(communes).values_list("code", flat=True))
-    assert codes == {"sp-douai", "sp-dunkerque"} | {
-        Commune.objects.get(code_insee="59170").guichet_suggere().code
-    }
