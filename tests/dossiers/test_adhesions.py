@@ -2,6 +2,7 @@
 entering an existing SIRET asks to join; the structure's administrator or an agent of a guichet
 where it filed decides."""
 
+import re
 from html import unescape
 
 import pytest
@@ -77,9 +78,12 @@ def test_le_second_a_saisir_un_siret_demande_a_rejoindre_et_l_administrateur_dec
 
     client.force_login(porteur)
     assert "premier.venu" not in client.get(reverse("dossiers:structure", args=[structure.pk])).text
-    assert (
-        autre_porteur.email in client.get(reverse("dossiers:structure", args=[structure.pk])).text
-    )
+    page = unescape(client.get(reverse("dossiers:structure", args=[structure.pk])).text)
+    assert autre_porteur.email in page
+    # The buttons as a screen reader reads them (their end is visually hidden).
+    texte = " ".join(re.sub(r"<[^>]+>", "", page).split())
+    assert f"Accepter la demande de {autre_porteur.email}" in texte
+    assert f"Refuser la demande de {autre_porteur.email}" in texte
     with django_capture_on_commit_callbacks(execute=True):
         client.post(decider, {"decision": "accepter"})
     assert MembreStructure.objects.filter(

@@ -1,6 +1,7 @@
 """The guichet verifies the structure that filed: explicitly from the dossier page, or by
 declaring one of its dossiers recevable; it also decides requests to join that structure."""
 
+import re
 from html import unescape
 
 import pytest
@@ -68,7 +69,10 @@ def test_l_agent_du_guichet_decide_des_demandes_d_adhesion(
     page = unescape(client.get(reverse("instruction:dossier", args=[dossier_depose.pk])).text)
     assert "Demandes pour rejoindre la structure en attente" in page
     url = reverse("instruction:adhesions", args=[dossier_depose.pk])
-    assert "demandeur@exemple.fr" in client.get(url).text
+    # The buttons as a screen reader reads them (their end is visually hidden).
+    page = " ".join(re.sub(r"<[^>]+>", "", unescape(client.get(url).text)).split())
+    assert "Accepter la demande de demandeur@exemple.fr" in page
+    assert "Refuser la demande de demandeur@exemple.fr" in page
     demande = dossier_depose.structure.demandes_adhesion.get()
     with django_capture_on_commit_callbacks(execute=True):
         reponse = client.post(url, {"demande": demande.pk, "decision": "refuser"}, follow=True)
