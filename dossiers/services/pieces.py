@@ -13,8 +13,6 @@ from cper.televersement.controle import (
     FichierControle,
     FichierRefuse,
     controler,
-    extensions_acceptees,
-    formats_acceptes,
 )
 from cper.televersement.enums import Usage
 
@@ -25,9 +23,6 @@ from ..models import Dossier, Piece
 logger = logging.getLogger(__name__)
 
 __all__ = ["FichierRefuse", "PiecesVerrouillees", "ajouter_piece", "remplacer_piece"]
-
-FORMATS_ACCEPTES = formats_acceptes(Usage.PIECE)
-EXTENSIONS_ACCEPTEES = extensions_acceptees(Usage.PIECE)
 
 # Pieces may be added to a draft, and to a dossier whose guichet asked for complements;
 # they are replaced or deleted only before the dépôt (what was filed stays as filed).
@@ -46,11 +41,6 @@ def peut_ajouter_pieces(dossier: Dossier) -> bool:
 def peut_modifier_pieces(dossier: Dossier) -> bool:
     """Replace or delete a piece: only while the dossier is a draft."""
     return dossier.etat in ETATS_MODIFICATION
-
-
-def controler_fichier(fichier, *, par=None) -> FichierControle:
-    """The upload gate, for a pièce justificative."""
-    return controler(fichier, usage=Usage.PIECE, par=par)
 
 
 def _dossier_verrouille(dossier: Dossier, par) -> Dossier:
@@ -97,7 +87,7 @@ def ajouter_piece(*, dossier: Dossier, par, type_piece: str, fichier) -> Piece:
     """Check the file, then attach it to the dossier."""
     type_piece = TypePiece(type_piece)  # ValueError for a type that does not exist
     # The gate runs before the transaction: an antivirus alert outlives the refusal.
-    controle = controler_fichier(fichier, par=par)
+    controle = controler(fichier, usage=Usage.PIECE, par=par)
     return _ajouter_piece(
         dossier=dossier, par=par, type_piece=type_piece, fichier=fichier, controle=controle
     )
@@ -119,7 +109,7 @@ def _ajouter_piece(*, dossier, par, type_piece, fichier, controle) -> Piece:
 
 def remplacer_piece(*, piece: Piece, par, fichier) -> Piece:
     """Put a new file in place of a piece's file; the old file goes after commit."""
-    controle = controler_fichier(fichier, par=par)
+    controle = controler(fichier, usage=Usage.PIECE, par=par)
     return _remplacer_piece(piece=piece, par=par, fichier=fichier, controle=controle)
 
 
