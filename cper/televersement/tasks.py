@@ -4,9 +4,11 @@ import logging
 
 from celery import shared_task
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from cper.courriels import courriel
+from cper.effets import differer
 
 from . import antivirus
 from .controle import alerter_quarantaine
@@ -45,10 +47,18 @@ def _analyser(modele, pk) -> str:
         stockage = objet.fichier.storage
         objet.delete()
         transaction.on_commit(lambda: stockage.delete(nom_stocke))
-        if deposant is not None and deposant.email:
-            message = courriel("televersement/email/fichier_infecte", contexte, to=[deposant.email])
-            transaction.on_commit(message.send)
+        if deposant is not None:
+            # Through the outbox: an SMTP outage delays the warning, it does not lose it.
+            differer(signaler_fichier_infecte, deposant.pk, contexte)
         return "infecte"
+
+
+@shared_task
+def signaler_fichier_infecte(user_pk: int, contexte: dict) -> None:
+    """Tell the person who uploaded it that a file kept in quarantine was infected."""
+    deposant = get_user_model().objects.filter(pk=user_pk).first()
+    if deposant is not None and deposant.email:
+        courriel("televersement/email/fichier_infecte", contexte, to=[deposant.email]).send()
 
 
 @shared_task
