@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "dossiers",
     "instruction",
     "gouvernance",
+    # Demo data and the benchmark: the top floor.
+    "demo",
 ]
 
 MIDDLEWARE = [
