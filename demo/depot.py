@@ -76,7 +76,7 @@ def ecrire(chargement, plans, acteurs) -> None:
     chargement.copier(
         DossierGroupObjectPermission,
         ["permission", "group", "content_object"],
-        ((voir.pk, p.guichet.groupe_id, p.pk) for p in deposes),
+        ((voir.id, p.guichet.groupe_id, p.pk) for p in deposes),
     )
 
 

@@ -17,7 +17,7 @@ from dossiers.enums import NatureDepense
 from dossiers.models import Dossier, LigneDepense, LigneFinancement
 from instruction.enums import Cote, SensAvis
 
-from .calendrier import AUJOURDHUI, FIN_CONTRAT, PARIS
+from .calendrier import AUJOURDHUI, FIN_CONTRAT
 from .chargement import euros
 from .parcours import Parcours, parcours
 from .structures import StructureDemo
@@ -99,6 +99,9 @@ class Plan:
     fin: datetime.date | None = None
     guichet: object = None
     pk: int = 0
+    # Read for every row written: kept here rather than looked up each time.
+    depose_le: datetime.datetime | None = None
+    recevable_le: datetime.datetime | None = None
     numero: str | None = None
     # Filled when the money is fixed, in cents.
     depenses: list = field(default_factory=list)  # (nature, HT, TTC)
@@ -106,45 +109,48 @@ class Plan:
     proposes: dict = field(default_factory=dict)  # cote -> {financeur code: proposed}
     programmes: dict = field(default_factory=dict)  # financeur code -> programmed
 
-    @property
-    def depose_le(self) -> datetime.datetime | None:
-        return self.parcours.jalons[0][3] if self.parcours.jalons else None
-
-    def est_passe_par(self, transition: str) -> bool:
-        return any(j[0] == transition for j in self.parcours.jalons)
-
 
 def tirer(alea, referentiel, structures: list[StructureDemo], nombre: int, seances, neuf: bool):
     """`nombre` plans; when the porteur@ structure has no dossier yet (`neuf`), it gets one
     in each state first."""
     etats = list(REPARTITION_ETATS)
     # Cumulated weights once: `choices` would add them up again at each draw.
-    poids = list(itertools.accumulate(REPARTITION_ETATS.values()))
-    poids_volets = list(itertools.accumulate(float(v.montant) for v in referentiel.volets))
+    cumul_etats = list(itertools.accumulate(REPARTITION_ETATS.values()))
+    cumul_volets = list(itertools.accumulate(float(v.montant) for v in referentiel.volets))
     forces = (
         [(e, 0) for e in ETATS_PORTEUR_DEMO] + [(e, None) for e in ETATS_EN_PLUS] if neuf else []
     )
+    signataires = {}  # (volet, siège) -> the signatories' weights
     plans = []
     for i in range(nombre):
         etat, index = (
-            forces[i] if i < len(forces) else (alea.choices(etats, cum_weights=poids)[0], None)
+            forces[i]
+            if i < len(forces)
+            else (alea.choices(etats, cum_weights=cumul_etats)[0], None)
         )
-        structure = structures[index if index is not None else alea.randrange(1, len(structures))]
-        volet = alea.choices(referentiel.volets, cum_weights=poids_volets)[0]
-        plans.append(_plan(alea, referentiel, structure, etat, volet, seances))
+        if index is None:
+            index = 1 + int(alea.random() * (len(structures) - 1))
+        structure = structures[index]
+        volet = alea.choices(referentiel.volets, cum_weights=cumul_volets)[0]
+        siege = structure.siege
+        poids = signataires.get((volet.id, siege["pk"]))
+        if poids is None:
+            poids = signataires[volet.id, siege["pk"]] = _poids(
+                referentiel.enveloppes.get(volet.id, {}),
+                siege["departement__code"],
+                siege["epci__siren"] == SIREN_MEL,
+            )
+        plans.append(_plan(alea, referentiel, structure, etat, volet, seances, poids))
     return plans
 
 
-def _plan(alea, referentiel, structure, etat, volet, seances) -> Plan:
+def _plan(alea, referentiel, structure, etat, volet, seances, poids) -> Plan:
     siege = structure.siege
-    autour = referentiel.par_epci[siege["epci_id"]] or [siege]
     lieux = [siege["pk"]]
     if alea.random() < 0.2:
+        autour = referentiel.par_epci[siege["epci_id"]] or [siege]
         lieux += [c["pk"] for c in alea.sample(autour, min(len(autour), alea.randint(1, 2)))]
-    dans_mel = siege["epci__siren"] == SIREN_MEL
-    parts = _parts(
-        alea, referentiel.enveloppes.get(volet.pk, {}), siege["departement__code"], dans_mel
-    )
+    parts = _parts(alea, poids)
     sens, facteurs = _avis(alea, parts, etat)
     chemin = parcours(alea, etat, seances)
     plan = Plan(
@@ -161,6 +167,8 @@ def _plan(alea, referentiel, structure, etat, volet, seances) -> Plan:
         parts=parts,
         facteurs=facteurs,
         sens=sens,
+        depose_le=chemin.jalons[0][3] if chemin.jalons else None,
+        recevable_le=chemin.moment_de("declarer_recevable"),
     )
     _calendrier_des_travaux(alea, plan)
     if chemin.jalons:
@@ -176,32 +184,38 @@ def _plan(alea, referentiel, structure, etat, volet, seances) -> Plan:
 def _calendrier_des_travaux(alea, plan: Plan) -> None:
     """Works start a few months after the dépôt and end by the end of the contract."""
     fin_contrat = FIN_CONTRAT.date()
-    depart = (plan.depose_le or AUJOURDHUI).astimezone(PARIS).date()
-    plan.debut = min(depart + datetime.timedelta(days=alea.randint(30, 240)), fin_contrat)
-    plan.fin = min(plan.debut + datetime.timedelta(days=alea.randint(180, 1400)), fin_contrat)
+    depart = (plan.depose_le or AUJOURDHUI).date()  # a Paris time: its Paris date
+    plan.debut = min(depart + datetime.timedelta(days=30 + int(alea.random() * 210)), fin_contrat)
+    plan.fin = min(
+        plan.debut + datetime.timedelta(days=180 + int(alea.random() * 1220)), fin_contrat
+    )
 
 
-def _parts(alea, enveloppes: dict, departement: str, dans_mel: bool) -> dict:
+def _parts(alea, poids: tuple) -> dict:
     """How the eligible cost is split: signatories after their envelopes, the rest the porteur's."""
     total_signataires = alea.uniform(0.40, 0.72)
-    poids = {
-        "etat": enveloppes.get("etat", 1),
-        "region": enveloppes.get("region", 1),
-        # The départements' envelopes fund projects on their own territory.
-        "departements": enveloppes.get("departement-nord", 0)
-        + enveloppes.get("departement-pas-de-calais", 0),
-        "mel": enveloppes.get("mel", 0) if dans_mel else 0,
+    bruts = [(code, valeur * (0.7 + 0.6 * alea.random())) for code, valeur in poids]
+    somme = sum(valeur for _, valeur in bruts) or 1.0
+    return {
+        code: part
+        for code, valeur in bruts
+        # Shares too small to be a financing line are left to the porteur.
+        if (part := total_signataires * valeur / somme) > 0.002
     }
-    bruts = {code: float(valeur) * alea.uniform(0.7, 1.3) for code, valeur in poids.items()}
-    somme = sum(bruts.values()) or 1.0
-    parts = {}
-    for code, valeur in bruts.items():
-        part = total_signataires * valeur / somme
-        if code == "departements":
-            code = "departement-nord" if departement == "59" else "departement-pas-de-calais"
-        if part > 0.002:
-            parts[code] = part
-    return parts
+
+
+def _poids(enveloppes: dict, departement: str, dans_mel: bool) -> tuple:
+    """Each signatory's weight in a volet, before chance: its envelope there."""
+    departements = float(
+        enveloppes.get("departement-nord", 0) + enveloppes.get("departement-pas-de-calais", 0)
+    )
+    return (
+        ("etat", float(enveloppes.get("etat", 1))),
+        ("region", float(enveloppes.get("region", 1))),
+        # The départements' envelopes fund projects on their own territory, the MEL inside it.
+        ("departement-nord" if departement == "59" else "departement-pas-de-calais", departements),
+        ("mel", float(enveloppes.get("mel", 0)) if dans_mel else 0.0),
+    )
 
 
 def _avis(alea, parts: dict, etat: str) -> tuple[dict, dict]:
@@ -229,7 +243,7 @@ def fixer_montants(alea, referentiel, plans: list[Plan]) -> None:
     echelles = _echelles(alea, referentiel.volets, plans)
     for plan in plans:
         ht = min(
-            max(_arrondi(plan.cout_relatif * echelles[plan.volet.pk]), 20_000 * EURO),
+            max(_arrondi(plan.cout_relatif * echelles[plan.volet.id]), 20_000 * EURO),
             900_000_000 * EURO,
         )
         _depenses(alea, plan, ht)
@@ -251,7 +265,7 @@ def _echelles(alea, volets, plans) -> dict:
     relatif = defaultdict(float)
     for plan in plans:
         if plan.etat == E.PROGRAMME:
-            relatif[plan.volet.pk] += plan.cout_relatif * sum(
+            relatif[plan.volet.id] += plan.cout_relatif * sum(
                 share * min(plan.facteurs[(Cote.ETAT, c)], plan.facteurs[(Cote.REGION, c)])
                 for c, share in plan.parts.items()
             )
@@ -275,9 +289,7 @@ def _proposes(alea, plan: Plan) -> None:
     """Both sides once instructed; a random subset while in instruction; none before."""
     if plan.etat in (E.INSTRUIT, E.PROGRAMME, E.REJETE):
         cotes = [Cote.ETAT, Cote.REGION]
-    elif plan.etat == E.EN_INSTRUCTION or (
-        plan.etat == E.INCOMPLET and plan.est_passe_par("declarer_recevable")
-    ):
+    elif plan.etat == E.EN_INSTRUCTION or (plan.etat == E.INCOMPLET and plan.recevable_le):
         cotes = alea.choice([[], [Cote.ETAT], [Cote.REGION], [Cote.ETAT, Cote.REGION]])
     else:
         cotes = []
@@ -325,12 +337,12 @@ def _ligne_dossier(p: Plan) -> tuple:
         p.intitule,
         f"{p.intitule} : projet de démonstration.",
         "Projet fictif créé pour la démonstration du service.",
-        p.volet.pk,
+        p.volet.id,
         p.debut,
         p.fin,
         p.tva_recuperable,
         p.numero,
-        p.guichet.pk if p.guichet else None,
+        p.guichet.id if p.guichet else None,
         p.depose_le,
         p.parcours.retour if p.etat == E.INCOMPLET else "",
         cree,

@@ -18,10 +18,10 @@ def _auteur(plan, transition: str, source: str, acteurs) -> int:
     if transition in ("declarer_recevable", "declarer_irrecevable") or (
         transition == "demander_complements" and source == "depose"
     ):
-        return acteurs.agents[plan.guichet.pk].pk
+        return acteurs.agents[plan.guichet.id].id
     if transition in ("demander_complements", "conclure_instruction"):
-        return acteurs.instructeur_etat.pk
-    return acteurs.pilotage.pk
+        return acteurs.instructeur_etat.id
+    return acteurs.pilotage.id
 
 
 def _description(plan, transition: str, acteurs, seances) -> str:

@@ -29,20 +29,16 @@ MOTIVATIONS = {
 }
 
 
-def moment_de(plan, transition: str) -> datetime.datetime | None:
-    return next((j[3] for j in plan.parcours.jalons if j[0] == transition), None)
-
-
 def verifier_structures(plans, acteurs) -> None:
     """The first dossier declared recevable vouches for its structure, by that guichet's agent."""
     recevables = sorted(
-        ((moment, p) for p in plans if (moment := moment_de(p, "declarer_recevable"))),
+        ((p.recevable_le, p) for p in plans if p.recevable_le),
         key=lambda paire: paire[0],
     )
     for moment, plan in recevables:
         if plan.structure.verifiee_le is None:
             plan.structure.verifiee_le = moment
-            plan.structure.verifiee_par = acteurs.agents[plan.guichet.pk].pk
+            plan.structure.verifiee_par = acteurs.agents[plan.guichet.id].id
 
 
 def ecrire(chargement, referentiel, plans, acteurs) -> None:
@@ -52,14 +48,15 @@ def ecrire(chargement, referentiel, plans, acteurs) -> None:
 
 
 def _routages(chargement, plans, acteurs) -> None:
-    routes = [(p, moment_de(p, "declarer_recevable")) for p in plans]
-    routes = [(p, moment) for p, moment in routes if moment]
+    routes = [p for p in plans if p.recevable_le]
+    groupes = {code: (g.id, g.groupe_id) for code, g in acteurs.groupes.items()}
+    agents = {guichet: agent.id for guichet, agent in acteurs.agents.items()}
     chargement.copier(
         Routage,
         ["dossier", "groupe_technique", "par", "commentaire", "created_at"],
         (
-            (p.pk, acteurs.groupes[p.volet.code].pk, acteurs.agents[p.guichet.pk].pk, "", moment)
-            for p, moment in routes
+            (p.pk, groupes[p.volet.code][0], agents[p.guichet.id], "", p.recevable_le)
+            for p in routes
         ),
     )
     permissions = {
@@ -70,8 +67,8 @@ def _routages(chargement, plans, acteurs) -> None:
         DossierGroupObjectPermission,
         ["permission", "group", "content_object"],
         (
-            (permission, acteurs.groupes[p.volet.code].groupe_id, p.pk)
-            for p, _ in routes
+            (permission, groupes[p.volet.code][1], p.pk)
+            for p in routes
             for permission in permissions.values()
         ),
     )
@@ -87,7 +84,7 @@ def _demandes(chargement, plans, acteurs) -> None:
                 continue
             suite = jalons[i + 1] if i + 1 < len(jalons) else None
             repondue = suite[3] if suite and suite[0] == "completer" else None
-            agent = acteurs.agents[p.guichet.pk] if source == E.DEPOSE else acteurs.instructeur_etat
+            agent = acteurs.agents[p.guichet.id] if source == E.DEPOSE else acteurs.instructeur_etat
             lignes.append(
                 (
                     p.pk,
@@ -130,8 +127,8 @@ def _avis(chargement, referentiel, plans, acteurs) -> None:
     }
     lignes = []
     for pk, (p, cote) in zip(ids, donnes, strict=True):
-        debut = moment_de(p, "declarer_recevable")
-        fin = moment_de(p, "conclure_instruction") or p.parcours.moment
+        debut = p.recevable_le
+        fin = p.parcours.moment_de("conclure_instruction") or p.parcours.moment
         donne = debut + (fin - debut) * (0.5 if cote == Cote.ETAT else 0.7)
         lignes.append(
             (

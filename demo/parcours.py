@@ -1,5 +1,6 @@
 """Each demo dossier's path through the state machine (DESIGN.md §3), with plausible dates."""
 
+import bisect
 import datetime
 from dataclasses import dataclass, field
 
@@ -10,6 +11,7 @@ from .calendrier import AUJOURDHUI, date_de_depot, duree
 # (transition, source, target, moment): one StateLog row each.
 Jalon = tuple[str, str, str, datetime.datetime]
 UNE_HEURE = datetime.timedelta(hours=1)
+DIX_JOURS = datetime.timedelta(days=10)
 
 
 @dataclass(slots=True)
@@ -23,6 +25,10 @@ class Parcours:
     def passer(self, transition: str, source: str, cible: str, moment) -> datetime.datetime:
         self.jalons.append((transition, source, cible, moment))
         return moment
+
+    def moment_de(self, transition: str) -> datetime.datetime | None:
+        """When the path first took `transition`, if it did."""
+        return next((j[3] for j in self.jalons if j[0] == transition), None)
 
     @property
     def moment(self) -> datetime.datetime:
@@ -80,8 +86,7 @@ def _en_instruction(alea, p: Parcours, etat: str, seances) -> None:
     if etat == E.INSTRUIT:
         return
     # The first séance at least ten days after the instruction closed.
-    limite = conclu + datetime.timedelta(days=10)
-    p.seance = next((i for i, date in enumerate(seances) if date >= limite), len(seances) - 1)
+    p.seance = min(bisect.bisect_left(seances, conclu + DIX_JOURS), len(seances) - 1)
     date_seance = max(seances[p.seance], conclu + UNE_HEURE)
     transition = "programmer" if etat == E.PROGRAMME else "rejeter"
     p.passer(transition, E.INSTRUIT, etat, date_seance + 2 * UNE_HEURE)

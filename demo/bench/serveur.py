@@ -136,6 +136,8 @@ def _wrk(port, chemin, cookie, duree) -> tuple[float, float, int]:
         timeout=duree + 120,
     ).stdout
     par_seconde = float(re.search(r"Requests/sec:\s+([\d.]+)", sortie).group(1))
+    if not par_seconde:
+        return 0.0, float("nan"), 0
     mediane = re.search(r"50%\s+([\d.]+)(us|ms|s|m)", sortie)
     erreurs = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", sortie)
     return (

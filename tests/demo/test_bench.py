@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 RACINE = Path(__file__).resolve().parents[2]
 PAGES = [
@@ -31,9 +32,14 @@ PAGES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def sortie():
-    base = f"cper_bench_tests_{os.getpid()}"
+@pytest.fixture
+def base_jetable():
+    return f"cper_bench_tests_{os.getpid()}"
+
+
+@pytest.fixture
+def sortie(base_jetable):
+    base = base_jetable
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cper.settings.dev", "DEBUG": "false"}
     resultat = subprocess.run(  # noqa: S603
         [
@@ -51,7 +57,8 @@ def sortie():
     return resultat.stdout
 
 
-def test_le_tableau_a_une_ligne_par_page_et_le_temps_du_semis(sortie):
+@pytest.mark.django_db
+def test_le_tableau_a_une_ligne_par_page_et_le_temps_du_semis(sortie, base_jetable):
     lignes = [ligne for ligne in sortie.splitlines() if ligne.startswith("| ")]
     assert lignes[0].startswith("| page | requêtes | médiane (ms) | × nue | Ko | HTTP req/s")
     corps = lignes[1:]
@@ -64,12 +71,7 @@ def test_le_tableau_a_une_ligne_par_page_et_le_temps_du_semis(sortie):
         assert cellules[5] != "—", ligne  # and it was served over HTTP
     assert any(ligne.startswith("| `seed_demo --dossiers 50`") for ligne in corps)
     assert "Machine : " in sortie
-
-
-@pytest.mark.django_db
-def test_la_base_jetable_est_supprimee(sortie):
-    from django.db import connection
-
+    # The scratch database is gone.
     with connection._nodb_cursor() as curseur:
-        curseur.execute("SELECT datname FROM pg_database WHERE datname LIKE 'cper_bench_tests_%'")
+        curseur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [base_jetable])
         assert curseur.fetchall() == []
