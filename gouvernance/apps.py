@@ -6,10 +6,9 @@ class GouvernanceConfig(AppConfig):
     verbose_name = "Gouvernance"
 
     def ready(self):
+        from gouvernance import agregats
+        from gouvernance.views.porteur import decisions_pour_porteur
         from instruction.extensions import enregistrer_bloc_porteur
-
-        from . import agregats
-        from .porteur import decisions_pour_porteur
 
         enregistrer_bloc_porteur(decisions_pour_porteur)
         agregats.enregistrer()

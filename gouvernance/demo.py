@@ -38,6 +38,17 @@ from dossiers.models import (
     Structure,
 )
 from dossiers.services.depot import PREFIXE_NUMERO
+from gouvernance.enums import EtatSeance, RoleMembre, SensDecision, TypeInstance
+from gouvernance.models import (
+    Decision,
+    Instance,
+    MembreInstance,
+    MontantProgramme,
+    Observation,
+    PointOrdreDuJour,
+    Seance,
+)
+from gouvernance.selectors.tableaux import dossiers_du_territoire
 from instruction.enums import Cote, SensAvis
 from instruction.models import (
     Avis,
@@ -47,18 +58,6 @@ from instruction.models import (
     MontantPropose,
     Routage,
 )
-
-from .enums import EtatSeance, RoleMembre, SensDecision, TypeInstance
-from .models import (
-    Decision,
-    Instance,
-    MembreInstance,
-    MontantProgramme,
-    Observation,
-    PointOrdreDuJour,
-    Seance,
-)
-from .tableaux import dossiers_du_territoire
 
 PARIS = ZoneInfo("Europe/Paris")
 CENT = Decimal("100")

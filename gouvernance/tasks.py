@@ -12,12 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cper.courriels import courriels_individuels
+from gouvernance import exports, fichiers
+from gouvernance.documents import ordre_du_jour_pdf, releve_decisions_pdf
+from gouvernance.enums import EtatExport
+from gouvernance.models import Export, PointOrdreDuJour, Seance
 from instruction.models import Notification
-
-from . import exports, fichiers
-from .documents import ordre_du_jour_pdf, releve_decisions_pdf
-from .enums import EtatExport
-from .models import Export, PointOrdreDuJour, Seance
 
 User = get_user_model()
 

@@ -14,10 +14,10 @@ from dossiers.forms.edition import lignes_financement_formset
 from dossiers.models import AgregatFinancement, AgregatVolet, Dossier, LigneFinancement
 from dossiers.services.depot import deposer_dossier, retirer_dossier
 from dossiers.services.edition import enregistrer_section
-from gouvernance import services as gouvernance
 from gouvernance.enums import EtatSeance, SensDecision
-from gouvernance.maquette import maquette
 from gouvernance.models import PointOrdreDuJour
+from gouvernance.selectors.maquette import maquette
+from gouvernance.services import seances as gouvernance
 from instruction import services as instruction
 from instruction.enums import Cote, SensAvis
 from instruction.models import MembreGroupe

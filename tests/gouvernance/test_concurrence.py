@@ -8,8 +8,8 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from django_fsm_log.models import StateLog
 
 from dossiers.enums import EtatDossier as E
-from gouvernance import services
 from gouvernance.models import Decision
+from gouvernance.services import seances as services
 
 from .conftest import point_de
 

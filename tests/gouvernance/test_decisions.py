@@ -8,9 +8,9 @@ from django.urls import reverse
 from django_fsm_log.models import StateLog
 
 from dossiers.enums import EtatDossier as E
-from gouvernance import services
 from gouvernance.enums import SensDecision
 from gouvernance.models import Decision, MontantProgramme
+from gouvernance.services import seances as services
 
 from .conftest import point_de
 

@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from gouvernance import services, tasks
+from gouvernance import tasks
 from gouvernance.enums import EtatSeance
 from gouvernance.models import PointOrdreDuJour, Seance
+from gouvernance.services import seances as services
 from tests.factories import DossierFactory, VoletFactory
 from tests.factories.gouvernance import SeanceFactory
 
@@ -213,7 +214,7 @@ def test_l_ordre_du_jour_est_fige_une_fois_les_membres_convoques(
 def test_la_recherche_limite_les_candidats_sans_perdre_l_ordre_du_jour(
     client, secretariat, seance, structure, volet, financeurs, monkeypatch
 ):
-    monkeypatch.setattr("gouvernance.views_seances.CANDIDATS_AFFICHES", 2)
+    monkeypatch.setattr("gouvernance.views.seances.CANDIDATS_AFFICHES", 2)
     autre_volet = VoletFactory(code="emploi", numero=7, intitule="Emploi")
     inscrit = creer_instruit(structure=structure, volet=volet, financeurs=financeurs)
     PointOrdreDuJour.objects.create(seance=seance, dossier=inscrit, ordre=1)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from dossiers.enums import EtatDossier as E
 from gouvernance.enums import SensDecision
 from gouvernance.models import Decision, MontantSimule, PointOrdreDuJour
-from gouvernance.simulation import simuler
+from gouvernance.selectors.simulation import simuler
 from tests.factories import EnveloppeFactory, FinanceurFactory, LigneFinancementFactory
 from tests.factories.gouvernance import (
     DecisionFactory,
@@ -97,7 +97,7 @@ def test_les_chiffres_s_additionnent_et_le_depassement_est_signale(
 def test_un_point_decide_ne_compte_plus_comme_simule(
     secretariat, seance_convoquee, dossier_instruit, financeurs, enveloppes
 ):
-    from gouvernance import services
+    from gouvernance.services import seances as services
 
     from .conftest import point_de
 

@@ -8,9 +8,10 @@ from cper.comptes.models import User
 from cper.referentiel.models import Commune
 from dossiers.enums import EtatDossier as E
 from dossiers.models import Dossier
-from gouvernance import demo, tableaux
+from gouvernance import demo
 from gouvernance.enums import EtatExport
 from gouvernance.models import Export
+from gouvernance.selectors import tableaux
 from gouvernance.tasks import produire_export
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,7 @@ from cper.referentiel.models import ZERO as ZERO_EUROS
 from dossiers.enums import EtatDossier as E
 from dossiers.models import AgregatVolet
 from dossiers.models.dossier import ZERO
-
-from .models import MontantSimule
+from gouvernance.models import MontantSimule
 
 _MONTANT = DecimalField(**MONTANT)
 

@@ -13,11 +13,10 @@ from django_fsm import TransitionNotAllowed, can_proceed, has_transition_perm
 from cper.effets import differer
 from dossiers import agregats
 from dossiers.models import Dossier
+from gouvernance.enums import EtatSeance, SensDecision
+from gouvernance.models import Decision, MontantProgramme, MontantSimule, PointOrdreDuJour, Seance
+from gouvernance.selectors import seances as selectors
 from instruction.selectors import plan_compare
-
-from . import selectors
-from .enums import EtatSeance, SensDecision
-from .models import Decision, MontantProgramme, MontantSimule, PointOrdreDuJour, Seance
 
 TRANSITIONS = {
     SensDecision.PROGRAMME: "programmer",

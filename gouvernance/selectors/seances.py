@@ -24,12 +24,8 @@ from cper.comptes.enums import Role
 from cper.referentiel.models import Commune
 from dossiers.enums import EtatDossier as E
 from dossiers.models import Dossier, LigneFinancement, MembreStructure
-from instruction.enums import Cote, avis_divergents
-from instruction.models import Avis
-from instruction.selectors import plan_compare
-
-from .enums import EtatSeance, RoleMembre, TypeInstance
-from .models import (
+from gouvernance.enums import EtatSeance, RoleMembre, TypeInstance
+from gouvernance.models import (
     Instance,
     MembreInstance,
     MontantProgramme,
@@ -37,6 +33,9 @@ from .models import (
     PointOrdreDuJour,
     Seance,
 )
+from instruction.enums import Cote, avis_divergents
+from instruction.models import Avis
+from instruction.selectors import plan_compare
 
 
 def instance_pilotage() -> Instance:

@@ -3,8 +3,7 @@ from django import forms
 from cper.forms import CperForm, MontantField
 from cper.referentiel.models import Volet
 from cper.templatetags.cper_tags import euros
-
-from .enums import SensDecision
+from gouvernance.enums import SensDecision
 
 MONTANT = {"min_value": 0}
 

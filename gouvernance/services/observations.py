@@ -2,8 +2,8 @@
 
 from django.db import transaction
 
-from .models import Observation
-from .tableaux import dossier_du_territoire_ou_404
+from gouvernance.models import Observation
+from gouvernance.selectors.tableaux import dossier_du_territoire_ou_404
 
 
 @transaction.atomic

@@ -13,19 +13,19 @@ from cper.comptes.decorators import role_requis
 from cper.comptes.enums import Role
 from cper.televersement.reponses import servir_fichier
 from cper.vues import DEJA_FAIT, deja_effectuee
-from instruction.selectors import plan_compare
-
-from . import selectors, services
-from . import simulation as what_if
-from .enums import EtatSeance, SensDecision
-from .forms import (
+from gouvernance.enums import EtatSeance, SensDecision
+from gouvernance.forms.seances import (
     DecisionForm,
     OrdreDuJourForm,
     RechercheCandidatsForm,
     SeanceForm,
     SimulationForm,
 )
-from .models import MontantSimule
+from gouvernance.models import MontantSimule
+from gouvernance.selectors import seances as selectors
+from gouvernance.selectors import simulation as what_if
+from gouvernance.services import seances as services
+from instruction.selectors import plan_compare
 
 
 def _erreurs(erreur: ValidationError) -> str:

@@ -15,16 +15,16 @@ from cper.comptes.enums import Role
 from cper.limites import limiter
 from cper.televersement.reponses import servir_fichier
 from cper.templatetags.cper_tags import euros
-
-from . import exports, fichiers, tableaux
-from .enums import EtatExport, PageExport
-from .forms_tableaux import ObservationForm
-from .graphiques import GRIS, ROUGE, graphique
-from .maquette import maquette
-from .models import Export, Observation
-from .services_exports import export_demander
-from .services_observations import observation_poster
-from .templatetags.tableaux_tags import entier, jours, pourcentage
+from gouvernance import exports, fichiers
+from gouvernance.enums import EtatExport, PageExport
+from gouvernance.forms.tableaux import ObservationForm
+from gouvernance.graphiques import GRIS, ROUGE, graphique
+from gouvernance.models import Export, Observation
+from gouvernance.selectors import tableaux
+from gouvernance.selectors.maquette import maquette
+from gouvernance.services.exports import export_demander
+from gouvernance.services.observations import observation_poster
+from gouvernance.templatetags.tableaux_tags import entier, jours, pourcentage
 
 PAR_PAGE = 50
 FORMATS = {"csv", "xlsx"}

@@ -1,6 +1,6 @@
 """What the porteur sees of the decisions on their dossier (a block of instruction's page)."""
 
-from . import selectors
+from gouvernance.selectors import seances as selectors
 
 
 def decisions_pour_porteur(request, dossier) -> dict | None:

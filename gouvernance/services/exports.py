@@ -3,9 +3,8 @@
 from django.db import transaction
 
 from cper.effets import differer
-
-from . import fichiers
-from .models import Export
+from gouvernance import fichiers
+from gouvernance.models import Export
 
 
 @transaction.atomic

@@ -23,10 +23,9 @@ from cper.referentiel.models import (
 )
 from dossiers.enums import EtatDossier as E
 from dossiers.models import AgregatFinancement, Dossier
-
-from .enums import TypeInstance
-from .maquette import ETATS_EN_COURS, ZERO, taux
-from .models import MembreInstance
+from gouvernance.enums import TypeInstance
+from gouvernance.models import MembreInstance
+from gouvernance.selectors.maquette import ETATS_EN_COURS, ZERO, taux
 
 MONTANT = DecimalField(max_digits=16, decimal_places=2)
 # States whose requested money is still wanted or has been granted: the base of a territory's
