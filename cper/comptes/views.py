@@ -22,7 +22,7 @@ def inscription(request: HttpRequest) -> HttpResponse:
         initial={"email": parametre_texte(request.GET, "email", longueur_max=254)},
     )
     if request.method == "POST" and form.is_valid():
-        services.inscrire_porteur(
+        services.porteur_inscrire(
             email=form.cleaned_data["email"],
             prenom=form.cleaned_data["first_name"],
             nom=form.cleaned_data["last_name"],
@@ -63,7 +63,7 @@ def confirmer_inscription(request: HttpRequest, jeton: str) -> HttpResponse:
     form = ConfirmationInscriptionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.confirmer_inscription(user=user, mot_de_passe=form.cleaned_data["password"])
+            services.inscription_confirmer(user=user, mot_de_passe=form.cleaned_data["password"])
         except services.MotDePasseDifferent:
             form.add_error(
                 "password",

@@ -33,10 +33,10 @@ from ..selectors.edition import (
 )
 from ..services.edition import (
     DossierNonModifiable,
-    ajouter_commune,
-    creer_dossier,
-    enregistrer_section,
-    retirer_commune,
+    dossier_ajouter_commune,
+    dossier_creer,
+    dossier_enregistrer_section,
+    dossier_retirer_commune,
     structures_du_porteur,
 )
 
@@ -68,8 +68,8 @@ def creer(request: HttpRequest) -> HttpResponse:
     structures = structures_du_porteur(request.user)
     form = CreerDossierForm(request.POST or None, structures=structures)
     if request.method == "POST" and form.is_valid():
-        dossier = creer_dossier(
-            porteur=request.user,
+        dossier = dossier_creer(
+            par=request.user,
             structure=form.cleaned_data["structure"],
             intitule=form.cleaned_data["intitule"],
         )
@@ -143,7 +143,9 @@ def modifier(request: HttpRequest, pk: int, section: str) -> HttpResponse:
     if donnees is not None:
         if all(f.is_valid() for f in formulaires):
             try:
-                enregistrer_section(dossier=dossier, porteur=request.user, formulaires=formulaires)
+                dossier_enregistrer_section(
+                    dossier=dossier, par=request.user, formulaires=formulaires
+                )
             except DossierNonModifiable:
                 messages.warning(request, MESSAGE_NON_MODIFIABLE)
                 return redirect("dossiers:detail", pk=dossier.pk)
@@ -241,7 +243,7 @@ def commune_ajouter(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Choisissez une commune dans la liste proposée.")
         return redirect("dossiers:modifier", pk=dossier.pk, section="localisation")
     try:
-        ajouter_commune(dossier=dossier, porteur=request.user, commune=commune)
+        dossier_ajouter_commune(dossier=dossier, par=request.user, commune=commune)
     except DossierNonModifiable:
         messages.warning(request, MESSAGE_NON_MODIFIABLE)
         return redirect("dossiers:detail", pk=dossier.pk)
@@ -256,7 +258,7 @@ def commune_retirer(request: HttpRequest, pk: int, commune_pk: int) -> HttpRespo
         return reponse
     commune = get_object_or_404(dossier.communes, pk=commune_pk)
     try:
-        retirer_commune(dossier=dossier, porteur=request.user, commune=commune)
+        dossier_retirer_commune(dossier=dossier, par=request.user, commune=commune)
     except DossierNonModifiable:
         messages.warning(request, MESSAGE_NON_MODIFIABLE)
         return redirect("dossiers:detail", pk=dossier.pk)

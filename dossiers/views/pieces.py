@@ -102,7 +102,7 @@ def liste(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("dossiers:pieces", pk=dossier.pk)
         if form.is_valid():
             try:
-                piece = services.ajouter_piece(
+                piece = services.piece_ajouter(
                     dossier=dossier,
                     par=request.user,
                     type_piece=form.cleaned_data["type_piece"],
@@ -161,7 +161,7 @@ def remplacer(request: HttpRequest, pk: int, piece_pk: int) -> HttpResponse:
     designer_deposant(form, request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.remplacer_piece(
+            services.piece_remplacer(
                 piece=piece, par=request.user, fichier=form.cleaned_data["fichier"]
             )
         except services.PiecesVerrouillees as refus:
@@ -191,7 +191,7 @@ def supprimer(request: HttpRequest, pk: int, piece_pk: int) -> HttpResponse:
         return refus
     if request.method == "POST":
         try:
-            services.supprimer_piece(piece=piece, par=request.user)
+            services.piece_supprimer(piece=piece, par=request.user)
         except services.PiecesVerrouillees as refus:
             messages.error(request, str(refus))
             return redirect("dossiers:pieces", pk=dossier.pk)

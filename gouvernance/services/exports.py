@@ -8,12 +8,12 @@ from gouvernance.models import Export
 
 
 @transaction.atomic
-def export_demander(*, user, page: str, tableau: str, format_: str, parametres: str = "") -> Export:
+def export_demander(*, par, page: str, tableau: str, format_: str, parametres: str = "") -> Export:
     """Record the request; the file is written after commit (the view checked the role)."""
     if not fichiers.existe(page, tableau):
         raise ValueError(f"Tableau inconnu : {tableau}")
     export = Export.objects.create(
-        demandeur=user, page=page, tableau=tableau, format=format_, parametres=parametres[:500]
+        demandeur=par, page=page, tableau=tableau, format=format_, parametres=parametres[:500]
     )
     differer("gouvernance.tasks.produire_export", export.pk, cle=f"export:{export.pk}")
     return export

@@ -43,21 +43,21 @@ def _verrouiller(seance, *etats) -> Seance:
 
 
 @transaction.atomic
-def seance_creer(*, user, date, lieu: str) -> Seance:
+def seance_creer(*, par, date, lieu: str) -> Seance:
     """The secretariat opens a séance of the instance de pilotage, in preparation."""
-    _exiger_secretariat(user)
+    _exiger_secretariat(par)
     return Seance.objects.create(
-        instance=selectors.instance_pilotage(), date=date, lieu=lieu, creee_par=user
+        instance=selectors.instance_pilotage(), date=date, lieu=lieu, creee_par=par
     )
 
 
 @transaction.atomic
-def ordre_du_jour_enregistrer(*, seance, user, dossiers: list[tuple[int, int]]) -> int:
+def ordre_du_jour_enregistrer(*, seance, par, dossiers: list[tuple[int, int]]) -> int:
     """Replace the agenda of a séance in preparation with (dossier pk, order) pairs.
 
     Only instruit dossiers that no other séance is about to decide on may be put on it.
     """
-    _exiger_secretariat(user)
+    _exiger_secretariat(par)
     seance = _verrouiller(seance, EtatSeance.PREPARATION)
     choisis = [pk for pk, _ in dossiers]
     # Lock the chosen dossiers first, then check them in a statement of its own: it sees what
@@ -82,9 +82,9 @@ def ordre_du_jour_enregistrer(*, seance, user, dossiers: list[tuple[int, int]]) 
 
 
 @transaction.atomic
-def seance_convoquer(*, seance, user) -> Seance:
+def seance_convoquer(*, seance, par) -> Seance:
     """Freeze the agenda and send each member the convocation with the agenda in PDF."""
-    _exiger_secretariat(user)
+    _exiger_secretariat(par)
     seance = _verrouiller(seance, EtatSeance.PREPARATION)
     if not seance.points.exists():
         raise ValidationError("L'ordre du jour est vide : ajoutez au moins un dossier.")
@@ -96,20 +96,20 @@ def seance_convoquer(*, seance, user) -> Seance:
 
 @transaction.atomic
 def decision_prendre(
-    *, point, user, sens: str, motif: str = "", montants: dict | None = None
+    *, point, par, sens: str, motif: str = "", montants: dict | None = None
 ) -> Decision:
     """Record the decision on one item and fire the dossier's transition.
 
     Amounts are programmed per financeur of the financing plan, never above what was requested;
     adjourning or rejecting needs a motive.
     """
-    _exiger_secretariat(user)
+    _exiger_secretariat(par)
     point = PointOrdreDuJour.objects.select_for_update().get(pk=point.pk)
     seance = Seance.objects.get(pk=point.seance_id)
     if seance.etat != EtatSeance.CONVOQUEE or Decision.objects.filter(point=point).exists():
         raise TransitionNotAllowed("La décision est déjà prise ou la séance n'est pas ouverte.")
     dossier = Dossier.objects.select_related("structure").get(pk=point.dossier_id)
-    if selectors.en_conflit(user, dossier):
+    if selectors.en_conflit(par, dossier):
         raise ConflitInterets
     motif = (motif or "").strip()
     if sens != SensDecision.PROGRAMME and not motif:
@@ -138,11 +138,11 @@ def decision_prendre(
         raise TransitionNotAllowed(
             "Le dossier n'est plus instruit.", object=dossier, method=methode
         )
-    if not has_transition_perm(methode, user):
+    if not has_transition_perm(methode, par):
         raise PermissionDenied
-    methode(by=user, description=motif or f"Programmé en séance du {seance.date:%d/%m/%Y}")
+    methode(by=par, description=motif or f"Programmé en séance du {seance.date:%d/%m/%Y}")
     dossier.save()
-    decision = Decision.objects.create(point=point, sens=sens, motif=motif, decidee_par=user)
+    decision = Decision.objects.create(point=point, sens=sens, motif=motif, decidee_par=par)
     if sens == SensDecision.PROGRAMME:
         MontantProgramme.objects.bulk_create(
             MontantProgramme(decision=decision, financeur_id=f, montant=m)
@@ -154,13 +154,13 @@ def decision_prendre(
     return decision
 
 
-def decisions_programmer_restants(*, seance, user) -> tuple[int, list[str]]:
+def decisions_programmer_restants(*, seance, par) -> tuple[int, list[str]]:
     """Programme every item still undecided at the suggested amounts (one transaction each).
 
     Items the user is in conflict with, or with no proposed amount, are left for a decision of
     their own; their numbers are returned.
     """
-    _exiger_secretariat(user)
+    _exiger_secretariat(par)
     points = list(
         selectors.points_sans_decision(seance).select_related("dossier").order_by("ordre")
     )
@@ -176,7 +176,7 @@ def decisions_programmer_restants(*, seance, user) -> tuple[int, list[str]]:
             laisses.append(point.dossier.numero)
             continue
         try:
-            decision_prendre(point=point, user=user, sens=SensDecision.PROGRAMME, montants=proposes)
+            decision_prendre(point=point, par=par, sens=SensDecision.PROGRAMME, montants=proposes)
             faits += 1
         except ConflitInterets:
             laisses.append(point.dossier.numero)
@@ -187,9 +187,9 @@ def decisions_programmer_restants(*, seance, user) -> tuple[int, list[str]]:
 
 
 @transaction.atomic
-def seance_clore(*, seance, user) -> Seance:
+def seance_clore(*, seance, par) -> Seance:
     """Close a séance whose every item is decided; the relevé and the porteurs' notices follow."""
-    _exiger_secretariat(user)
+    _exiger_secretariat(par)
     seance = _verrouiller(seance, EtatSeance.CONVOQUEE)
     if selectors.points_sans_decision(seance).exists():
         raise ValidationError("Chaque point de l'ordre du jour doit avoir sa décision.")
@@ -201,9 +201,9 @@ def seance_clore(*, seance, user) -> Seance:
 
 
 @transaction.atomic
-def simulation_enregistrer(*, seance, user, montants: dict) -> int:
+def simulation_enregistrer(*, seance, par, montants: dict) -> int:
     """Store provisional amounts {(point pk, financeur pk): amount or None}; decides nothing."""
-    _exiger_secretariat(user)
+    _exiger_secretariat(par)
     seance = _verrouiller(seance, EtatSeance.PREPARATION, EtatSeance.CONVOQUEE)
     points = set(seance.points.values_list("pk", flat=True))
     if any(point_id not in points for point_id, _ in montants):

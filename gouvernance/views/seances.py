@@ -52,7 +52,7 @@ def nouvelle_seance(request: HttpRequest) -> HttpResponse:
     form = SeanceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         seance = services.seance_creer(
-            user=request.user, date=form.cleaned_data["date"], lieu=form.cleaned_data["lieu"]
+            par=request.user, date=form.cleaned_data["date"], lieu=form.cleaned_data["lieu"]
         )
         messages.success(request, "La séance est créée : composez son ordre du jour.")
         return redirect("gouvernance:seance", seance.pk)
@@ -72,7 +72,7 @@ def seance(request: HttpRequest, pk: int) -> HttpResponse:
         if request.method == "POST" and form.is_valid():
             try:
                 n = services.ordre_du_jour_enregistrer(
-                    seance=seance, user=request.user, dossiers=form.paires()
+                    seance=seance, par=request.user, dossiers=form.paires()
                 )
             except DEJA_FAIT:
                 return deja_effectuee(request, "gouvernance:seance", seance.pk)
@@ -167,7 +167,7 @@ def convoquer(request: HttpRequest, pk: int) -> HttpResponse:
             "avec l'ordre du jour en PDF. L'ordre du jour ne pourra plus être modifié."
         ),
         bouton="Convoquer les membres",
-        service=lambda: services.seance_convoquer(seance=seance, user=request.user),
+        service=lambda: services.seance_convoquer(seance=seance, par=request.user),
         succes=(
             "Les membres sont convoqués ; la convocation leur sera envoyée par courriel dans "
             "quelques minutes."
@@ -197,7 +197,7 @@ def programmer_restants(request: HttpRequest, pk: int) -> HttpResponse:
             "d'intérêts ou sans montant proposé restent à décider un par un."
         ),
         bouton="Programmer les points restants",
-        service=lambda: services.decisions_programmer_restants(seance=seance, user=request.user),
+        service=lambda: services.decisions_programmer_restants(seance=seance, par=request.user),
         succes=succes,
     )
 
@@ -214,7 +214,7 @@ def clore(request: HttpRequest, pk: int) -> HttpResponse:
             "chaque porteur est informé de la décision sur son dossier."
         ),
         bouton="Clore la séance",
-        service=lambda: services.seance_clore(seance=seance, user=request.user),
+        service=lambda: services.seance_clore(seance=seance, par=request.user),
         succes=(
             "La séance est close ; le relevé de décisions sera établi et les porteurs informés "
             "dans quelques minutes."
@@ -240,7 +240,7 @@ def decider(request: HttpRequest, pk: int, point_pk: int) -> HttpResponse:
         try:
             services.decision_prendre(
                 point=point,
-                user=request.user,
+                par=request.user,
                 sens=form.cleaned_data["sens"],
                 motif=form.cleaned_data["motif"],
                 montants=form.montants(),
@@ -317,7 +317,7 @@ def simulation(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and modifiable and form.is_valid():
         try:
             services.simulation_enregistrer(
-                seance=seance, user=request.user, montants=form.montants()
+                seance=seance, par=request.user, montants=form.montants()
             )
         except DEJA_FAIT:
             return deja_effectuee(request, "gouvernance:seance", seance.pk)

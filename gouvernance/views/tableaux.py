@@ -112,7 +112,7 @@ def _demander_export(request, page: str, tableau: str, format_: str) -> HttpResp
     if format_ not in FORMATS or not fichiers.existe(page, tableau):
         raise Http404("Tableau introuvable.")
     export = export_demander(
-        user=request.user,
+        par=request.user,
         page=page,
         tableau=tableau,
         format_=format_,

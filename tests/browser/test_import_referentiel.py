@@ -6,9 +6,9 @@ from cper.referentiel.models import Volet
 from cper.referentiel.services import (
     FICHIER_REFERENTIEL,
     FICHIER_TERRITOIRES,
-    charger_referentiel,
-    importer_territoires,
     lire_json,
+    referentiel_charger,
+    territoires_importer,
 )
 from tests.browser.conftest import capture
 from tests.factories import MOT_DE_PASSE, UserFactory
@@ -33,8 +33,8 @@ def _deposer(page, nom, contenu):
 
 
 def test_l_administrateur_importe_des_volets_apres_un_apercu(page):
-    importer_territoires(donnees=lire_json(FICHIER_TERRITOIRES))
-    charger_referentiel(donnees=lire_json(FICHIER_REFERENTIEL))
+    territoires_importer(donnees=lire_json(FICHIER_TERRITOIRES))
+    referentiel_charger(donnees=lire_json(FICHIER_REFERENTIEL))
     UserFactory(
         email="admin@exemple.fr", roles=[Role.ADMINISTRATEUR], is_staff=True, is_superuser=True
     )

@@ -14,7 +14,7 @@ from dossiers.completude import completude
 from dossiers.enums import EtatDossier
 from dossiers.models import Dossier, Recepisse, SequenceNumero
 from dossiers.services import depot
-from dossiers.services.depot import deposer_dossier
+from dossiers.services.depot import dossier_deposer
 from tests.dossiers.complets import dossier_complet
 from tests.factories import StructureFactory, UserFactory
 
@@ -72,8 +72,8 @@ def test_deux_depots_simultanes_n_ont_jamais_le_meme_numero(
         SequenceNumero.objects.create(annee=timezone.localdate().year, dernier=41)
 
     numeros = _en_meme_temps(
-        lambda: deposer_dossier(dossier=a, porteur=porteur, guichet=guichet_douai).numero,
-        lambda: deposer_dossier(dossier=b, porteur=autre_porteur, guichet=guichet_region).numero,
+        lambda: dossier_deposer(dossier=a, par=porteur, guichet=guichet_douai).numero,
+        lambda: dossier_deposer(dossier=b, par=autre_porteur, guichet=guichet_region).numero,
     )
 
     assert numeros[0] != numeros[1]

@@ -28,7 +28,7 @@ def test_deux_decisions_en_meme_temps_une_seule_prise(
             depart.wait()
             services.decision_prendre(
                 point=point,
-                user=user,
+                par=user,
                 sens=sens,
                 motif="" if sens == "programme" else "À revoir.",
                 montants={financeurs["etat"].pk: 30000},

@@ -104,7 +104,7 @@ def test_un_point_decide_ne_compte_plus_comme_simule(
     point = point_de(seance_convoquee, dossier_instruit)
     MontantSimule.objects.create(point=point, financeur=financeurs["etat"], montant=40000)
     services.decision_prendre(
-        point=point, user=secretariat, sens="programme", montants={financeurs["etat"].pk: 35000}
+        point=point, par=secretariat, sens="programme", montants={financeurs["etat"].pk: 35000}
     )
     etat = next(e for e in simuler(seance_convoquee) if e.financeur.code == "etat")
     assert (etat.programme, etat.simule, etat.restant) == (

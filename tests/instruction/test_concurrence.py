@@ -38,7 +38,7 @@ def test_deux_fils_en_meme_temps_une_seule_transition(
         try:
             depart.wait()
             services.dossier_declarer_recevable(
-                dossier=dossier_depose, agent=agent_sp_douai, groupe_technique=groupe_mobilite
+                dossier=dossier_depose, par=agent_sp_douai, groupe_technique=groupe_mobilite
             )
             resultats.append("fait")
         except (ConcurrentTransition, TransitionNotAllowed):

@@ -67,7 +67,7 @@ def test_le_fil_de_messages_et_les_lectures(
     client, porteur, agent_sp_douai, dossier_en_instruction, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.message_envoyer(dossier=dossier_en_instruction, auteur=porteur, texte="Bonjour")
+        services.message_envoyer(dossier=dossier_en_instruction, par=porteur, texte="Bonjour")
     client.force_login(agent_sp_douai)
     page = client.get(reverse("instruction:notifications")).text
     assert '1<span class="fr-sr-only"> non lue</span>' in page
@@ -86,7 +86,7 @@ def test_pieces_jointes_et_page_porteur_hors_perimetre_404(
 
     message = services.message_envoyer(
         dossier=dossier_en_instruction,
-        auteur=agent_sp_douai,
+        par=agent_sp_douai,
         texte="Voici le modèle.",
         pieces_jointes=[SimpleUploadedFile("modele.pdf", PDF_MINIMAL, "application/pdf")],
     )
@@ -133,7 +133,7 @@ def test_les_commentaires_internes_ne_parviennent_pas_au_porteur(
     with django_capture_on_commit_callbacks(execute=True):
         services.dossier_declarer_recevable(
             dossier=dossier,
-            agent=agent_sp_douai,
+            par=agent_sp_douai,
             groupe_technique=groupe_mobilite,
             commentaire=f"{ROUTAGE} : la DREAL doute du plan de financement",
         )
@@ -141,7 +141,7 @@ def test_les_commentaires_internes_ne_parviennent_pas_au_porteur(
         AvisFactory(dossier=dossier, cote="region")
         services.dossier_conclure_instruction(
             dossier=dossier,
-            instructeur=instructeur_etat,
+            par=instructeur_etat,
             commentaire=f"{CONCLUSION} : à présenter en fin de séance",
         )
     decision = DecisionFactory(point__dossier=dossier)
@@ -180,7 +180,7 @@ def test_le_motif_d_une_demande_de_complements_parvient_au_porteur(
 
     services.dossier_demander_complements(
         dossier=dossier_depose,
-        agent=agent_sp_douai,
+        par=agent_sp_douai,
         motif="MOTIF-PUBLIC-3 : la délibération manque",
         pieces=["deliberation"],
         echeance=timezone.localdate() + timedelta(days=15),

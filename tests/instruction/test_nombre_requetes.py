@@ -69,7 +69,7 @@ def test_page_du_dossier(
     from instruction import services
 
     for i in range(n):
-        services.message_envoyer(dossier=dossier_en_instruction, auteur=porteur, texte=f"M{i}")
+        services.message_envoyer(dossier=dossier_en_instruction, par=porteur, texte=f"M{i}")
     client.force_login(request.getfixturevalue(persona))
     url = reverse("instruction:dossier", args=[dossier_en_instruction.pk])
     client.get(url)
