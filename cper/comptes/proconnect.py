@@ -11,6 +11,8 @@ id_token's signature are checked by the library; the issuer and the audience her
 import logging
 from urllib.parse import urlencode
 
+import jwt
+import requests
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
@@ -124,6 +126,15 @@ def compte_proconnect(claims: dict):
 class RetourProConnect(OIDCAuthenticationCallbackView):
     """The provider's redirect back: the library's checks, then a French message on the
     login page when the person is not let in."""
+
+    def get(self, request):
+        try:
+            return super().get(request)
+        except (requests.RequestException, jwt.InvalidTokenError) as erreur:
+            # A forged or expired code, a token that does not verify, the provider down:
+            # the person is told on the login page, never shown an error page.
+            logger.warning("Connexion ProConnect impossible : %s", erreur)
+            return self.login_failure()
 
     def login_failure(self):
         if self.request.user.is_authenticated:

@@ -5,6 +5,8 @@ in at the provider and consents, the provider sends them back with a code, cper 
 for tokens over HTTP and checks them. The Chromium journey is in tests/browser/.
 """
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
@@ -142,6 +144,14 @@ def test_un_etat_inconnu_est_refuse(client, proconnect):
     reponse = client.get(reverse("comptes:proconnect_retour"), {"code": "x", "state": "forge"})
     assert reponse.status_code == 400
     assert not reponse.wsgi_request.user.is_authenticated
+
+
+def test_un_code_forge_ramene_a_la_connexion_avec_un_message(client, proconnect):
+    depart = client.get(reverse("comptes:proconnect_connexion"))
+    etat = parse_qs(urlsplit(depart.url).query)["state"][0]
+    reponse = client.get(reverse("comptes:proconnect_retour"), {"code": "forge", "state": etat})
+    assert reponse.url == reverse("comptes:connexion")
+    assert "n'a pas abouti" in _messages(reponse)[0]
 
 
 def test_la_deconnexion_passe_par_la_fin_de_session_du_fournisseur(client, proconnect):

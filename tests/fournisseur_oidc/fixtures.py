@@ -76,9 +76,9 @@ def _attendre(url: str, process: subprocess.Popen, journal: Path) -> None:
         if process.poll() is not None:
             pytest.fail(f"Le fournisseur OIDC s'est arrêté (journal : {journal}).")
         try:
-            if requests.get(url, timeout=1).status_code == 200:
+            if requests.get(url, timeout=5).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except requests.RequestException:
             time.sleep(0.05)
     pytest.fail(f"Le fournisseur OIDC n'a pas répondu en 30 secondes (journal : {journal}).")
 
@@ -152,6 +152,8 @@ def fournisseur_oidc(live_server, tmp_path_factory):
             "1",
             "--threads",
             "4",
+            # One control socket per user by default: parallel runs would share it.
+            "--no-control-socket",
             "tests.fournisseur_oidc.wsgi:application",
         ],
         cwd=RACINE,
