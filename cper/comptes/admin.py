@@ -5,6 +5,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import User
+from .proconnect import proconnect_detacher
 from .second_facteur import application_de, second_facteur_reinitialiser
 
 # django-otp's own admin pages show the recovery codes (and, without the setting, TOTP secrets)
@@ -53,7 +54,7 @@ class UserAdmin(BaseUserAdmin):
     )
     filter_horizontal = ("groups",)
     readonly_fields = ("second_facteur", "proconnect_sub", "last_login", "date_joined")
-    actions = ["reinitialiser_second_facteur"]
+    actions = ["reinitialiser_second_facteur", "detacher_proconnect"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
@@ -77,5 +78,16 @@ class UserAdmin(BaseUserAdmin):
             request,
             f"Second facteur réinitialisé pour {len(queryset)} compte(s) : chacun en configurera "
             "un nouveau à sa prochaine connexion.",
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="Détacher l'identité ProConnect (identité changée chez ProConnect)")
+    def detacher_proconnect(self, request, queryset):
+        for user in queryset:
+            proconnect_detacher(user=user, par=request.user)
+        self.message_user(
+            request,
+            f"Identité ProConnect détachée pour {len(queryset)} compte(s) : la prochaine "
+            "connexion par ProConnect rattachera la nouvelle.",
             messages.SUCCESS,
         )

@@ -123,6 +123,14 @@ def compte_proconnect(claims: dict):
     return user
 
 
+@transaction.atomic
+def proconnect_detacher(*, user, par) -> None:
+    """An administrator unties an account from its ProConnect identity (the person's identity
+    changed at the provider): the next ProConnect login ties the new one."""
+    User.objects.filter(pk=user.pk).update(proconnect_sub="")
+    logger.info("Identité ProConnect du compte %s détachée par le compte %s", user.pk, par.pk)
+
+
 class RetourProConnect(OIDCAuthenticationCallbackView):
     """The provider's redirect back: the library's checks, then a French message on the
     login page when the person is not let in."""

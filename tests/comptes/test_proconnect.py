@@ -106,6 +106,22 @@ def test_une_autre_identite_proconnect_ne_prend_pas_le_compte(client, proconnect
     assert rattache.proconnect_sub == "sub-de-la-vraie-personne"
 
 
+def test_l_administration_detache_une_identite_changee(client, proconnect, administrateur):
+    agent = UserFactory(email=_email("agent"), roles=[Role.AGENT_GUICHET])
+    agent.proconnect_sub = "ancienne-identite"
+    agent.save()
+    assert _par_proconnect(client, "agent").url == reverse("comptes:connexion")
+    admin = type(client)()
+    admin.force_login(administrateur)
+    admin.post(
+        reverse("admin:comptes_user_changelist"),
+        {"action": "detacher_proconnect", "_selected_action": [agent.pk]},
+    )
+    assert _par_proconnect(client, "agent").url == reverse("accueil")
+    agent.refresh_from_db()
+    assert agent.proconnect_sub == proconnect.subs["agent"]
+
+
 def test_une_identite_deja_rattachee_n_ouvre_pas_un_second_compte(client, proconnect):
     """The provider's person already opened one account; their address now names another."""
     premier = UserFactory(email="ancienne.adresse@exemple.fr", roles=[Role.INSTRUCTEUR])

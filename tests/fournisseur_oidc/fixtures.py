@@ -6,7 +6,6 @@ import html
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -38,12 +37,6 @@ PERSONNES = {
     "usurpateur": ("agent.rattache@exemple.fr", False),
     "inactif": ("agent.inactif@exemple.fr", False),
 }
-
-
-def _port_libre() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -91,6 +84,9 @@ def fournisseur_oidc(live_server, tmp_path_factory):
     client and of the live server) and the PERSONNES. On 127.0.0.1 while the live server is
     on localhost: the two sites keep separate cookies, as two real hosts would.
     """
+    # tests/conftest.py imports this module: its helpers are read when the fixture runs.
+    from tests.conftest import arreter_worker, port_libre
+
     dossier = tmp_path_factory.mktemp("fournisseur-oidc")
     cle = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     chemin_cle = dossier / "cle.pem"
@@ -101,7 +97,7 @@ def fournisseur_oidc(live_server, tmp_path_factory):
             serialization.NoEncryption(),
         )
     )
-    port = _port_libre()
+    port = port_libre()
     url = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
@@ -166,12 +162,7 @@ def fournisseur_oidc(live_server, tmp_path_factory):
         _attendre(f"{url}/o/.well-known/openid-configuration", process, journal)
         yield fournisseur
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        arreter_worker(process)
 
 
 @pytest.fixture
