@@ -9,7 +9,10 @@ class DossiersConfig(AppConfig):
     def ready(self):
         from cper.comptes.signals import compte_confirme
 
+        from . import evenements
         from .services.structures import rejoindre_structures_invitees
+
+        evenements.enregistrer()
 
         compte_confirme.connect(rejoindre_structures_invitees, dispatch_uid="dossiers.invitations")
         post_migrate.connect(remplir_agregats, sender=self, dispatch_uid="dossiers.agregats")
