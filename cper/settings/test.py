@@ -29,3 +29,7 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Each readiness call checks afresh; the cache has a test of its own.
 SANTE_CACHE_SECONDES = 0
+# Webhooks go to receivers the tests start on this machine, over plain http.
+WEBHOOKS_HTTPS_SEULEMENT = False
+WEBHOOKS_ADRESSES_PRIVEES = True
+WEBHOOKS_DELAI = 2.0
