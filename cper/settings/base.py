@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "instruction",
     "gouvernance",
     "api",
+    "donnees_ouvertes",
 ]
 
 MIDDLEWARE = [
@@ -229,6 +230,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "api.tasks.relancer_livraisons",
         "schedule": 60.0,
     },
+    # Open data: the files of the programmed projects, rewritten every night.
+    "donnees-ouvertes-publier": {
+        "task": "donnees_ouvertes.tasks.publier",
+        "schedule": crontab(hour=4, minute=15),
+    },
 }
 
 # Content-Security-Policy: scripts only from our origin and with the per-request nonce.
@@ -296,3 +302,8 @@ WEBHOOKS_DELAI = env.float("WEBHOOKS_DELAI", default=5.0)
 # disabled (about a day with the backoff) and its owner told.
 WEBHOOKS_TENTATIVES_MAX = env.int("WEBHOOKS_TENTATIVES_MAX", default=12)
 WEBHOOKS_ECHECS_AVANT_DESACTIVATION = env.int("WEBHOOKS_ECHECS_AVANT_DESACTIVATION", default=12)
+
+# Open data: the public directory the nightly job writes to, served at /donnees-ouvertes/.
+DONNEES_OUVERTES_ROOT = env.path(
+    "DONNEES_OUVERTES_ROOT", default=BASE_DIR / "var" / "donnees-ouvertes"
+)
