@@ -41,6 +41,7 @@ lint: installer
 	@$(VENV)/bin/ruff format --check .
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/djlint templates --lint
+	@$(VENV)/bin/lint-imports --no-cache --no-logo
 	@$(ENV) $(MANAGE) makemigrations --check --dry-run
 
 format:

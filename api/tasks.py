@@ -1,13 +1,11 @@
 """Celery side of the webhooks: send one delivery, hand over what is due, tell an owner."""
 
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import get_connection
 from django.urls import reverse
 
 from api.models import Abonnement
 from api.services import webhooks
-from cper.courriels import courriel
+from cper.notifications import Destinataires, notifier
 
 
 @shared_task(name="api.tasks.livrer")
@@ -22,15 +20,18 @@ def relancer_livraisons() -> int:
 
 
 @shared_task(name="api.tasks.prevenir_desactivation")
-def prevenir_desactivation(abonnement_pk: int) -> int:
-    """E-mail the owner of a subscription disabled after repeated failures (outbox, once)."""
+def prevenir_desactivation(abonnement_pk: int, cle: str) -> int:
+    """Tell the owner of a subscription disabled after repeated failures (e-mail and notice,
+    once per disabling: `cle`)."""
     abonnement = Abonnement.objects.select_related("proprietaire").get(pk=abonnement_pk)
-    message = courriel(
-        "api/email/abonnement_desactive",
-        {
-            "abonnement": abonnement,
-            "url": settings.SITE_URL + reverse("admin:api_abonnement_change", args=[abonnement.pk]),
-        },
-        to=[abonnement.proprietaire.email],
+    return notifier(
+        cle=cle,
+        modele="api/email/abonnement_desactive",
+        contexte={"abonnement": abonnement},
+        destinataires=[
+            Destinataires(
+                users=[abonnement.proprietaire],
+                chemin=reverse("admin:api_abonnement_change", args=[abonnement.pk]),
+            )
+        ],
     )
-    return get_connection(fail_silently=False).send_messages([message])

@@ -63,10 +63,9 @@ def differer(tache, *arguments, cle: str | None = None) -> EffetDiffere:
 
 def publier(effet_pk: int) -> bool:
     """Hand a row to the broker; never raises. The beat job retries what could not be sent."""
-    from .tasks import executer_effet
-
     try:
-        executer_effet.apply_async((effet_pk,), retry=False)
+        # By name: cper.tasks imports this module.
+        import_string("cper.tasks.executer_effet").apply_async((effet_pk,), retry=False)
     except Exception as exc:
         logger.warning("Effet %s non transmis au courtier, il sera relancé : %s", effet_pk, exc)
         return False

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accessibilite/", views.accessibilite, name="accessibilite"),
     path("mentions-legales/", views.mentions_legales, name="mentions_legales"),
     path("donnees-personnelles/", views.donnees_personnelles, name="donnees_personnelles"),
+    path("notifications/", views.notifications, name="notifications"),
     path("sante/", views.sante, name="sante"),
     path("sante/vivant/", views.vivant, name="sante_vivant"),
     path("comptes/", include("cper.comptes.urls")),

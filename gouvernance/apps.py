@@ -6,10 +6,25 @@ class GouvernanceConfig(AppConfig):
     verbose_name = "Gouvernance"
 
     def ready(self):
+        from cper.comptes.enums import Role
+        from cper.espaces import enregistrer_espace
         from gouvernance import agregats, evenements
         from gouvernance.views.porteur import decisions_pour_porteur
         from instruction.extensions import enregistrer_bloc_porteur
 
         enregistrer_bloc_porteur(decisions_pour_porteur)
         agregats.enregistrer()
+        for libelle, nom_url, ordre in (
+            ("Pilotage", "gouvernance:pilotage", 40),
+            ("Séances", "gouvernance:seances", 50),
+        ):
+            enregistrer_espace(
+                role=Role.MEMBRE_PILOTAGE, libelle=libelle, nom_url=nom_url, ordre=ordre
+            )
+        enregistrer_espace(
+            role=Role.MEMBRE_CONCERTATION,
+            libelle="Mon territoire",
+            nom_url="gouvernance:territoire",
+            ordre=60,
+        )
         evenements.enregistrer()

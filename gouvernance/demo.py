@@ -463,7 +463,7 @@ def generer(nombre: int, *, graine: int = 2015, acteurs: Acteurs | None = None) 
     return rapport
 
 
-def _generer(alea, nombre, maintenant, acteurs, rapport):
+def _generer(alea, nombre, maintenant, acteurs, rapport):  # noqa: C901 - split by stage in demo/
     volets = list(Volet.objects.order_by("numero"))
     financeurs = {f.code: f for f in Financeur.objects.all()}
     enveloppes = defaultdict(dict)

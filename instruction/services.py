@@ -33,7 +33,6 @@ from .models import (
     MembreGroupe,
     Message,
     MontantPropose,
-    Notification,
     PieceJointe,
     Routage,
 )
@@ -318,10 +317,6 @@ def annotation_ajouter(*, dossier, par, texte: str) -> Annotation:
     if not dossiers_des_agents(par).filter(pk=dossier.pk).exists():
         raise PermissionDenied
     return Annotation.objects.create(dossier=dossier, auteur=par, texte=texte)
-
-
-def notifications_marquer_lues(*, par) -> int:
-    return Notification.objects.filter(user=par, lue=False).update(lue=True)
 
 
 def membre_ajouter(*, groupe_technique, user, cote: Cote) -> MembreGroupe:

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_fsm import can_proceed
@@ -48,7 +49,6 @@ from .models import (
     Avis,
     DemandeComplements,
     Message,
-    Notification,
     PieceJointe,
     RapportInstruction,
     Routage,
@@ -571,6 +571,20 @@ def adhesions(request: HttpRequest, pk: int) -> HttpResponse:
 # --- The porteur's side -----------------------------------------------------------------------
 
 
+def lien_echanges(dossier) -> dict:
+    """The porteur's way from their dossier page to the exchanges with the administration."""
+    incomplet = dossier.etat == E.INCOMPLET
+    return {
+        "libelle": (
+            "Répondre à la demande de compléments"
+            if incomplet
+            else "Échanges avec l'administration"
+        ),
+        "url": reverse("instruction:porteur_dossier", args=[dossier.pk]),
+        "principal": incomplet,
+    }
+
+
 @role_requis(Role.PORTEUR)
 def porteur_dossier(request: HttpRequest, pk: int) -> HttpResponse:
     """What the administration asks and says; never its private annotations."""
@@ -645,21 +659,3 @@ def completer(request: HttpRequest, pk: int) -> HttpResponse:
 def ecrire_porteur(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = selectors.dossier_du_porteur_ou_404(request.user, pk)
     return _ecrire(request, dossier, "instruction:porteur_dossier")
-
-
-# --- Notifications ----------------------------------------------------------------------------
-
-
-def notifications(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        services.notifications_marquer_lues(par=request.user)
-        messages.success(request, "Toutes les notifications sont marquées comme lues.")
-        return redirect("instruction:notifications")
-    page = Paginator(Notification.objects.filter(user=request.user), PAR_PAGE).get_page(
-        request.GET.get("page")
-    )
-    return render(
-        request,
-        "instruction/notifications.html",
-        {"title": "Notifications", "page_obj": page},
-    )

@@ -43,6 +43,19 @@ def clamd_reel():
 
 
 @pytest.fixture(autouse=True)
+def _compteurs_de_limites_vides(request):
+    """Rate-limit counters start at zero: the cache table outlives transactional tests."""
+    if "django_db_setup" in request.fixturenames or request.node.get_closest_marker("django_db"):
+        from django.core.cache import caches
+
+        request.getfixturevalue("django_db_blocker").unblock()
+        try:
+            caches["limites"].clear()
+        finally:
+            request.getfixturevalue("django_db_blocker").restore()
+
+
+@pytest.fixture(autouse=True)
 def _fichiers_prives_temporaires(settings, tmp_path):
     """Uploaded and generated files of a test go to its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "prive"

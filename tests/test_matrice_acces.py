@@ -93,7 +93,7 @@ MATRICE = {
     "instruction:porteur_dossier": ("pk=en_instruction", "200 404 403 403 403 403 403 403 403 403 302"),
     "instruction:completer": ("pk=incomplet", "405 405 403 403 403 403 403 403 403 403 302"),
     "instruction:ecrire_porteur": ("pk=en_instruction", "405 405 403 403 403 403 403 403 403 403 302"),
-    "instruction:notifications": ("", "200 200 200 200 200 200 200 200 200 200 302"),
+    "notifications": ("", "200 200 200 200 200 200 200 200 200 200 302"),
     "gouvernance:index": ("", "403 403 403 403 403 403 302 302 403 403 302"),
     "gouvernance:pilotage": ("", "403 403 403 403 403 403 200 403 403 403 302"),
     "gouvernance:pilotage_export": ("tableau=:volets format_=:csv", "403 403 403 403 403 403 405 403 403 403 302"),

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("cper", "0002_evenements"),
+        ("cper", "0003_evenements"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from api.enums import StatutLivraison
 from api.envoi import corps, envoyer
@@ -32,10 +33,9 @@ A_ENVOYER = StatutLivraison.A_ENVOYER
 
 def _confier(livraison_pk: int) -> bool:
     """Hand a delivery to the broker; never raises (the beat job hands it over again)."""
-    from api.tasks import livrer
-
     try:
-        livrer.apply_async((livraison_pk,), retry=False)
+        # By name: api.tasks imports this module.
+        import_string("api.tasks.livrer").apply_async((livraison_pk,), retry=False)
     except Exception as exc:
         logger.warning("Livraison %s non transmise au courtier : %s", livraison_pk, exc)
         return False
@@ -87,11 +87,8 @@ def _desactiver(abonnement: Abonnement, maintenant) -> None:
         prochain_essai=None,
         derniere_erreur="Abonnement désactivé après des échecs répétés.",
     )
-    differer(
-        "api.tasks.prevenir_desactivation",
-        abonnement.pk,
-        cle=f"webhooks:desactivation:{abonnement.pk}:{maintenant.timestamp()}",
-    )
+    cle = f"webhooks:desactivation:{abonnement.pk}:{int(maintenant.timestamp())}"
+    differer("api.tasks.prevenir_desactivation", abonnement.pk, cle, cle=cle)
     logger.warning(
         "Abonnement %s désactivé après %s échecs", abonnement.pk, abonnement.echecs_consecutifs
     )

@@ -77,7 +77,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cper.context_processors.site",
-                "instruction.context_processors.notifications",
+                "cper.context_processors.notifications",
             ],
         },
     },

@@ -33,3 +33,9 @@ SANTE_CACHE_SECONDES = 0
 WEBHOOKS_HTTPS_SEULEMENT = False
 WEBHOOKS_ADRESSES_PRIVEES = True
 WEBHOOKS_DELAI = 2.0
+
+# A variable a project template names but the context lacks fails the test that renders it
+# (third-party templates — django-dsfr, the admin — keep Django's silent empty string).
+from cper.gabarits import VariableInconnue  # noqa: E402
+
+TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = VariableInconnue()  # noqa: F405

@@ -14,12 +14,11 @@ from django_fsm import TransitionNotAllowed
 from cper.effets import differer
 from cper.referentiel.enums import TypeGuichet
 from cper.referentiel.models import Guichet
-
-from .. import agregats
-from ..acces import ouvrir_au_guichet
-from ..completude import Completude, completude
-from ..enums import EtatDossier
-from ..models import Dossier, MembreStructure, SequenceNumero
+from dossiers import agregats
+from dossiers.acces import ouvrir_au_guichet
+from dossiers.completude import Completude, completude
+from dossiers.enums import EtatDossier
+from dossiers.models import Dossier, MembreStructure, SequenceNumero
 
 PREFIXE_NUMERO = "NPDC"
 
@@ -117,6 +116,7 @@ def dossier_deposer(*, dossier: Dossier, par, guichet: Guichet) -> Dossier:
     agregats.recalculer_dossier(dossier.pk)
     ouvrir_au_guichet(dossier)
     differer("dossiers.tasks.emettre_recepisse", dossier.pk, par.pk, cle=f"recepisse:{dossier.pk}")
+    differer("dossiers.tasks.notifier_depot", dossier.pk, cle=f"notifications-depot:{dossier.pk}")
     return dossier
 
 

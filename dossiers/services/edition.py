@@ -10,11 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from cper.referentiel.models import Commune
-
-from .. import agregats
-from ..acces import MODIFIER, dossiers_visibles
-from ..enums import EtatDossier
-from ..models import Dossier, LigneFinancement, Structure
+from dossiers import agregats
+from dossiers.acces import MODIFIER, dossiers_visibles
+from dossiers.enums import EtatDossier
+from dossiers.models import Dossier, LigneFinancement, Structure
 
 logger = logging.getLogger(__name__)
 

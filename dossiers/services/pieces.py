@@ -15,10 +15,9 @@ from cper.televersement.controle import (
     controler,
 )
 from cper.televersement.enums import Usage
-
-from ..acces import peut_modifier
-from ..enums import EtatDossier, TypePiece
-from ..models import Dossier, Piece
+from dossiers.acces import peut_modifier
+from dossiers.enums import EtatDossier, TypePiece
+from dossiers.models import Dossier, Piece
 
 logger = logging.getLogger(__name__)
 

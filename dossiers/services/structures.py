@@ -7,12 +7,12 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from cper.comptes.enums import Role
 from cper.effets import differer
-
-from ..models import DemandeAdhesion, Dossier, Invitation, MembreStructure, Structure
+from dossiers.models import DemandeAdhesion, Dossier, Invitation, MembreStructure, Structure
 
 logger = logging.getLogger(__name__)
 
@@ -34,8 +34,6 @@ class InvitationRefusee(Exception):
 
 def structures_de(user):
     """The structures the user belongs to (the `administrateur` flag annotated)."""
-    from django.db.models import Exists, OuterRef
-
     return (
         Structure.objects.filter(adhesions__user=user)
         .select_related("commune")

@@ -5,14 +5,14 @@ from django.utils.html import format_html
 
 from cper.televersement.reponses import servir_fichier
 from cper.vues import DEJA_EFFECTUEE, DEJA_FAIT, deja_effectuee
+from dossiers.acces import MODIFIER, VOIR, dossier_ou_404
+from dossiers.completude import completude
+from dossiers.enums import EtatDossier
+from dossiers.forms.depot import DepotForm, RetraitForm
+from dossiers.models import Dossier
+from dossiers.selectors.porteur import ETATS_RETIRABLES
+from dossiers.services.depot import DepotRefuse, dossier_deposer, dossier_retirer, guichets_proposes
 
-from ..acces import MODIFIER, VOIR, dossier_ou_404
-from ..completude import completude
-from ..enums import EtatDossier
-from ..forms.depot import DepotForm, RetraitForm
-from ..models import Dossier
-from ..selectors.porteur import ETATS_RETIRABLES
-from ..services.depot import DepotRefuse, dossier_deposer, dossier_retirer, guichets_proposes
 from .porteur import fil_d_ariane
 
 

@@ -11,11 +11,10 @@ from cper.comptes.decorators import role_requis
 from cper.comptes.enums import Role
 from cper.forms import parametre_entier, parametre_texte
 from cper.referentiel.models import Commune
-
-from ..acces import MODIFIER, dossier_ou_404
-from ..completude import SECTIONS, completude
-from ..enums import EtatDossier
-from ..forms.edition import (
+from dossiers.acces import MODIFIER, dossier_ou_404
+from dossiers.completude import SECTIONS, completude
+from dossiers.enums import EtatDossier
+from dossiers.forms.edition import (
     CalendrierForm,
     CreerDossierForm,
     IdentiteForm,
@@ -24,14 +23,15 @@ from ..forms.edition import (
     TvaForm,
     lignes_financement_formset,
 )
-from ..selectors.edition import (
+from dossiers.models import Dossier
+from dossiers.selectors.edition import (
     communes_du_dossier,
     communes_suggerees,
     territoire,
     totaux_enregistres,
     totaux_saisis,
 )
-from ..services.edition import (
+from dossiers.services.edition import (
     DossierNonModifiable,
     dossier_ajouter_commune,
     dossier_creer,
@@ -165,8 +165,6 @@ def modifier(request: HttpRequest, pk: int, section: str) -> HttpResponse:
 
 
 def _dossiers_avec_structure():
-    from ..models import Dossier
-
     return Dossier.objects.select_related("structure")
 
 

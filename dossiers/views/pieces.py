@@ -14,13 +14,12 @@ from cper.comptes.enums import Role
 from cper.limites import limiter
 from cper.televersement.forms import designer_deposant
 from cper.televersement.reponses import servir_fichier
-
-from ..acces import MODIFIER, VOIR, dossier_ou_404, peut_modifier
-from ..completude import pieces_obligatoires
-from ..enums import TypePiece
-from ..forms.pieces import PieceForm, RemplacementForm
-from ..models import Dossier, Piece
-from ..services import pieces as services
+from dossiers.acces import MODIFIER, VOIR, dossier_ou_404, peut_modifier
+from dossiers.completude import pieces_obligatoires
+from dossiers.enums import TypePiece
+from dossiers.forms.pieces import PieceForm, RemplacementForm
+from dossiers.models import Dossier, Piece
+from dossiers.services import pieces as services
 
 logger = logging.getLogger(__name__)
 

@@ -14,10 +14,9 @@ from stdnum.fr import siret as stdnum_siret
 from cper.comptes.decorators import role_requis
 from cper.comptes.enums import Role
 from cper.limites import limiter
-
-from ..forms.structures import InvitationForm, StructureForm
-from ..models import Structure
-from ..services import structures as services
+from dossiers.forms.structures import InvitationForm, StructureForm
+from dossiers.models import Structure
+from dossiers.services import structures as services
 
 
 def _fil_d_ariane(courant: str, structure: Structure | None = None) -> dict:

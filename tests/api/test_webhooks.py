@@ -20,7 +20,7 @@ from api.envoi import AdresseRefusee, entetes, verifier_url
 from api.models import Abonnement, Livraison
 from api.tasks import relancer_livraisons
 from cper import evenements
-from cper.models import Evenement
+from cper.models import Evenement, Notification
 from tests.api.recepteur import Reponse
 from tests.programmation import programmer
 
@@ -181,6 +181,8 @@ def test_un_abonnement_qui_echoue_sans_cesse_est_desactive_et_son_proprietaire_p
 
     [courriel] = mail.outbox
     assert courriel.to == [responsable.email]
+    [notification] = Notification.objects.filter(user=responsable)
+    assert notification.texte == "Webhooks désactivés : Système financier régional"
     assert courriel.subject == "Webhooks désactivés : Système financier régional"
     assert "3 fois de suite" in courriel.body
     assert reverse("admin:api_abonnement_change", args=[abonnement.pk]) in courriel.body

@@ -371,7 +371,14 @@ def test_le_retrait_demande_confirmation_puis_previent_le_guichet(
     (avis,) = mail.outbox
     assert agent_sp_douai.email in avis.to
     assert "Dossier retiré par son porteur" in avis.subject
+    # The agent also finds it on their notifications page, linking to the dossier.
+    client.force_login(agent_sp_douai)
+    page = client.get(reverse("notifications")).content.decode()
+    numero = Dossier.objects.get(pk=dossier.pk).numero
+    assert f"Dossier retiré par son porteur : {numero}" in page
+    assert reverse("dossiers:detail", args=[dossier.pk]) in page
 
+    client.force_login(porteur)
     reponse = client.post(url, {"confirmation": "on"}, follow=True)
     assert "Ce dossier ne peut plus être retiré." in reponse.content.decode()
 

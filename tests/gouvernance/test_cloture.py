@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from cper.models import Notification
 from gouvernance import tasks
 from gouvernance.enums import EtatSeance
 from gouvernance.services import seances as services
-from instruction.models import Notification
 
 from .conftest import point_de
 

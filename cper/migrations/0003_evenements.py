@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
-        ("cper", "0001_effets_differes"),
+        ("cper", "0002_notifications"),
     ]
 
     operations = [
