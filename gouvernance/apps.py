@@ -8,7 +8,7 @@ class GouvernanceConfig(AppConfig):
     def ready(self):
         from cper.comptes.enums import Role
         from cper.espaces import enregistrer_espace
-        from gouvernance import agregats
+        from gouvernance import agregats, evenements
         from gouvernance.views.porteur import decisions_pour_porteur
         from instruction.extensions import enregistrer_bloc_porteur
 
@@ -27,3 +27,4 @@ class GouvernanceConfig(AppConfig):
             nom_url="gouvernance:territoire",
             ordre=60,
         )
+        evenements.enregistrer()
