@@ -24,6 +24,8 @@ donnees: installer
 	@$(ENV) $(MANAGE) comptes_demo
 	@# Demo dossiers only when none exist yet: a second run keeps everything and is fast.
 	@$(ENV) $(MANAGE) seed_demo --dossiers 200
+	@# The open data files (rewritten every night by beat), so that the public page has them.
+	@$(ENV) $(MANAGE) publier_donnees_ouvertes
 
 run: donnees
 	@echo ""

@@ -6,6 +6,8 @@ class CperConfig(AppConfig):
     verbose_name = "CPER"
 
     def ready(self):
+        # Connects the transitions' signal: every registered model's transition publishes.
+        from cper import evenements  # noqa: F401
         from cper.comptes.enums import Role
         from cper.espaces import enregistrer_espace
 

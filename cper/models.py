@@ -1,8 +1,14 @@
-"""The bottom floor's tables: the outbox of side effects and the in-app notifications."""
+"""The bottom floor's tables: the outbox of side effects, the in-app notifications and the
+events for other systems (`cper.evenements`)."""
+
+import uuid
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from .enums import EtatEffet
 
@@ -86,3 +92,37 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.texte
+
+
+class Evenement(models.Model):
+    """A public fact for other systems (`cper.evenements`): a transition, a payment mandated…
+
+    Written in the transaction of the fact; never changed afterwards. `donnees` holds public
+    fields only, as of the moment of the fact.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    type = models.CharField(max_length=100)
+    objet_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+"
+    )
+    objet_id = models.PositiveBigIntegerField()
+    objet = GenericForeignKey("objet_type", "objet_id")
+    donnees = models.JSONField("données", encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField("publié le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "événement"
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["objet_type", "objet_id"], name="evenement_objet"),
+            models.Index(fields=["type", "created_at"], name="evenement_type_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.type} ({self.objet_id})"
+
+    @property
+    def identifiant(self) -> str:
+        """The event's public identifier (the `webhook-id` of its deliveries)."""
+        return f"evt_{self.uuid.hex}"

@@ -11,7 +11,10 @@ class DossiersConfig(AppConfig):
         from cper.comptes.signals import compte_confirme
         from cper.espaces import enregistrer_espace
 
+        from . import evenements
         from .services.structures import rejoindre_structures_invitees
+
+        evenements.enregistrer()
 
         compte_confirme.connect(rejoindre_structures_invitees, dispatch_uid="dossiers.invitations")
         post_migrate.connect(remplir_agregats, sender=self, dispatch_uid="dossiers.agregats")

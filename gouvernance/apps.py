@@ -9,7 +9,7 @@ class GouvernanceConfig(AppConfig):
         from cper.comptes.enums import Role
         from cper.comptes.second_facteur import enregistrer_exigence
         from cper.espaces import enregistrer_espace
-        from gouvernance import agregats
+        from gouvernance import agregats, evenements
         from gouvernance.selectors.seances import est_secretariat
         from gouvernance.views.porteur import decisions_pour_porteur
         from instruction.extensions import enregistrer_bloc_porteur
@@ -31,3 +31,4 @@ class GouvernanceConfig(AppConfig):
             nom_url="gouvernance:territoire",
             ordre=60,
         )
+        evenements.enregistrer()

@@ -67,6 +67,7 @@ def client():
 def _fichiers_prives_temporaires(settings, tmp_path):
     """Uploaded and generated files of a test go to its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "prive"
+    settings.DONNEES_OUVERTES_ROOT = tmp_path / "donnees-ouvertes"
 
 
 @pytest.fixture

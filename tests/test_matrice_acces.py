@@ -118,6 +118,8 @@ MATRICE = {
     "gouvernance:clore": ("pk=seance", "403 403 403 403 403 403 200 403 403 403 302"),
     "gouvernance:releve": ("pk=seance_close", "200 404 404 404 404 404 200 404 404 404 302"),
     "gouvernance:simulation": ("pk=seance", "403 403 403 403 403 403 200 403 403 403 302"),
+    "donnees_ouvertes:index": ("", "200 200 200 200 200 200 200 200 200 200 200"),
+    "donnees_ouvertes:fichier": ("nom=:projets-programmes.csv", "200 200 200 200 200 200 200 200 200 200 200"),
 }
 # fmt: on
 

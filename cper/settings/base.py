@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "dossiers",
     "instruction",
     "gouvernance",
+    "api",
+    "donnees_ouvertes",
 ]
 
 MIDDLEWARE = [
@@ -285,6 +287,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "gouvernance.tasks.supprimer_exports_anciens",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Webhooks: hand over again the deliveries whose next attempt is due.
+    "api-relancer-livraisons": {
+        "task": "api.tasks.relancer_livraisons",
+        "schedule": 60.0,
+    },
+    # Open data: the files of the programmed projects, rewritten every night.
+    "donnees-ouvertes-publier": {
+        "task": "donnees_ouvertes.tasks.publier",
+        "schedule": crontab(hour=4, minute=15),
+    },
 }
 
 # Content-Security-Policy: scripts only from our origin and with the per-request nonce.
@@ -341,3 +353,19 @@ DUREE_INVITATION = env.int("DUREE_INVITATION", default=14 * 24 * 3600)
 SANTE_JETON = env.str("SANTE_JETON", default="")
 RESEAUX_INTERNES = env.list("RESEAUX_INTERNES", default=["127.0.0.1/32", "::1/128"])
 SANTE_CACHE_SECONDES = env.float("SANTE_CACHE_SECONDES", default=5.0)
+
+# Webhooks (api/): each delivery signed (Standard Webhooks), retried after 1, 2, 4… minutes.
+# In production only https, and never a private, loopback or link-local address (SSRF).
+WEBHOOKS_HTTPS_SEULEMENT = env.bool("WEBHOOKS_HTTPS_SEULEMENT", default=True)
+WEBHOOKS_ADRESSES_PRIVEES = env.bool("WEBHOOKS_ADRESSES_PRIVEES", default=False)
+# Seconds to connect, then to wait for each part of the answer.
+WEBHOOKS_DELAI = env.float("WEBHOOKS_DELAI", default=5.0)
+# Attempts of one delivery before it is abandoned; failures in a row before a subscription is
+# disabled (about a day with the backoff) and its owner told.
+WEBHOOKS_TENTATIVES_MAX = env.int("WEBHOOKS_TENTATIVES_MAX", default=12)
+WEBHOOKS_ECHECS_AVANT_DESACTIVATION = env.int("WEBHOOKS_ECHECS_AVANT_DESACTIVATION", default=12)
+
+# Open data: the public directory the nightly job writes to, served at /donnees-ouvertes/.
+DONNEES_OUVERTES_ROOT = env.path(
+    "DONNEES_OUVERTES_ROOT", default=BASE_DIR / "var" / "donnees-ouvertes"
+)

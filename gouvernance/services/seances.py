@@ -140,8 +140,6 @@ def decision_prendre(
         )
     if not has_transition_perm(methode, par):
         raise PermissionDenied
-    methode(by=par, description=motif or f"Programmé en séance du {seance.date:%d/%m/%Y}")
-    dossier.save()
     decision = Decision.objects.create(point=point, sens=sens, motif=motif, decidee_par=par)
     if sens == SensDecision.PROGRAMME:
         MontantProgramme.objects.bulk_create(
@@ -149,6 +147,10 @@ def decision_prendre(
             for f, m in montants.items()
             if m > 0
         )
+    # The transition comes after the decision's rows: the event it publishes
+    # (`dossier.programmer`, cper.evenements) carries the programmed amounts.
+    methode(by=par, description=motif or f"Programmé en séance du {seance.date:%d/%m/%Y}")
+    dossier.save()
     # The state changed (programmé, ajourné, rejeté) and maybe the programmed amounts.
     agregats.recalculer_dossier(dossier.pk)
     return decision
