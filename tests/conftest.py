@@ -19,9 +19,11 @@ from tests.factories import (
     StructureFactory,
     UserFactory,
 )
+from tests.fournisseur_oidc.fixtures import fournisseur_oidc, proconnect  # noqa: F401
 
 # The world where every page has something to show (access matrix, hostile inputs).
 from tests.monde import monde  # noqa: F401
+from tests.second_facteur import ClientCper
 
 RACINE = Path(__file__).resolve().parent.parent
 
@@ -53,6 +55,12 @@ def _compteurs_de_limites_vides(request):
             caches["limites"].clear()
         finally:
             request.getfixturevalue("django_db_blocker").restore()
+
+
+@pytest.fixture
+def client():
+    """pytest-django's client, whose force_login also gives the second factor when owed."""
+    return ClientCper()
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,6 @@ import time
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_fsm_log.models import StateLog
@@ -17,6 +16,7 @@ from dossiers.services import depot
 from dossiers.services.depot import dossier_deposer
 from tests.dossiers.complets import dossier_complet
 from tests.factories import StructureFactory, UserFactory
+from tests.second_facteur import ClientCper
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -93,7 +93,7 @@ def test_deux_porteurs_qui_deposent_ensemble_font_un_seul_depot(
     url = reverse("dossiers:deposer", args=[dossier.pk])
 
     def cliquer(user):
-        client = Client()
+        client = ClientCper()
         client.force_login(user)
         reponse = client.post(url, {"guichet": guichet_douai.pk, "confirmation": "on"}, follow=True)
         return reponse.status_code, reponse.content.decode()
