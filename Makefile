@@ -24,6 +24,8 @@ donnees: installer
 	@$(ENV) $(MANAGE) comptes_demo
 	@# Demo dossiers only when none exist yet: a second run keeps everything and is fast.
 	@$(ENV) $(MANAGE) seed_demo --dossiers 200
+	@# The open data files (rewritten every night by beat), so that the public page has them.
+	@$(ENV) $(MANAGE) publier_donnees_ouvertes
 
 run: donnees
 	@echo ""
@@ -46,6 +48,7 @@ lint: installer
 	@$(VENV)/bin/ruff format --check .
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/djlint templates --lint
+	@$(VENV)/bin/lint-imports --no-cache --no-logo
 	@$(ENV) $(MANAGE) makemigrations --check --dry-run
 
 format:

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from . import effets
 from .enums import EtatEffet
-from .models import EffetDiffere
+from .models import EffetDiffere, Evenement
 
 
 @admin.register(EffetDiffere)
@@ -28,3 +28,20 @@ class EffetDiffereAdmin(admin.ModelAdmin):
             for pk, tache in pks.items():
                 transaction.on_commit(lambda pk=pk, t=tache: effets.publier(pk, t), robust=True)
         self.message_user(request, f"{len(pks)} effet(s) relancé(s).", messages.SUCCESS)
+
+
+@admin.register(Evenement)
+class EvenementAdmin(admin.ModelAdmin):
+    """The events published for other systems: read only, as they were written."""
+
+    list_display = ["type", "objet_type", "objet_id", "created_at"]
+    list_filter = ["type"]
+    search_fields = ["type", "uuid"]
+    readonly_fields = [f.name for f in Evenement._meta.fields]
+    list_select_related = ["objet_type"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

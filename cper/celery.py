@@ -2,6 +2,7 @@ import os
 
 from celery import Celery
 from celery.signals import worker_init
+from django.utils.module_loading import import_string
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cper.settings.dev")
 
@@ -13,6 +14,5 @@ app.autodiscover_tasks()
 @worker_init.connect
 def _rechauffer(**kwargs):
     # In the worker's main process, before its pool forks: every child renders its first PDF warm.
-    from cper.demarrage import rechauffer_documents
-
-    rechauffer_documents()
+    # By name: this module is imported before Django's apps are ready.
+    import_string("cper.documents.rechauffer")()

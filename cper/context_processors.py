@@ -1,9 +1,9 @@
 from django.conf import settings
-from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 
-from cper.comptes.enums import Role
-from cper.comptes.roles import roles_de
+from cper.espaces import espaces_de
+from cper.models import Notification
 
 # django-dsfr's templates read this object; a plain dict spares a query per page.
 _SITE_CONFIG = {
@@ -19,27 +19,6 @@ _SITE_CONFIG = {
     "mourning": False,
 }
 
-ESPACES = [
-    (Role.PORTEUR, "Mes dossiers", "dossiers:index"),
-    (Role.AGENT_GUICHET, "Guichet", "instruction:index"),
-    (Role.INSTRUCTEUR, "Instruction", "instruction:index"),
-    (Role.MEMBRE_PILOTAGE, "Pilotage", "gouvernance:pilotage"),
-    (Role.MEMBRE_PILOTAGE, "Séances", "gouvernance:seances"),
-    (Role.MEMBRE_CONCERTATION, "Mon territoire", "gouvernance:territoire"),
-    (Role.ADMINISTRATEUR, "Administration", "admin:index"),
-]
-
-
-def espaces_de(user) -> list[dict]:
-    """The spaces a user may enter, in menu order, without duplicates."""
-    roles = roles_de(user)
-    espaces, vus = [], set()
-    for role, libelle, nom_url in ESPACES:
-        if role in roles and (libelle, nom_url) not in vus:
-            vus.add((libelle, nom_url))
-            espaces.append({"libelle": libelle, "url": reverse(nom_url), "role": role})
-    return espaces
-
 
 def site(request):
     # Evaluating the lazy nonce here puts it in the CSP header and makes django-dsfr's
@@ -54,4 +33,16 @@ def site(request):
             {"link": "#fr-navigation", "label": "Menu"},
             {"link": "#footer", "label": "Pied de page"},
         ],
+    }
+
+
+def notifications(request):
+    """The unread count shown in the header; one query, only when a page reads it."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "notifications_non_lues": SimpleLazyObject(
+            lambda: Notification.objects.non_lues().filter(user=user).count()
+        )
     }

@@ -5,14 +5,18 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 
 
-def rendre_courriel(modele: str, contexte: dict) -> tuple[str, str]:
-    """(subject, body) of the e-mail `modele` (e.g. "dossiers/email/recepisse").
+def rendre_sujet(modele: str, contexte) -> str:
+    """The subject of the e-mail `modele`, folded on one line.
 
-    The subject is folded on one line: a template's line ends would otherwise break the
-    header (Django refuses newlines in headers).
+    A template's line ends would otherwise break the header (Django refuses newlines in
+    headers).
     """
-    sujet = " ".join(render_to_string(f"{modele}_subject.txt", contexte).split())
-    return sujet, render_to_string(f"{modele}_body.txt", contexte)
+    return " ".join(render_to_string(f"{modele}_subject.txt", contexte).split())
+
+
+def rendre_courriel(modele: str, contexte) -> tuple[str, str]:
+    """(subject, body) of the e-mail `modele` (e.g. "dossiers/email/recepisse")."""
+    return rendre_sujet(modele, contexte), render_to_string(f"{modele}_body.txt", contexte)
 
 
 def _message(sujet, corps, to, cc=(), attachments=None) -> EmailMessage:

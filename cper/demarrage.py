@@ -67,17 +67,3 @@ def rechauffer(application) -> None:
         logger.exception("Préchauffage incomplet")
     finally:
         connections.close_all()
-
-
-def rechauffer_documents() -> None:
-    """WeasyPrint's fonts and the PDF templates, once per worker (0.4 s on the first PDF)."""
-    from django.utils import timezone
-
-    from .documents import rendre_pdf
-
-    try:
-        rendre_pdf("cper/pdf/specimen.html", {"date": timezone.now(), "montant": 0})
-    except Exception:
-        logger.exception("Préchauffage des documents incomplet")
-    finally:
-        connections.close_all()

@@ -69,10 +69,11 @@ def file_de(tache: str) -> str | None:
 
 def publier(effet_pk: int, tache: str) -> bool:
     """Hand a row to the broker on its task's queue; never raises. The beat job retries."""
-    from .tasks import executer_effet
-
     try:
-        executer_effet.apply_async((effet_pk,), retry=False, queue=file_de(tache))
+        # By name: cper.tasks imports this module.
+        import_string("cper.tasks.executer_effet").apply_async(
+            (effet_pk,), retry=False, queue=file_de(tache)
+        )
     except Exception as exc:
         logger.warning("Effet %s non transmis au courtier, il sera relancé : %s", effet_pk, exc)
         return False

@@ -1,7 +1,14 @@
-"""The outbox of side effects: rows written in the user's transaction, carried out by Celery."""
+"""The bottom floor's tables: the outbox of side effects, the in-app notifications and the
+events for other systems (`cper.evenements`)."""
 
+import uuid
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from .enums import EtatEffet
 
@@ -46,3 +53,76 @@ class EffetDiffere(models.Model):
 
     def __str__(self):
         return f"{self.tache} {self.arguments} ({self.get_etat_display()})"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def non_lues(self):
+        return self.filter(lue=False)
+
+
+class Notification(models.Model):
+    """An in-app notice: a line of the person's « Notifications » page, linking to a page.
+
+    Written only by `cper.notifications.notifier`, with the key of the event that caused it.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    texte = models.CharField(max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    lue = models.BooleanField(default=False)
+    # The key of the event that caused it, shared by its recipients (idempotent task).
+    cle = models.CharField(max_length=64, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "notification"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "lue"], name="cper_notification_user_lue")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "cle"],
+                condition=~Q(cle=""),
+                name="cper_notification_unique_par_evenement",
+            ),
+        ]
+
+    def __str__(self):
+        return self.texte
+
+
+class Evenement(models.Model):
+    """A public fact for other systems (`cper.evenements`): a transition, a payment mandated…
+
+    Written in the transaction of the fact; never changed afterwards. `donnees` holds public
+    fields only, as of the moment of the fact.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    type = models.CharField(max_length=100)
+    objet_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+"
+    )
+    objet_id = models.PositiveBigIntegerField()
+    objet = GenericForeignKey("objet_type", "objet_id")
+    donnees = models.JSONField("données", encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField("publié le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "événement"
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["objet_type", "objet_id"], name="evenement_objet"),
+            models.Index(fields=["type", "created_at"], name="evenement_type_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.type} ({self.objet_id})"
+
+    @property
+    def identifiant(self) -> str:
+        """The event's public identifier (the `webhook-id` of its deliveries)."""
+        return f"evt_{self.uuid.hex}"

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accessibilite/", views.accessibilite, name="accessibilite"),
     path("mentions-legales/", views.mentions_legales, name="mentions_legales"),
     path("donnees-personnelles/", views.donnees_personnelles, name="donnees_personnelles"),
+    path("notifications/", views.notifications, name="notifications"),
     path("sante/", views.sante, name="sante"),
     path("sante/vivant/", views.vivant, name="sante_vivant"),
     path("comptes/", include("cper.comptes.urls")),
@@ -19,6 +20,7 @@ urlpatterns = [
     path("dossiers/", include("dossiers.urls")),
     path("instruction/", include("instruction.urls")),
     path("gouvernance/", include("gouvernance.urls")),
+    path("donnees-ouvertes/", include("donnees_ouvertes.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -8,7 +8,9 @@ import time
 
 import redis
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -17,9 +19,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from cper.celery import app as celery_app
-from cper.context_processors import espaces_de
 from cper.enums import EtatEffet
-from cper.models import EffetDiffere
+from cper.espaces import espaces_de
+from cper.models import EffetDiffere, Notification
+from cper.notifications import notifications_marquer_lues
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +53,18 @@ def donnees_personnelles(request: HttpRequest) -> HttpResponse:
     return render(
         request, "cper/donnees_personnelles.html", {"title": "Données personnelles et cookies"}
     )
+
+
+def notifications(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's notices, newest first; a POST marks them all read."""
+    if request.method == "POST":
+        notifications_marquer_lues(par=request.user)
+        messages.success(request, "Toutes les notifications sont marquées comme lues.")
+        return redirect("notifications")
+    page = Paginator(Notification.objects.filter(user=request.user), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "cper/notifications.html", {"title": "Notifications", "page_obj": page})
 
 
 def _etat_base() -> str:

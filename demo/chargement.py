@@ -53,6 +53,15 @@ class Chargement:
         """
         table = model._meta.db_table
         colonnes = [model._meta.get_field(champ).column for champ in champs]
+        # Fields the caller does not name get their model default, as an INSERT by the ORM
+        # would: a field added to a model later loads without touching the demo.
+        absents = [
+            f
+            for f in model._meta.concrete_fields
+            if f.column not in colonnes and not f.primary_key and f.has_default()
+        ]
+        colonnes += [f.column for f in absents]
+        en_plus = tuple(f.get_db_prep_save(f.get_default(), connection) for f in absents)
         n = 0
         with connection.cursor() as curseur:
             curseur.execute(
@@ -67,7 +76,7 @@ class Chargement:
             ) as copie:
                 copie.set_types([types[c] for c in colonnes])
                 for ligne in lignes:
-                    copie.write_row(ligne)
+                    copie.write_row((*ligne, *en_plus) if en_plus else ligne)
                     n += 1
         self.lignes[table] = self.lignes.get(table, 0) + n
         return n

@@ -7,12 +7,20 @@ class DossiersConfig(AppConfig):
     verbose_name = "Dossiers"
 
     def ready(self):
+        from cper.comptes.enums import Role
         from cper.comptes.signals import compte_confirme
+        from cper.espaces import enregistrer_espace
 
+        from . import evenements
         from .services.structures import rejoindre_structures_invitees
+
+        evenements.enregistrer()
 
         compte_confirme.connect(rejoindre_structures_invitees, dispatch_uid="dossiers.invitations")
         post_migrate.connect(remplir_agregats, sender=self, dispatch_uid="dossiers.agregats")
+        enregistrer_espace(
+            role=Role.PORTEUR, libelle="Mes dossiers", nom_url="dossiers:index", ordre=10
+        )
 
 
 def remplir_agregats(*, using="default", **kwargs):

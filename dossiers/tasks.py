@@ -13,9 +13,12 @@ from django.utils import timezone
 
 from cper.courriels import courriel
 from cper.effets import differer
+from cper.notifications import Destinataires, notifier
 
+from .documents import rendre_recepisse
 from .enums import EtatDossier
 from .models import DemandeAdhesion, Dossier, Invitation, Recepisse
+from .services.structures import jeton_invitation
 
 # --- depot ---
 
@@ -34,8 +37,6 @@ def _adresses_du_guichet(guichet) -> list[str]:
 @shared_task
 def emettre_recepisse(dossier_pk: int, porteur_pk: int) -> None:
     """Render and store the récépissé once, then send it and notify the guichet."""
-    from .documents import rendre_recepisse
-
     with transaction.atomic():
         dossier = (
             Dossier.objects.select_for_update().filter(pk=dossier_pk, numero__isnull=False).first()
@@ -107,6 +108,35 @@ def notifier_guichet_du_depot(dossier_pk: int) -> None:
         ).send()
 
 
+def _agents_du_guichet(dossier) -> list:
+    return list(get_user_model().objects.filter(groups=dossier.guichet.groupe_id))
+
+
+@shared_task
+def notifier_depot(dossier_pk: int) -> int:
+    """In-app notices of a dépôt: the structure's members and the guichet's agents.
+
+    Their e-mails are the récépissé and the guichet's message, sent by the tasks above.
+    """
+    dossier = Dossier.objects.select_related("guichet", "structure").get(pk=dossier_pk)
+    chemin = reverse("dossiers:detail", args=[dossier.pk])
+    membres = get_user_model().objects.filter(adhesions__structure=dossier.structure_id)
+    contexte = {"dossier": dossier, "guichet": dossier.guichet}
+    return notifier(
+        cle=f"depot-porteur:{dossier.pk}",
+        modele="dossiers/email/recepisse",
+        contexte=contexte,
+        destinataires=[Destinataires(users=list(membres), chemin=chemin)],
+        courriel=False,
+    ) + notifier(
+        cle=f"depot-guichet:{dossier.pk}",
+        modele="dossiers/email/depot_guichet",
+        contexte=contexte,
+        destinataires=[Destinataires(users=_agents_du_guichet(dossier), chemin=chemin)],
+        courriel=False,
+    )
+
+
 @shared_task
 def notifier_retrait(dossier_pk: int) -> None:
     """Tell the guichet's agents that a dossier filed with them was withdrawn."""
@@ -117,6 +147,19 @@ def notifier_retrait(dossier_pk: int) -> None:
     )
     if dossier is None:
         return
+    # The notices first: they are written once, whereas a failed e-mail is sent again.
+    notifier(
+        cle=f"retrait:{dossier.pk}",
+        modele="dossiers/email/retrait_guichet",
+        contexte={"dossier": dossier, "guichet": dossier.guichet},
+        destinataires=[
+            Destinataires(
+                users=_agents_du_guichet(dossier),
+                chemin=reverse("dossiers:detail", args=[dossier.pk]),
+            )
+        ],
+        courriel=False,
+    )
     courriel(
         "dossiers/email/retrait_guichet",
         {"dossier": dossier, "guichet": dossier.guichet, "lien": _lien(dossier)},
@@ -129,8 +172,6 @@ def notifier_retrait(dossier_pk: int) -> None:
 
 @shared_task
 def envoyer_invitation(invitation_pk: int) -> None:
-    from .services.structures import jeton_invitation
-
     invitation = (
         Invitation.objects.select_related("structure", "invite_par")
         .filter(pk=invitation_pk, acceptee_le__isnull=True)

@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from .models import Decision, Instance, MembreInstance, MontantProgramme, Observation, Seance
+from gouvernance.models import (
+    Decision,
+    Instance,
+    MembreInstance,
+    MontantProgramme,
+    Observation,
+    Seance,
+)
 
 
 class MembreInstanceInline(admin.TabularInline):

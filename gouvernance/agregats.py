@@ -1,9 +1,8 @@
 """The programmed amounts' share of `dossiers.AgregatFinancement` (see dossiers.agregats)."""
 
 from dossiers import agregats
-
-from .enums import SensDecision
-from .models import Decision, MontantProgramme, PointOrdreDuJour
+from gouvernance.enums import SensDecision
+from gouvernance.models import Decision, MontantProgramme, PointOrdreDuJour
 
 
 def enregistrer() -> None:

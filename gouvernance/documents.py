@@ -3,8 +3,7 @@
 from django.utils import timezone
 
 from cper.documents import rendre_pdf
-
-from . import selectors
+from gouvernance.selectors import seances as selectors
 
 # The two authorities that co-sign the decisions of the instance de pilotage.
 COSIGNATAIRES = [

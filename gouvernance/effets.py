@@ -3,9 +3,8 @@
 from django.utils import timezone
 
 from cper.effets import HORIZON_RECONCILIATION, LOT_RELANCE, differer, reconciliation
-
-from .enums import EtatExport, EtatSeance
-from .models import Export, Seance
+from gouvernance.enums import EtatExport, EtatSeance
+from gouvernance.models import Export, Seance
 
 
 @reconciliation

@@ -21,9 +21,8 @@ from openpyxl.utils import get_column_letter
 from cper.referentiel.models import Commune
 from cper.tableurs import est_nombre, neutraliser_formule
 from dossiers.enums import EtatDossier
-
-from .maquette import Maquette
-from .tableaux import NIVEAUX, Entonnoir, SyntheseTerritoire
+from gouvernance.selectors.maquette import Maquette
+from gouvernance.selectors.tableaux import NIVEAUX, Entonnoir, SyntheseTerritoire
 
 TEXTE, ENTIER, EUROS, POURCENTAGE, JOURS = "texte", "entier", "euros", "pourcentage", "jours"
 # Excel shows "," and "." of a format with the reader's own separators (space and comma in French).

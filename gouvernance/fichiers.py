@@ -8,11 +8,11 @@ from django.db.models import Prefetch
 from django.http import QueryDict
 
 from cper.referentiel.models import Commune
-
-from . import exports, tableaux
-from .enums import PageExport
-from .forms_tableaux import FiltresTerritoireForm
-from .maquette import maquette
+from gouvernance import exports
+from gouvernance.enums import PageExport
+from gouvernance.forms.tableaux import FiltresTerritoireForm
+from gouvernance.selectors import tableaux
+from gouvernance.selectors.maquette import maquette
 
 
 def _territoires(niveau: str):

@@ -5,8 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from cper.referentiel.models import MONTANT
-
-from .enums import (
+from gouvernance.enums import (
     EtatExport,
     EtatSeance,
     FormatExport,

@@ -13,12 +13,11 @@ from django.utils import timezone
 
 from cper.courriels import courriels_individuels
 from cper.lecture import replique
-from instruction.models import Notification
-
-from . import exports, fichiers
-from .documents import ordre_du_jour_pdf, releve_decisions_pdf
-from .enums import EtatExport
-from .models import Export, PointOrdreDuJour, Seance
+from cper.notifications import Destinataires, notifier
+from gouvernance import exports, fichiers
+from gouvernance.documents import ordre_du_jour_pdf, releve_decisions_pdf
+from gouvernance.enums import EtatExport
+from gouvernance.models import Export, PointOrdreDuJour, Seance
 
 User = get_user_model()
 
@@ -77,31 +76,23 @@ def cloturer(seance_pk: int) -> int:
 
 
 def _notifier_porteur(seance, point) -> int:
-    cle = f"decision:{point.pk}"
-    if Notification.objects.filter(cle=cle).exists():
-        return 0
     dossier = point.dossier
-    chemin = reverse("instruction:porteur_dossier", args=[dossier.pk])
-    porteurs = list(
-        User.objects.filter(adhesions__structure=dossier.structure_id, is_active=True).distinct()
-    )
-    sujet, messages = courriels_individuels(
-        "gouvernance/email/decision",
-        {
+    return notifier(
+        cle=f"decision:{point.pk}",
+        modele="gouvernance/email/decision",
+        contexte={
             "seance": seance,
             "dossier": dossier,
             "decision": point.decision,
             "montants": list(point.decision.montants.all()),
-            "url": settings.SITE_URL + chemin,
         },
-        [user.email for user in porteurs],
+        destinataires=[
+            Destinataires(
+                users=list(User.objects.filter(adhesions__structure=dossier.structure_id)),
+                chemin=reverse("instruction:porteur_dossier", args=[dossier.pk]),
+            )
+        ],
     )
-    with transaction.atomic():
-        Notification.objects.bulk_create(
-            Notification(user=user, texte=sujet[:300], url=chemin, cle=cle) for user in porteurs
-        )
-        get_connection(fail_silently=False).send_messages(messages)
-    return len(porteurs)
 
 
 # --- exports of the dashboards ---

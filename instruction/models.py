@@ -1,4 +1,4 @@
-"""The agents' work: routing, complements, avis, messages, annotations, notifications."""
+"""The agents' work: routing, complements, avis, messages, annotations."""
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -295,40 +295,6 @@ class Annotation(models.Model):
 
     def __str__(self):
         return f"Annotation du {self.created_at:%d/%m/%Y %H:%M}"
-
-
-class NotificationQuerySet(models.QuerySet):
-    def non_lues(self):
-        return self.filter(lue=False)
-
-
-class Notification(models.Model):
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    texte = models.CharField(max_length=300)
-    url = models.CharField(max_length=300, blank=True)
-    lue = models.BooleanField(default=False)
-    # The key of the event that caused it, shared by its recipients (idempotent task).
-    cle = models.CharField(max_length=64, blank=True, db_index=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = NotificationQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "notification"
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["user", "lue"], name="notification_user_lue")]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "cle"],
-                condition=~Q(cle=""),
-                name="notification_unique_par_evenement",
-            ),
-        ]
-
-    def __str__(self):
-        return self.texte
 
 
 def chemin_rapport(instance, filename: str) -> str:

@@ -33,7 +33,6 @@ from .models import (
     MembreGroupe,
     Message,
     MontantPropose,
-    Notification,
     PieceJointe,
     Routage,
 )
@@ -61,9 +60,9 @@ def _notifier_apres(dossier, evenement: str) -> None:
     differer("instruction.tasks.notifier", dossier.pk, evenement, cle, cle=cle)
 
 
-def _router(*, dossier, agent, groupe_technique, commentaire) -> Routage:
+def _router(*, dossier, par, groupe_technique, commentaire) -> Routage:
     routage = Routage.objects.create(
-        dossier=dossier, groupe_technique=groupe_technique, par=agent, commentaire=commentaire
+        dossier=dossier, groupe_technique=groupe_technique, par=par, commentaire=commentaire
     )
     assign_perm("dossiers.view_dossier", groupe_technique.groupe, dossier)
     assign_perm("dossiers.instruire_dossier", groupe_technique.groupe, dossier)
@@ -72,41 +71,39 @@ def _router(*, dossier, agent, groupe_technique, commentaire) -> Routage:
 
 @transaction.atomic
 def dossier_declarer_recevable(
-    *, dossier, agent, groupe_technique: GroupeTechnique, commentaire: str = ""
+    *, dossier, par, groupe_technique: GroupeTechnique, commentaire: str = ""
 ) -> Dossier:
     """The guichet finds the dossier complete and routes it to a groupe technique."""
     dossier = _recharger(dossier)
-    _verifier(dossier.declarer_recevable, agent)
+    _verifier(dossier.declarer_recevable, par)
     dossier.declarer_recevable(
-        by=agent, description=f"Routé vers {groupe_technique}. {commentaire}".strip()
+        by=par, description=f"Routé vers {groupe_technique}. {commentaire}".strip()
     )
     dossier.save()
     if dossier.structure.verifiee_le is None:
         # Declaring a dossier recevable vouches for the structure that filed it.
         structure_verifier(
-            structure=dossier.structure, agent=agent, motif=f"recevabilité du dossier {dossier.pk}"
+            structure=dossier.structure, par=par, motif=f"recevabilité du dossier {dossier.pk}"
         )
     agregats.recalculer_dossier(dossier.pk)
-    _router(
-        dossier=dossier, agent=agent, groupe_technique=groupe_technique, commentaire=commentaire
-    )
+    _router(dossier=dossier, par=par, groupe_technique=groupe_technique, commentaire=commentaire)
     _notifier_apres(dossier, "recevable")
     return dossier
 
 
 @transaction.atomic
 def dossier_rerouter(
-    *, dossier, agent, groupe_technique: GroupeTechnique, commentaire: str
+    *, dossier, par, groupe_technique: GroupeTechnique, commentaire: str
 ) -> Routage:
     """The guichet sends a dossier in instruction to another groupe technique."""
     dossier = _recharger(dossier)
     if dossier.etat != E.EN_INSTRUCTION:
         raise TransitionNotAllowed("Le dossier n'est pas en instruction.")
-    if not est_agent_du_guichet(dossier, agent):
+    if not est_agent_du_guichet(dossier, par):
         raise PermissionDenied
     ancien = groupe_en_charge(dossier)
     routage = _router(
-        dossier=dossier, agent=agent, groupe_technique=groupe_technique, commentaire=commentaire
+        dossier=dossier, par=par, groupe_technique=groupe_technique, commentaire=commentaire
     )
     if ancien and ancien != groupe_technique:
         remove_perm("dossiers.instruire_dossier", ancien.groupe, dossier)
@@ -116,13 +113,13 @@ def dossier_rerouter(
 
 
 @transaction.atomic
-def dossier_declarer_irrecevable(*, dossier, agent, motif: str) -> Dossier:
+def dossier_declarer_irrecevable(*, dossier, par, motif: str) -> Dossier:
     """The guichet rejects the request as inadmissible; the motive is mandatory (CRPA L211-2)."""
     if not motif.strip():
         raise ValidationError("Le motif est obligatoire.")
     dossier = _recharger(dossier)
-    _verifier(dossier.declarer_irrecevable, agent)
-    dossier.declarer_irrecevable(by=agent, description=motif)
+    _verifier(dossier.declarer_irrecevable, par)
+    dossier.declarer_irrecevable(by=par, description=motif)
     dossier.save()
     agregats.recalculer_dossier(dossier.pk)
     _notifier_apres(dossier, "irrecevable")
@@ -131,15 +128,15 @@ def dossier_declarer_irrecevable(*, dossier, agent, motif: str) -> Dossier:
 
 @transaction.atomic
 def dossier_demander_complements(
-    *, dossier, agent, motif: str, pieces: list[str], echeance
+    *, dossier, par, motif: str, pieces: list[str], echeance
 ) -> DemandeComplements:
     """Ask the porteur for missing pieces or information, with a deadline."""
     if echeance <= timezone.localdate():
         raise ValidationError("L'échéance doit être postérieure à aujourd'hui.")
     dossier = _recharger(dossier)
-    _verifier(dossier.demander_complements, agent)
+    _verifier(dossier.demander_complements, par)
     origine = dossier.etat
-    dossier.demander_complements(by=agent, description=motif)
+    dossier.demander_complements(by=par, description=motif)
     dossier.save()
     agregats.recalculer_dossier(dossier.pk)
     demande = DemandeComplements.objects.create(
@@ -147,24 +144,24 @@ def dossier_demander_complements(
         motif=motif,
         pieces_demandees=list(pieces),
         echeance=echeance,
-        demandee_par=agent,
+        demandee_par=par,
         etat_origine=origine,
     )
     _notifier_apres(dossier, "complements_demandes")
     return demande
 
 
-def dossier_completer(*, dossier, porteur, reponse: str, pieces=()) -> Dossier:
+def dossier_completer(*, dossier, par, reponse: str, pieces=()) -> Dossier:
     """The porteur answers the open request; the dossier goes back to where it was."""
     # The upload gate runs before the transaction: an antivirus alert outlives the refusal.
     controles = [
-        (type_piece, fichier, controler(fichier, usage=Usage.PIECE, par=porteur))
+        (type_piece, fichier, controler(fichier, usage=Usage.PIECE, par=par))
         for type_piece, fichier in pieces
     ]
     ecrits: list = []
     try:
         return _dossier_completer(
-            dossier=dossier, porteur=porteur, reponse=reponse, controles=controles, ecrits=ecrits
+            dossier=dossier, par=par, reponse=reponse, controles=controles, ecrits=ecrits
         )
     except Exception:
         _effacer(ecrits)
@@ -172,9 +169,9 @@ def dossier_completer(*, dossier, porteur, reponse: str, pieces=()) -> Dossier:
 
 
 @transaction.atomic
-def _dossier_completer(*, dossier, porteur, reponse: str, controles, ecrits) -> Dossier:
+def _dossier_completer(*, dossier, par, reponse: str, controles, ecrits) -> Dossier:
     dossier = _recharger(dossier)
-    _verifier(dossier.completer, porteur)
+    _verifier(dossier.completer, par)
     demande = (
         DemandeComplements.objects.select_for_update()
         .filter(dossier=dossier, repondue_le__isnull=True)
@@ -189,15 +186,15 @@ def _dossier_completer(*, dossier, porteur, reponse: str, controles, ecrits) -> 
             taille=controle.taille,
             sha256=controle.sha256,
             statut_antivirus=controle.statut_antivirus,
-            deposee_par=porteur,
+            deposee_par=par,
         )
         _stocker(piece, fichier, ecrits)
-    dossier.completer(by=porteur, description=reponse[:500])
+    dossier.completer(by=par, description=reponse[:500])
     dossier.save()
     agregats.recalculer_dossier(dossier.pk)
     if demande is not None:
         demande.reponse = reponse
-        demande.repondue_par = porteur
+        demande.repondue_par = par
         demande.repondue_le = timezone.now()
         demande.save(update_fields=["reponse", "repondue_par", "repondue_le"])
     _notifier_apres(dossier, "complete")
@@ -218,19 +215,19 @@ def _effacer(ecrits: list) -> None:
 
 
 @transaction.atomic
-def avis_donner(*, dossier, instructeur, sens: str, motivation: str, montants: dict) -> Avis:
+def avis_donner(*, dossier, par, sens: str, motivation: str, montants: dict) -> Avis:
     """Give or change the avis of the instructor's side, with proposed amounts per financeur."""
     # Lock the dossier row: an avis cannot change while someone concludes.
     dossier = Dossier.objects.select_for_update(of=("self",)).get(pk=dossier.pk)
     if dossier.etat != E.EN_INSTRUCTION:
         raise TransitionNotAllowed("L'instruction est close ou suspendue.")
-    cote = cote_de(instructeur, dossier)
-    if cote is None or not est_instructeur_du_dossier(dossier, instructeur):
+    cote = cote_de(par, dossier)
+    if cote is None or not est_instructeur_du_dossier(dossier, par):
         raise PermissionDenied
     avis, _ = Avis.objects.update_or_create(
         dossier=dossier,
         cote=cote,
-        defaults={"sens": sens, "motivation": motivation, "donne_par": instructeur},
+        defaults={"sens": sens, "motivation": motivation, "donne_par": par},
     )
     avis.montants.all().delete()
     MontantPropose.objects.bulk_create(
@@ -248,10 +245,10 @@ class AvisManquant(ValidationError):
 
 
 @transaction.atomic
-def dossier_conclure_instruction(*, dossier, instructeur, commentaire: str = "") -> Dossier:
+def dossier_conclure_instruction(*, dossier, par, commentaire: str = "") -> Dossier:
     """Close the joint instruction; both avis must have been given."""
     dossier = _recharger(dossier)
-    _verifier(dossier.conclure_instruction, instructeur)
+    _verifier(dossier.conclure_instruction, par)
     cotes = set(Avis.objects.filter(dossier=dossier).values_list("cote", flat=True))
     manquants = [c.label for c in Cote if c not in cotes]
     if manquants:
@@ -260,7 +257,7 @@ def dossier_conclure_instruction(*, dossier, instructeur, commentaire: str = "")
             + " et l'avis ".join(manquants)
             + "."
         )
-    dossier.conclure_instruction(by=instructeur, description=commentaire or "Instruction conclue")
+    dossier.conclure_instruction(by=par, description=commentaire or "Instruction conclue")
     dossier.save()
     agregats.recalculer_dossier(dossier.pk)
     differer("instruction.tasks.generer_rapport_instruction", dossier.pk)
@@ -268,17 +265,17 @@ def dossier_conclure_instruction(*, dossier, instructeur, commentaire: str = "")
     return dossier
 
 
-def message_envoyer(*, dossier, auteur, texte: str, pieces_jointes=()) -> Message:
+def message_envoyer(*, dossier, par, texte: str, pieces_jointes=()) -> Message:
     """Post a message in the dossier's thread; the caller has fetched the dossier in scope."""
     # The upload gate runs before the transaction: an antivirus alert outlives the refusal.
     controles = [
-        (fichier, controler(fichier, usage=Usage.PIECE_JOINTE, par=auteur))
+        (fichier, controler(fichier, usage=Usage.PIECE_JOINTE, par=par))
         for fichier in pieces_jointes
     ]
     ecrits: list = []
     try:
         return _message_envoyer(
-            dossier=dossier, auteur=auteur, texte=texte, controles=controles, ecrits=ecrits
+            dossier=dossier, par=par, texte=texte, controles=controles, ecrits=ecrits
         )
     except Exception:
         _effacer(ecrits)
@@ -286,12 +283,12 @@ def message_envoyer(*, dossier, auteur, texte: str, pieces_jointes=()) -> Messag
 
 
 @transaction.atomic
-def _message_envoyer(*, dossier, auteur, texte: str, controles, ecrits) -> Message:
-    de_l_administration = dossiers_des_agents(auteur).filter(pk=dossier.pk).exists()
+def _message_envoyer(*, dossier, par, texte: str, controles, ecrits) -> Message:
+    de_l_administration = dossiers_des_agents(par).filter(pk=dossier.pk).exists()
     message = Message.objects.create(
-        dossier=dossier, auteur=auteur, texte=texte, de_l_administration=de_l_administration
+        dossier=dossier, auteur=par, texte=texte, de_l_administration=de_l_administration
     )
-    LectureMessage.objects.create(message=message, user=auteur)
+    LectureMessage.objects.create(message=message, user=par)
     for fichier, controle in controles:
         pj = PieceJointe(
             message=message,
@@ -306,24 +303,20 @@ def _message_envoyer(*, dossier, auteur, texte: str, controles, ecrits) -> Messa
     return message
 
 
-def messages_marquer_lus(*, messages, user) -> None:
+def messages_marquer_lus(*, messages, par) -> None:
     """Record that the user has read these messages (idempotent, one INSERT)."""
     LectureMessage.objects.bulk_create(
-        [LectureMessage(message=message, user=user) for message in messages],
+        [LectureMessage(message=message, user=par) for message in messages],
         ignore_conflicts=True,
     )
 
 
 @transaction.atomic
-def annotation_ajouter(*, dossier, agent, texte: str) -> Annotation:
+def annotation_ajouter(*, dossier, par, texte: str) -> Annotation:
     """A private note; only agents in scope reach this service."""
-    if not dossiers_des_agents(agent).filter(pk=dossier.pk).exists():
+    if not dossiers_des_agents(par).filter(pk=dossier.pk).exists():
         raise PermissionDenied
-    return Annotation.objects.create(dossier=dossier, auteur=agent, texte=texte)
-
-
-def notifications_marquer_lues(*, user) -> int:
-    return Notification.objects.filter(user=user, lue=False).update(lue=True)
+    return Annotation.objects.create(dossier=dossier, auteur=par, texte=texte)
 
 
 def membre_ajouter(*, groupe_technique, user, cote: Cote) -> MembreGroupe:
@@ -331,9 +324,9 @@ def membre_ajouter(*, groupe_technique, user, cote: Cote) -> MembreGroupe:
 
 
 @transaction.atomic
-def dossier_verifier_structure(*, dossier, agent) -> bool:
+def dossier_verifier_structure(*, dossier, par) -> bool:
     """The guichet agent confirms, from the dossier, the structure that filed it."""
     dossier = _recharger(dossier)
-    if not est_agent_du_guichet(dossier, agent):
+    if not est_agent_du_guichet(dossier, par):
         raise PermissionDenied
-    return structure_verifier(structure=dossier.structure, agent=agent, motif="confirmation")
+    return structure_verifier(structure=dossier.structure, par=par, motif="confirmation")

@@ -1,21 +1,19 @@
-"""Side effects of instruction: e-mails and in-app notifications, reminders, the rapport PDF."""
+"""Side effects of instruction: notifications (e-mail and in-app), reminders, the rapport PDF."""
 
 import datetime
 
 from celery import shared_task
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
-from django.core.mail import get_connection
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from cper.courriels import courriels_individuels
+from cper import notifications
+from cper.notifications import Destinataires
 from dossiers.models import Dossier
 
 from .documents import rapport_instruction_pdf
-from .models import DemandeComplements, Notification, RapportInstruction, Routage
+from .models import DemandeComplements, RapportInstruction, Routage
 
 User = get_user_model()
 
@@ -35,10 +33,17 @@ DESTINATAIRES = {
 }
 
 
-def _destinataires(dossier, publics: set[str]) -> dict[str, list]:
-    par_public = {}
+def _destinataires(dossier, publics: set[str]) -> list[Destinataires]:
+    """The porteur's colleagues (sent to the porteur's page) first, then the agents."""
+    groupes = []
     if "porteur" in publics:
-        par_public["porteur"] = list(User.objects.filter(adhesions__structure=dossier.structure_id))
+        groupes.append(
+            Destinataires(
+                users=list(User.objects.filter(adhesions__structure=dossier.structure_id)),
+                chemin=reverse("instruction:porteur_dossier", args=[dossier.pk]),
+                contexte={"public": "porteur"},
+            )
+        )
     agents = User.objects.none()
     if "guichet" in publics and dossier.guichet_id:
         agents = agents | User.objects.filter(groups__guichet=dossier.guichet_id)
@@ -48,42 +53,29 @@ def _destinataires(dossier, publics: set[str]) -> dict[str, list]:
             agents = agents | User.objects.filter(
                 adhesions_groupes__groupe_technique=routage.groupe_technique_id
             )
-    par_public["agents"] = list(agents.filter(is_active=True).distinct())
-    return par_public
+    groupes.append(
+        Destinataires(
+            users=list(agents.distinct()),
+            chemin=reverse("instruction:dossier", args=[dossier.pk]),
+            contexte={"public": "agents"},
+        )
+    )
+    return groupes
 
 
 @shared_task
 def notifier(dossier_pk: int, evenement: str, cle: str) -> int:
-    """E-mail and in-app notification, in French, to those concerned by an event.
-
-    Idempotent: a run whose key is already recorded does nothing.
-    """
-    if Notification.objects.filter(cle=cle).exists():
-        return 0
+    """E-mail and in-app notification, in French, to those concerned by an event (once)."""
     dossier = Dossier.objects.select_related("guichet", "structure").get(pk=dossier_pk)
-    demande = DemandeComplements.objects.filter(dossier=dossier).first()
-    messages, notifications = [], []
-    for public, users in _destinataires(dossier, DESTINATAIRES[evenement]).items():
-        chemin = reverse(
-            "instruction:porteur_dossier" if public == "porteur" else "instruction:dossier",
-            args=[dossier.pk],
-        )
-        contexte = {
+    return notifications.notifier(
+        cle=cle,
+        modele=f"instruction/email/{evenement}",
+        contexte={
             "dossier": dossier,
-            "demande": demande,
-            "public": public,
-            "url": settings.SITE_URL + chemin,
-        }
-        sujet, courriels = courriels_individuels(
-            f"instruction/email/{evenement}", contexte, [user.email for user in users]
-        )
-        messages.extend(courriels)
-        for user in users:
-            notifications.append(Notification(user=user, texte=sujet[:300], url=chemin, cle=cle))
-    with transaction.atomic():
-        Notification.objects.bulk_create(notifications)
-        get_connection(fail_silently=False).send_messages(messages)
-    return len(messages)
+            "demande": DemandeComplements.objects.filter(dossier=dossier).first(),
+        },
+        destinataires=_destinataires(dossier, DESTINATAIRES[evenement]),
+    )
 
 
 @shared_task

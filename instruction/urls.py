@@ -33,5 +33,4 @@ urlpatterns = [
     path("porteur/dossiers/<int:pk>/", views.porteur_dossier, name="porteur_dossier"),
     path("porteur/dossiers/<int:pk>/completer/", views.completer, name="completer"),
     path("porteur/dossiers/<int:pk>/messages/", views.ecrire_porteur, name="ecrire_porteur"),
-    path("notifications/", views.notifications, name="notifications"),
 ]

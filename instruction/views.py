@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_fsm import can_proceed
@@ -48,7 +49,6 @@ from .models import (
     Avis,
     DemandeComplements,
     Message,
-    Notification,
     PieceJointe,
     RapportInstruction,
     Routage,
@@ -172,7 +172,7 @@ def recevables_en_lot(request: HttpRequest) -> HttpResponse:
         try:
             services.dossier_declarer_recevable(
                 dossier=dossier,
-                agent=request.user,
+                par=request.user,
                 groupe_technique=form.cleaned_data["groupe_technique"],
                 commentaire=form.cleaned_data["commentaire"],
             )
@@ -215,7 +215,7 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("auteur")
         .prefetch_related("pieces_jointes")
     )
-    services.messages_marquer_lus(messages=fil, user=request.user)
+    services.messages_marquer_lus(messages=fil, par=request.user)
     return render(
         request,
         "instruction/dossier.html",
@@ -297,7 +297,7 @@ def declarer_recevable(request: HttpRequest, pk: int) -> HttpResponse:
         initial=lambda d: {"groupe_technique": selectors.groupe_par_defaut(d)},
         service=lambda d, data: services.dossier_declarer_recevable(
             dossier=d,
-            agent=request.user,
+            par=request.user,
             groupe_technique=data["groupe_technique"],
             commentaire=data["commentaire"],
         ),
@@ -321,7 +321,7 @@ def rerouter(request: HttpRequest, pk: int) -> HttpResponse:
         initial=lambda d: {"groupe_technique": selectors.groupe_en_charge(d)},
         service=lambda d, data: services.dossier_rerouter(
             dossier=d,
-            agent=request.user,
+            par=request.user,
             groupe_technique=data["groupe_technique"],
             commentaire=data["commentaire"],
         ),
@@ -339,7 +339,7 @@ def declarer_irrecevable(request: HttpRequest, pk: int) -> HttpResponse:
         titre="Déclarer le dossier irrecevable",
         modele="instruction/action.html",
         service=lambda d, data: services.dossier_declarer_irrecevable(
-            dossier=d, agent=request.user, motif=data["motif"]
+            dossier=d, par=request.user, motif=data["motif"]
         ),
         succes="Le dossier est déclaré irrecevable ; le porteur en est informé.",
     )
@@ -356,7 +356,7 @@ def demander_complements(request: HttpRequest, pk: int) -> HttpResponse:
         modele="instruction/action.html",
         service=lambda d, data: services.dossier_demander_complements(
             dossier=d,
-            agent=request.user,
+            par=request.user,
             motif=data["motif"],
             pieces=data["pieces"],
             echeance=data["echeance"],
@@ -378,7 +378,7 @@ def conclure_instruction(request: HttpRequest, pk: int) -> HttpResponse:
         titre="Conclure l'instruction",
         modele="instruction/action.html",
         service=lambda d, data: services.dossier_conclure_instruction(
-            dossier=d, instructeur=request.user, commentaire=data["commentaire"]
+            dossier=d, par=request.user, commentaire=data["commentaire"]
         ),
         succes="L'instruction est conclue ; le rapport d'instruction est en préparation.",
     )
@@ -404,7 +404,7 @@ def avis(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.avis_donner(
                 dossier=dossier,
-                instructeur=request.user,
+                par=request.user,
                 sens=form.cleaned_data["sens"],
                 motivation=form.cleaned_data["motivation"],
                 montants=form.montants(),
@@ -435,7 +435,7 @@ def annoter(request: HttpRequest, pk: int) -> HttpResponse:
     form = AnnotationForm(request.POST)
     if form.is_valid():
         services.annotation_ajouter(
-            dossier=dossier, agent=request.user, texte=form.cleaned_data["texte"]
+            dossier=dossier, par=request.user, texte=form.cleaned_data["texte"]
         )
         messages.success(request, "Annotation enregistrée.")
     else:
@@ -462,7 +462,7 @@ def _ecrire(request, dossier, retour):
         pieces = [form.cleaned_data["piece_jointe"]] if form.cleaned_data["piece_jointe"] else []
         services.message_envoyer(
             dossier=dossier,
-            auteur=request.user,
+            par=request.user,
             texte=form.cleaned_data["texte"],
             pieces_jointes=pieces,
         )
@@ -530,7 +530,7 @@ def _dossier_de_mon_guichet_ou_404(request, pk):
 def verifier_structure(request: HttpRequest, pk: int) -> HttpResponse:
     """The guichet agent confirms the structure that filed the dossier."""
     dossier = _dossier_de_mon_guichet_ou_404(request, pk)
-    if services.dossier_verifier_structure(dossier=dossier, agent=request.user):
+    if services.dossier_verifier_structure(dossier=dossier, par=request.user):
         messages.success(request, "La structure porteuse est vérifiée.")
     else:
         messages.info(request, "La structure porteuse était déjà vérifiée.")
@@ -571,6 +571,20 @@ def adhesions(request: HttpRequest, pk: int) -> HttpResponse:
 # --- The porteur's side -----------------------------------------------------------------------
 
 
+def lien_echanges(dossier) -> dict:
+    """The porteur's way from their dossier page to the exchanges with the administration."""
+    incomplet = dossier.etat == E.INCOMPLET
+    return {
+        "libelle": (
+            "Répondre à la demande de compléments"
+            if incomplet
+            else "Échanges avec l'administration"
+        ),
+        "url": reverse("instruction:porteur_dossier", args=[dossier.pk]),
+        "principal": incomplet,
+    }
+
+
 @role_requis(Role.PORTEUR)
 def porteur_dossier(request: HttpRequest, pk: int) -> HttpResponse:
     """What the administration asks and says; never its private annotations."""
@@ -580,7 +594,7 @@ def porteur_dossier(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("auteur")
         .prefetch_related("pieces_jointes")
     )
-    services.messages_marquer_lus(messages=fil, user=request.user)
+    services.messages_marquer_lus(messages=fil, par=request.user)
     demande = selectors.demande_ouverte(dossier) if dossier.etat == E.INCOMPLET else None
     return render(
         request,
@@ -613,7 +627,7 @@ def completer(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.dossier_completer(
                 dossier=dossier,
-                porteur=request.user,
+                par=request.user,
                 reponse=form.cleaned_data["reponse"],
                 pieces=pieces,
             )
@@ -645,21 +659,3 @@ def completer(request: HttpRequest, pk: int) -> HttpResponse:
 def ecrire_porteur(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = selectors.dossier_du_porteur_ou_404(request.user, pk)
     return _ecrire(request, dossier, "instruction:porteur_dossier")
-
-
-# --- Notifications ----------------------------------------------------------------------------
-
-
-def notifications(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        services.notifications_marquer_lues(user=request.user)
-        messages.success(request, "Toutes les notifications sont marquées comme lues.")
-        return redirect("instruction:notifications")
-    page = Paginator(Notification.objects.filter(user=request.user), PAR_PAGE).get_page(
-        request.GET.get("page")
-    )
-    return render(
-        request,
-        "instruction/notifications.html",
-        {"title": "Notifications", "page_obj": page},
-    )

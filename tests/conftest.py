@@ -19,9 +19,11 @@ from tests.factories import (
     StructureFactory,
     UserFactory,
 )
+from tests.fournisseur_oidc.fixtures import fournisseur_oidc, proconnect  # noqa: F401
 
 # The world where every page has something to show (access matrix, hostile inputs).
 from tests.monde import monde  # noqa: F401
+from tests.second_facteur import ClientCper
 
 RACINE = Path(__file__).resolve().parent.parent
 
@@ -43,9 +45,29 @@ def clamd_reel():
 
 
 @pytest.fixture(autouse=True)
+def _compteurs_de_limites_vides(request):
+    """Rate-limit counters start at zero: the cache table outlives transactional tests."""
+    if "django_db_setup" in request.fixturenames or request.node.get_closest_marker("django_db"):
+        from django.core.cache import caches
+
+        request.getfixturevalue("django_db_blocker").unblock()
+        try:
+            caches["limites"].clear()
+        finally:
+            request.getfixturevalue("django_db_blocker").restore()
+
+
+@pytest.fixture
+def client():
+    """pytest-django's client, whose force_login also gives the second factor when owed."""
+    return ClientCper()
+
+
+@pytest.fixture(autouse=True)
 def _fichiers_prives_temporaires(settings, tmp_path):
     """Uploaded and generated files of a test go to its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "prive"
+    settings.DONNEES_OUVERTES_ROOT = tmp_path / "donnees-ouvertes"
 
 
 @pytest.fixture

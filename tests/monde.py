@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from cper.comptes.enums import Role
+from donnees_ouvertes.publication import publier as publier_donnees_ouvertes
 from dossiers.models import DemandeAdhesion, Invitation, MembreStructure, Recepisse
 from dossiers.services.structures import jeton_invitation
 from gouvernance.enums import EtatExport, EtatSeance, RoleMembre, TypeInstance
@@ -199,6 +200,7 @@ def monde(
         structure=structure, demandeur=utilisateurs["autre_porteur"]
     )
     assert porteur.a_le_role(Role.PORTEUR)
+    publier_donnees_ouvertes()  # the public files exist, as after the first night
     return Monde(
         objets={
             "structure": structure,

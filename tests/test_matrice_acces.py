@@ -20,11 +20,11 @@ import logging
 import warnings
 
 import pytest
-from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.deprecation import RemovedInDjango60Warning
 
 from tests.monde import PERSONAS
+from tests.second_facteur import ClientCper
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +40,13 @@ MATRICE = {
     "sante_vivant": ("", "200 200 200 200 200 200 200 200 200 200 200"),
     "comptes:connexion": ("", "302 302 302 302 302 302 302 302 302 302 200"),
     "comptes:deconnexion": ("", "405 405 405 405 405 405 405 405 405 405 302"),
+    "comptes:proconnect_connexion": ("", "404 404 404 404 404 404 404 404 404 404 404"),
+    "comptes:proconnect_retour": ("", "404 404 404 404 404 404 404 404 404 404 404"),
+    "comptes:proconnect_deconnecte": ("", "302 302 302 302 302 302 302 302 302 302 302"),
+    "comptes:compte": ("", "200 200 200 200 200 200 200 200 200 200 302"),
+    "comptes:second_facteur": ("", "302 302 302 302 302 302 302 302 302 302 302"),
+    "comptes:second_facteur_activer": ("", "302 302 302 302 302 302 302 302 302 302 302"),
+    "comptes:codes_secours": ("", "405 405 405 405 405 405 405 405 405 405 302"),
     "comptes:inscription": ("", "302 302 302 302 302 302 302 302 302 302 200"),
     "comptes:inscription_envoyee": ("", "200 200 200 200 200 200 200 200 200 200 200"),
     "comptes:confirmer_inscription": ("jeton=:jeton-invalide", "400 400 400 400 400 400 400 400 400 400 400"),
@@ -93,7 +100,7 @@ MATRICE = {
     "instruction:porteur_dossier": ("pk=en_instruction", "200 404 403 403 403 403 403 403 403 403 302"),
     "instruction:completer": ("pk=incomplet", "405 405 403 403 403 403 403 403 403 403 302"),
     "instruction:ecrire_porteur": ("pk=en_instruction", "405 405 403 403 403 403 403 403 403 403 302"),
-    "instruction:notifications": ("", "200 200 200 200 200 200 200 200 200 200 302"),
+    "notifications": ("", "200 200 200 200 200 200 200 200 200 200 302"),
     "gouvernance:index": ("", "403 403 403 403 403 403 302 302 403 403 302"),
     "gouvernance:pilotage": ("", "403 403 403 403 403 403 200 403 403 403 302"),
     "gouvernance:pilotage_export": ("tableau=:volets format_=:csv", "403 403 403 403 403 403 405 403 403 403 302"),
@@ -111,6 +118,8 @@ MATRICE = {
     "gouvernance:clore": ("pk=seance", "403 403 403 403 403 403 200 403 403 403 302"),
     "gouvernance:releve": ("pk=seance_close", "200 404 404 404 404 404 200 404 404 404 302"),
     "gouvernance:simulation": ("pk=seance", "403 403 403 403 403 403 200 403 403 403 302"),
+    "donnees_ouvertes:index": ("", "200 200 200 200 200 200 200 200 200 200 200"),
+    "donnees_ouvertes:fichier": ("nom=:projets-programmes.csv", "200 200 200 200 200 200 200 200 200 200 200"),
 }
 # fmt: on
 
@@ -139,8 +148,8 @@ def _url(monde, nom: str, arguments: str) -> str:
     return reverse(nom, kwargs=kwargs)
 
 
-def _client(monde, persona: str) -> Client:
-    client = Client()
+def _client(monde, persona: str) -> ClientCper:
+    client = ClientCper()
     if persona != "anonyme":
         client.force_login(monde.utilisateurs[persona])
     return client

@@ -11,9 +11,9 @@ from html.parser import HTMLParser
 from urllib.parse import quote, urlsplit
 
 import pytest
-from django.test import Client
 from django.urls import resolve, reverse
 
+from tests.second_facteur import ClientCper
 from tests.test_matrice_acces import MATRICE, PERSONAS, _url
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +100,7 @@ class _Formulaires(HTMLParser):
 
 
 def _client(monde, persona):
-    client = Client()
+    client = ClientCper()
     if persona != "anonyme":
         client.force_login(monde.utilisateurs[persona])
     return client

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate
 
 
@@ -19,3 +20,11 @@ class ComptesConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(creer_groupes_des_roles, sender=self)
+
+
+class AdministrationConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with a site that requires the second factor (named in
+    INSTALLED_APPS; ComptesConfig stays this module's default)."""
+
+    default = False
+    default_site = "cper.comptes.admin_site.SiteAdministration"

@@ -91,3 +91,31 @@ class ConfirmationInscriptionForm(CperForm):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+
+
+class CodeSecondFacteurForm(CperForm):
+    """A code of the second factor: the application's six digits, or a recovery code."""
+
+    code = forms.CharField(
+        label="Code de vérification",
+        max_length=32,
+        help_text=(
+            "Les 6 chiffres affichés par votre application d'authentification, ou l'un de vos "
+            "codes de secours."
+        ),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
+        ),
+    )
+
+
+class CodeApplicationForm(CperForm):
+    """The six digits of the TOTP application (enrolment, new recovery codes)."""
+
+    code = forms.CharField(
+        label="Code à 6 chiffres affiché par l'application",
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+    )

@@ -35,6 +35,12 @@ class CompteManager(UserManager):
 class User(AbstractUser):
     username = None
     email = models.EmailField("adresse électronique", unique=True)
+    # The person's stable identifier at ProConnect (`sub`), recorded at their first ProConnect
+    # login: later logins must bring the same one, so an address changed at the provider never
+    # opens another person's account.
+    proconnect_sub = models.CharField(
+        "identifiant ProConnect", max_length=255, blank=True, default="", editable=False
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -47,6 +53,11 @@ class User(AbstractUser):
         ordering = ["email"]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="comptes_user_email_ci_unique"),
+            models.UniqueConstraint(
+                fields=["proconnect_sub"],
+                condition=~models.Q(proconnect_sub=""),
+                name="comptes_user_proconnect_sub_unique",
+            ),
         ]
 
     def __str__(self):

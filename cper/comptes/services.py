@@ -64,7 +64,7 @@ def compte_du_jeton(jeton: str) -> User:
 
 
 @transaction.atomic
-def inscrire_porteur(*, email: str, prenom: str, nom: str, mot_de_passe: str) -> None:
+def porteur_inscrire(*, email: str, prenom: str, nom: str, mot_de_passe: str) -> None:
     """Create an inactive porteur account and send the confirmation link.
 
     The answer never tells whether the address already has an account: an existing owner gets
@@ -105,7 +105,7 @@ class MotDePasseDifferent(Exception):
 
 
 @transaction.atomic
-def confirmer_inscription(*, user: User, mot_de_passe: str) -> bool:
+def inscription_confirmer(*, user: User, mot_de_passe: str) -> bool:
     """Activate the account; False when it already was (the link served twice) or when it is
     not a sign-up awaiting confirmation (an agent's or a disabled account stays as it is).
 

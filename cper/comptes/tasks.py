@@ -7,6 +7,7 @@ from django.urls import reverse
 from cper.courriels import courriel
 
 from .models import User
+from .services import en_attente_de_confirmation, jeton_inscription
 
 
 def _envoyer(user: User, evenement: str, contexte: dict) -> None:
@@ -16,8 +17,6 @@ def _envoyer(user: User, evenement: str, contexte: dict) -> None:
 
 @shared_task
 def envoyer_confirmation_inscription(user_pk: int) -> None:
-    from .services import en_attente_de_confirmation, jeton_inscription
-
     user = User.objects.filter(pk=user_pk).first()
     if user is None or not en_attente_de_confirmation(user):  # confirmed meanwhile
         return

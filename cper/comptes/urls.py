@@ -1,5 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
+from mozilla_django_oidc.views import OIDCLogoutView
 
 from cper.limites import limiter
 
@@ -8,17 +9,20 @@ from . import forms, views
 app_name = "comptes"
 
 urlpatterns = [
+    path("connexion/", views.Connexion.as_view(), name="connexion"),
+    # Ends ProConnect's session too when the person came through it (OIDC_OP_LOGOUT_URL_METHOD).
+    path("deconnexion/", OIDCLogoutView.as_view(), name="deconnexion"),
+    path("proconnect/", views.ConnexionProConnect.as_view(), name="proconnect_connexion"),
+    path("proconnect/retour/", views.RetourProConnect.as_view(), name="proconnect_retour"),
+    path("proconnect/deconnecte/", views.proconnect_deconnecte, name="proconnect_deconnecte"),
+    path("mon-compte/", views.compte, name="compte"),
+    path("second-facteur/", views.verifier_second_facteur, name="second_facteur"),
+    path("second-facteur/activer/", views.activer_second_facteur, name="second_facteur_activer"),
     path(
-        "connexion/",
-        auth_views.LoginView.as_view(
-            authentication_form=forms.ConnexionForm,
-            template_name="comptes/connexion.html",
-            redirect_authenticated_user=True,
-            extra_context={"title": "Connexion"},
-        ),
-        name="connexion",
+        "second-facteur/codes-de-secours/",
+        views.regenerer_codes_secours,
+        name="codes_secours",
     ),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="deconnexion"),
     path("inscription/", views.inscription, name="inscription"),
     path("inscription/envoyee/", views.inscription_envoyee, name="inscription_envoyee"),
     path(

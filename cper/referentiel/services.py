@@ -149,7 +149,7 @@ def _codes_references(communes):
 
 
 @transaction.atomic
-def importer_territoires(*, donnees, supprimer_absentes=False) -> Rapport:
+def territoires_importer(*, donnees, supprimer_absentes=False) -> Rapport:
     """Load régions, départements, arrondissements, EPCI and communes from the compact extract.
 
     Keyed by INSEE code and SIREN: a renamed commune or EPCI is updated in place. A commune that
@@ -296,7 +296,7 @@ def _creer_ou_mettre_a_jour(modele, compteur, mettre_a_jour, defaults, **cles):
 
 
 @transaction.atomic
-def charger_referentiel(*, donnees, mettre_a_jour=False) -> Rapport:
+def referentiel_charger(*, donnees, mettre_a_jour=False) -> Rapport:
     """Load the contract: signatories and cofinanceurs, volets, illustrative envelopes, guichets
     and pôles métropolitains. Territories must be imported first.
 

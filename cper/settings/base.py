@@ -1,6 +1,7 @@
 """Settings shared by every environment; values come from the environment (django-environ)."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -17,7 +18,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site requires the second factor (cper/comptes/admin_site.py).
+    "cper.comptes.apps.AdministrationConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -30,6 +32,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "mozilla_django_oidc",
     "guardian",
     "django_fsm_log",
     "django_celery_beat",
@@ -41,6 +47,8 @@ INSTALLED_APPS = [
     "dossiers",
     "instruction",
     "gouvernance",
+    "api",
+    "donnees_ouvertes",
     # Demo data and the benchmark: the top floor.
     "demo",
 ]
@@ -53,9 +61,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "cper.middleware.PagesPriveesMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the login check: a signed-in person who owes a second factor sees only its pages.
+    "cper.comptes.middleware.SecondFacteurMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -77,7 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cper.context_processors.site",
-                "instruction.context_processors.notifications",
+                "cper.context_processors.notifications",
             ],
         },
     },
@@ -105,6 +116,8 @@ AUTH_USER_MODEL = "comptes.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # ProConnect (OpenID Connect) for agents; answers nothing while it is not configured.
+    "cper.comptes.proconnect.ProConnectBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -119,6 +132,55 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "comptes:connexion"
 LOGIN_REDIRECT_URL = "accueil"
 LOGOUT_REDIRECT_URL = "accueil"
+
+# ProConnect (OpenID Connect, mozilla-django-oidc) for agents: on only when the client id, its
+# secret and the provider's domain are set. Endpoints default to ProConnect's own paths under
+# https://<PROCONNECT_DOMAINE>/api/v2 (its discovery document lists the same ones).
+PROCONNECT_CLIENT_ID = env.str("PROCONNECT_CLIENT_ID", default="")
+PROCONNECT_CLIENT_SECRET = env.str("PROCONNECT_CLIENT_SECRET", default="")
+PROCONNECT_DOMAINE = env.str("PROCONNECT_DOMAINE", default="")
+_PROCONNECT_API = f"https://{PROCONNECT_DOMAINE}/api/v2" if PROCONNECT_DOMAINE else ""
+PROCONNECT_EMETTEUR = env.str("PROCONNECT_EMETTEUR", default=_PROCONNECT_API)
+OIDC_RP_CLIENT_ID = PROCONNECT_CLIENT_ID
+OIDC_RP_CLIENT_SECRET = PROCONNECT_CLIENT_SECRET
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str(
+    "PROCONNECT_URL_AUTORISATION", default=_PROCONNECT_API and _PROCONNECT_API + "/authorize"
+)
+OIDC_OP_TOKEN_ENDPOINT = env.str(
+    "PROCONNECT_URL_JETON", default=_PROCONNECT_API and _PROCONNECT_API + "/token"
+)
+OIDC_OP_USER_ENDPOINT = env.str(
+    "PROCONNECT_URL_UTILISATEUR", default=_PROCONNECT_API and _PROCONNECT_API + "/userinfo"
+)
+OIDC_OP_JWKS_ENDPOINT = env.str(
+    "PROCONNECT_URL_CLES", default=_PROCONNECT_API and _PROCONNECT_API + "/jwks"
+)
+PROCONNECT_URL_FIN_SESSION = env.str(
+    "PROCONNECT_URL_FIN_SESSION", default=_PROCONNECT_API and _PROCONNECT_API + "/session/end"
+)
+# The login button and the logout form lead there: the CSP's form-action must allow it.
+ORIGINES_PROCONNECT = sorted(
+    {
+        f"{url.scheme}://{url.netloc}"
+        for url in map(urlsplit, (OIDC_OP_AUTHORIZATION_ENDPOINT, PROCONNECT_URL_FIN_SESSION))
+        if url.netloc
+    }
+)
+OIDC_RP_SIGN_ALGO = env.str("PROCONNECT_ALGORITHME", default="RS256")
+OIDC_RP_SCOPES = "openid email given_name usual_name"
+# The id_token says how the person authenticated (`amr`): see cper/comptes/second_facteur.py.
+OIDC_AUTH_REQUEST_EXTRA_PARAMS = {"claims": '{"id_token":{"amr":{"essential":true}}}'}
+OIDC_CREATE_USER = False  # accounts are opened by administrators, never by the provider
+OIDC_STORE_ID_TOKEN = True  # sent back as id_token_hint at logout
+OIDC_TIMEOUT = env.float("PROCONNECT_DELAI", default=10.0)
+OIDC_AUTHENTICATION_CALLBACK_URL = "comptes:proconnect_retour"
+OIDC_OP_LOGOUT_URL_METHOD = "cper.comptes.proconnect.url_fin_de_session"
+
+# Second factor (django-otp): TOTP application and one-time recovery codes.
+OTP_TOTP_ISSUER = "CPER Nord–Pas-de-Calais"
+# The admin never shows a TOTP secret nor a QR code of someone else's device.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+CODES_DE_SECOURS = 10
 
 # The reverse proxies whose X-Forwarded-For is believed (CIDRs, comma-separated); none by default.
 PROXIES_DE_CONFIANCE = env.list("PROXIES_DE_CONFIANCE", default=[])
@@ -158,6 +220,8 @@ LIMITES = {
     "invitation": {"ip": (60, HEURE), "compte": (30, HEURE)},
     "fichier": {"ip": (200, HEURE), "compte": (100, HEURE)},
     "export": {"ip": (60, HEURE), "compte": (30, HEURE)},
+    # Codes of the second factor, on top of django-otp's growing delay after each wrong code.
+    "second_facteur": {"ip": (100, HEURE), "compte": (10, 15 * 60)},
 }
 # At most this many invitations per structure and per day, whoever sends them.
 INVITATIONS_PAR_JOUR_ET_STRUCTURE = env.int("INVITATIONS_PAR_JOUR_ET_STRUCTURE", default=20)
@@ -246,6 +310,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "gouvernance.tasks.supprimer_exports_anciens",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Webhooks: hand over again the deliveries whose next attempt is due.
+    "api-relancer-livraisons": {
+        "task": "api.tasks.relancer_livraisons",
+        "schedule": 60.0,
+    },
+    # Open data: the files of the programmed projects, rewritten every night.
+    "donnees-ouvertes-publier": {
+        "task": "donnees_ouvertes.tasks.publier",
+        "schedule": crontab(hour=4, minute=15),
+    },
 }
 
 # Content-Security-Policy: scripts only from our origin and with the per-request nonce.
@@ -258,7 +332,7 @@ CONTENT_SECURITY_POLICY = {
         "font-src": [SELF],
         "connect-src": [SELF],
         "frame-ancestors": [NONE],
-        "form-action": [SELF],
+        "form-action": [SELF, *ORIGINES_PROCONNECT],
         "base-uri": [SELF],
         "object-src": [NONE],
     },
@@ -302,3 +376,19 @@ DUREE_INVITATION = env.int("DUREE_INVITATION", default=14 * 24 * 3600)
 SANTE_JETON = env.str("SANTE_JETON", default="")
 RESEAUX_INTERNES = env.list("RESEAUX_INTERNES", default=["127.0.0.1/32", "::1/128"])
 SANTE_CACHE_SECONDES = env.float("SANTE_CACHE_SECONDES", default=5.0)
+
+# Webhooks (api/): each delivery signed (Standard Webhooks), retried after 1, 2, 4… minutes.
+# In production only https, and never a private, loopback or link-local address (SSRF).
+WEBHOOKS_HTTPS_SEULEMENT = env.bool("WEBHOOKS_HTTPS_SEULEMENT", default=True)
+WEBHOOKS_ADRESSES_PRIVEES = env.bool("WEBHOOKS_ADRESSES_PRIVEES", default=False)
+# Seconds to connect, then to wait for each part of the answer.
+WEBHOOKS_DELAI = env.float("WEBHOOKS_DELAI", default=5.0)
+# Attempts of one delivery before it is abandoned; failures in a row before a subscription is
+# disabled (about a day with the backoff) and its owner told.
+WEBHOOKS_TENTATIVES_MAX = env.int("WEBHOOKS_TENTATIVES_MAX", default=12)
+WEBHOOKS_ECHECS_AVANT_DESACTIVATION = env.int("WEBHOOKS_ECHECS_AVANT_DESACTIVATION", default=12)
+
+# Open data: the public directory the nightly job writes to, served at /donnees-ouvertes/.
+DONNEES_OUVERTES_ROOT = env.path(
+    "DONNEES_OUVERTES_ROOT", default=BASE_DIR / "var" / "donnees-ouvertes"
+)

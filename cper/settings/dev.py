@@ -13,3 +13,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG  # noqa: F405
+
+# Local receivers (a script on this machine) may get webhooks over plain http.
+WEBHOOKS_HTTPS_SEULEMENT = env.bool("WEBHOOKS_HTTPS_SEULEMENT", default=False)
+WEBHOOKS_ADRESSES_PRIVEES = env.bool("WEBHOOKS_ADRESSES_PRIVEES", default=True)

@@ -27,6 +27,27 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
 
+# ProConnect: all of the client id, its secret and the provider, or none; over HTTPS only.
+_proconnect = {
+    "PROCONNECT_CLIENT_ID": PROCONNECT_CLIENT_ID,  # noqa: F405
+    "PROCONNECT_CLIENT_SECRET": PROCONNECT_CLIENT_SECRET,  # noqa: F405
+    "PROCONNECT_DOMAINE ou PROCONNECT_EMETTEUR": PROCONNECT_EMETTEUR,  # noqa: F405
+}
+if any(_proconnect.values()) and not all(_proconnect.values()):
+    manquantes = ", ".join(nom for nom, valeur in _proconnect.items() if not valeur)
+    raise ImproperlyConfigured(f"ProConnect est configuré à moitié : il manque {manquantes}.")
+if all(_proconnect.values()):
+    for _url in (
+        PROCONNECT_EMETTEUR,  # noqa: F405
+        OIDC_OP_AUTHORIZATION_ENDPOINT,  # noqa: F405
+        OIDC_OP_TOKEN_ENDPOINT,  # noqa: F405
+        OIDC_OP_USER_ENDPOINT,  # noqa: F405
+        OIDC_OP_JWKS_ENDPOINT,  # noqa: F405
+        PROCONNECT_URL_FIN_SESSION,  # noqa: F405
+    ):
+        if not _url.startswith("https://"):
+            raise ImproperlyConfigured(f"Les adresses de ProConnect doivent être en https : {_url}")
+
 # Stateless web nodes: the cache and the sessions live in Redis, shared by every node, and a
 # request may land on any of them. Sessions are `cached_db`: read from Redis (no query), kept
 # in PostgreSQL, so that a Redis outage signs nobody out (cper/cache.py answers as a miss).

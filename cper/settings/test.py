@@ -34,3 +34,13 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Each readiness call checks afresh; the cache has a test of its own.
 SANTE_CACHE_SECONDES = 0
+# Webhooks go to receivers the tests start on this machine, over plain http.
+WEBHOOKS_HTTPS_SEULEMENT = False
+WEBHOOKS_ADRESSES_PRIVEES = True
+WEBHOOKS_DELAI = 2.0
+
+# A variable a project template names but the context lacks fails the test that renders it
+# (third-party templates — django-dsfr, the admin — keep Django's silent empty string).
+from cper.gabarits import VariableInconnue  # noqa: E402
+
+TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = VariableInconnue()  # noqa: F405

@@ -25,6 +25,7 @@ from cper.templatetags.cper_tags import octets
 
 from . import antivirus
 from .enums import EvenementAntivirus, StatutAntivirus, Usage
+from .models import AlerteAntivirus
 
 logger = logging.getLogger(__name__)
 
@@ -230,62 +231,76 @@ def _controler_image(fichier, code: str) -> None:
         fichier.seek(0)
 
 
+_TROP_GROS_ZIP = (
+    "Ce fichier se décompresse en un volume anormal : il est refusé. Enregistrez le document "
+    "de nouveau depuis votre logiciel, puis joignez-le."
+)
+
+
+def _controler_entrees_zip(entrees, plafond: int) -> None:
+    """What the archive declares: number and sizes of entries, encryption, active content."""
+    if len(entrees) > ZIP_ENTREES_MAX or sum(e.file_size for e in entrees) > plafond:
+        raise FichierRefuse(_TROP_GROS_ZIP)
+    for entree in entrees:
+        if entree.flag_bits & 0x1:
+            raise FichierRefuse(
+                "Ce document est protégé par un mot de passe : enregistrez-le sans "
+                "protection, puis joignez-le."
+            )
+        if entree.file_size > ZIP_RATIO_SEUIL and entree.file_size > ZIP_RATIO_MAX * max(
+            entree.compress_size, 1
+        ):
+            raise FichierRefuse(_TROP_GROS_ZIP)
+        if entree.filename.lower().endswith(("vbaproject.bin", ".exe", ".js")):
+            raise FichierRefuse(_REFUS_ACTIF)
+
+
+def _lire_entrees_zip(archive, entrees, plafond: int) -> None:
+    """Read every entry: the sizes above are declared, the bytes are what counts.
+
+    zipfile stops at the declared size and checks each CRC.
+    """
+    lus = 0
+    for entree in entrees:
+        with archive.open(entree) as flux:
+            while morceau := flux.read(1024 * 1024):
+                lus += len(morceau)
+                if lus > plafond:
+                    raise FichierRefuse(_TROP_GROS_ZIP)
+
+
+def _format_zip(archive, entrees) -> str | None:
+    """The office format whose manifest the archive holds, if any."""
+    noms = {e.filename for e in entrees}
+    if entrees and entrees[0].filename == "mimetype":
+        type_mime = archive.read("mimetype")[:100].strip().decode("ascii", "replace")
+        for code in ("odt", "ods"):
+            if type_mime == FORMATS[code].type_mime:
+                return code
+    if "[Content_Types].xml" in noms:
+        if "word/document.xml" in noms:
+            return "docx"
+        if "xl/workbook.xml" in noms:
+            return "xlsx"
+    return None
+
+
 def _controler_zip(fichier) -> str | None:
     """ODF and OOXML are ZIP containers: bounded, readable, and holding their format's manifest."""
     plafond = settings.TAILLE_MAX_DECOMPRESSEE
-    trop_gros = FichierRefuse(
-        "Ce fichier se décompresse en un volume anormal : il est refusé. Enregistrez le document "
-        "de nouveau depuis votre logiciel, puis joignez-le."
-    )
     try:
         fichier.seek(0)
         with zipfile.ZipFile(fichier) as archive:
             entrees = archive.infolist()
-            if len(entrees) > ZIP_ENTREES_MAX:
-                raise trop_gros
-            if sum(e.file_size for e in entrees) > plafond:
-                raise trop_gros
-            for entree in entrees:
-                if entree.flag_bits & 0x1:
-                    raise FichierRefuse(
-                        "Ce document est protégé par un mot de passe : enregistrez-le sans "
-                        "protection, puis joignez-le."
-                    )
-                if entree.file_size > ZIP_RATIO_SEUIL and entree.file_size > ZIP_RATIO_MAX * max(
-                    entree.compress_size, 1
-                ):
-                    raise trop_gros
-                if entree.filename.lower().endswith(("vbaproject.bin", ".exe", ".js")):
-                    raise FichierRefuse(_REFUS_ACTIF)
-            # Read every entry: the sizes above are declared, the bytes are what counts
-            # (zipfile stops at the declared size and checks each CRC).
-            lus = 0
-            for entree in entrees:
-                with archive.open(entree) as flux:
-                    while morceau := flux.read(1024 * 1024):
-                        lus += len(morceau)
-                        if lus > plafond:
-                            raise trop_gros
-            noms = {e.filename for e in entrees}
-            if entrees and entrees[0].filename == "mimetype":
-                type_mime = archive.read("mimetype")[:100].strip().decode("ascii", "replace")
-                for code in ("odt", "ods"):
-                    if type_mime == FORMATS[code].type_mime:
-                        return code
-            if "[Content_Types].xml" in noms:
-                if "word/document.xml" in noms:
-                    return "docx"
-                if "xl/workbook.xml" in noms:
-                    return "xlsx"
+            _controler_entrees_zip(entrees, plafond)
+            _lire_entrees_zip(archive, entrees, plafond)
+            return _format_zip(archive, entrees)
     except FichierRefuse:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, KeyError, ValueError):
-        return None
-    except Exception:  # zlib.error and other decompression errors
+    except Exception:  # BadZipFile, LargeZipFile, OSError, EOFError, KeyError, zlib.error…
         return None
     finally:
         fichier.seek(0)
-    return None
 
 
 def _controler_csv(contenu: bytes) -> None:
@@ -351,8 +366,6 @@ def _empreinte(fichier) -> str:
 
 
 def _alerter(*, usage, par, nom, taille, sha256, signature, evenement, objet="") -> None:
-    from .models import AlerteAntivirus
-
     logger.warning(
         "Fichier infecté %s : usage=%s utilisateur=%s sha256=%s signature=%s objet=%s",
         evenement,

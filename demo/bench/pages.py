@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 from django.test import Client
 from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from cper.comptes.models import User
+from cper.comptes.second_facteur import application_de, second_facteur_requis
 from dossiers.enums import EtatDossier as E
 from dossiers.models import Dossier
 from gouvernance.enums import EtatSeance
@@ -150,13 +152,24 @@ def pages() -> list[Page]:
     return liste
 
 
+def _client_connecte(user) -> Client:
+    """Signed in as a person is after the password, and after the second factor when owed
+    (the demo accounts' TOTP applications, from comptes_demo)."""
+    client = Client()
+    client.force_login(user)
+    if second_facteur_requis(user):
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = application_de(user).persistent_id
+        session.save()
+    return client
+
+
 def connecter(liste: list[Page]) -> None:
     """One signed-in client per persona (a real session row), and the last pages' links."""
     clients = {}
     for page in liste:
         if page.email not in clients:
-            clients[page.email] = Client()
-            clients[page.email].force_login(User.objects.get(email=page.email))
+            clients[page.email] = _client_connecte(User.objects.get(email=page.email))
         page.client = clients[page.email]
     for page in liste:
         if page.cle.endswith("_derniere"):

@@ -8,9 +8,8 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 
 from cper.forms import MONTANT_ERREURS, CperForm, CperModelForm, MontantField
 from cper.referentiel.models import Financeur, Volet
-
-from ..enums import NatureDepense
-from ..models import Dossier, LigneDepense, LigneFinancement, Structure
+from dossiers.enums import NatureDepense
+from dossiers.models import Dossier, LigneDepense, LigneFinancement, Structure
 
 DATE_ERREURS = {"invalid": "Saisissez une date valide, par exemple 15/03/2016."}
 

@@ -3,8 +3,7 @@ from django import forms
 from cper.forms import CperForm
 from cper.televersement.enums import Usage
 from cper.televersement.forms import FichierControleField
-
-from ..enums import TypePiece
+from dossiers.enums import TypePiece
 
 
 class PieceForm(CperForm):

@@ -5,8 +5,7 @@ from stdnum.fr import siret as stdnum_siret
 
 from cper.forms import CperForm, CperModelForm
 from cper.referentiel.models import Commune
-
-from ..models import Structure
+from dossiers.models import Structure
 
 _CODE_ENTRE_PARENTHESES = re.compile(r"\((\d[\dAB]\d{3})\)\s*$")
 

@@ -1,8 +1,7 @@
 from django.db import models
 
 from cper.referentiel.models import MONTANT
-
-from ..enums import EtatDossier as E
+from dossiers.enums import EtatDossier as E
 
 
 class AgregatFinancement(models.Model):

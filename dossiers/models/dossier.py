@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import (
@@ -20,8 +21,7 @@ from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from cper.comptes.enums import Role
-
-from ..enums import EtatDossier
+from dossiers.enums import EtatDossier
 
 E = EtatDossier
 # The states a request for complements may come from, and that completer returns to.
@@ -54,12 +54,7 @@ def est_instructeur_du_dossier(dossier, user) -> bool:
 
 def est_porteur_du_dossier(dossier, user) -> bool:
     """A member of the dossier's structure: the same source as the porteur's scope (acces.py)."""
-    from .structure import MembreStructure
-
-    return (
-        user.is_authenticated
-        and MembreStructure.objects.filter(structure=dossier.structure_id, user=user).exists()
-    )
+    return user.is_authenticated and user.adhesions.filter(structure=dossier.structure_id).exists()
 
 
 def est_membre_pilotage(dossier, user) -> bool:
@@ -78,8 +73,6 @@ ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_p
 
 def _somme(model_name: str, champ: str, **filtres):
     """A correlated subquery summing one amount column of a dossier's lines, 0 when none."""
-    from django.apps import apps
-
     lignes = (
         apps.get_model("dossiers", model_name)
         .objects.filter(dossier=OuterRef("pk"), **filtres)

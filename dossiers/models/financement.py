@@ -2,8 +2,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from cper.referentiel.models import MONTANT
-
-from ..enums import NatureDepense
+from dossiers.enums import NatureDepense
 
 
 class LigneDepense(models.Model):

@@ -3,8 +3,7 @@ from django.db import models
 
 from cper.televersement.enums import Usage
 from cper.televersement.models import FichierAnalyse
-
-from ..enums import TypePiece
+from dossiers.enums import TypePiece
 
 
 def chemin_piece(instance, filename: str) -> str:

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from stdnum.fr import siret as stdnum_siret
 
-from ..enums import CategorieStructure
+from dossiers.enums import CategorieStructure
 
 
 def valider_siret(valeur: str) -> None:

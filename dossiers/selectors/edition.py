@@ -7,10 +7,9 @@ from django.db.models import Prefetch, Q
 
 from cper.forms import CHIFFRES_ENTIERS_MAX, parametre_entier
 from cper.referentiel.models import Commune, Financeur, PoleMetropolitain
-
-from ..completude import TAUX_MAX_AIDE_PUBLIQUE_COLLECTIVITE, taux_aide_publique
-from ..enums import CATEGORIES_COLLECTIVITES
-from ..models import Dossier
+from dossiers.completude import TAUX_MAX_AIDE_PUBLIQUE_COLLECTIVITE, taux_aide_publique
+from dossiers.enums import CATEGORIES_COLLECTIVITES
+from dossiers.models import Dossier
 
 
 @dataclass

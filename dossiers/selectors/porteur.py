@@ -11,10 +11,9 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django_fsm_log.models import StateLog
 
 from cper.referentiel.models import Commune
-
-from ..acces import VOIR, dossier_ou_404, dossiers_visibles
-from ..enums import EtatDossier
-from ..models import Dossier, LigneFinancement, MembreStructure
+from dossiers.acces import VOIR, dossier_ou_404, dossiers_visibles
+from dossiers.enums import EtatDossier
+from dossiers.models import Dossier, LigneFinancement, MembreStructure
 
 E = EtatDossier
 

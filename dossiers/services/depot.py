@@ -14,12 +14,11 @@ from django_fsm import TransitionNotAllowed
 from cper.effets import differer
 from cper.referentiel.enums import TypeGuichet
 from cper.referentiel.models import Guichet
-
-from .. import agregats
-from ..acces import ouvrir_au_guichet
-from ..completude import Completude, completude
-from ..enums import EtatDossier
-from ..models import Dossier, MembreStructure, SequenceNumero
+from dossiers import agregats
+from dossiers.acces import ouvrir_au_guichet
+from dossiers.completude import Completude, completude
+from dossiers.enums import EtatDossier
+from dossiers.models import Dossier, MembreStructure, SequenceNumero
 
 PREFIXE_NUMERO = "NPDC"
 
@@ -85,13 +84,13 @@ def prochain_numero(annee: int) -> str:
 
 
 @transaction.atomic
-def deposer_dossier(*, dossier: Dossier, porteur, guichet: Guichet) -> Dossier:
+def dossier_deposer(*, dossier: Dossier, par, guichet: Guichet) -> Dossier:
     """File a complete draft at the chosen guichet, with a number of the year.
 
     Raises DepotRefuse (missing items, guichet not offered), TransitionNotAllowed when the
     dossier is no longer a draft (a colleague filed it first), Http404 outside the structure.
     """
-    dossier = _verrouiller_pour_le_porteur(dossier, porteur)
+    dossier = _verrouiller_pour_le_porteur(dossier, par)
     if dossier.etat != EtatDossier.BROUILLON:
         raise TransitionNotAllowed("Le dossier n'est plus un brouillon.")
     etat_complet = completude(dossier.pk)
@@ -110,30 +109,29 @@ def deposer_dossier(*, dossier: Dossier, porteur, guichet: Guichet) -> Dossier:
         numero=numero,
         guichet=guichet,
         depose_le=maintenant,
-        by=porteur,
+        by=par,
         description=f"Déposé auprès du guichet « {guichet} » sous le numéro {numero}.",
     )
     dossier.save()
     agregats.recalculer_dossier(dossier.pk)
     ouvrir_au_guichet(dossier)
-    differer(
-        "dossiers.tasks.emettre_recepisse", dossier.pk, porteur.pk, cle=f"recepisse:{dossier.pk}"
-    )
+    differer("dossiers.tasks.emettre_recepisse", dossier.pk, par.pk, cle=f"recepisse:{dossier.pk}")
+    differer("dossiers.tasks.notifier_depot", dossier.pk, cle=f"notifications-depot:{dossier.pk}")
     return dossier
 
 
 @transaction.atomic
-def retirer_dossier(*, dossier: Dossier, porteur, motif: str = "") -> Dossier:
+def dossier_retirer(*, dossier: Dossier, par, motif: str = "") -> Dossier:
     """Withdraw the dossier at the porteur's request; it stays visible, read-only.
 
     Raises TransitionNotAllowed when it can no longer be withdrawn (already withdrawn, decided).
     """
-    dossier = _verrouiller_pour_le_porteur(dossier, porteur)
+    dossier = _verrouiller_pour_le_porteur(dossier, par)
     depose = dossier.guichet_id is not None
     description = "Retiré par le porteur."
     if motif.strip():
         description = f"Retiré par le porteur. Motif : {motif.strip()}"
-    dossier.retirer(by=porteur, description=description)
+    dossier.retirer(by=par, description=description)
     dossier.save()
     agregats.recalculer_dossier(dossier.pk)
     if depose:

@@ -10,11 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from cper.referentiel.models import Commune
-
-from .. import agregats
-from ..acces import MODIFIER, dossiers_visibles
-from ..enums import EtatDossier
-from ..models import Dossier, LigneFinancement, Structure
+from dossiers import agregats
+from dossiers.acces import MODIFIER, dossiers_visibles
+from dossiers.enums import EtatDossier
+from dossiers.models import Dossier, LigneFinancement, Structure
 
 logger = logging.getLogger(__name__)
 
@@ -39,12 +38,12 @@ def _verrouiller(dossier: Dossier, user) -> Dossier:
 
 
 @transaction.atomic
-def creer_dossier(*, porteur, structure: Structure, intitule: str) -> Dossier:
+def dossier_creer(*, par, structure: Structure, intitule: str) -> Dossier:
     """Start a draft for one of the porteur's structures, visible and editable by its members."""
-    if not structures_du_porteur(porteur).filter(pk=structure.pk).exists():
+    if not structures_du_porteur(par).filter(pk=structure.pk).exists():
         raise PermissionError("Cette structure n'est pas la vôtre.")
-    dossier = Dossier.objects.create(structure=structure, cree_par=porteur, intitule=intitule)
-    logger.info("dossier %s créé par l'utilisateur %s", dossier.pk, porteur.pk)
+    dossier = Dossier.objects.create(structure=structure, cree_par=par, intitule=intitule)
+    logger.info("dossier %s créé par l'utilisateur %s", dossier.pk, par.pk)
     return dossier
 
 
@@ -56,9 +55,9 @@ def _touche_aux_montants(formulaire) -> bool:
 
 
 @transaction.atomic
-def enregistrer_section(*, dossier: Dossier, porteur, formulaires) -> None:
+def dossier_enregistrer_section(*, dossier: Dossier, par, formulaires) -> None:
     """Save valid forms and formsets of one section, all or nothing."""
-    _verrouiller(dossier, porteur)
+    _verrouiller(dossier, par)
     for formulaire in formulaires:
         if hasattr(formulaire, "forms"):
             formulaire.save()
@@ -69,18 +68,18 @@ def enregistrer_section(*, dossier: Dossier, porteur, formulaires) -> None:
     Dossier.objects.filter(pk=dossier.pk).update(updated_at=timezone.now())
     if any(_touche_aux_montants(formulaire) for formulaire in formulaires):
         agregats.recalculer_dossier(dossier.pk)
-    logger.info("dossier %s : section enregistrée par %s", dossier.pk, porteur.pk)
+    logger.info("dossier %s : section enregistrée par %s", dossier.pk, par.pk)
 
 
 @transaction.atomic
-def ajouter_commune(*, dossier: Dossier, porteur, commune: Commune) -> None:
+def dossier_ajouter_commune(*, dossier: Dossier, par, commune: Commune) -> None:
     """Locate the project on one more commune (adding it twice changes nothing)."""
-    verrouille = _verrouiller(dossier, porteur)
+    verrouille = _verrouiller(dossier, par)
     verrouille.communes.add(commune)
 
 
 @transaction.atomic
-def retirer_commune(*, dossier: Dossier, porteur, commune: Commune) -> None:
+def dossier_retirer_commune(*, dossier: Dossier, par, commune: Commune) -> None:
     """Take a commune off the project's location."""
-    verrouille = _verrouiller(dossier, porteur)
+    verrouille = _verrouiller(dossier, par)
     verrouille.communes.remove(commune)

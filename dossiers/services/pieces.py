@@ -15,14 +15,13 @@ from cper.televersement.controle import (
     controler,
 )
 from cper.televersement.enums import Usage
-
-from ..acces import peut_modifier
-from ..enums import EtatDossier, TypePiece
-from ..models import Dossier, Piece
+from dossiers.acces import peut_modifier
+from dossiers.enums import EtatDossier, TypePiece
+from dossiers.models import Dossier, Piece
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["FichierRefuse", "PiecesVerrouillees", "ajouter_piece", "remplacer_piece"]
+__all__ = ["FichierRefuse", "PiecesVerrouillees", "piece_ajouter", "piece_remplacer"]
 
 # Pieces may be added to a draft, and to a dossier whose guichet asked for complements;
 # they are replaced or deleted only before the dépôt (what was filed stays as filed).
@@ -83,7 +82,7 @@ def _enregistrer(piece: Piece, dossier: Dossier) -> None:
         raise
 
 
-def ajouter_piece(*, dossier: Dossier, par, type_piece: str, fichier) -> Piece:
+def piece_ajouter(*, dossier: Dossier, par, type_piece: str, fichier) -> Piece:
     """Check the file, then attach it to the dossier."""
     type_piece = TypePiece(type_piece)  # ValueError for a type that does not exist
     # The gate runs before the transaction: an antivirus alert outlives the refusal.
@@ -107,7 +106,7 @@ def _ajouter_piece(*, dossier, par, type_piece, fichier, controle) -> Piece:
     return piece
 
 
-def remplacer_piece(*, piece: Piece, par, fichier) -> Piece:
+def piece_remplacer(*, piece: Piece, par, fichier) -> Piece:
     """Put a new file in place of a piece's file; the old file goes after commit."""
     controle = controler(fichier, usage=Usage.PIECE, par=par)
     return _remplacer_piece(piece=piece, par=par, fichier=fichier, controle=controle)
@@ -131,7 +130,7 @@ def _remplacer_piece(*, piece, par, fichier, controle) -> Piece:
 
 
 @transaction.atomic
-def supprimer_piece(*, piece: Piece, par) -> None:
+def piece_supprimer(*, piece: Piece, par) -> None:
     dossier = _dossier_verrouille(piece.dossier, par)
     if not peut_modifier_pieces(dossier):
         raise PiecesVerrouillees(

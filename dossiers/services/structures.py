@@ -7,12 +7,12 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from cper.comptes.enums import Role
 from cper.effets import differer
-
-from ..models import DemandeAdhesion, Dossier, Invitation, MembreStructure, Structure
+from dossiers.models import DemandeAdhesion, Dossier, Invitation, MembreStructure, Structure
 
 logger = logging.getLogger(__name__)
 
@@ -34,8 +34,6 @@ class InvitationRefusee(Exception):
 
 def structures_de(user):
     """The structures the user belongs to (the `administrateur` flag annotated)."""
-    from django.db.models import Exists, OuterRef
-
     return (
         Structure.objects.filter(adhesions__user=user)
         .select_related("commune")
@@ -60,18 +58,18 @@ def _ajouter_membre(structure: Structure, user, *, administrateur: bool) -> Memb
 
 
 @transaction.atomic
-def creer_structure(*, porteur, structure: Structure) -> Structure:
+def structure_creer(*, par, structure: Structure) -> Structure:
     """Save a new structure (from a validated form) with its creator as administrator."""
-    if not porteur.a_le_role(Role.PORTEUR):
+    if not par.a_le_role(Role.PORTEUR):
         raise PermissionError("Seul un porteur de projet peut créer une structure.")
     structure.save()
-    _ajouter_membre(structure, porteur, administrateur=True)
-    logger.info("Structure %s créée par le compte %s", structure.pk, porteur.pk)
+    _ajouter_membre(structure, par, administrateur=True)
+    logger.info("Structure %s créée par le compte %s", structure.pk, par.pk)
     return structure
 
 
 @transaction.atomic
-def modifier_structure(*, structure: Structure, par) -> Structure:
+def structure_modifier(*, structure: Structure, par) -> Structure:
     """Save the changes of an administrator; the SIRET (and so the group) never changes."""
     if not MembreStructure.objects.filter(
         structure=structure, user=par, administrateur=True
@@ -148,7 +146,7 @@ def invitations_en_cours(email: str):
 
 
 @transaction.atomic
-def inviter(*, structure: Structure, par, email: str, administrateur: bool) -> Invitation:
+def structure_inviter(*, structure: Structure, par, email: str, administrateur: bool) -> Invitation:
     """An administrator invites a colleague; the e-mail leaves after commit."""
     if not MembreStructure.objects.filter(
         structure=structure, user=par, administrateur=True
@@ -173,32 +171,32 @@ def inviter(*, structure: Structure, par, email: str, administrateur: bool) -> I
 
 
 @transaction.atomic
-def accepter_invitation(*, invitation: Invitation, user) -> MembreStructure:
+def invitation_accepter(*, invitation: Invitation, par) -> MembreStructure:
     """The invited person joins the structure; the link then stops working."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.acceptee_le is not None:
         raise InvitationRefusee("Cette invitation a déjà été utilisée.")
-    if invitation.email.lower() != user.email.lower():
+    if invitation.email.lower() != par.email.lower():
         raise InvitationRefusee(
             f"Cette invitation a été envoyée à {invitation.email} : connectez-vous avec cette "
             "adresse pour l'accepter."
         )
-    if not user.a_le_role(Role.PORTEUR):
+    if not par.a_le_role(Role.PORTEUR):
         raise InvitationRefusee(
             "Seuls les comptes de porteur de projet peuvent rejoindre une structure porteuse."
         )
-    membre = _ajouter_membre(invitation.structure, user, administrateur=invitation.administrateur)
+    membre = _ajouter_membre(invitation.structure, par, administrateur=invitation.administrateur)
     invitation.acceptee_le = timezone.now()
-    invitation.acceptee_par = user
+    invitation.acceptee_par = par
     invitation.save(update_fields=["acceptee_le", "acceptee_par"])
-    logger.info("Invitation %s acceptée par le compte %s", invitation.pk, user.pk)
+    logger.info("Invitation %s acceptée par le compte %s", invitation.pk, par.pk)
     return membre
 
 
 def rejoindre_structures_invitees(sender, user, **kwargs) -> None:
     """On sign-up confirmation, the address is proven: accept the invitations sent to it."""
     for invitation in invitations_en_cours(user.email):
-        accepter_invitation(invitation=invitation, user=user)
+        invitation_accepter(invitation=invitation, par=user)
 
 
 def invitations_en_cours_de(structure: Structure):
@@ -233,46 +231,46 @@ def peut_decider_adhesion(structure: Structure, user) -> bool:
 
 
 @transaction.atomic
-def structure_verifier(*, structure: Structure, agent, motif: str = "") -> bool:
+def structure_verifier(*, structure: Structure, par, motif: str = "") -> bool:
     """A guichet agent confirms that the structure is who it claims (SIRET, representative).
 
     False when it already was. Only an agent of a guichet where it filed may do it.
     """
-    if not est_agent_d_un_guichet_de(structure, agent):
+    if not est_agent_d_un_guichet_de(structure, par):
         raise PermissionDenied
     structure = Structure.objects.select_for_update().get(pk=structure.pk)
     if structure.verifiee_le is not None:
         return False
     structure.verifiee_le = timezone.now()
-    structure.verifiee_par = agent
+    structure.verifiee_par = par
     structure.save(update_fields=["verifiee_le", "verifiee_par"])
     logger.info(
         "Structure %s vérifiée par le compte %s%s",
         structure.pk,
-        agent.pk,
+        par.pk,
         f" ({motif})" if motif else "",
     )
     return True
 
 
 @transaction.atomic
-def structure_demander_adhesion(*, structure: Structure, demandeur) -> DemandeAdhesion:
+def structure_demander_adhesion(*, structure: Structure, par) -> DemandeAdhesion:
     """Someone who entered an existing SIRET asks to join; the deciders are told by e-mail."""
-    if not demandeur.a_le_role(Role.PORTEUR):
+    if not par.a_le_role(Role.PORTEUR):
         raise PermissionDenied
-    if MembreStructure.objects.filter(structure=structure, user=demandeur).exists():
+    if MembreStructure.objects.filter(structure=structure, user=par).exists():
         raise AdhesionImpossible("Vous êtes déjà membre de cette structure.")
     Structure.objects.select_for_update().filter(pk=structure.pk).first()
     en_cours = DemandeAdhesion.objects.filter(
-        structure=structure, demandeur=demandeur, decidee_le__isnull=True
+        structure=structure, demandeur=par, decidee_le__isnull=True
     ).first()
     if en_cours is not None:
         return en_cours
-    demande = DemandeAdhesion.objects.create(structure=structure, demandeur=demandeur)
+    demande = DemandeAdhesion.objects.create(structure=structure, demandeur=par)
     logger.info(
         "Demande d'adhésion %s du compte %s à la structure %s",
         demande.pk,
-        demandeur.pk,
+        par.pk,
         structure.pk,
     )
     differer("dossiers.tasks.envoyer_demande_adhesion", demande.pk)

@@ -1,6 +1,6 @@
 from django import template
 
-from ..completude import completude
+from dossiers.completude import completude
 
 register = template.Library()
 

@@ -3,7 +3,7 @@ from functools import cache
 from django import template
 from django.template.loader import render_to_string
 
-from ..enums import EtatDossier
+from dossiers.enums import EtatDossier
 
 register = template.Library()
 

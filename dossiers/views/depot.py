@@ -5,14 +5,14 @@ from django.utils.html import format_html
 
 from cper.televersement.reponses import servir_fichier
 from cper.vues import DEJA_EFFECTUEE, DEJA_FAIT, deja_effectuee
+from dossiers.acces import MODIFIER, VOIR, dossier_ou_404
+from dossiers.completude import completude
+from dossiers.enums import EtatDossier
+from dossiers.forms.depot import DepotForm, RetraitForm
+from dossiers.models import Dossier
+from dossiers.selectors.porteur import ETATS_RETIRABLES
+from dossiers.services.depot import DepotRefuse, dossier_deposer, dossier_retirer, guichets_proposes
 
-from ..acces import MODIFIER, VOIR, dossier_ou_404
-from ..completude import completude
-from ..enums import EtatDossier
-from ..forms.depot import DepotForm, RetraitForm
-from ..models import Dossier
-from ..selectors.porteur import ETATS_RETIRABLES
-from ..services.depot import DepotRefuse, deposer_dossier, guichets_proposes, retirer_dossier
 from .porteur import fil_d_ariane
 
 
@@ -39,8 +39,8 @@ def deposer(request: HttpRequest, pk: int) -> HttpResponse:
     etat = completude(dossier.pk)
     if request.method == "POST" and etat.complet and form.is_valid():
         try:
-            dossier = deposer_dossier(
-                dossier=dossier, porteur=request.user, guichet=form.cleaned_data["guichet"]
+            dossier = dossier_deposer(
+                dossier=dossier, par=request.user, guichet=form.cleaned_data["guichet"]
             )
         except DEJA_FAIT:
             return deja_effectuee(request, "dossiers:detail", pk=dossier.pk)
@@ -99,7 +99,7 @@ def retirer(request: HttpRequest, pk: int) -> HttpResponse:
     form = RetraitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            retirer_dossier(dossier=dossier, porteur=request.user, motif=form.cleaned_data["motif"])
+            dossier_retirer(dossier=dossier, par=request.user, motif=form.cleaned_data["motif"])
         except DEJA_FAIT:
             messages.warning(request, DEJA_EFFECTUEE)
         else:

@@ -11,11 +11,10 @@ from cper.comptes.decorators import role_requis
 from cper.comptes.enums import Role
 from cper.forms import parametre_entier, parametre_texte
 from cper.referentiel.models import Commune
-
-from ..acces import MODIFIER, dossier_ou_404
-from ..completude import SECTIONS, completude
-from ..enums import EtatDossier
-from ..forms.edition import (
+from dossiers.acces import MODIFIER, dossier_ou_404
+from dossiers.completude import SECTIONS, completude
+from dossiers.enums import EtatDossier
+from dossiers.forms.edition import (
     CalendrierForm,
     CreerDossierForm,
     IdentiteForm,
@@ -24,19 +23,20 @@ from ..forms.edition import (
     TvaForm,
     lignes_financement_formset,
 )
-from ..selectors.edition import (
+from dossiers.models import Dossier
+from dossiers.selectors.edition import (
     communes_du_dossier,
     communes_suggerees,
     territoire,
     totaux_enregistres,
     totaux_saisis,
 )
-from ..services.edition import (
+from dossiers.services.edition import (
     DossierNonModifiable,
-    ajouter_commune,
-    creer_dossier,
-    enregistrer_section,
-    retirer_commune,
+    dossier_ajouter_commune,
+    dossier_creer,
+    dossier_enregistrer_section,
+    dossier_retirer_commune,
     structures_du_porteur,
 )
 
@@ -68,8 +68,8 @@ def creer(request: HttpRequest) -> HttpResponse:
     structures = structures_du_porteur(request.user)
     form = CreerDossierForm(request.POST or None, structures=structures)
     if request.method == "POST" and form.is_valid():
-        dossier = creer_dossier(
-            porteur=request.user,
+        dossier = dossier_creer(
+            par=request.user,
             structure=form.cleaned_data["structure"],
             intitule=form.cleaned_data["intitule"],
         )
@@ -143,7 +143,9 @@ def modifier(request: HttpRequest, pk: int, section: str) -> HttpResponse:
     if donnees is not None:
         if all(f.is_valid() for f in formulaires):
             try:
-                enregistrer_section(dossier=dossier, porteur=request.user, formulaires=formulaires)
+                dossier_enregistrer_section(
+                    dossier=dossier, par=request.user, formulaires=formulaires
+                )
             except DossierNonModifiable:
                 messages.warning(request, MESSAGE_NON_MODIFIABLE)
                 return redirect("dossiers:detail", pk=dossier.pk)
@@ -163,8 +165,6 @@ def modifier(request: HttpRequest, pk: int, section: str) -> HttpResponse:
 
 
 def _dossiers_avec_structure():
-    from ..models import Dossier
-
     return Dossier.objects.select_related("structure")
 
 
@@ -241,7 +241,7 @@ def commune_ajouter(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Choisissez une commune dans la liste proposée.")
         return redirect("dossiers:modifier", pk=dossier.pk, section="localisation")
     try:
-        ajouter_commune(dossier=dossier, porteur=request.user, commune=commune)
+        dossier_ajouter_commune(dossier=dossier, par=request.user, commune=commune)
     except DossierNonModifiable:
         messages.warning(request, MESSAGE_NON_MODIFIABLE)
         return redirect("dossiers:detail", pk=dossier.pk)
@@ -256,7 +256,7 @@ def commune_retirer(request: HttpRequest, pk: int, commune_pk: int) -> HttpRespo
         return reponse
     commune = get_object_or_404(dossier.communes, pk=commune_pk)
     try:
-        retirer_commune(dossier=dossier, porteur=request.user, commune=commune)
+        dossier_retirer_commune(dossier=dossier, par=request.user, commune=commune)
     except DossierNonModifiable:
         messages.warning(request, MESSAGE_NON_MODIFIABLE)
         return redirect("dossiers:detail", pk=dossier.pk)

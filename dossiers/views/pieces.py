@@ -14,13 +14,12 @@ from cper.comptes.enums import Role
 from cper.limites import limiter
 from cper.televersement.forms import designer_deposant
 from cper.televersement.reponses import servir_fichier
-
-from ..acces import MODIFIER, VOIR, dossier_ou_404, peut_modifier
-from ..completude import pieces_obligatoires
-from ..enums import TypePiece
-from ..forms.pieces import PieceForm, RemplacementForm
-from ..models import Dossier, Piece
-from ..services import pieces as services
+from dossiers.acces import MODIFIER, VOIR, dossier_ou_404, peut_modifier
+from dossiers.completude import pieces_obligatoires
+from dossiers.enums import TypePiece
+from dossiers.forms.pieces import PieceForm, RemplacementForm
+from dossiers.models import Dossier, Piece
+from dossiers.services import pieces as services
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +101,7 @@ def liste(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("dossiers:pieces", pk=dossier.pk)
         if form.is_valid():
             try:
-                piece = services.ajouter_piece(
+                piece = services.piece_ajouter(
                     dossier=dossier,
                     par=request.user,
                     type_piece=form.cleaned_data["type_piece"],
@@ -161,7 +160,7 @@ def remplacer(request: HttpRequest, pk: int, piece_pk: int) -> HttpResponse:
     designer_deposant(form, request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.remplacer_piece(
+            services.piece_remplacer(
                 piece=piece, par=request.user, fichier=form.cleaned_data["fichier"]
             )
         except services.PiecesVerrouillees as refus:
@@ -191,7 +190,7 @@ def supprimer(request: HttpRequest, pk: int, piece_pk: int) -> HttpResponse:
         return refus
     if request.method == "POST":
         try:
-            services.supprimer_piece(piece=piece, par=request.user)
+            services.piece_supprimer(piece=piece, par=request.user)
         except services.PiecesVerrouillees as refus:
             messages.error(request, str(refus))
             return redirect("dossiers:pieces", pk=dossier.pk)

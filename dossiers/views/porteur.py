@@ -9,17 +9,17 @@ from django.utils.safestring import mark_safe
 from cper.comptes.decorators import role_requis
 from cper.comptes.enums import Role
 from cper.templatetags.cper_tags import euros
-
-from ..completude import taux_aide_publique
-from ..enums import EtatDossier
-from ..selectors.porteur import (
+from dossiers.completude import taux_aide_publique
+from dossiers.enums import EtatDossier
+from dossiers.extensions import liens_porteur
+from dossiers.selectors.porteur import (
     ETATS_RETIRABLES,
     chronologie,
     dossier_complet,
     dossiers_du_porteur,
     prochaine_action,
 )
-from ..templatetags.dossiers_tags import badge_etat_html
+from dossiers.templatetags.dossiers_tags import badge_etat_html
 
 DOSSIERS_PAR_PAGE = 20
 
@@ -153,6 +153,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "peut_modifier": porteur and dossier.etat == EtatDossier.BROUILLON,
             "peut_retirer": porteur and dossier.etat in ETATS_RETIRABLES,
             "prochaine_action": prochaine_action(dossier.etat) if porteur else "",
+            "liens_porteur": liens_porteur(dossier) if porteur and dossier.numero else [],
             "titre_prochaine_action": (
                 "Action attendue de votre part"
                 if dossier.etat in (EtatDossier.BROUILLON, EtatDossier.INCOMPLET)

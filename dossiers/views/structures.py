@@ -14,10 +14,9 @@ from stdnum.fr import siret as stdnum_siret
 from cper.comptes.decorators import role_requis
 from cper.comptes.enums import Role
 from cper.limites import limiter
-
-from ..forms.structures import InvitationForm, StructureForm
-from ..models import Structure
-from ..services import structures as services
+from dossiers.forms.structures import InvitationForm, StructureForm
+from dossiers.models import Structure
+from dossiers.services import structures as services
 
 
 def _fil_d_ariane(courant: str, structure: Structure | None = None) -> dict:
@@ -61,7 +60,7 @@ def creer(request: HttpRequest) -> HttpResponse:
             + urlencode({"siret": stdnum_siret.compact(str(form.data.get("siret", "")))})
         )
     if request.method == "POST" and form.is_valid():
-        structure = services.creer_structure(porteur=request.user, structure=form.instance)
+        structure = services.structure_creer(par=request.user, structure=form.instance)
         messages.success(
             request,
             format_html(
@@ -93,7 +92,7 @@ def rejoindre(request: HttpRequest) -> HttpResponse:
     if structure.adhesions.filter(user=request.user).exists():
         return redirect("dossiers:structure", pk=structure.pk)
     if request.method == "POST":
-        services.structure_demander_adhesion(structure=structure, demandeur=request.user)
+        services.structure_demander_adhesion(structure=structure, par=request.user)
         messages.success(
             request,
             "Votre demande est envoyée aux administrateurs de la structure. Vous recevrez un "
@@ -160,7 +159,7 @@ def modifier(request: HttpRequest, pk: int) -> HttpResponse:
     structure = structure_ou_404(request.user, pk, administrateur=True)
     form = StructureForm(request.POST if request.method == "POST" else None, instance=structure)
     if request.method == "POST" and form.is_valid():
-        services.modifier_structure(structure=form.instance, par=request.user)
+        services.structure_modifier(structure=form.instance, par=request.user)
         messages.success(request, "Les informations de la structure sont enregistrées.")
         return redirect("dossiers:structure", pk=structure.pk)
     return render(
@@ -181,7 +180,7 @@ def inviter(request: HttpRequest, pk: int) -> HttpResponse:
     form = InvitationForm(request.POST if request.method == "POST" else None, structure=structure)
     if request.method == "POST" and form.is_valid():
         try:
-            invitation = services.inviter(
+            invitation = services.structure_inviter(
                 structure=structure,
                 par=request.user,
                 email=form.cleaned_data["email"],
@@ -250,7 +249,7 @@ def accepter_invitation(request: HttpRequest, jeton: str) -> HttpResponse:
         return render(request, "dossiers/invitation.html", contexte, status=400)
     if request.user.is_authenticated and request.method == "POST":
         try:
-            services.accepter_invitation(invitation=invitation, user=request.user)
+            services.invitation_accepter(invitation=invitation, par=request.user)
         except services.InvitationRefusee as refus:
             messages.error(request, str(refus))
             return redirect(request.path)

@@ -6,7 +6,10 @@ import os
 import pytest
 from pypdf import PdfReader
 
+from cper.comptes.models import User
+from cper.comptes.second_facteur import second_facteur_requis
 from tests.factories import MOT_DE_PASSE
+from tests.second_facteur import application, code_totp
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
@@ -67,12 +70,20 @@ def capture(page, nom: str) -> None:
 
 
 def se_connecter(page, email: str, mot_de_passe: str = MOT_DE_PASSE) -> None:
-    """Sign in through the login page, as whoever was signed in before leaves."""
+    """Sign in through the login page, as whoever was signed in before leaves; a person who
+    owes a second factor then types the code of their application, as they would."""
+    user = User.objects.filter(email__iexact=email, is_active=True).first()
+    appareil = None
+    if user is not None and user.check_password(mot_de_passe) and second_facteur_requis(user):
+        appareil = application(user)
     page.context.clear_cookies()
     page.goto("/comptes/connexion/")
     page.get_by_label("Adresse électronique").fill(email)
     page.get_by_label("Mot de passe").fill(mot_de_passe)
     page.get_by_role("button", name="Se connecter").click()
+    if appareil is not None:
+        page.get_by_label("Code de vérification").fill(code_totp(appareil))
+        page.get_by_role("button", name="Vérifier").click()
 
 
 def texte_pdf(chemin) -> str:

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from dossiers.models import Invitation
-from dossiers.services.structures import inviter, jeton_invitation
+from dossiers.services.structures import jeton_invitation, structure_inviter
 from tests.browser.conftest import se_connecter
 from tests.factories import StructureFactory
 
@@ -34,7 +34,7 @@ def test_un_nom_de_structure_hostile_s_affiche_en_texte_et_ne_declenche_rien(
     # `structure`: the injected htmx would make the victim invite the attacker as administrator.
     nom = _nom_hostile(structure)
     piege = StructureFactory(raison_sociale=nom, membres=[autre_porteur])
-    invitation = inviter(
+    invitation = structure_inviter(
         structure=piege, par=autre_porteur, email=porteur.email, administrateur=False
     )
 

@@ -129,9 +129,9 @@ def test_le_porteur_remplit_chaque_section_voit_les_totaux_et_retrouve_son_broui
 def test_une_saisie_fausse_est_expliquee_et_rien_de_ce_qui_est_tape_ne_se_perd(page):
     porteur = UserFactory(email="porteur@exemple.fr", roles=[Role.PORTEUR])
     structure = StructureFactory(raison_sociale="Commune de Lens", membres=[porteur])
-    from dossiers.services.edition import creer_dossier
+    from dossiers.services.edition import dossier_creer
 
-    dossier = creer_dossier(porteur=porteur, structure=structure, intitule="Voie verte")
+    dossier = dossier_creer(par=porteur, structure=structure, intitule="Voie verte")
     page.goto("/comptes/connexion/")
     page.get_by_label("Adresse électronique").fill("porteur@exemple.fr")
     page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
@@ -170,9 +170,9 @@ def test_une_saisie_fausse_est_expliquee_et_rien_de_ce_qui_est_tape_ne_se_perd(p
 def test_quitter_la_page_avec_une_saisie_non_enregistree_demande_confirmation(page):
     porteur = UserFactory(email="porteur@exemple.fr", roles=[Role.PORTEUR])
     structure = StructureFactory(raison_sociale="Commune de Lens", membres=[porteur])
-    from dossiers.services.edition import creer_dossier
+    from dossiers.services.edition import dossier_creer
 
-    dossier = creer_dossier(porteur=porteur, structure=structure, intitule="Voie verte")
+    dossier = dossier_creer(par=porteur, structure=structure, intitule="Voie verte")
     page.goto("/comptes/connexion/")
     page.get_by_label("Adresse électronique").fill("porteur@exemple.fr")
     page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)

@@ -6,22 +6,14 @@ from cper.referentiel.models import Volet
 from cper.referentiel.services import (
     FICHIER_REFERENTIEL,
     FICHIER_TERRITOIRES,
-    charger_referentiel,
-    importer_territoires,
     lire_json,
+    referentiel_charger,
+    territoires_importer,
 )
-from tests.browser.conftest import capture
+from tests.browser.conftest import capture, se_connecter
 from tests.factories import MOT_DE_PASSE, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _se_connecter(page, email, mot_de_passe):
-    page.goto("/")
-    page.get_by_role("link", name="Se connecter").first.click()
-    page.get_by_label("Adresse électronique").fill(email)
-    page.get_by_label("Mot de passe").fill(mot_de_passe)
-    page.get_by_role("button", name="Se connecter").click()
 
 
 def _deposer(page, nom, contenu):
@@ -33,12 +25,12 @@ def _deposer(page, nom, contenu):
 
 
 def test_l_administrateur_importe_des_volets_apres_un_apercu(page):
-    importer_territoires(donnees=lire_json(FICHIER_TERRITOIRES))
-    charger_referentiel(donnees=lire_json(FICHIER_REFERENTIEL))
+    territoires_importer(donnees=lire_json(FICHIER_TERRITOIRES))
+    referentiel_charger(donnees=lire_json(FICHIER_REFERENTIEL))
     UserFactory(
         email="admin@exemple.fr", roles=[Role.ADMINISTRATEUR], is_staff=True, is_superuser=True
     )
-    _se_connecter(page, "admin@exemple.fr", MOT_DE_PASSE)
+    se_connecter(page, "admin@exemple.fr", MOT_DE_PASSE)
     page.goto("/admin/referentiel/volet/")
     page.get_by_role("link", name="Importer").click()
 

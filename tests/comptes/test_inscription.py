@@ -192,13 +192,13 @@ def test_les_invitations_ne_vont_qu_au_titulaire_confirme(
     client, django_capture_on_commit_callbacks
 ):
     from dossiers.models import MembreStructure
-    from dossiers.services.structures import inviter
+    from dossiers.services.structures import structure_inviter
     from tests.factories import StructureFactory, UserFactory
 
     structure = StructureFactory()
     admin = UserFactory(roles=[Role.PORTEUR])
     MembreStructure.objects.create(structure=structure, user=admin, administrateur=True)
-    inviter(
+    structure_inviter(
         structure=structure, par=admin, email="lea.martin@mairie-exemple.fr", administrateur=False
     )
     with django_capture_on_commit_callbacks(execute=True):

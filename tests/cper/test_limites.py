@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from cper.comptes.enums import Role
 from dossiers.models import Invitation, MembreStructure
-from dossiers.services.structures import InvitationRefusee, inviter
+from dossiers.services.structures import InvitationRefusee, structure_inviter
 from tests.factories import DossierFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -99,9 +99,13 @@ def test_une_structure_envoie_au_plus_n_invitations_par_jour(client, porteur, st
     second = UserFactory(roles=[Role.PORTEUR])
     MembreStructure.objects.create(structure=structure, user=second, administrateur=True)
     for i, par in enumerate([porteur, second, porteur]):
-        inviter(structure=structure, par=par, email=f"c{i}@exemple.fr", administrateur=False)
+        structure_inviter(
+            structure=structure, par=par, email=f"c{i}@exemple.fr", administrateur=False
+        )
     with pytest.raises(InvitationRefusee):
-        inviter(structure=structure, par=second, email="c9@exemple.fr", administrateur=False)
+        structure_inviter(
+            structure=structure, par=second, email="c9@exemple.fr", administrateur=False
+        )
     client.force_login(second)
     reponse = client.post(
         reverse("dossiers:structure_inviter", args=[structure.pk]), {"email": "c9@exemple.fr"}

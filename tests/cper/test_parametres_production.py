@@ -62,3 +62,35 @@ def test_debug_est_coupe_par_defaut():
         check=True,
     )
     assert resultat.stdout.strip() == "False"
+
+
+def test_la_production_refuse_proconnect_configure_a_moitie():
+    resultat = _check({"SECRET_KEY": SECRET_SOLIDE, "PROCONNECT_CLIENT_ID": "cper"})
+    assert resultat.returncode != 0
+    assert "ProConnect est configuré à moitié" in resultat.stderr
+    assert "PROCONNECT_CLIENT_SECRET" in resultat.stderr
+
+
+def test_la_production_refuse_proconnect_sans_https():
+    resultat = _check(
+        {
+            "SECRET_KEY": SECRET_SOLIDE,
+            "PROCONNECT_CLIENT_ID": "cper",
+            "PROCONNECT_CLIENT_SECRET": "secret-du-client",
+            "PROCONNECT_EMETTEUR": "http://fournisseur.exemple/api/v2",
+        }
+    )
+    assert resultat.returncode != 0
+    assert "doivent être en https" in resultat.stderr
+
+
+def test_check_deploy_ne_signale_rien_avec_proconnect_configure():
+    resultat = _check(
+        {
+            "SECRET_KEY": SECRET_SOLIDE,
+            "PROCONNECT_CLIENT_ID": "cper",
+            "PROCONNECT_CLIENT_SECRET": "secret-du-client",
+            "PROCONNECT_DOMAINE": "auth.agentconnect.gouv.fr",
+        }
+    )
+    assert resultat.returncode == 0, resultat.stderr + resultat.stdout

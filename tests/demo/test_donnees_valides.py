@@ -72,11 +72,11 @@ def test_le_guichet_et_les_instructeurs_poursuivent_sur_les_donnees_de_demo(demo
     dossier = Dossier.objects.filter(etat=E.DEPOSE).select_related("guichet").first()
     agent = User.objects.filter(groups=dossier.guichet.groupe_id, email__endswith=DEMO).get()
     groupe = GroupeTechnique.objects.filter(volets=dossier.volet_id).first()
-    instruction.dossier_declarer_recevable(dossier=dossier, agent=agent, groupe_technique=groupe)
+    instruction.dossier_declarer_recevable(dossier=dossier, par=agent, groupe_technique=groupe)
     instructrice = User.objects.get(email=f"instructeur.etat{DEMO}")
     instruction.avis_donner(
         dossier=dossier,
-        instructeur=instructrice,
+        par=instructrice,
         sens=SensAvis.FAVORABLE,
         motivation="Projet conforme.",
         montants={ligne.financeur_id: Decimal("1000.00") for ligne in dossier.financements.all()},

@@ -97,7 +97,7 @@ def test_un_refus_est_dit_au_demandeur(
     porteur, structure, usurpateur, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        demande = structure_demander_adhesion(structure=structure, demandeur=usurpateur)
+        demande = structure_demander_adhesion(structure=structure, par=usurpateur)
         structure_decider_adhesion(demande=demande, par=porteur, accepter=False)
     assert not MembreStructure.objects.filter(user=usurpateur).exists()
     assert mail.outbox[-1].to == [usurpateur.email]
@@ -111,7 +111,7 @@ def test_seuls_l_administrateur_et_le_guichet_de_la_structure_decident(
 ):
     from django.core.exceptions import PermissionDenied
 
-    demande = structure_demander_adhesion(structure=structure, demandeur=usurpateur)
+    demande = structure_demander_adhesion(structure=structure, par=usurpateur)
     for intrus in (autre_porteur, agent_sp_douai, agent_region, usurpateur):
         with pytest.raises(PermissionDenied):
             structure_decider_adhesion(demande=demande, par=intrus, accepter=True)
@@ -135,7 +135,7 @@ def test_un_membre_n_a_pas_a_demander(client, porteur, structure):
     reponse = client.get(reverse("dossiers:structure_rejoindre") + f"?siret={structure.siret}")
     assert reponse.status_code == 302
     with pytest.raises(AdhesionImpossible):
-        structure_demander_adhesion(structure=structure, demandeur=porteur)
+        structure_demander_adhesion(structure=structure, par=porteur)
 
 
 def test_le_premier_a_saisir_le_siret_d_une_commune_n_en_devient_pas_proprietaire(

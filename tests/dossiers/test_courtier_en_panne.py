@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from cper import effets
 from cper.enums import EtatEffet
-from cper.models import EffetDiffere
+from cper.models import EffetDiffere, Notification
 from dossiers.enums import EtatDossier
 from dossiers.models import Recepisse
 from tests.conftest import arreter_worker, lancer_worker
@@ -105,7 +105,11 @@ def test_sans_worker_le_depot_reussit_et_l_effet_attend_dans_la_file(
     with django_capture_on_commit_callbacks(execute=True):
         reponse = _deposer(client, dossier, guichet_douai)
     assert reponse.redirect_chain[-1][1] == 302
-    assert EffetDiffere.objects.get().etat == EtatEffet.A_FAIRE
+    # The récépissé and the in-app notices wait, written with the dépôt.
+    assert sorted(EffetDiffere.objects.values_list("tache", "etat")) == [
+        ("dossiers.tasks.emettre_recepisse", EtatEffet.A_FAIRE),
+        ("dossiers.tasks.notifier_depot", EtatEffet.A_FAIRE),
+    ]
     assert not Recepisse.objects.exists()
 
 
@@ -136,7 +140,7 @@ def test_apres_la_panne_le_recepisse_est_emis_une_seule_fois_par_un_vrai_worker(
 
     # Redis comes back; the beat job hands the row over, twice, and so does a stray copy.
     courtier_en_panne.demarrer()
-    assert effets.relancer() == 1
+    assert effets.relancer() == 2  # the récépissé and the in-app notices
     effets.publier(effet.pk, effet.tache)
     courriels = tmp_path / "courriels"
     worker = lancer_worker(
@@ -151,7 +155,7 @@ def test_apres_la_panne_le_recepisse_est_emis_une_seule_fois_par_un_vrai_worker(
     try:
         limite = time.monotonic() + 30
         while time.monotonic() < limite:
-            if EffetDiffere.objects.filter(etat=EtatEffet.FAIT).count() == 3:
+            if EffetDiffere.objects.filter(etat=EtatEffet.FAIT).count() == 4:
                 break
             time.sleep(0.1)
         effets.publier(effet.pk, effet.tache)  # once done, a row handed over again does nothing
@@ -159,7 +163,7 @@ def test_apres_la_panne_le_recepisse_est_emis_une_seule_fois_par_un_vrai_worker(
     finally:
         arreter_worker(worker.process)
 
-    assert EffetDiffere.objects.filter(etat=EtatEffet.FAIT).count() == 3, list(
+    assert EffetDiffere.objects.filter(etat=EtatEffet.FAIT).count() == 4, list(
         EffetDiffere.objects.values("tache", "etat", "derniere_erreur")
     )
     recepisse = Recepisse.objects.get(dossier=dossier)
@@ -167,3 +171,10 @@ def test_apres_la_panne_le_recepisse_est_emis_une_seule_fois_par_un_vrai_worker(
     sujets = _sujets(courriels)
     assert sujets.count(f"Récépissé de dépôt du dossier {dossier.numero}") == 1, sujets
     assert sujets.count(f"Nouveau dossier déposé : {dossier.numero}") == 1, sujets
+    # Each side finds the dépôt in its notifications too, once.
+    assert list(Notification.objects.filter(user=porteur).values_list("texte", flat=True)) == [
+        f"Récépissé de dépôt du dossier {dossier.numero}"
+    ]
+    assert list(
+        Notification.objects.filter(user=agent_sp_douai).values_list("texte", flat=True)
+    ) == [f"Nouveau dossier déposé : {dossier.numero}"]

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from dossiers.documents import ajouter_mois, rendre_recepisse
 from dossiers.enums import CategorieStructure, EtatDossier, TypePiece
 from dossiers.models import Dossier, Recepisse, SequenceNumero
-from dossiers.services.depot import DepotRefuse, deposer_dossier, guichets_proposes
+from dossiers.services.depot import DepotRefuse, dossier_deposer, guichets_proposes
 from dossiers.tasks import emettre_recepisse
 from tests.dossiers.complets import dossier_complet
 from tests.factories import (
@@ -120,7 +120,7 @@ def test_le_service_refuse_un_dossier_incomplet_sans_rien_changer(
     dossier = dossier_complet(structure=structure, porteur=porteur)
     dossier.pieces.all().delete()
     with pytest.raises(DepotRefuse) as refus:
-        deposer_dossier(dossier=dossier, porteur=porteur, guichet=guichet_douai)
+        dossier_deposer(dossier=dossier, par=porteur, guichet=guichet_douai)
     assert "Joignez la pièce « RIB »." in refus.value.completude.manques["pieces"]
     assert not SequenceNumero.objects.exists()
     dossier.refresh_from_db()
@@ -137,7 +137,7 @@ def test_une_association_n_est_pas_tenue_aux_80_pour_cent(autre_porteur, guichet
     dossier.financements.filter(financeur__code="autofinancement").update(
         financeur=FinanceurFactory(code="departement", nom="Département du Nord", ordre=3)
     )
-    deposer_dossier(dossier=dossier, porteur=autre_porteur, guichet=guichet_region)
+    dossier_deposer(dossier=dossier, par=autre_porteur, guichet=guichet_region)
     assert Dossier.objects.get(pk=dossier.pk).etat == EtatDossier.DEPOSE
 
 
@@ -159,7 +159,7 @@ def test_le_service_refuse_un_guichet_non_competent(
     porteur, dossier, guichet_douai, guichet_cambrai
 ):
     with pytest.raises(DepotRefuse, match="n'est pas compétent"):
-        deposer_dossier(dossier=dossier, porteur=porteur, guichet=guichet_cambrai)
+        dossier_deposer(dossier=dossier, par=porteur, guichet=guichet_cambrai)
 
 
 # --- a successful dépôt -----------------------------------------------------------------------
@@ -210,21 +210,21 @@ def test_les_numeros_se_suivent_et_repartent_a_un_chaque_annee(
     porteur, structure, guichet_douai, guichet_region
 ):
     with time_machine.travel(timezone.datetime(2015, 12, 31, 22, 30, tzinfo=datetime.UTC)):
-        a = deposer_dossier(
+        a = dossier_deposer(
             dossier=dossier_complet(structure=structure, porteur=porteur),
-            porteur=porteur,
+            par=porteur,
             guichet=guichet_douai,
         )
-        b = deposer_dossier(
+        b = dossier_deposer(
             dossier=dossier_complet(structure=structure, porteur=porteur),
-            porteur=porteur,
+            par=porteur,
             guichet=guichet_region,
         )
     # 23:30 in Paris on 31 December is still 2015; 00:30 on 1 January (23:30 UTC) is 2016.
     with time_machine.travel(timezone.datetime(2015, 12, 31, 23, 30, tzinfo=datetime.UTC)):
-        c = deposer_dossier(
+        c = dossier_deposer(
             dossier=dossier_complet(structure=structure, porteur=porteur),
-            porteur=porteur,
+            par=porteur,
             guichet=guichet_douai,
         )
     assert (a.numero, b.numero, c.numero) == (
@@ -235,7 +235,7 @@ def test_les_numeros_se_suivent_et_repartent_a_un_chaque_annee(
 
 
 def test_un_dossier_deja_depose_ne_se_depose_pas_deux_fois(client, porteur, dossier, guichet_douai):
-    deposer_dossier(dossier=dossier, porteur=porteur, guichet=guichet_douai)
+    dossier_deposer(dossier=dossier, par=porteur, guichet=guichet_douai)
     client.force_login(porteur)
     reponse = client.get(reverse("dossiers:deposer", args=[dossier.pk]), follow=True)
     assert "Ce dossier a déjà été déposé." in reponse.content.decode()
@@ -243,7 +243,7 @@ def test_un_dossier_deja_depose_ne_se_depose_pas_deux_fois(client, porteur, doss
     from django_fsm import TransitionNotAllowed
 
     with pytest.raises(TransitionNotAllowed):
-        deposer_dossier(dossier=dossier, porteur=porteur, guichet=guichet_douai)
+        dossier_deposer(dossier=dossier, par=porteur, guichet=guichet_douai)
     assert SequenceNumero.objects.get(annee=ANNEE).dernier == 1
 
 
@@ -265,7 +265,7 @@ def test_hors_de_la_structure_la_page_de_depot_n_existe_pas(
 def test_le_recepisse_porte_les_mentions_du_crpa(porteur, dossier, guichet_douai):
     moment = timezone.datetime(2015, 12, 30, 10, 15, tzinfo=timezone.get_current_timezone())
     with time_machine.travel(moment, tick=False):
-        deposer_dossier(dossier=dossier, porteur=porteur, guichet=guichet_douai)
+        dossier_deposer(dossier=dossier, par=porteur, guichet=guichet_douai)
         debut = time.perf_counter()
         texte = _texte_pdf(rendre_recepisse(dossier.pk))
         duree = time.perf_counter() - debut
@@ -301,7 +301,7 @@ def test_le_recepisse_est_emis_une_seule_fois(
     porteur, dossier, guichet_douai, agent_sp_douai, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        deposer_dossier(dossier=dossier, porteur=porteur, guichet=guichet_douai)
+        dossier_deposer(dossier=dossier, par=porteur, guichet=guichet_douai)
     premier = Recepisse.objects.get(dossier=dossier)
     assert premier.duree_rendu_ms > 0
     assert premier.envoye_au_porteur_le and premier.guichet_notifie_le
@@ -316,7 +316,7 @@ def test_le_recepisse_se_telecharge_en_piece_jointe(
     client, request, persona, porteur, dossier, guichet_douai, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        deposer_dossier(dossier=dossier, porteur=porteur, guichet=guichet_douai)
+        dossier_deposer(dossier=dossier, par=porteur, guichet=guichet_douai)
     client.force_login(request.getfixturevalue(persona))
     reponse = client.get(reverse("dossiers:recepisse", args=[dossier.pk]))
     assert reponse.status_code == 200
@@ -332,13 +332,13 @@ def test_le_recepisse_n_existe_pas_hors_perimetre(
     client, request, persona, porteur, dossier, guichet_douai, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        deposer_dossier(dossier=dossier, porteur=porteur, guichet=guichet_douai)
+        dossier_deposer(dossier=dossier, par=porteur, guichet=guichet_douai)
     client.force_login(request.getfixturevalue(persona))
     assert client.get(reverse("dossiers:recepisse", args=[dossier.pk])).status_code == 404
 
 
 def test_un_recepisse_en_preparation_est_annonce(client, porteur, dossier, guichet_douai):
-    deposer_dossier(dossier=dossier, porteur=porteur, guichet=guichet_douai)  # task not run yet
+    dossier_deposer(dossier=dossier, par=porteur, guichet=guichet_douai)  # task not run yet
     client.force_login(porteur)
     reponse = client.get(reverse("dossiers:recepisse", args=[dossier.pk]), follow=True)
     assert "Le récépissé de dépôt est en préparation" in reponse.content.decode()
@@ -351,7 +351,7 @@ def test_le_retrait_demande_confirmation_puis_previent_le_guichet(
     client, porteur, dossier, guichet_douai, agent_sp_douai, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        deposer_dossier(dossier=dossier, porteur=porteur, guichet=guichet_douai)
+        dossier_deposer(dossier=dossier, par=porteur, guichet=guichet_douai)
     mail.outbox.clear()
     client.force_login(porteur)
     url = reverse("dossiers:retirer", args=[dossier.pk])
@@ -371,7 +371,14 @@ def test_le_retrait_demande_confirmation_puis_previent_le_guichet(
     (avis,) = mail.outbox
     assert agent_sp_douai.email in avis.to
     assert "Dossier retiré par son porteur" in avis.subject
+    # The agent also finds it on their notifications page, linking to the dossier.
+    client.force_login(agent_sp_douai)
+    page = client.get(reverse("notifications")).content.decode()
+    numero = Dossier.objects.get(pk=dossier.pk).numero
+    assert f"Dossier retiré par son porteur : {numero}" in page
+    assert reverse("dossiers:detail", args=[dossier.pk]) in page
 
+    client.force_login(porteur)
     reponse = client.post(url, {"confirmation": "on"}, follow=True)
     assert "Ce dossier ne peut plus être retiré." in reponse.content.decode()
 
@@ -387,7 +394,7 @@ def test_un_brouillon_retire_ne_previent_personne(client, porteur, dossier):
 def test_hors_de_la_structure_le_retrait_n_existe_pas(
     client, request, persona, porteur, dossier, guichet_douai
 ):
-    deposer_dossier(dossier=dossier, porteur=porteur, guichet=guichet_douai)
+    dossier_deposer(dossier=dossier, par=porteur, guichet=guichet_douai)
     client.force_login(request.getfixturevalue(persona))
     url = reverse("dossiers:retirer", args=[dossier.pk])
     assert client.get(url).status_code == 404

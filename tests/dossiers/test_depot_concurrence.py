@@ -5,7 +5,6 @@ import time
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_fsm_log.models import StateLog
@@ -14,9 +13,10 @@ from dossiers.completude import completude
 from dossiers.enums import EtatDossier
 from dossiers.models import Dossier, Recepisse, SequenceNumero
 from dossiers.services import depot
-from dossiers.services.depot import deposer_dossier
+from dossiers.services.depot import dossier_deposer
 from tests.dossiers.complets import dossier_complet
 from tests.factories import StructureFactory, UserFactory
+from tests.second_facteur import ClientCper
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -72,8 +72,8 @@ def test_deux_depots_simultanes_n_ont_jamais_le_meme_numero(
         SequenceNumero.objects.create(annee=timezone.localdate().year, dernier=41)
 
     numeros = _en_meme_temps(
-        lambda: deposer_dossier(dossier=a, porteur=porteur, guichet=guichet_douai).numero,
-        lambda: deposer_dossier(dossier=b, porteur=autre_porteur, guichet=guichet_region).numero,
+        lambda: dossier_deposer(dossier=a, par=porteur, guichet=guichet_douai).numero,
+        lambda: dossier_deposer(dossier=b, par=autre_porteur, guichet=guichet_region).numero,
     )
 
     assert numeros[0] != numeros[1]
@@ -93,7 +93,7 @@ def test_deux_porteurs_qui_deposent_ensemble_font_un_seul_depot(
     url = reverse("dossiers:deposer", args=[dossier.pk])
 
     def cliquer(user):
-        client = Client()
+        client = ClientCper()
         client.force_login(user)
         reponse = client.post(url, {"guichet": guichet_douai.pk, "confirmation": "on"}, follow=True)
         return reponse.status_code, reponse.content.decode()

@@ -5,7 +5,7 @@ import time
 import pytest
 
 from dossiers.models import Recepisse
-from dossiers.services.depot import deposer_dossier
+from dossiers.services.depot import dossier_deposer
 from tests.dossiers.complets import dossier_complet
 
 
@@ -15,7 +15,7 @@ def test_le_worker_emet_le_recepisse_apres_le_commit(
     envoi_au_worker, structure, porteur, guichet_douai
 ):
     dossier = dossier_complet(structure=structure, porteur=porteur)
-    dossier = deposer_dossier(dossier=dossier, porteur=porteur, guichet=guichet_douai)
+    dossier = dossier_deposer(dossier=dossier, par=porteur, guichet=guichet_douai)
 
     limite = time.monotonic() + 30
     recepisse = None

@@ -556,7 +556,7 @@ def test_le_service_refuse_un_dossier_depose_entre_la_lecture_et_l_enregistremen
     brouillon, porteur
 ):
     from dossiers.forms.edition import IdentiteForm
-    from dossiers.services.edition import DossierNonModifiable, enregistrer_section
+    from dossiers.services.edition import DossierNonModifiable, dossier_enregistrer_section
 
     form = IdentiteForm({"intitule": "Modifié trop tard"}, instance=brouillon)
     assert form.is_valid()
@@ -564,15 +564,15 @@ def test_le_service_refuse_un_dossier_depose_entre_la_lecture_et_l_enregistremen
         etat="depose", numero="NPDC-2015-00001", guichet=GuichetFactory(), depose_le=timezone.now()
     )
     with pytest.raises(DossierNonModifiable):
-        enregistrer_section(dossier=brouillon, porteur=porteur, formulaires=[form])
+        dossier_enregistrer_section(dossier=brouillon, par=porteur, formulaires=[form])
     assert Dossier.objects.get(pk=brouillon.pk).intitule == "Pôle d'échanges de Douai"
 
 
 def test_le_service_ne_cree_pas_de_dossier_pour_une_structure_etrangere(porteur, autre_structure):
-    from dossiers.services.edition import creer_dossier
+    from dossiers.services.edition import dossier_creer
 
     with pytest.raises(PermissionError):
-        creer_dossier(porteur=porteur, structure=autre_structure, intitule="Intrus")
+        dossier_creer(par=porteur, structure=autre_structure, intitule="Intrus")
     assert not Dossier.objects.filter(intitule="Intrus").exists()
 
 

@@ -405,21 +405,21 @@ def test_un_dossier_incomplet_recoit_des_pieces_sans_perdre_les_anciennes(
 def test_le_service_refuse_qui_n_a_pas_le_droit_de_modifier(dossier, autre_porteur, agent_sp_douai):
     from django.core.exceptions import PermissionDenied
 
-    from dossiers.services.pieces import ajouter_piece
+    from dossiers.services.pieces import piece_ajouter
 
     for persona in (autre_porteur, agent_sp_douai):
         with pytest.raises(PermissionDenied):
-            ajouter_piece(
+            piece_ajouter(
                 dossier=dossier, par=persona, type_piece=TypePiece.RIB, fichier=fichiers.pdf()
             )
     assert dossier.pieces.count() == 0
 
 
 def test_le_service_refuse_un_fichier_avant_toute_ecriture(dossier, porteur, settings):
-    from dossiers.services.pieces import FichierRefuse, ajouter_piece
+    from dossiers.services.pieces import FichierRefuse, piece_ajouter
 
     with pytest.raises(FichierRefuse):
-        ajouter_piece(
+        piece_ajouter(
             dossier=dossier,
             par=porteur,
             type_piece=TypePiece.RIB,
@@ -430,11 +430,11 @@ def test_le_service_refuse_un_fichier_avant_toute_ecriture(dossier, porteur, set
 
 
 def test_le_service_ne_supprime_pas_une_piece_deposee(dossier_depose, porteur):
-    from dossiers.services.pieces import PiecesVerrouillees, supprimer_piece
+    from dossiers.services.pieces import PiecesVerrouillees, piece_supprimer
 
     piece = PieceFactory(dossier=dossier_depose)
     with pytest.raises(PiecesVerrouillees):
-        supprimer_piece(piece=piece, par=porteur)
+        piece_supprimer(piece=piece, par=porteur)
     assert Piece.objects.filter(pk=piece.pk).exists()
 
 

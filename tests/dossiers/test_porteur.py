@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from dossiers.enums import EtatDossier
-from dossiers.services.depot import deposer_dossier
+from dossiers.services.depot import dossier_deposer
 from tests.dossiers.complets import dossier_complet
 from tests.factories import (
     CommuneFactory,
@@ -35,7 +35,7 @@ def depose(structure, porteur, guichet_douai, django_capture_on_commit_callbacks
         structure=structure, porteur=porteur, intitule="Pôle d'échanges de Douai"
     )
     with django_capture_on_commit_callbacks(execute=True):
-        return deposer_dossier(dossier=dossier, porteur=porteur, guichet=guichet_douai)
+        return dossier_deposer(dossier=dossier, par=porteur, guichet=guichet_douai)
 
 
 def test_mes_dossiers_montre_etat_derniere_modification_et_action_attendue(
@@ -196,7 +196,7 @@ def test_la_page_du_dossier_en_nombre_constant_de_requetes(
     dossier.communes.add(*CommuneFactory.create_batch(nombre))
     LigneDepenseFactory.create_batch(nombre, dossier=dossier, montant_ht=0, montant_ttc=0)
     with django_capture_on_commit_callbacks(execute=True):
-        deposer_dossier(dossier=dossier, porteur=porteur, guichet=guichet_douai)
+        dossier_deposer(dossier=dossier, par=porteur, guichet=guichet_douai)
     client.force_login(porteur)
     # 1 session, 2 user, 3 roles (menu), 4 the dossier with its totals, structure, volet,
     # guichet, creator, récépissé and whether the viewer is a member, 5 communes with EPCI and

@@ -12,12 +12,12 @@ from dossiers import agregats
 from dossiers.enums import EtatDossier as E
 from dossiers.forms.edition import lignes_financement_formset
 from dossiers.models import AgregatFinancement, AgregatVolet, Dossier, LigneFinancement
-from dossiers.services.depot import deposer_dossier, retirer_dossier
-from dossiers.services.edition import enregistrer_section
-from gouvernance import services as gouvernance
+from dossiers.services.depot import dossier_deposer, dossier_retirer
+from dossiers.services.edition import dossier_enregistrer_section
 from gouvernance.enums import EtatSeance, SensDecision
-from gouvernance.maquette import maquette
 from gouvernance.models import PointOrdreDuJour
+from gouvernance.selectors.maquette import maquette
+from gouvernance.services import seances as gouvernance
 from instruction import services as instruction
 from instruction.enums import Cote, SensAvis
 from instruction.models import MembreGroupe
@@ -61,7 +61,7 @@ def _modifier_le_plan(dossier, porteur, montants):
         )
     formset = lignes_financement_formset(donnees, instance=dossier, prefix="financements")
     assert formset.is_valid(), formset.errors
-    enregistrer_section(dossier=dossier, porteur=porteur, formulaires=[formset])
+    dossier_enregistrer_section(dossier=dossier, par=porteur, formulaires=[formset])
 
 
 @pytest.fixture
@@ -79,9 +79,7 @@ def acteurs(
 
 def _jusqu_a_instruit(dossier, acteurs, propositions):
     """Filed, routed, both avis given, instruction concluded: all through the services."""
-    dossier = deposer_dossier(
-        dossier=dossier, porteur=acteurs["porteur"], guichet=acteurs["guichet"]
-    )
+    dossier = dossier_deposer(dossier=dossier, par=acteurs["porteur"], guichet=acteurs["guichet"])
     _a_jour()
     groupe = GroupeTechniqueFactory(nom="Mobilité", volets=[dossier.volet])
     for cote in (Cote.ETAT, Cote.REGION):
@@ -89,19 +87,19 @@ def _jusqu_a_instruit(dossier, acteurs, propositions):
             groupe_technique=groupe, user=acteurs[cote], defaults={"cote": cote}
         )
     instruction.dossier_declarer_recevable(
-        dossier=dossier, agent=acteurs["agent"], groupe_technique=groupe
+        dossier=dossier, par=acteurs["agent"], groupe_technique=groupe
     )
     _a_jour()
     for cote, montants in propositions.items():
         instruction.avis_donner(
             dossier=dossier,
-            instructeur=acteurs[cote],
+            par=acteurs[cote],
             sens=SensAvis.FAVORABLE,
             motivation="Projet utile.",
             montants=montants,
         )
         _a_jour()
-    instruction.dossier_conclure_instruction(dossier=dossier, instructeur=acteurs[Cote.ETAT])
+    instruction.dossier_conclure_instruction(dossier=dossier, par=acteurs[Cote.ETAT])
     _a_jour()
     return Dossier.objects.get(pk=dossier.pk)
 
@@ -142,19 +140,19 @@ def test_les_agregats_suivent_les_services(acteurs, structure, porteur, secretar
     point_b = PointOrdreDuJour.objects.create(seance=seance, dossier=b, ordre=2)
     gouvernance.decision_prendre(
         point=point_a,
-        user=secretariat,
+        par=secretariat,
         sens=SensDecision.PROGRAMME,
         montants={etat.pk: EUROS(35000), region.pk: EUROS(0)},
     )
     _a_jour()
     assert _lignes(a)["etat"] == (E.PROGRAMME, EUROS(45000), EUROS(35000), EUROS(35000))
     gouvernance.decision_prendre(
-        point=point_b, user=secretariat, sens=SensDecision.AJOURNE, motif="Plan à revoir."
+        point=point_b, par=secretariat, sens=SensDecision.AJOURNE, motif="Plan à revoir."
     )
     _a_jour()
     assert _lignes(b)["etat"][0] == E.EN_INSTRUCTION
 
-    retirer_dossier(dossier=b, porteur=porteur, motif="Projet abandonné.")
+    dossier_retirer(dossier=b, par=porteur, motif="Projet abandonné.")
     _a_jour()
     assert _lignes(b)["etat"] == (E.RETIRE, EUROS(40000), EUROS(25000), 0)
 
@@ -181,22 +179,22 @@ def test_les_agregats_suivent_complements_irrecevabilite_et_rejet(
 ):
     """The money-moving services the test above does not drive, each checked after its step."""
     c = dossier_complet(structure=structure, porteur=porteur, intitule="Halte fluviale")
-    c = deposer_dossier(dossier=c, porteur=porteur, guichet=acteurs["guichet"])
+    c = dossier_deposer(dossier=c, par=porteur, guichet=acteurs["guichet"])
     _a_jour()
     instruction.dossier_demander_complements(
         dossier=c,
-        agent=acteurs["agent"],
+        par=acteurs["agent"],
         motif="Délibération manquante.",
         pieces=[],
         echeance=timezone.localdate() + datetime.timedelta(days=30),
     )
     _a_jour()
     assert _lignes(c)["etat"][0] == E.INCOMPLET
-    instruction.dossier_completer(dossier=c, porteur=porteur, reponse="La voici.")
+    instruction.dossier_completer(dossier=c, par=porteur, reponse="La voici.")
     _a_jour()
     assert _lignes(c)["etat"][0] == E.DEPOSE
     instruction.dossier_declarer_irrecevable(
-        dossier=c, agent=acteurs["agent"], motif="Hors du champ du contrat."
+        dossier=c, par=acteurs["agent"], motif="Hors du champ du contrat."
     )
     _a_jour()
     assert _lignes(c)["etat"] == (E.IRRECEVABLE, EUROS(40000), 0, 0)
@@ -210,7 +208,7 @@ def test_les_agregats_suivent_complements_irrecevabilite_et_rejet(
     seance.save()
     point = PointOrdreDuJour.objects.create(seance=seance, dossier=d, ordre=1)
     gouvernance.decision_prendre(
-        point=point, user=secretariat, sens=SensDecision.REJETE, motif="Hors priorités."
+        point=point, par=secretariat, sens=SensDecision.REJETE, motif="Hors priorités."
     )
     _a_jour()
     assert _lignes(d)["etat"] == (E.REJETE, EUROS(40000), EUROS(10000), 0)
@@ -229,7 +227,7 @@ def test_une_colonne_sans_source_echoue_bruyamment(monkeypatch, structure, porte
 
 def test_la_reconstruction_corrige_des_lignes_perdues(acteurs, structure, porteur):
     a = dossier_complet(structure=structure, porteur=porteur)
-    deposer_dossier(dossier=a, porteur=porteur, guichet=acteurs["guichet"])
+    dossier_deposer(dossier=a, par=porteur, guichet=acteurs["guichet"])
     AgregatFinancement.objects.filter(dossier=a).update(demande=1)
     assert agregats.ecarts()
     with pytest.raises(SystemExit):

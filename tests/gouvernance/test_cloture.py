@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from gouvernance import services, tasks
+from cper.models import Notification
+from gouvernance import tasks
 from gouvernance.enums import EtatSeance
-from instruction.models import Notification
+from gouvernance.services import seances as services
 
 from .conftest import point_de
 
@@ -21,7 +22,7 @@ from .conftest import point_de
 def seance_decidee(seance_convoquee, secretariat, dossier_instruit, autre_dossier_instruit):
     services.decision_prendre(
         point=point_de(seance_convoquee, dossier_instruit),
-        user=secretariat,
+        par=secretariat,
         sens="programme",
         montants={
             dossier_instruit.financements.get(financeur__code="etat").financeur_id: Decimal(
@@ -34,7 +35,7 @@ def seance_decidee(seance_convoquee, secretariat, dossier_instruit, autre_dossie
     )
     services.decision_prendre(
         point=point_de(seance_convoquee, autre_dossier_instruit),
-        user=secretariat,
+        par=secretariat,
         sens="ajourne",
         motif="L'étude de trafic doit être actualisée.",
     )
@@ -166,7 +167,7 @@ def test_un_dossier_retire_en_cours_de_seance_ne_bloque_pas_la_cloture(
     dossier_instruit.save()
     services.decision_prendre(
         point=point_de(seance_convoquee, autre_dossier_instruit),
-        user=secretariat,
+        par=secretariat,
         sens="rejete",
         motif="Hors du champ du volet.",
     )

@@ -8,8 +8,8 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from django_fsm_log.models import StateLog
 
 from dossiers.enums import EtatDossier as E
-from gouvernance import services
 from gouvernance.models import Decision
+from gouvernance.services import seances as services
 
 from .conftest import point_de
 
@@ -28,7 +28,7 @@ def test_deux_decisions_en_meme_temps_une_seule_prise(
             depart.wait()
             services.decision_prendre(
                 point=point,
-                user=user,
+                par=user,
                 sens=sens,
                 motif="" if sens == "programme" else "À revoir.",
                 montants={financeurs["etat"].pk: 30000},

@@ -8,9 +8,9 @@ from django.urls import reverse
 from django_fsm_log.models import StateLog
 
 from dossiers.enums import EtatDossier as E
-from gouvernance import services
 from gouvernance.enums import SensDecision
 from gouvernance.models import Decision, MontantProgramme
+from gouvernance.services import seances as services
 
 from .conftest import point_de
 
@@ -132,7 +132,7 @@ def test_le_service_refuse_aussi_un_montant_trop_eleve(
     with pytest.raises(services.ValidationError):
         services.decision_prendre(
             point=point_de(seance_convoquee, dossier_instruit),
-            user=secretariat,
+            par=secretariat,
             sens="programme",
             montants={financeurs["region"].pk: Decimal("30000.01")},
         )
@@ -160,7 +160,7 @@ def test_conflit_d_interets(client, secretariat, seance_convoquee, dossier_instr
     with pytest.raises(services.ConflitInterets):
         services.decision_prendre(
             point=point_de(seance_convoquee, dossier_instruit),
-            user=secretariat,
+            par=secretariat,
             sens="rejete",
             motif="Hors sujet.",
         )
@@ -178,7 +178,7 @@ def test_un_membre_sans_secretariat_ne_decide_pas(
     with pytest.raises(services.PermissionDenied):
         services.decision_prendre(
             point=point_de(seance_convoquee, dossier_instruit),
-            user=membre,
+            par=membre,
             sens="rejete",
             motif="Non.",
         )
@@ -191,7 +191,7 @@ def test_pas_de_decision_en_preparation(secretariat, seance, dossier_instruit):
 
     point = PointOrdreDuJour.objects.create(seance=seance, dossier=dossier_instruit, ordre=1)
     with pytest.raises(services.TransitionNotAllowed):
-        services.decision_prendre(point=point, user=secretariat, sens="rejete", motif="Non.")
+        services.decision_prendre(point=point, par=secretariat, sens="rejete", motif="Non.")
 
 
 def test_une_seconde_decision_dit_action_deja_effectuee(
@@ -235,7 +235,7 @@ def test_le_lot_laisse_les_points_en_conflit(
 
     MembreStructure.objects.create(structure=structure, user=secretariat)
     faits, laisses = services.decisions_programmer_restants(
-        seance=seance_convoquee, user=secretariat
+        seance=seance_convoquee, par=secretariat
     )
     assert (faits, laisses) == (1, [dossier_instruit.numero])
     dossier_instruit.refresh_from_db()

@@ -33,13 +33,14 @@ def test_page_de_la_seance(
     client.force_login(secretariat)
     url = reverse("gouvernance:seance", args=[seance.pk])
     client.get(url)  # warms the per-process caches
-    # 1 session, 2 user, 3 roles, 4 the séance with whether the user is its secretariat,
-    # 5 items with dossier, structure, volet and decision, 6 communes with département and EPCI,
-    # 7 the plan comparé (amounts requested and proposed), 8 avis, 9 observations with their
-    # authors, 10 amounts programmed, 11 members in conflict, 12 unread notifications;
-    # in preparation, 13 the volets of the search form and 14 the dossiers on the agenda with
-    # at most 50 other instruit dossiers to choose from.
-    with django_assert_num_queries(14 if etat == EtatSeance.PREPARATION else 12):
+    # 1 session, 2 user, 3 the application that verified the session (second factor), 4 roles,
+    # 5 the séance with whether the user is its secretariat, 6 items with dossier, structure,
+    # volet and decision, 7 communes with département and EPCI, 8 the plan comparé (amounts
+    # requested and proposed), 9 avis, 10 observations with their authors, 11 amounts
+    # programmed, 12 members in conflict, 13 unread notifications; in preparation, 14 the volets
+    # of the search form and 15 the dossiers on the agenda with at most 50 other instruit
+    # dossiers to choose from.
+    with django_assert_num_queries(15 if etat == EtatSeance.PREPARATION else 13):
         reponse = client.get(url)
     assert reponse.status_code == 200
     assert reponse.text.count('id="point-') == n
@@ -53,9 +54,10 @@ def test_page_de_simulation(
     client.force_login(secretariat)
     url = reverse("gouvernance:simulation", args=[seance.pk])
     client.get(url)
-    # 1 session, 2 user, 3 roles, 4 the séance, 5-11 the agenda (as on the séance page),
-    # 12 simulated amounts, 13 the envelopes with programmed and simulated sums, 14 notifications.
-    with django_assert_num_queries(14):
+    # 1 session, 2 user, 3 the application that verified the session, 4 roles, 5 the séance,
+    # 6-12 the agenda (as on the séance page), 13 simulated amounts, 14 the envelopes with
+    # programmed and simulated sums, 15 notifications.
+    with django_assert_num_queries(15):
         reponse = client.get(url)
     assert reponse.status_code == 200
     assert reponse.text.count('name="simule_') == 2 * n
@@ -68,7 +70,7 @@ def test_liste_des_seances(client, django_assert_num_queries, secretariat, pilot
     SeanceFactory.create_batch(n, instance=pilotage, creee_par=secretariat)
     client.force_login(secretariat)
     client.get(reverse("gouvernance:seances"))
-    # 1 session, 2 user, 3 roles, 4 secretariat membership, 5 séances with their counts,
-    # 6 unread notifications.
-    with django_assert_num_queries(6):
+    # 1 session, 2 user, 3 the application that verified the session, 4 roles, 5 secretariat
+    # membership, 6 séances with their counts, 7 unread notifications.
+    with django_assert_num_queries(7):
         client.get(reverse("gouvernance:seances"))

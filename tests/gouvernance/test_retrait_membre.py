@@ -43,7 +43,7 @@ def _urls(structure, seance, dossier_instruit, porteur):
     )
     message = instruction_services.message_envoyer(
         dossier=dossier_instruit,
-        auteur=porteur,
+        par=porteur,
         texte="Voici le plan.",
         pieces_jointes=[SimpleUploadedFile("plan.pdf", PDF_MINIMAL, "application/pdf")],
     )

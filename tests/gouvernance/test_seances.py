@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from gouvernance import services, tasks
+from gouvernance import tasks
 from gouvernance.enums import EtatSeance
 from gouvernance.models import PointOrdreDuJour, Seance
+from gouvernance.services import seances as services
 from tests.factories import DossierFactory, VoletFactory
 from tests.factories.gouvernance import SeanceFactory
 
@@ -95,7 +96,7 @@ def test_le_service_refuse_un_dossier_non_instruit(seance, secretariat, structur
     en_instruction = DossierFactory(en_instruction=True, structure=structure, volet=volet)
     with pytest.raises(services.ValidationError):
         services.ordre_du_jour_enregistrer(
-            seance=seance, user=secretariat, dossiers=[(en_instruction.pk, 1)]
+            seance=seance, par=secretariat, dossiers=[(en_instruction.pk, 1)]
         )
     assert not seance.points.exists()
 
@@ -110,7 +111,7 @@ def test_un_dossier_deja_inscrit_ailleurs_n_est_pas_propose(
     assert f"dossier_{dossier_instruit.pk}" not in html
     with pytest.raises(services.ValidationError):
         services.ordre_du_jour_enregistrer(
-            seance=seance, user=secretariat, dossiers=[(dossier_instruit.pk, 1)]
+            seance=seance, par=secretariat, dossiers=[(dossier_instruit.pk, 1)]
         )
 
 
@@ -119,7 +120,7 @@ def test_l_ordre_de_passage_est_respecte(
 ):
     services.ordre_du_jour_enregistrer(
         seance=seance,
-        user=secretariat,
+        par=secretariat,
         dossiers=[(dossier_instruit.pk, 5), (autre_dossier_instruit.pk, 2)],
     )
     assert list(seance.points.values_list("dossier", "ordre")) == [
@@ -181,7 +182,7 @@ def test_un_dossier_ajourne_puis_instruit_peut_revenir(
 
     services.decision_prendre(
         point=point_de(seance_convoquee, dossier_instruit),
-        user=secretariat,
+        par=secretariat,
         sens="ajourne",
         motif="Plan de financement à revoir.",
     )
@@ -213,7 +214,7 @@ def test_l_ordre_du_jour_est_fige_une_fois_les_membres_convoques(
 def test_la_recherche_limite_les_candidats_sans_perdre_l_ordre_du_jour(
     client, secretariat, seance, structure, volet, financeurs, monkeypatch
 ):
-    monkeypatch.setattr("gouvernance.views_seances.CANDIDATS_AFFICHES", 2)
+    monkeypatch.setattr("gouvernance.views.seances.CANDIDATS_AFFICHES", 2)
     autre_volet = VoletFactory(code="emploi", numero=7, intitule="Emploi")
     inscrit = creer_instruit(structure=structure, volet=volet, financeurs=financeurs)
     PointOrdreDuJour.objects.create(seance=seance, dossier=inscrit, ordre=1)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from dossiers.enums import EtatDossier as E
 from gouvernance.enums import SensDecision
 from gouvernance.models import Decision, MontantSimule, PointOrdreDuJour
-from gouvernance.simulation import simuler
+from gouvernance.selectors.simulation import simuler
 from tests.factories import EnveloppeFactory, FinanceurFactory, LigneFinancementFactory
 from tests.factories.gouvernance import (
     DecisionFactory,
@@ -97,14 +97,14 @@ def test_les_chiffres_s_additionnent_et_le_depassement_est_signale(
 def test_un_point_decide_ne_compte_plus_comme_simule(
     secretariat, seance_convoquee, dossier_instruit, financeurs, enveloppes
 ):
-    from gouvernance import services
+    from gouvernance.services import seances as services
 
     from .conftest import point_de
 
     point = point_de(seance_convoquee, dossier_instruit)
     MontantSimule.objects.create(point=point, financeur=financeurs["etat"], montant=40000)
     services.decision_prendre(
-        point=point, user=secretariat, sens="programme", montants={financeurs["etat"].pk: 35000}
+        point=point, par=secretariat, sens="programme", montants={financeurs["etat"].pk: 35000}
     )
     etat = next(e for e in simuler(seance_convoquee) if e.financeur.code == "etat")
     assert (etat.programme, etat.simule, etat.restant) == (

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django_fsm_log.models import StateLog
 
-from gouvernance import tableaux
+from gouvernance.selectors import tableaux
 from tests.factories import DossierFactory
 
 pytestmark = pytest.mark.django_db

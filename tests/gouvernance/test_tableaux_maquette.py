@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from gouvernance.maquette import maquette
+from gouvernance.selectors.maquette import maquette
 
 from .scenario_tableaux import contrat, k, scenario
 

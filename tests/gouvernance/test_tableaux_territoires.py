@@ -2,7 +2,7 @@
 
 import pytest
 
-from gouvernance import tableaux
+from gouvernance.selectors import tableaux
 from tests.factories import (
     ArrondissementFactory,
     CommuneFactory,

@@ -41,7 +41,7 @@ def test_l_annotation_est_visible_des_agents_et_jamais_du_porteur(
     client.force_login(porteur)
     pages_porteur = [
         client.get(reverse("instruction:porteur_dossier", args=[dossier_en_instruction.pk])).text,
-        client.get(reverse("instruction:notifications")).text,
+        client.get(reverse("notifications")).text,
         client.get(reverse("accueil")).text,
     ]
     assert "Pouvez-vous préciser le calendrier ?" in pages_porteur[0]
@@ -67,13 +67,13 @@ def test_le_fil_de_messages_et_les_lectures(
     client, porteur, agent_sp_douai, dossier_en_instruction, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.message_envoyer(dossier=dossier_en_instruction, auteur=porteur, texte="Bonjour")
+        services.message_envoyer(dossier=dossier_en_instruction, par=porteur, texte="Bonjour")
     client.force_login(agent_sp_douai)
-    page = client.get(reverse("instruction:notifications")).text
+    page = client.get(reverse("notifications")).text
     assert '1<span class="fr-sr-only"> non lue</span>' in page
     assert "nouveau message du porteur" in page
-    client.post(reverse("instruction:notifications"))
-    assert "non lue" not in client.get(reverse("instruction:notifications")).text
+    client.post(reverse("notifications"))
+    assert "non lue" not in client.get(reverse("notifications")).text
     page = client.get(reverse("instruction:dossier", args=[dossier_en_instruction.pk]))
     assert "Bonjour" in page.text
     assert dossier_en_instruction.messages.get().lectures.filter(user=agent_sp_douai).exists()
@@ -86,7 +86,7 @@ def test_pieces_jointes_et_page_porteur_hors_perimetre_404(
 
     message = services.message_envoyer(
         dossier=dossier_en_instruction,
-        auteur=agent_sp_douai,
+        par=agent_sp_douai,
         texte="Voici le modèle.",
         pieces_jointes=[SimpleUploadedFile("modele.pdf", PDF_MINIMAL, "application/pdf")],
     )
@@ -133,7 +133,7 @@ def test_les_commentaires_internes_ne_parviennent_pas_au_porteur(
     with django_capture_on_commit_callbacks(execute=True):
         services.dossier_declarer_recevable(
             dossier=dossier,
-            agent=agent_sp_douai,
+            par=agent_sp_douai,
             groupe_technique=groupe_mobilite,
             commentaire=f"{ROUTAGE} : la DREAL doute du plan de financement",
         )
@@ -141,7 +141,7 @@ def test_les_commentaires_internes_ne_parviennent_pas_au_porteur(
         AvisFactory(dossier=dossier, cote="region")
         services.dossier_conclure_instruction(
             dossier=dossier,
-            instructeur=instructeur_etat,
+            par=instructeur_etat,
             commentaire=f"{CONCLUSION} : à présenter en fin de séance",
         )
     decision = DecisionFactory(point__dossier=dossier)
@@ -154,7 +154,7 @@ def test_les_commentaires_internes_ne_parviennent_pas_au_porteur(
     pages = [
         client.get(reverse("dossiers:detail", args=[dossier.pk])).text,
         client.get(reverse("instruction:porteur_dossier", args=[dossier.pk])).text,
-        client.get(reverse("instruction:notifications")).text,
+        client.get(reverse("notifications")).text,
     ]
     assert "Dossier déclaré recevable" in pages[0] and "Instruction conclue" in pages[0]
     assert "Déposé auprès du guichet" in pages[0] or dossier.numero in pages[0]
@@ -180,7 +180,7 @@ def test_le_motif_d_une_demande_de_complements_parvient_au_porteur(
 
     services.dossier_demander_complements(
         dossier=dossier_depose,
-        agent=agent_sp_douai,
+        par=agent_sp_douai,
         motif="MOTIF-PUBLIC-3 : la délibération manque",
         pieces=["deliberation"],
         echeance=timezone.localdate() + timedelta(days=15),

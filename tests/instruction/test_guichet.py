@@ -163,14 +163,13 @@ def test_recevables_en_lot(
 def test_deux_agents_en_meme_temps_une_seule_transition(
     client, agent_sp_douai, dossier_depose, groupe_mobilite, guichet_douai
 ):
-    from django.test import Client
-
     from cper.comptes.enums import Role
     from tests.factories import UserFactory
+    from tests.second_facteur import ClientCper
 
     collegue = UserFactory(roles=[Role.AGENT_GUICHET])
     collegue.groups.add(guichet_douai.groupe)
-    autre = Client()
+    autre = ClientCper()
     client.force_login(agent_sp_douai)
     autre.force_login(collegue)
     url = reverse("instruction:declarer_recevable", args=[dossier_depose.pk])

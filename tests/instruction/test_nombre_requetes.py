@@ -69,7 +69,7 @@ def test_page_du_dossier(
     from instruction import services
 
     for i in range(n):
-        services.message_envoyer(dossier=dossier_en_instruction, auteur=porteur, texte=f"M{i}")
+        services.message_envoyer(dossier=dossier_en_instruction, par=porteur, texte=f"M{i}")
     client.force_login(request.getfixturevalue(persona))
     url = reverse("instruction:dossier", args=[dossier_en_instruction.pk])
     client.get(url)
@@ -85,7 +85,7 @@ def test_page_du_dossier(
 
 @pytest.mark.parametrize("n", [5, 50])
 def test_notifications(client, django_assert_num_queries, porteur, n):
-    from instruction.models import Notification
+    from cper.models import Notification
 
     Notification.objects.bulk_create(
         Notification(user=porteur, texte=f"Notification {i}", url="/") for i in range(n)
@@ -93,5 +93,5 @@ def test_notifications(client, django_assert_num_queries, porteur, n):
     client.force_login(porteur)
     # 1 session, 2 user, 3 roles, 4 count of the page, 5 the page, 6 unread count in the header.
     with django_assert_num_queries(6):
-        reponse = client.get(reverse("instruction:notifications"))
+        reponse = client.get(reverse("notifications"))
     assert reponse.text.count("Notification ") >= min(n, 25)

@@ -69,7 +69,7 @@ def test_les_demandes_en_retard_sont_listees_pour_les_agents(
 
 
 def test_une_notification_rejouee_ne_part_qu_une_fois(db, porteur, structure):
-    from instruction.models import Notification
+    from cper.models import Notification
     from instruction.tasks import notifier
 
     demande = DemandeComplementsFactory(dossier__structure=structure)

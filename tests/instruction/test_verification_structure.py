@@ -42,7 +42,7 @@ def test_declarer_recevable_verifie_la_structure(
 ):
     with caplog.at_level("INFO", logger="dossiers.services.structures"):
         services.dossier_declarer_recevable(
-            dossier=dossier_depose, agent=agent_sp_douai, groupe_technique=groupe_mobilite
+            dossier=dossier_depose, par=agent_sp_douai, groupe_technique=groupe_mobilite
         )
     structure = dossier_depose.structure
     structure.refresh_from_db()
@@ -64,7 +64,7 @@ def test_l_agent_du_guichet_decide_des_demandes_d_adhesion(
     client, agent_sp_douai, dossier_depose, django_capture_on_commit_callbacks
 ):
     demandeur = UserFactory(email="demandeur@exemple.fr", roles=[Role.PORTEUR])
-    structure_demander_adhesion(structure=dossier_depose.structure, demandeur=demandeur)
+    structure_demander_adhesion(structure=dossier_depose.structure, par=demandeur)
     client.force_login(agent_sp_douai)
     page = unescape(client.get(reverse("instruction:dossier", args=[dossier_depose.pk])).text)
     assert "Demandes pour rejoindre la structure en attente" in page
@@ -85,7 +85,7 @@ def test_les_demandes_d_adhesion_hors_du_guichet_repondent_404(
     client, request, persona, dossier_depose
 ):
     demandeur = UserFactory(email="demandeur@exemple.fr", roles=[Role.PORTEUR])
-    demande = structure_demander_adhesion(structure=dossier_depose.structure, demandeur=demandeur)
+    demande = structure_demander_adhesion(structure=dossier_depose.structure, par=demandeur)
     client.force_login(request.getfixturevalue(persona))
     url = reverse("instruction:adhesions", args=[dossier_depose.pk])
     assert client.get(url).status_code in (403, 404)

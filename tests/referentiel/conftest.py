@@ -3,9 +3,9 @@ import pytest
 from cper.referentiel.services import (
     FICHIER_REFERENTIEL,
     FICHIER_TERRITOIRES,
-    charger_referentiel,
-    importer_territoires,
     lire_json,
+    referentiel_charger,
+    territoires_importer,
 )
 
 
@@ -22,9 +22,9 @@ def donnees_referentiel():
 
 @pytest.fixture
 def territoires(db, donnees_territoires):
-    return importer_territoires(donnees=donnees_territoires)
+    return territoires_importer(donnees=donnees_territoires)
 
 
 @pytest.fixture
 def referentiel(territoires, donnees_referentiel):
-    return charger_referentiel(donnees=donnees_referentiel)
+    return referentiel_charger(donnees=donnees_referentiel)

@@ -15,7 +15,7 @@ from cper.referentiel.models import (
     Volet,
 )
 from cper.referentiel.selectors import matrice_enveloppes
-from cper.referentiel.services import DonneesInvalides, charger_referentiel
+from cper.referentiel.services import DonneesInvalides, referentiel_charger
 
 MILLION = Decimal("1000000")
 SIGNATAIRES = {
@@ -108,7 +108,7 @@ def test_recharger_ne_change_rien_et_garde_les_modifications_de_l_administrateur
     douai.save()
     cles = dict(Enveloppe.objects.values_list("pk", "montant"))
 
-    rapport = charger_referentiel(donnees=donnees_referentiel)
+    rapport = referentiel_charger(donnees=donnees_referentiel)
     assert rapport.changements == 0
     assert Guichet.objects.get(code="sp-douai").telephone == "03 27 00 00 00"
     assert dict(Enveloppe.objects.values_list("pk", "montant")) == cles
@@ -123,14 +123,14 @@ def test_une_matrice_qui_ne_tombe_pas_juste_n_est_pas_chargee(territoires, donne
     lignes = donnees["enveloppes_illustratives"]["lignes"]
     lignes["mobilite"][0] = str(Decimal(lignes["mobilite"][0]) + 1)
     with pytest.raises(DonneesInvalides, match="etat"):
-        charger_referentiel(donnees=donnees)
+        referentiel_charger(donnees=donnees)
     assert not Financeur.objects.exists()
     assert not Contrat.objects.exists()
 
 
 def test_les_guichets_exigent_les_territoires(db, donnees_referentiel):
     with pytest.raises(DonneesInvalides, match="import_territoires"):
-        charger_referentiel(donnees=donnees_referentiel)
+        referentiel_charger(donnees=donnees_referentiel)
     assert not Volet.objects.exists()
 
 
@@ -141,7 +141,7 @@ def test_un_guichet_deja_installe_sur_l_arrondissement_est_conserve(
     from tests.factories import GuichetFactory
 
     GuichetFactory(code="sp-douai-local", arrondissement=Arrondissement.objects.get(code="593"))
-    rapport = charger_referentiel(donnees=donnees_referentiel)
+    rapport = referentiel_charger(donnees=donnees_referentiel)
     assert Guichet.objects.count() == 14
     assert Guichet.objects.get(arrondissement__code="593").code == "sp-douai-local"
     assert any("a déjà le guichet sp-douai-local" in ligne for ligne in rapport.lignes())

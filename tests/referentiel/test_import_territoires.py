@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 
 from cper.referentiel.enums import ChefLieu, NatureEpci
 from cper.referentiel.models import Arrondissement, Commune, Departement, Epci, Region
-from cper.referentiel.services import DonneesInvalides, importer_territoires
+from cper.referentiel.services import DonneesInvalides, territoires_importer
 from tests.factories import DossierFactory, StructureFactory
 
 
@@ -58,7 +58,7 @@ def test_les_epci_et_leurs_membres_viennent_de_epci_json(territoires):
 
 def test_un_second_import_ne_change_rien_et_garde_les_cles(territoires, donnees_territoires):
     avant = _cles()
-    rapport = importer_territoires(donnees=donnees_territoires)
+    rapport = territoires_importer(donnees=donnees_territoires)
     assert rapport.changements == 0
     assert rapport.compteurs["Communes"].inchanges == 1534
     assert _cles() == avant
@@ -87,7 +87,7 @@ def test_une_commune_ou_un_epci_renomme_est_mis_a_jour_sans_doublon(
     for epci in donnees["epci"]:
         if epci["siren"] == "200044618":
             epci["nom"] = "Douaisis Agglo"
-    rapport = importer_territoires(donnees=donnees)
+    rapport = territoires_importer(donnees=donnees)
     assert rapport.compteurs["Communes"].modifies == 1
     assert rapport.compteurs["EPCI"].modifies == 1
     assert Commune.objects.get(code_insee="59178").nom == "Douai-la-Neuve"
@@ -103,7 +103,7 @@ def test_une_commune_disparue_mais_referencee_n_est_jamais_supprimee(
     donnees = copy.deepcopy(donnees_territoires)
     donnees["communes"] = [c for c in donnees["communes"] if c[0] not in ("59178", "59001")]
 
-    rapport = importer_territoires(donnees=donnees, supprimer_absentes=True)
+    rapport = territoires_importer(donnees=donnees, supprimer_absentes=True)
 
     assert Commune.objects.filter(code_insee="59178").exists()
     assert rapport.communes_disparues_referencees == ["Douai (59178)"]
@@ -118,7 +118,7 @@ def test_sans_option_une_commune_disparue_est_conservee_et_signalee(
 ):
     donnees = copy.deepcopy(donnees_territoires)
     donnees["communes"] = [c for c in donnees["communes"] if c[0] != "59001"]
-    rapport = importer_territoires(donnees=donnees)
+    rapport = territoires_importer(donnees=donnees)
     assert Commune.objects.filter(code_insee="59001").exists()
     assert rapport.communes_disparues_conservees == ["Abancourt (59001)"]
 
@@ -135,7 +135,7 @@ def test_sans_option_une_commune_disparue_est_conservee_et_signalee(
 def test_un_fichier_invalide_n_importe_rien(db, donnees_territoires, alteration):
     alteration(donnees_territoires)
     with pytest.raises(DonneesInvalides):
-        importer_territoires(donnees=donnees_territoires)
+        territoires_importer(donnees=donnees_territoires)
     assert not Commune.objects.exists()
     assert not Epci.objects.exists()
     assert not Departement.objects.exists()
@@ -156,7 +156,7 @@ def test_une_commune_disparue_citee_par_un_dossier_est_conservee(territoires, do
     donnees = copy.deepcopy(donnees_territoires)
     donnees["communes"] = [c for c in donnees["communes"] if c[0] != "59122"]
 
-    rapport = importer_territoires(donnees=donnees, supprimer_absentes=True)
+    rapport = territoires_importer(donnees=donnees, supprimer_absentes=True)
 
     assert rapport.communes_disparues_referencees == ["Cambrai (59122)"]
     assert rapport.communes_disparues_supprimees == []

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cper.referentiel.services import charger_referentiel, importer_territoires
+from cper.referentiel.services import referentiel_charger, territoires_importer
 from tests.factories import CommuneFactory, EnveloppeFactory, FinanceurFactory, GuichetFactory
 
 LISTES = ["commune", "epci", "arrondissement", "guichet", "financeur", "volet", "enveloppe"]
@@ -37,8 +37,8 @@ def test_meme_nombre_de_requetes_sur_le_petit_et_le_vrai_referentiel(
     client.get(url)  # warm the session and the content types cache
     petit = _requetes(client, url)
 
-    importer_territoires(donnees=donnees_territoires)
-    charger_referentiel(donnees=donnees_referentiel)
+    territoires_importer(donnees=donnees_territoires)
+    referentiel_charger(donnees=donnees_referentiel)
     grand = _requetes(client, url)
 
     # Session, user, count, page of rows with its joins and annotations, filter choices:
@@ -54,7 +54,7 @@ def test_la_matrice_en_nombre_fixe_de_requetes(
     url = reverse("admin:referentiel_enveloppe_matrice")
     client.get(url)
     petit = _requetes(client, url)
-    importer_territoires(donnees=donnees_territoires)
-    charger_referentiel(donnees=donnees_referentiel)
+    territoires_importer(donnees=donnees_territoires)
+    referentiel_charger(donnees=donnees_referentiel)
     # Session, user, then the five queries of matrice_enveloppes().
     assert _requetes(client, url) == petit <= 9

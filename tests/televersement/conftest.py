@@ -31,7 +31,7 @@ def piece(brouillon, porteur):
 def dossier_incomplet(dossier_depose, agent_sp_douai):  # noqa: F811
     services.dossier_demander_complements(
         dossier=dossier_depose,
-        agent=agent_sp_douai,
+        par=agent_sp_douai,
         motif="Il manque la délibération.",
         pieces=["deliberation"],
         echeance=timezone.localdate() + datetime.timedelta(days=15),

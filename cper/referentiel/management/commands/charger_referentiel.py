@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from cper.referentiel.services import (
     FICHIER_REFERENTIEL,
     DonneesInvalides,
-    charger_referentiel,
     lire_json,
+    referentiel_charger,
 )
 
 
@@ -28,7 +28,7 @@ class Command(BaseCommand):
     def handle(self, *args, fichier, mettre_a_jour, **options):
         debut = time.monotonic()
         try:
-            rapport = charger_referentiel(donnees=lire_json(fichier), mettre_a_jour=mettre_a_jour)
+            rapport = referentiel_charger(donnees=lire_json(fichier), mettre_a_jour=mettre_a_jour)
         except DonneesInvalides as erreur:
             raise CommandError(f"Chargement annulé, rien n'a été modifié. {erreur}") from erreur
         for ligne in rapport.lignes():

@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from cper.referentiel.services import (
     FICHIER_TERRITOIRES,
     DonneesInvalides,
-    importer_territoires,
     lire_json,
+    territoires_importer,
 )
 
 
@@ -27,7 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args, fichier, supprimer_absentes, **options):
         debut = time.monotonic()
         try:
-            rapport = importer_territoires(
+            rapport = territoires_importer(
                 donnees=lire_json(fichier), supprimer_absentes=supprimer_absentes
             )
         except DonneesInvalides as erreur:

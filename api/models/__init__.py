@@ -1,0 +1,3 @@
+from .webhooks import Abonnement, Livraison
+
+__all__ = ["Abonnement", "Livraison"]

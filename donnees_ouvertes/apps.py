@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DonneesOuvertesConfig(AppConfig):
+    name = "donnees_ouvertes"
+    verbose_name = "Données ouvertes"

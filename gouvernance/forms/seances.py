@@ -1,0 +1,147 @@
+from django import forms
+
+from cper.forms import CperForm, MontantField
+from cper.referentiel.models import Volet
+from cper.templatetags.cper_tags import euros
+from gouvernance.enums import SensDecision
+
+MONTANT = {"min_value": 0}
+
+
+class SeanceForm(CperForm):
+    date = forms.DateTimeField(
+        label="Date et heure de la séance",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y %H:%M"],
+    )
+    lieu = forms.CharField(
+        label="Lieu", max_length=255, help_text="Par exemple : préfecture de région, Lille."
+    )
+
+
+class RechercheCandidatsForm(CperForm):
+    volet = forms.ModelChoiceField(
+        label="Volet", required=False, queryset=Volet.objects.all(), empty_label="Tous"
+    )
+    q = forms.CharField(
+        label="Numéro, intitulé ou structure", required=False, max_length=100, strip=True
+    )
+
+
+class OrdreDuJourForm(CperForm):
+    """One checkbox and one order per dossier that may be put on the agenda."""
+
+    def __init__(self, *args, dossiers, inscrits: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.dossiers = list(dossiers)
+        for rang, dossier in enumerate(self.dossiers, start=1):
+            self.fields[f"dossier_{dossier.pk}"] = forms.BooleanField(
+                label=f"{dossier.numero} — {dossier.intitule}",
+                help_text=dossier.structure.raison_sociale,
+                required=False,
+                initial=dossier.pk in inscrits,
+            )
+            self.fields[f"ordre_{dossier.pk}"] = forms.IntegerField(
+                label=f"Ordre de passage du dossier {dossier.numero}",
+                min_value=1,
+                max_value=999,
+                required=False,
+                initial=inscrits.get(dossier.pk, rang),
+            )
+
+    def rangees(self):
+        """(checkbox, order) bound fields of each dossier, to lay them out side by side."""
+        return [(self[f"dossier_{d.pk}"], self[f"ordre_{d.pk}"]) for d in self.dossiers]
+
+    def paires(self) -> list[tuple[int, int]]:
+        return [
+            (dossier.pk, self.cleaned_data.get(f"ordre_{dossier.pk}") or rang)
+            for rang, dossier in enumerate(self.dossiers, start=1)
+            if self.cleaned_data.get(f"dossier_{dossier.pk}")
+        ]
+
+
+class DecisionForm(CperForm):
+    sens = forms.ChoiceField(
+        label="Décision", choices=SensDecision.choices, widget=forms.RadioSelect
+    )
+    motif = forms.CharField(
+        label="Motif",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Obligatoire pour un ajournement ou un rejet ; il est communiqué au porteur.",
+    )
+
+    def __init__(self, *args, lignes, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One field per financeur of the financing plan, suggested at the proposed amount.
+        self.plafonds = {}
+        for ligne in lignes:
+            if ligne["demande"] is None:
+                continue
+            nom = f"montant_{ligne['financeur_id']}"
+            self.plafonds[nom] = ligne["demande"]
+            self.fields[nom] = MontantField(
+                label=f"Montant programmé — {ligne['nom']} (€)",
+                required=False,
+                initial=ligne["propose"],
+                **MONTANT,
+            )
+        self.order_fields(["sens", *self.plafonds, "motif"])
+
+    def clean(self):
+        donnees = super().clean()
+        if donnees.get("sens") == SensDecision.PROGRAMME:
+            for nom, plafond in self.plafonds.items():
+                montant = donnees.get(nom)
+                if montant is not None and montant > plafond:
+                    self.add_error(
+                        nom,
+                        "Le montant programmé ne peut pas dépasser le montant demandé "
+                        f"({euros(plafond)}).",
+                    )
+        elif donnees.get("sens") and not (donnees.get("motif") or "").strip():
+            self.add_error("motif", "Le motif est obligatoire pour un ajournement ou un rejet.")
+        return donnees
+
+    def montants(self) -> dict:
+        if self.cleaned_data["sens"] != SensDecision.PROGRAMME:
+            return {}
+        return {
+            int(nom.removeprefix("montant_")): self.cleaned_data[nom]
+            for nom in self.plafonds
+            if self.cleaned_data.get(nom) is not None
+        }
+
+
+class SimulationForm(CperForm):
+    """Provisional amounts per item × signatory of its financing plan (envelopes are theirs)."""
+
+    def __init__(self, *args, points, simules: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cles = {}
+        self.par_point = []
+        for point in points:
+            noms = []
+            for ligne in point.lignes:
+                if ligne["demande"] is None or not ligne["signataire"]:
+                    continue
+                nom = f"simule_{point.pk}_{ligne['financeur_id']}"
+                cle = (point.pk, ligne["financeur_id"])
+                self.cles[nom] = cle
+                self.fields[nom] = MontantField(
+                    label=f"{ligne['nom']} (€)",
+                    required=False,
+                    initial=simules.get(cle, ligne["propose"]),
+                    **MONTANT,
+                )
+                noms.append(nom)
+            if noms:
+                self.par_point.append((point, noms))
+
+    def rangees(self):
+        """[(point, [bound fields])], one group per agenda item."""
+        return [(point, [self[nom] for nom in noms]) for point, noms in self.par_point]
+
+    def montants(self) -> dict:
+        return {cle: self.cleaned_data.get(nom) for nom, cle in self.cles.items()}

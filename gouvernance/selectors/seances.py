@@ -1,0 +1,245 @@
+"""Reads of the instance de pilotage: séances, their agenda and its money, conflicts."""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber
+from django.shortcuts import get_object_or_404
+
+from cper.comptes.enums import Role
+from cper.referentiel.models import Commune
+from dossiers.enums import EtatDossier as E
+from dossiers.models import Dossier, LigneFinancement, MembreStructure
+from gouvernance.enums import EtatSeance, RoleMembre, TypeInstance
+from gouvernance.models import (
+    Instance,
+    MembreInstance,
+    MontantProgramme,
+    Observation,
+    PointOrdreDuJour,
+    Seance,
+)
+from instruction.enums import Cote, avis_divergents
+from instruction.models import Avis
+from instruction.selectors import plan_compare
+
+
+def instance_pilotage() -> Instance:
+    return Instance.objects.du_type(TypeInstance.PILOTAGE)
+
+
+def _secretariat(user):
+    return MembreInstance.objects.filter(
+        instance__type=TypeInstance.PILOTAGE, user=user, role=RoleMembre.SECRETARIAT
+    )
+
+
+def est_secretariat(user) -> bool:
+    """Members of the pilotage body's secretariat create and run the séances."""
+    return (
+        user.is_authenticated
+        and user.a_le_role(Role.MEMBRE_PILOTAGE)
+        and _secretariat(user).exists()
+    )
+
+
+def seances():
+    """Séances of the instance de pilotage with their number of items (one query)."""
+    return Seance.objects.filter(instance__type=TypeInstance.PILOTAGE).annotate(
+        nb_points=Count("points"), nb_decisions=Count("points__decision")
+    )
+
+
+def seance_ou_404(user, pk) -> Seance:
+    """The séance, annotated with whether the user runs it (same query)."""
+    return get_object_or_404(
+        Seance.objects.filter(instance__type=TypeInstance.PILOTAGE).annotate(
+            secretariat=Exists(_secretariat(user))
+        ),
+        pk=pk,
+    )
+
+
+def point_ou_404(seance, pk) -> PointOrdreDuJour:
+    return get_object_or_404(
+        PointOrdreDuJour.objects.select_related(
+            "dossier__structure", "dossier__volet", "decision"
+        ).filter(seance=seance),
+        pk=pk,
+    )
+
+
+def points_sans_decision(seance):
+    """Items still to decide. A dossier withdrawn by its porteur meanwhile needs no decision."""
+    return PointOrdreDuJour.objects.filter(
+        seance=seance, decision__isnull=True, dossier__etat=E.INSTRUIT
+    )
+
+
+def dossiers_inscriptibles(seance):
+    """Instruit dossiers that no other séance has on its agenda awaiting a decision.
+
+    A dossier ajourné goes back to instruction; once instruit again it may be put on a new agenda.
+    """
+    ailleurs = PointOrdreDuJour.objects.filter(
+        dossier=OuterRef("pk"), decision__isnull=True
+    ).exclude(seance=seance)
+    return (
+        Dossier.objects.filter(etat=E.INSTRUIT)
+        .exclude(Exists(ailleurs))
+        .select_related("structure")
+        .order_by("numero")
+    )
+
+
+def candidats_ordre_du_jour(seance, *, volet=None, mots: str | None = None, limite: int):
+    """In one query: the dossiers on the séance's agenda (with `ordre_inscrit`), then at most
+    `limite` other instruit dossiers of the volet and matching the words (number, intitulé,
+    structure), by number."""
+    filtre = Q()
+    if volet:
+        filtre &= Q(volet=volet)
+    if mots:
+        filtre &= (
+            Q(numero__icontains=mots)
+            | Q(intitule__icontains=mots)
+            | Q(structure__raison_sociale__icontains=mots)
+        )
+    deja = PointOrdreDuJour.objects.filter(seance=seance, dossier=OuterRef("pk")).values("ordre")
+    dossiers = (
+        dossiers_inscriptibles(seance)
+        .annotate(ordre_inscrit=Subquery(deja[:1]))
+        .annotate(inscrit=Case(When(ordre_inscrit__isnull=False, then=1), default=0))
+    )
+    if filtre:  # an empty Q() would vanish from the OR and leave the agenda alone
+        dossiers = dossiers.filter(Q(inscrit=1) | filtre)
+    return (
+        dossiers.annotate(
+            rang=Window(RowNumber(), partition_by=[F("inscrit")], order_by=[F("numero").asc()]),
+            # Every item of the agenda, and no more than `limite` candidates.
+            plafond=Case(When(inscrit=1, then=Value(10_000)), default=Value(limite)),
+        )
+        .filter(rang__lte=F("plafond"))
+        .order_by("-inscrit", "ordre_inscrit", "numero")
+    )
+
+
+def en_conflit(user, dossier) -> bool:
+    """The user belongs to the structure that carries the dossier."""
+    return MembreStructure.objects.filter(structure=dossier.structure_id, user=user).exists()
+
+
+def plafonds(dossier) -> dict[int, Decimal]:
+    """{financeur pk: amount requested}: nothing may be programmed above it."""
+    return dict(
+        LigneFinancement.objects.filter(dossier=dossier)
+        .values("financeur_id")
+        .annotate(total=Sum("montant_demande"))
+        .order_by()
+        .values_list("financeur_id", "total")
+    )
+
+
+def agenda(seance, user=None) -> list[PointOrdreDuJour]:
+    """Every item of the séance with what the members need to decide, in a fixed number of queries.
+
+    1 items with dossier, structure, volet and decision, 2 communes with their département,
+    3 the plan comparé (requested, proposed), 4 avis, 5 observations, 6 amounts programmed,
+    7 members of the body who belong to the structures (conflicts of interest).
+    """
+    points = list(
+        PointOrdreDuJour.objects.filter(seance=seance)
+        .select_related("dossier__structure", "dossier__volet", "decision__decidee_par")
+        .prefetch_related(
+            Prefetch(
+                "dossier__communes",
+                queryset=Commune.objects.select_related("departement", "epci").order_by("nom"),
+            )
+        )
+        .order_by("ordre")
+    )
+    if not points:
+        return []
+    dossier_ids = [p.dossier_id for p in points]
+    montants = plan_compare(dossier_ids)
+    avis = defaultdict(dict)
+    for un_avis in Avis.objects.filter(dossier__in=dossier_ids):
+        avis[un_avis.dossier_id][un_avis.cote] = un_avis
+    observations = defaultdict(list)
+    for observation in Observation.objects.filter(dossier__in=dossier_ids).select_related("auteur"):
+        observations[observation.dossier_id].append(observation)
+    programmes = defaultdict(dict)
+    for montant in MontantProgramme.objects.filter(decision__point__seance=seance).values(
+        "decision__point_id", "financeur_id", "montant"
+    ):
+        programmes[montant["decision__point_id"]][montant["financeur_id"]] = montant["montant"]
+    conflits = defaultdict(list)
+    for adhesion in (
+        MembreStructure.objects.filter(
+            structure__in={p.dossier.structure_id for p in points},
+            user__mandats__instance=seance.instance_id,
+        )
+        .select_related("user")
+        .order_by("user__last_name")
+    ):
+        conflits[adhesion.structure_id].append(adhesion.user)
+    for point in points:
+        dossier = point.dossier
+        point.lignes = montants.get(dossier.pk, [])
+        decision = getattr(point, "decision", None)
+        point.decision_prise = decision
+        point.a_decider = decision is None and dossier.etat == E.INSTRUIT
+        for ligne in point.lignes:
+            ligne["programme"] = programmes[point.pk].get(ligne["financeur_id"])
+        point.avis_etat = avis[dossier.pk].get(Cote.ETAT)
+        point.avis_region = avis[dossier.pk].get(Cote.REGION)
+        point.avis_divergents = avis_divergents(*(a.sens for a in avis[dossier.pk].values()))
+        point.observations = observations[dossier.pk]
+        point.membres_en_conflit = conflits[dossier.structure_id]
+        point.conflit_pour_moi = user is not None and any(
+            u.pk == user.pk for u in point.membres_en_conflit
+        )
+        point.communes = list(dossier.communes.all())
+        point.departements = sorted({c.departement.nom for c in point.communes if c.departement})
+    return points
+
+
+def seances_du_porteur(user):
+    """Closed séances that decided on a dossier of one of the user's structures."""
+    return Seance.objects.filter(
+        etat=EtatSeance.CLOSE,
+        points__dossier__structure__membres=user,
+    ).distinct()
+
+
+def decisions_du_dossier(dossier):
+    """Decisions taken on a dossier in closed séances, newest first, with their amounts."""
+    return (
+        PointOrdreDuJour.objects.filter(
+            dossier=dossier, seance__etat=EtatSeance.CLOSE, decision__isnull=False
+        )
+        .select_related("seance", "decision")
+        .prefetch_related(
+            Prefetch(
+                "decision__montants",
+                queryset=MontantProgramme.objects.select_related("financeur").order_by(
+                    "financeur__ordre"
+                ),
+            )
+        )
+        .order_by("-seance__date")
+    )
