@@ -25,4 +25,5 @@ RUN SECRET_KEY=collectstatic-only-$(head -c 48 /dev/urandom | base64) \
 RUN useradd --system --home /app cper && mkdir -p /app/var/prive && chown -R cper /app/var
 USER cper
 EXPOSE 8000
-CMD ["gunicorn", "cper.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# --preload: the application is loaded and warmed (cper.demarrage) once, before the workers fork.
+CMD ["gunicorn", "cper.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--preload", "--access-logfile", "-"]

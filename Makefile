@@ -7,7 +7,7 @@ export DJANGO_SETTINGS_MODULE ?= cper.settings.dev
 # Reads .env if present (database password of a freshly installed PostgreSQL, …).
 ENV := set -a; [ -f .env ] && source .env; set +a;
 
-.PHONY: run test lint installer installer-tests donnees fixtures-territoires format
+.PHONY: run test lint bench installer installer-tests donnees fixtures-territoires format
 
 installer:
 	@bash scripts/installer.sh
@@ -36,6 +36,13 @@ run: donnees
 
 test: installer-tests
 	@$(ENV) DJANGO_SETTINGS_MODULE=cper.settings.test $(VENV)/bin/pytest --create-db -n 2
+
+# Seeds a scratch database (never yours) and times every page of the speed budget:
+# `make bench` at 100,000 dossiers, `make bench DOSSIERS=2000` for a real contract's size.
+DOSSIERS ?= 100000
+bench:
+	@bash scripts/installer.sh --bench
+	@$(ENV) $(MANAGE) bench --dossiers $(DOSSIERS)
 
 lint: installer
 	@$(VENV)/bin/ruff format --check .

@@ -21,12 +21,12 @@ class EffetDiffereAdmin(admin.ModelAdmin):
     @admin.action(description="Relancer maintenant les effets sélectionnés qui ne sont pas faits")
     def relancer(self, request, queryset):
         with transaction.atomic():
-            pks = list(queryset.exclude(etat=EtatEffet.FAIT).values_list("pk", flat=True))
+            pks = dict(queryset.exclude(etat=EtatEffet.FAIT).values_list("pk", "tache"))
             EffetDiffere.objects.filter(pk__in=pks).update(
                 etat=EtatEffet.A_FAIRE, tentatives=0, prochain_essai=timezone.now()
             )
-            for pk in pks:
-                transaction.on_commit(lambda pk=pk: effets.publier(pk), robust=True)
+            for pk, tache in pks.items():
+                transaction.on_commit(lambda pk=pk, t=tache: effets.publier(pk, t), robust=True)
         self.message_user(request, f"{len(pks)} effet(s) relancé(s).", messages.SUCCESS)
 
 

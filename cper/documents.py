@@ -8,7 +8,9 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
+from django.db import connections
 from django.template.loader import render_to_string
+from django.utils import timezone
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -81,3 +83,13 @@ def rendre_pdf(template_name: str, context: dict | None = None) -> bytes:
         base_url=f"{Path(settings.BASE_DIR).as_uri()}/",
         url_fetcher=RecuperateurStatique(),
     ).write_pdf()
+
+
+def rechauffer() -> None:
+    """WeasyPrint's fonts and the PDF base template, once per worker (0.4 s on the first PDF)."""
+    try:
+        rendre_pdf("cper/pdf/specimen.html", {"date": timezone.now(), "montant": 0})
+    except Exception:
+        logger.exception("Préchauffage des documents incomplet")
+    finally:
+        connections.close_all()

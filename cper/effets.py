@@ -17,6 +17,7 @@ import logging
 import uuid
 from collections.abc import Callable, Iterable
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules, import_string
@@ -57,15 +58,22 @@ def differer(tache, *arguments, cle: str | None = None) -> EffetDiffere:
         defaults={"tache": nom, "arguments": list(arguments), "prochain_essai": timezone.now()},
     )
     if cree:
-        transaction.on_commit(lambda: publier(effet.pk), robust=True)
+        transaction.on_commit(lambda: publier(effet.pk, nom), robust=True)
     return effet
 
 
-def publier(effet_pk: int) -> bool:
-    """Hand a row to the broker; never raises. The beat job retries what could not be sent."""
+def file_de(tache: str) -> str | None:
+    """The Celery queue of a task (settings.CELERY_TASK_ROUTES); None for the default one."""
+    return settings.CELERY_TASK_ROUTES.get(tache, {}).get("queue")
+
+
+def publier(effet_pk: int, tache: str) -> bool:
+    """Hand a row to the broker on its task's queue; never raises. The beat job retries."""
     try:
         # By name: cper.tasks imports this module.
-        import_string("cper.tasks.executer_effet").apply_async((effet_pk,), retry=False)
+        import_string("cper.tasks.executer_effet").apply_async(
+            (effet_pk,), retry=False, queue=file_de(tache)
+        )
     except Exception as exc:
         logger.warning("Effet %s non transmis au courtier, il sera relancé : %s", effet_pk, exc)
         return False
@@ -147,11 +155,11 @@ def relancer(*, maintenant: datetime.datetime | None = None) -> int:
     reconcilier()
     maintenant = maintenant or timezone.now()
     with transaction.atomic():
-        dus = list(
+        dus = dict(
             EffetDiffere.objects.select_for_update(skip_locked=True)
             .filter(etat=EtatEffet.A_FAIRE, prochain_essai__lte=maintenant)
             .order_by("prochain_essai")
-            .values_list("pk", flat=True)[:LOT_RELANCE]
+            .values_list("pk", "tache")[:LOT_RELANCE]
         )
         # A lease: the next runs leave these rows to the worker for a while, so that a worker
         # slower than the beat does not find the same rows queued many times over.
@@ -159,4 +167,4 @@ def relancer(*, maintenant: datetime.datetime | None = None) -> int:
             prochain_essai=maintenant + DELAI_REPUBLICATION
         )
     # Publish after the lease above is committed; a worker may take a row right away.
-    return sum(publier(pk) for pk in dus)
+    return sum(publier(pk, tache) for pk, tache in dus.items())

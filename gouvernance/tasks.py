@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cper.courriels import courriels_individuels
+from cper.lecture import replique
 from cper.notifications import Destinataires, notifier
 from gouvernance import exports, fichiers
 from gouvernance.documents import ordre_du_jour_pdf, releve_decisions_pdf
@@ -104,7 +105,9 @@ def produire_export(export_pk: int) -> str:
     if export is None or export.etat != EtatExport.EN_PREPARATION:
         return "rien à faire"
     try:
-        tableau = fichiers.construire(export)
+        # The figures from the replica; the export row (just committed) from the primary.
+        with replique():
+            tableau = fichiers.construire(export)
         if tableau is None:
             export.etat = EtatExport.ECHEC
         else:

@@ -4,11 +4,14 @@
 # Idempotent and quick when everything is already there.
 #   scripts/installer.sh          what `make run` needs
 #   scripts/installer.sh --tests  plus Debian's Chromium for the browser tests
+#   scripts/installer.sh --bench  plus Debian's wrk, the load generator of `make bench`
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 POUR_TESTS=0
+POUR_BANC=0
 [[ "${1:-}" == "--tests" ]] && POUR_TESTS=1
+[[ "${1:-}" == "--bench" ]] && POUR_BANC=1
 
 info() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 
@@ -22,6 +25,7 @@ paquets=(python3 python3-venv postgresql postgresql-client redis-server
          libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu fonts-liberation
          shared-mime-info clamav-daemon)
 ((POUR_TESTS)) && paquets+=(chromium)
+((POUR_BANC)) && paquets+=(wrk)
 manquants=()
 for p in "${paquets[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || manquants+=("$p")

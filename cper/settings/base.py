@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "gouvernance",
     "api",
     "donnees_ouvertes",
+    # Demo data and the benchmark: the top floor.
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -92,14 +94,22 @@ TEMPLATES = [
     },
 ]
 
+BASE_PRINCIPALE = env.str("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/cper")
 DATABASES = {
-    "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/cper"),
+    "default": env.db_url_config(BASE_PRINCIPALE),
+    # A read replica (PostgreSQL standby) for the dashboards, exports and API (cper/lecture.py);
+    # without one, the primary itself.
+    "replica": env.db_url_config(env.str("DATABASE_REPLICA_URL", default=BASE_PRINCIPALE)),
 }
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# PostgreSQL's JIT compiles the dashboards' aggregate queries for seconds to save milliseconds
-# (3 s of a 4.4 s query at 20 000 dossiers): an interactive application is better without it.
-DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+for _base in DATABASES.values():
+    _base["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    _base["CONN_HEALTH_CHECKS"] = True
+    # PostgreSQL's JIT compiles the dashboards' aggregate queries for seconds to save
+    # milliseconds (3 s of a 4.4 s query at 20 000 dossiers): interactive pages are better off.
+    _base.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["cper.lecture.Routeur"]
+LECTURE_REPLIQUE = env.bool("LECTURE_REPLIQUE", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "comptes.User"
@@ -265,6 +275,19 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0, "socket_connect_timeout": 0.5}
+# Queues by weight: PDFs and exports go to `lourd`, consumed by workers of their own, so that a
+# séance's relevé or a big export never delays an e-mail or a notification (default queue).
+# The outbox (cper.effets) routes its rows by these same routes.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+FILE_LOURDE = "lourd"
+TACHES_LOURDES = [
+    "dossiers.tasks.emettre_recepisse",  # the récépissé's PDF
+    "instruction.tasks.generer_rapport_instruction",
+    "gouvernance.tasks.convoquer",  # the agenda's PDF, then the convocations
+    "gouvernance.tasks.cloturer",  # the relevé de décisions
+    "gouvernance.tasks.produire_export",  # CSV and XLSX of the dashboards
+]
+CELERY_TASK_ROUTES = {tache: {"queue": FILE_LOURDE} for tache in TACHES_LOURDES}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     # Files stored while the antivirus was unreachable are scanned again.

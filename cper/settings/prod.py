@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env
+from .base import CACHES, REDIS_URL, SECRET_KEY, env
 
 if not SECRET_KEY:
     raise ImproperlyConfigured(
@@ -47,3 +47,26 @@ if all(_proconnect.values()):
     ):
         if not _url.startswith("https://"):
             raise ImproperlyConfigured(f"Les adresses de ProConnect doivent être en https : {_url}")
+
+# Stateless web nodes: the cache and the sessions live in Redis, shared by every node, and a
+# request may land on any of them. Sessions are `cached_db`: read from Redis (no query), kept
+# in PostgreSQL, so that a Redis outage signs nobody out (cper/cache.py answers as a miss).
+# The rate limits' counters and django-axes stay in the database: they must hold when Redis
+# is down.
+CACHE_URL = env.str("CACHE_URL", default=REDIS_URL)
+CACHES = {
+    **CACHES,
+    "default": {
+        "BACKEND": "cper.cache.RedisSansPanne",
+        "LOCATION": CACHE_URL,
+        "KEY_PREFIX": "cper",
+    },
+    "sessions": {
+        "BACKEND": "cper.cache.RedisSansPanne",
+        "LOCATION": CACHE_URL,
+        "KEY_PREFIX": "cper-sessions",
+        "OPTIONS": {"DUREE_MAX": 600},
+    },
+}
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_CACHE_ALIAS = "sessions"

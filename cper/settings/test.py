@@ -17,12 +17,17 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Reads stay on the primary: a test's data live in its transaction, which the replica's
+# connection cannot see (the routing has tests of its own, on committed data).
+LECTURE_REPLIQUE = False
 # Tasks run in-process right after commit; one test goes through a real worker.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 # Each test process sends to a queue of its own, which only its own test worker consumes:
 # no other worker on the same broker (a developer's `make run`, another run) takes its tasks.
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_FILE_TESTS", default=f"cper-tests-{os.getpid()}")
+# Heavy tasks too: the test worker consumes that one queue only.
+CELERY_TASK_ROUTES = {}
 AXES_FAILURE_LIMIT = 5
 # Static files straight from the apps, no collectstatic needed (browser tests).
 WHITENOISE_USE_FINDERS = True

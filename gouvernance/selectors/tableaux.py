@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
 from django.db.models import Count, DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django_fsm_log.models import StateLog
 
+from cper import lecture
 from cper.referentiel.models import (
     Arrondissement,
     Commune,
@@ -34,7 +34,7 @@ ETATS_DEMANDE_ACTIVE = [*ETATS_EN_COURS, E.PROGRAMME]
 
 
 def _lignes(sql: str, parametres) -> list[tuple]:
-    with connection.cursor() as curseur:
+    with lecture.connexion().cursor() as curseur:
         curseur.execute(sql, parametres)
         return curseur.fetchall()
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from cper.comptes.decorators import role_requis
 from cper.comptes.enums import Role
+from cper.lecture import lecture_replique
 from cper.limites import limiter
 from cper.televersement.reponses import servir_fichier
 from cper.templatetags.cper_tags import euros
@@ -34,6 +35,7 @@ FORMATS = {"csv", "xlsx"}
 
 
 @role_requis(Role.MEMBRE_PILOTAGE)
+@lecture_replique
 def pilotage(request: HttpRequest) -> HttpResponse:
     """The instance de pilotage's dashboard: maquette, funnel, delays, territories."""
     la_maquette = maquette()
@@ -176,6 +178,7 @@ def _sans_mandat(request):
 
 
 @role_requis(Role.MEMBRE_CONCERTATION)
+@lecture_replique
 def territoire(request: HttpRequest) -> HttpResponse:
     """What happens on the member's territory: public fields and amounts only."""
     mandat = _mandat_ou_refus(request)

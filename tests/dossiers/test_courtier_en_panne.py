@@ -31,7 +31,7 @@ def _deposer(client, dossier, guichet):
 @pytest.mark.django_db
 def test_publier_echoue_vite_quand_le_courtier_est_arrete(courtier_en_panne):
     debut = time.monotonic()
-    assert effets.publier(123456) is False
+    assert effets.publier(123456, "dossiers.tasks.emettre_recepisse") is False
     assert time.monotonic() - debut < 1
 
 
@@ -141,7 +141,7 @@ def test_apres_la_panne_le_recepisse_est_emis_une_seule_fois_par_un_vrai_worker(
     # Redis comes back; the beat job hands the row over, twice, and so does a stray copy.
     courtier_en_panne.demarrer()
     assert effets.relancer() == 2  # the récépissé and the in-app notices
-    effets.publier(effet.pk)
+    effets.publier(effet.pk, effet.tache)
     courriels = tmp_path / "courriels"
     worker = lancer_worker(
         file=settings.CELERY_TASK_DEFAULT_QUEUE,
@@ -158,7 +158,7 @@ def test_apres_la_panne_le_recepisse_est_emis_une_seule_fois_par_un_vrai_worker(
             if EffetDiffere.objects.filter(etat=EtatEffet.FAIT).count() == 4:
                 break
             time.sleep(0.1)
-        effets.publier(effet.pk)  # once done, a row handed over again does nothing
+        effets.publier(effet.pk, effet.tache)  # once done, a row handed over again does nothing
         time.sleep(0.5)
     finally:
         arreter_worker(worker.process)

@@ -6,9 +6,10 @@ from django.urls import reverse
 
 from cper.comptes.models import User
 from cper.referentiel.models import Commune
+from demo.comptes import Silence
+from demo.generation import generer
 from dossiers.enums import EtatDossier as E
 from dossiers.models import Dossier
-from gouvernance import demo
 from gouvernance.enums import EtatExport
 from gouvernance.models import Export
 from gouvernance.selectors import tableaux
@@ -20,12 +21,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def referentiel(db, settings):
     settings.SETTINGS_MODULE = "cper.settings.test"  # comptes_demo refuses to run without it
-    call_command("import_territoires", verbosity=0, stdout=demo._Silence())
-    call_command("charger_referentiel", verbosity=0, stdout=demo._Silence())
+    call_command("import_territoires", verbosity=0, stdout=Silence())
+    call_command("charger_referentiel", verbosity=0, stdout=Silence())
 
 
 def _seme(n):
-    demo.generer(n)
+    generer(n)
     # Small runs may put nothing on the Côte d'Opale: move one filed dossier to Boulogne too.
     boulogne = Commune.objects.get(code_insee="62160")
     dossier = Dossier.objects.exclude(etat=E.BROUILLON).order_by("pk").first()

@@ -3,6 +3,7 @@ import time
 from base64 import b32encode
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django_otp.oath import TOTP
@@ -16,6 +17,8 @@ from cper.comptes.roles import donner_role
 MOT_DE_PASSE_DEMO = "cper-demo-2015"
 COMPTES = [
     ("porteur@demo.cper.fr", "Paule", "Porteur", Role.PORTEUR),
+    # An engineering agency filing for 150 structures (the demo's heaviest « Mes dossiers »).
+    ("porteur.reseau@demo.cper.fr", "Rémi", "Réseau", Role.PORTEUR),
     ("guichet.douai@demo.cper.fr", "Gaël", "Guichet", Role.AGENT_GUICHET),
     ("instructeur.etat@demo.cper.fr", "Inès", "Instructrice État", Role.INSTRUCTEUR),
     ("instructeur.region@demo.cper.fr", "Igor", "Instructeur Région", Role.INSTRUCTEUR),
@@ -61,6 +64,8 @@ class Command(BaseCommand):
         if lister or codes:
             self._lister(codes=codes)
             return
+        # One hash for the one public password: hashing is slow on purpose, once is enough.
+        mot_de_passe = make_password(MOT_DE_PASSE_DEMO)
         with transaction.atomic():
             crees = 0
             for email, prenom, nom, role in COMPTES:
@@ -68,7 +73,7 @@ class Command(BaseCommand):
                     email=email, defaults={"first_name": prenom, "last_name": nom}
                 )
                 if cree:
-                    user.set_password(MOT_DE_PASSE_DEMO)
+                    user.password = mot_de_passe
                     user.save()
                     crees += 1
                 donner_role(user, role)

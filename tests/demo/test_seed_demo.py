@@ -8,10 +8,11 @@ from django.db.models import Count, F, Max, Min, OuterRef, Subquery, Sum
 from django_fsm_log.models import StateLog
 
 from cper.comptes.models import User
+from demo.comptes import Silence
+from dossiers import agregats
 from dossiers.enums import CATEGORIES_COLLECTIVITES
 from dossiers.enums import EtatDossier as E
 from dossiers.models import Dossier, LigneFinancement, SequenceNumero
-from gouvernance import demo
 from gouvernance.enums import RoleMembre, SensDecision, TypeInstance
 from gouvernance.models import Decision, MembreInstance, MontantProgramme, Observation
 from instruction.enums import Cote
@@ -23,9 +24,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def seme(settings):
     settings.SETTINGS_MODULE = "cper.settings.test"
-    call_command("import_territoires", verbosity=0, stdout=demo._Silence())
-    call_command("charger_referentiel", verbosity=0, stdout=demo._Silence())
-    call_command("seed_demo", dossiers=60, stdout=demo._Silence())
+    call_command("import_territoires", verbosity=0, stdout=Silence())
+    call_command("charger_referentiel", verbosity=0, stdout=Silence())
+    call_command("seed_demo", dossiers=60, stdout=Silence())
 
 
 def test_chaque_etat_est_present(seme):
@@ -125,7 +126,7 @@ def test_relancer_ne_duplique_rien(seme):
         "groupes": MembreGroupe.objects.count(),
         "utilisateurs": User.objects.count(),
     }
-    call_command("seed_demo", dossiers=60, stdout=demo._Silence())
+    call_command("seed_demo", dossiers=60, stdout=Silence())
     apres = {
         "dossiers": Dossier.objects.count(),
         "mandats": MembreInstance.objects.count(),
@@ -133,7 +134,7 @@ def test_relancer_ne_duplique_rien(seme):
         "utilisateurs": User.objects.count(),
     }
     assert apres == avant
-    call_command("seed_demo", dossiers=5, ajouter=True, stdout=demo._Silence())
+    call_command("seed_demo", dossiers=5, ajouter=True, stdout=Silence())
     assert Dossier.objects.count() == avant["dossiers"] + 5
     numeros = Dossier.objects.exclude(numero=None).values("numero").annotate(n=Count("pk"))
     assert not numeros.filter(n__gt=1).exists()
@@ -148,7 +149,7 @@ def test_interdit_en_production(settings):
 def test_exige_le_referentiel(settings):
     settings.SETTINGS_MODULE = "cper.settings.test"
     with pytest.raises(CommandError, match="référentiel"):
-        call_command("seed_demo", dossiers=1, stdout=demo._Silence())
+        call_command("seed_demo", dossiers=1, stdout=Silence())
 
 
 def test_les_tableaux_tournent_sur_les_donnees_de_demo(seme, client):
@@ -160,3 +161,26 @@ def test_les_tableaux_tournent_sur_les_donnees_de_demo(seme, client):
     assert reponse.context["synthese"].dossiers > 0
     total = LigneFinancement.objects.aggregate(total=Sum("montant_demande"))["total"]
     assert total > 0
+
+
+def test_les_agregats_tenus_egalent_le_calcul_complet(seme):
+    assert agregats.ecarts() == []
+
+
+def test_chaque_dossier_est_cree_par_un_membre_de_sa_structure(seme):
+    assert not Dossier.objects.exclude(cree_par__adhesions__structure=F("structure")).exists()
+    # Guichet actions are logged by an agent of the dossier's guichet.
+    for dossier in Dossier.objects.exclude(guichet=None).select_related("guichet")[:30]:
+        auteurs = StateLog.objects.for_(dossier).filter(
+            transition__in=["declarer_recevable", "declarer_irrecevable"]
+        )
+        for journal in auteurs.select_related("by"):
+            assert journal.by.groups.filter(pk=dossier.guichet.groupe_id).exists()
+
+
+def test_le_porteur_reseau_est_membre_de_nombreuses_structures(seme):
+    reseau = User.objects.get(email="porteur.reseau@demo.cper.fr")
+    from dossiers.models import Structure
+
+    demo = Structure.objects.filter(siret__startswith="99").count()
+    assert reseau.adhesions.count() == min(150, demo)

@@ -3,7 +3,8 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from gouvernance import demo
+from demo.comptes import DemoInterdite, assurer_comptes_et_mandats
+from demo.generation import donnees_demo_presentes, generer
 
 
 class Command(BaseCommand):
@@ -29,19 +30,22 @@ class Command(BaseCommand):
             raise CommandError("Le nombre de dossiers doit être positif.")
         debut = time.monotonic()
         try:
-            acteurs = demo.assurer_comptes_et_mandats()
-            if demo.donnees_demo_presentes() and not ajouter:
+            acteurs = assurer_comptes_et_mandats()
+            if donnees_demo_presentes() and not ajouter:
                 self.stdout.write(
                     "Données de démonstration déjà présentes : aucun dossier ajouté "
                     "(--ajouter pour en créer d'autres)."
                 )
                 return
-            rapport = demo.generer(dossiers, graine=graine, acteurs=acteurs)
-        except demo.DemoInterdite as erreur:
+            rapport = generer(dossiers, graine=graine, acteurs=acteurs)
+        except DemoInterdite as erreur:
             raise CommandError(str(erreur)) from erreur
-        if options["verbosity"] > 1:
+        if options["verbosity"] > 0:
             for etape, secondes in rapport.etapes.items():
-                self.stdout.write(f"  {etape:<14} {secondes:6.2f} s")
+                self.stdout.write(f"  {etape:<22} {secondes:6.2f} s")
+        if options["verbosity"] > 1:
+            for table, n in rapport.lignes.items():
+                self.stdout.write(f"  {table:<40} {n:>9} lignes")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Données de démonstration créées en {time.monotonic() - debut:.1f} s : {rapport}."

@@ -1,0 +1,1 @@
+"""`manage.py bench`: every page of the speed budget measured on a scratch database."""

@@ -1,0 +1,129 @@
+"""The demo generator: stages run in order, in one transaction, each timed.
+
+Everything is drawn in memory first (plans, amounts, numbers), then written with COPY, the
+big tables' constraints set aside meanwhile (chargement.py). The kept aggregates are rebuilt
+from what was written, and fresh statistics let the first pages be planned on real sizes.
+The data are invented but follow the rules the services enforce (see each stage's module).
+"""
+
+import contextlib
+import random
+import time
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django_fsm_log.models import StateLog
+
+from cper.comptes.models import User
+from dossiers import agregats
+from dossiers.models import (
+    AgregatFinancement,
+    AgregatVolet,
+    Dossier,
+    DossierGroupObjectPermission,
+    LigneDepense,
+    LigneFinancement,
+    MembreStructure,
+    Piece,
+    Recepisse,
+    Structure,
+)
+from gouvernance.models import Decision, MontantProgramme, PointOrdreDuJour, Seance
+from instruction.models import Avis, DemandeComplements, MontantPropose, Routage
+
+from . import calendrier, depot, dossiers, historique, instruction, seances, structures
+from .chargement import SEUIL_SUSPENSION, Chargement
+from .comptes import Acteurs, assurer_comptes_et_mandats, lire_referentiel
+from .identifiants import PREFIXE_SIREN_DEMO
+
+# The tables that grow with the number of dossiers: their constraints wait for a big load.
+GRANDES_TABLES = [
+    Dossier,
+    Dossier.communes.through,
+    LigneDepense,
+    LigneFinancement,
+    Piece,
+    Recepisse,
+    DossierGroupObjectPermission,
+    StateLog,
+    Routage,
+    DemandeComplements,
+    Avis,
+    MontantPropose,
+    PointOrdreDuJour,
+    Decision,
+    MontantProgramme,
+]
+AGREGATS = [AgregatFinancement, AgregatVolet]
+PETITES_TABLES = [User, User.groups.through, Structure, MembreStructure, Seance]
+
+
+@dataclass
+class Rapport:
+    dossiers: int = 0
+    lignes: dict = field(default_factory=dict)
+    etapes: dict = field(default_factory=dict)  # stage -> seconds
+    _debut: float = field(default_factory=time.monotonic)
+
+    def top(self, etape: str) -> None:
+        maintenant = time.monotonic()
+        self.etapes[etape] = self.etapes.get(etape, 0) + maintenant - self._debut
+        self._debut = maintenant
+
+    def __str__(self):
+        return f"{self.dossiers} dossiers, {sum(self.lignes.values())} lignes écrites"
+
+
+def generer(nombre: int, *, graine: int = 2015, acteurs: Acteurs | None = None) -> Rapport:
+    """Create `nombre` demo dossiers with their whole history (one transaction)."""
+    acteurs = acteurs or assurer_comptes_et_mandats()
+    rapport = Rapport()
+    with transaction.atomic():
+        _generer(random.Random(graine), nombre, acteurs, rapport)  # noqa: S311 - not secrets
+    rapport.top("validation (commit)")
+    return rapport
+
+
+def _generer(alea, nombre: int, acteurs: Acteurs, rapport: Rapport) -> None:
+    chargement = Chargement()
+    referentiel = lire_referentiel()
+    dates_seances = calendrier.seances()
+    grand = nombre >= SEUIL_SUSPENSION and nombre >= Dossier.objects.count()
+    neuf = not Dossier.objects.filter(structure=acteurs.structure_porteur).exists()
+    lesquelles = structures.tirer(alea, chargement, referentiel, acteurs, nombre)
+    plans = dossiers.tirer(alea, referentiel, lesquelles, nombre, dates_seances, neuf)
+    rapport.top("parcours")
+    dossiers.fixer_montants(alea, referentiel, plans)
+    rapport.top("montants")
+    depot.numeroter(plans)
+    instruction.verifier_structures(plans, acteurs)
+    rapport.top("numéros")
+    suspension = chargement.suspendre(GRANDES_TABLES) if grand else contextlib.nullcontext()
+    with suspension:
+        rapport.top("contraintes levées")
+        structures.ecrire(chargement, lesquelles, acteurs)
+        dossiers.ecrire(chargement, referentiel, plans)
+        rapport.top("dossiers")
+        depot.ecrire(chargement, plans, acteurs)
+        rapport.top("dépôt")
+        instruction.ecrire(chargement, referentiel, plans, acteurs)
+        rapport.top("instruction")
+        seances.ecrire(chargement, referentiel, plans, acteurs, dates_seances)
+        rapport.top("séances")
+        historique.ecrire(chargement, plans, acteurs, dates_seances)
+        rapport.top("historique")
+    rapport.top("index et contraintes")
+    chargement.analyser(GRANDES_TABLES + PETITES_TABLES)
+    rapport.top("statistiques")
+    seances.observer(chargement, plans, acteurs)
+    # The dashboards' kept rows, rebuilt from everything just written (set-based).
+    suspension = chargement.suspendre(AGREGATS) if grand else contextlib.nullcontext()
+    with suspension:
+        chargement.lignes["agrégats"] = agregats.reconstruire()
+    rapport.top("agrégats")
+    rapport.dossiers = len(plans)
+    rapport.lignes = chargement.lignes
+
+
+def donnees_demo_presentes() -> bool:
+    return Dossier.objects.filter(structure__siret__startswith=PREFIXE_SIREN_DEMO).exists()
