@@ -21,6 +21,8 @@ urlpatterns = [
     path("instruction/", include("instruction.urls")),
     path("gouvernance/", include("gouvernance.urls")),
     path("donnees-ouvertes/", include("donnees_ouvertes.urls")),
+    path("api/", include("api.urls")),
+    path("api/v1/", include("api.v1.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -14,6 +14,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from api.services.jetons import jeton_creer
 from cper.comptes.enums import Role
 from donnees_ouvertes.publication import publier as publier_donnees_ouvertes
 from dossiers.models import DemandeAdhesion, Invitation, MembreStructure, Recepisse
@@ -200,6 +201,7 @@ def monde(
         structure=structure, demandeur=utilisateurs["autre_porteur"]
     )
     assert porteur.a_le_role(Role.PORTEUR)
+    jeton, _secret = jeton_creer(par=porteur, nom="Logiciel de suivi", duree_jours=30)
     publier_donnees_ouvertes()  # the public files exist, as after the first night
     return Monde(
         objets={
@@ -224,6 +226,7 @@ def monde(
             "region": region,
             "collegue": collegue,
             "demande_adhesion": demande_adhesion,
+            "jeton": jeton,
         },
         utilisateurs=utilisateurs,
     )

@@ -119,6 +119,16 @@ MATRICE = {
     "gouvernance:releve": ("pk=seance_close", "200 404 404 404 404 404 200 404 404 404 302"),
     "gouvernance:simulation": ("pk=seance", "403 403 403 403 403 403 200 403 403 403 302"),
     "donnees_ouvertes:index": ("", "200 200 200 200 200 200 200 200 200 200 200"),
+    "api:jeton_creer": ("", "200 200 200 200 200 200 200 200 200 200 302"),
+    "api:jeton_revoquer": ("pk=jeton", "405 405 405 405 405 405 405 405 405 405 302"),
+    "api_v1:dossiers": ("", "200 200 200 200 200 200 200 200 200 200 401"),
+    "api_v1:dossier": ("pk=depose", "200 404 200 404 404 404 200 200 404 404 401"),
+    "api_v1:historique": ("pk=depose", "200 404 200 404 404 404 200 404 404 404 401"),
+    "api_v1:avis": ("pk=en_instruction", "403 403 200 404 200 200 403 403 403 403 401"),
+    "api_v1:decisions": ("pk=programme", "200 404 200 404 200 200 200 404 404 404 401"),
+    "api_v1:maquette": ("", "403 403 403 403 403 403 200 403 403 403 401"),
+    "api_v1:schema": ("", "200 200 200 200 200 200 200 200 200 200 200"),
+    "api_v1:documentation": ("", "200 200 200 200 200 200 200 200 200 200 200"),
     "donnees_ouvertes:fichier": ("nom=:projets-programmes.csv", "200 200 200 200 200 200 200 200 200 200 200"),
 }
 # fmt: on

@@ -1,3 +1,4 @@
+from .jetons import JetonApi
 from .webhooks import Abonnement, Livraison
 
-__all__ = ["Abonnement", "Livraison"]
+__all__ = ["Abonnement", "JetonApi", "Livraison"]

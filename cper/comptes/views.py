@@ -18,6 +18,7 @@ from cper.limites import limiter
 
 from . import proconnect, services
 from . import second_facteur as facteur
+from .extensions import blocs_compte
 from .forms import (
     CodeApplicationForm,
     CodeSecondFacteurForm,
@@ -269,5 +270,6 @@ def compte(request: HttpRequest) -> HttpResponse:
             "codes_restants": facteur.codes_restants(user) if application else 0,
             "form_codes": CodeApplicationForm(),
             "proconnect": proconnect.proconnect_actif(),
+            "blocs": blocs_compte(request),
         },
     )

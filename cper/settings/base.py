@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "django_fsm_log",
     "django_celery_beat",
     "import_export",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "cper",
     "cper.televersement",
     "cper.comptes",
@@ -392,3 +395,50 @@ WEBHOOKS_ECHECS_AVANT_DESACTIVATION = env.int("WEBHOOKS_ECHECS_AVANT_DESACTIVATI
 DONNEES_OUVERTES_ROOT = env.path(
     "DONNEES_OUVERTES_ROOT", default=BASE_DIR / "var" / "donnees-ouvertes"
 )
+
+# REST API (api/v1/): personal tokens (Bearer) or the site's session, one JSON error shape,
+# cursor pagination, throttling per token (counted in the `limites` database cache).
+API_JETONS_MAX = env.int("API_JETONS_MAX", default=10)  # valid tokens per person
+API_JETON_DUREE_MAX_JOURS = env.int("API_JETON_DUREE_MAX_JOURS", default=365)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.v1.authentification.JetonAuthentication",
+        # A signed-in browser (the documentation's « Try it out »); CSRF applies to writes.
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.v1.pagination.Curseur",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.v1.limites.ParJeton",
+        "api.v1.limites.EcrituresParJeton",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "jeton": env.str("API_LIMITE", default="600/min"),
+        "jeton_ecriture": env.str("API_LIMITE_ECRITURES", default="60/min"),
+    },
+    "EXCEPTION_HANDLER": "api.v1.erreurs.gerer_exception",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_VERSIONING_CLASS": None,
+    "COERCE_DECIMAL_TO_STRING": True,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API du CPER Nord–Pas-de-Calais",
+    "DESCRIPTION": (
+        "Les dossiers, leur plan de financement, leur historique, les avis, les décisions et la "
+        "maquette du contrat, dans le périmètre de la personne qui détient le jeton : exactement "
+        "ce qu'elle voit à l'écran. Jeton personnel à créer depuis « Mon compte », à envoyer "
+        "dans l'en-tête `Authorization: Bearer <jeton>`."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from the drf-spectacular-sidecar package's static files: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "ENUM_NAME_OVERRIDES": {"EtatDossierEnum": "dossiers.enums.EtatDossier"},
+}

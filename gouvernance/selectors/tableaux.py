@@ -262,19 +262,20 @@ def mandat_concertation(user) -> MembreInstance | None:
     )
 
 
-def dossiers_du_territoire(mandat: MembreInstance | None):
-    """Filed dossiers located (at least partly) on the member's territory.
+def dossiers_deposes():
+    """Every filed dossier: what the instance de pilotage follows.
 
     Never drafts, nor drafts withdrawn before being filed (they have no number).
     """
+    return Dossier.objects.exclude(etat=E.BROUILLON).filter(numero__isnull=False)
+
+
+def dossiers_du_territoire(mandat: MembreInstance | None):
+    """Filed dossiers located (at least partly) on the member's territory."""
     if mandat is None or mandat.territoire is None:
         return Dossier.objects.none()
     communes = Commune.objects.du_territoire(mandat.territoire)
-    return (
-        Dossier.objects.sur_territoire(communes)
-        .exclude(etat=E.BROUILLON)
-        .filter(numero__isnull=False)
-    )
+    return dossiers_deposes().sur_territoire(communes)
 
 
 def _somme_par_dossier(champ):
@@ -358,22 +359,26 @@ def synthese_territoire(dossiers) -> SyntheseTerritoire:
     )
 
 
+def champs_publics(dossiers):
+    """The concertation's projection: public fields and amounts, never a person's data."""
+    return (
+        avec_montants(dossiers)
+        .select_related("structure", "volet")
+        .only(
+            "numero",
+            "intitule",
+            "etat",
+            "depose_le",
+            "structure__raison_sociale",
+            "volet__numero",
+            "volet__intitule",
+        )
+    )
+
+
 def dossier_du_territoire_ou_404(mandat, pk) -> Dossier:
     """A dossier of the member's territory with its public fields and amounts; 404 otherwise."""
     try:
-        return (
-            avec_montants(dossiers_du_territoire(mandat))
-            .select_related("structure", "volet")
-            .only(
-                "numero",
-                "intitule",
-                "etat",
-                "depose_le",
-                "structure__raison_sociale",
-                "volet__numero",
-                "volet__intitule",
-            )
-            .get(pk=pk)
-        )
+        return champs_publics(dossiers_du_territoire(mandat)).get(pk=pk)
     except Dossier.DoesNotExist:
         raise Http404("Dossier introuvable.") from None

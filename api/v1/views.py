@@ -1,0 +1,239 @@
+"""Endpoints of the API, version 1: thin, each one a scoped read or one service call.
+
+Every read goes through `api.v1.perimetre` (the screens' selectors): outside scope, 404.
+"""
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import generics, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cper.comptes.enums import Role
+from cper.lecture import lecture_replique
+from cper.referentiel.models import Commune
+from dossiers.models import Dossier, LigneFinancement
+from dossiers.selectors.porteur import chronologie
+from dossiers.services.edition import dossier_creer, structures_du_porteur
+from gouvernance.selectors.maquette import maquette
+from gouvernance.selectors.seances import decisions_du_dossier
+from instruction.models import Avis, MontantPropose
+from instruction.selectors import dossier_pour_agent_ou_404
+
+from . import perimetre
+from .erreurs import reponse_erreur
+from .serializers import (
+    AvisSerializer,
+    BrouillonSerializer,
+    DecisionSerializer,
+    DossierPublicSerializer,
+    DossierResumeSerializer,
+    DossierSerializer,
+    EvenementSerializer,
+    FiltresDossiersSerializer,
+    MaquetteSerializer,
+)
+
+TAG_DOSSIERS = ["Dossiers"]
+
+
+def _filtrer(dossiers, criteres: dict):
+    if criteres.get("etat"):
+        dossiers = dossiers.filter(etat=criteres["etat"])
+    if criteres.get("volet"):
+        dossiers = dossiers.filter(volet__numero=criteres["volet"])
+    if criteres.get("guichet"):
+        dossiers = dossiers.filter(guichet=criteres["guichet"])
+    communes = Commune.objects.all()
+    if criteres.get("commune"):
+        communes = communes.filter(code_insee=criteres["commune"])
+    if criteres.get("epci"):
+        communes = communes.filter(epci__siren=criteres["epci"])
+    if criteres.get("departement"):
+        communes = communes.filter(departement__code=criteres["departement"])
+    if {"commune", "epci", "departement"} & criteres.keys():
+        dossiers = dossiers.sur_territoire(communes)
+    if criteres.get("depose_depuis"):
+        dossiers = dossiers.filter(depose_le__date__gte=criteres["depose_depuis"])
+    if criteres.get("depose_jusqu_au"):
+        dossiers = dossiers.filter(depose_le__date__lte=criteres["depose_jusqu_au"])
+    return dossiers
+
+
+COMMUNES = Prefetch("communes", queryset=Commune.objects.only("code_insee", "nom").order_by("nom"))
+
+
+@extend_schema_view(
+    get=extend_schema(
+        tags=TAG_DOSSIERS,
+        summary="Dossiers de mon périmètre",
+        description=(
+            "Les dossiers que vous voyez à l'écran, du plus récent au plus ancien. Un membre de "
+            "l'instance de concertation reçoit les champs publics des dossiers de son "
+            "territoire (`DossierPublic`)."
+        ),
+        parameters=[FiltresDossiersSerializer],
+    ),
+    post=extend_schema(
+        tags=TAG_DOSSIERS,
+        summary="Créer un brouillon (porteur)",
+        request=BrouillonSerializer,
+        responses={201: DossierSerializer},
+    ),
+)
+class Dossiers(generics.ListAPIView):
+    serializer_class = DossierResumeSerializer
+
+    def get_queryset(self):
+        filtres = FiltresDossiersSerializer(data=self.request.query_params)
+        filtres.is_valid(raise_exception=True)
+        user = self.request.user
+        if perimetre.vue_publique(user):
+            dossiers = perimetre.dossiers_publics(user).prefetch_related(COMMUNES)
+        else:
+            dossiers = perimetre.dossiers(user).select_related("structure", "volet", "guichet")
+        return _filtrer(dossiers, filtres.validated_data)
+
+    def get_serializer_class(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema documents the full view
+            return DossierResumeSerializer
+        if perimetre.vue_publique(self.request.user):
+            return DossierPublicSerializer
+        return DossierResumeSerializer
+
+    @lecture_replique
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request):
+        if not request.user.a_le_role(Role.PORTEUR):
+            raise PermissionDenied("Seul un porteur de projet crée un dossier.")
+        donnees = BrouillonSerializer(data=request.data)
+        donnees.is_valid(raise_exception=True)
+        structure = (
+            structures_du_porteur(request.user)
+            .filter(pk=donnees.validated_data["structure"])
+            .first()
+        )
+        if structure is None:
+            return reponse_erreur(
+                400,
+                "invalide",
+                "Données invalides.",
+                {"structure": ["Cette structure n'est pas la vôtre."]},
+            )
+        dossier = dossier_creer(
+            par=request.user, structure=structure, intitule=donnees.validated_data["intitule"]
+        )
+        return Response(
+            DossierSerializer(_dossier_complet(request.user, dossier.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+def _dossier_complet(user, pk) -> Dossier:
+    return perimetre.dossier_ou_404(
+        user,
+        pk,
+        queryset=Dossier.objects.avec_totaux()
+        .select_related("structure", "volet", "guichet")
+        .prefetch_related(
+            COMMUNES,
+            "depenses",
+            Prefetch("financements", queryset=LigneFinancement.objects.select_related("financeur")),
+        ),
+    )
+
+
+@extend_schema(
+    tags=TAG_DOSSIERS,
+    summary="Un dossier et son plan de financement",
+    description="Pour un membre de l'instance de concertation : ses champs publics seulement.",
+    responses={200: DossierSerializer},
+)
+class DossierDetail(APIView):
+    @lecture_replique
+    def get(self, request, pk: int):
+        if perimetre.vue_publique(request.user):
+            dossier = perimetre.dossier_public_ou_404(request.user, pk)
+            return Response(DossierPublicSerializer(dossier).data)
+        return Response(DossierSerializer(_dossier_complet(request.user, pk)).data)
+
+
+@extend_schema(
+    tags=TAG_DOSSIERS,
+    summary="Historique d'un dossier",
+    description=(
+        "Création, chaque transition et le récépissé, du plus ancien au plus récent. Un "
+        "porteur voit le nom de ses collègues, pas celui des agents, et les seuls commentaires "
+        "qui lui sont destinés."
+    ),
+    responses={200: EvenementSerializer(many=True)},
+)
+class Historique(APIView):
+    @lecture_replique
+    def get(self, request, pk: int):
+        dossier = perimetre.dossier_ou_404(
+            request.user, pk, queryset=Dossier.objects.select_related("cree_par", "recepisse")
+        )
+        pour_le_porteur = not (
+            perimetre.est_agent(request.user) or perimetre.est_pilotage(request.user)
+        )
+        evenements = chronologie(dossier, pour_le_porteur=pour_le_porteur)
+        return Response(EvenementSerializer(evenements, many=True).data)
+
+
+@extend_schema(
+    tags=TAG_DOSSIERS,
+    summary="Avis État et Région (agents)",
+    responses={200: AvisSerializer(many=True)},
+)
+class AvisDuDossier(APIView):
+    @lecture_replique
+    def get(self, request, pk: int):
+        if not perimetre.est_agent(request.user):
+            raise PermissionDenied("Les avis sont réservés aux agents.")
+        dossier = dossier_pour_agent_ou_404(request.user, pk)
+        avis = (
+            Avis.objects.filter(dossier=dossier)
+            .select_related("donne_par")
+            .prefetch_related(
+                Prefetch(
+                    "montants",
+                    queryset=MontantPropose.objects.select_related("financeur").order_by(
+                        "financeur__ordre", "financeur__nom"
+                    ),
+                )
+            )
+            .order_by("cote")
+        )
+        return Response(AvisSerializer(avis, many=True).data)
+
+
+@extend_schema(
+    tags=TAG_DOSSIERS,
+    summary="Décisions de l'instance de pilotage sur un dossier",
+    responses={200: DecisionSerializer(many=True)},
+)
+class Decisions(APIView):
+    @lecture_replique
+    def get(self, request, pk: int):
+        dossier = perimetre.dossier_ou_404(request.user, pk)
+        return Response(DecisionSerializer(decisions_du_dossier(dossier), many=True).data)
+
+
+@extend_schema(
+    tags=["Maquette"],
+    summary="Maquette du contrat (instance de pilotage)",
+    description=(
+        "Volets en lignes, signataires en colonnes : enveloppe, demandé, proposé, programmé."
+    ),
+    responses={200: MaquetteSerializer},
+)
+class Maquette(APIView):
+    @lecture_replique
+    def get(self, request):
+        if not perimetre.est_pilotage(request.user):
+            raise PermissionDenied("La maquette est réservée à l'instance de pilotage.")
+        return Response(MaquetteSerializer(maquette()).data)
