@@ -4,6 +4,7 @@ import datetime
 import logging
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -26,7 +27,7 @@ def jeton_creer(*, par, nom: str, duree_jours: int) -> tuple[JetonApi, str]:
     if not 1 <= duree_jours <= settings.API_JETON_DUREE_MAX_JOURS:
         raise ValueError("Durée de validité hors des limites.")
     # Lock the user's row: two tabs creating tokens at once cannot pass the cap together.
-    type(par).objects.select_for_update().filter(pk=par.pk).first()
+    get_user_model().objects.select_for_update().filter(pk=par.pk).first()
     if JetonApi.objects.filter(user=par).valides().count() >= settings.API_JETONS_MAX:
         raise TropDeJetons
     secret = nouveau_secret()
