@@ -7,7 +7,7 @@ export DJANGO_SETTINGS_MODULE ?= cper.settings.dev
 # Reads .env if present (database password of a freshly installed PostgreSQL, …).
 ENV := set -a; [ -f .env ] && source .env; set +a;
 
-.PHONY: run test lint bench installer installer-tests donnees fixtures-territoires format
+.PHONY: run test lint bench installer installer-tests donnees fixtures-territoires format openapi
 
 installer:
 	@bash scripts/installer.sh
@@ -50,6 +50,10 @@ lint: installer
 	@$(VENV)/bin/djlint templates --lint
 	@$(VENV)/bin/lint-imports --no-cache --no-logo
 	@$(ENV) $(MANAGE) makemigrations --check --dry-run
+
+# Rewrites the committed OpenAPI schema of the API (tests/api/test_schema.py compares them).
+openapi:
+	@$(ENV) $(MANAGE) spectacular --file docs/api/openapi.yaml --validate --fail-on-warn
 
 format:
 	@$(VENV)/bin/ruff format .

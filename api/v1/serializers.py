@@ -223,3 +223,20 @@ class BrouillonSerializer(serializers.Serializer):
 
     structure = serializers.IntegerField(min_value=1, help_text="Identifiant de votre structure.")
     intitule = serializers.CharField(max_length=255, validators=[CaracteresAutorises()])
+
+
+class DetailErreurSerializer(serializers.Serializer):
+    statut = serializers.IntegerField()
+    code = serializers.CharField(help_text="Stable, pour les programmes : `introuvable`, …")
+    message = serializers.CharField(help_text="En français, pour les personnes.")
+    champs = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Erreurs de validation seulement : champ → messages.",
+    )
+
+
+class ErreurSerializer(serializers.Serializer):
+    """The one shape of every error of the API."""
+
+    erreur = DetailErreurSerializer()

@@ -30,12 +30,16 @@ from .serializers import (
     DossierPublicSerializer,
     DossierResumeSerializer,
     DossierSerializer,
+    ErreurSerializer,
     EvenementSerializer,
     FiltresDossiersSerializer,
     MaquetteSerializer,
 )
 
 TAG_DOSSIERS = ["Dossiers"]
+# Every operation may answer these, in the one error shape.
+ERREURS = {401: ErreurSerializer, 403: ErreurSerializer, 429: ErreurSerializer}
+ERREURS_OBJET = {**ERREURS, 404: ErreurSerializer}
 
 
 def _filtrer(dossiers, criteres: dict):
@@ -74,12 +78,13 @@ COMMUNES = Prefetch("communes", queryset=Commune.objects.only("code_insee", "nom
             "territoire (`DossierPublic`)."
         ),
         parameters=[FiltresDossiersSerializer],
+        responses={200: DossierResumeSerializer(many=True), 400: ErreurSerializer, **ERREURS},
     ),
     post=extend_schema(
         tags=TAG_DOSSIERS,
         summary="Créer un brouillon (porteur)",
         request=BrouillonSerializer,
-        responses={201: DossierSerializer},
+        responses={201: DossierSerializer, 400: ErreurSerializer, **ERREURS},
     ),
 )
 class Dossiers(generics.ListAPIView):
@@ -150,7 +155,7 @@ def _dossier_complet(user, pk) -> Dossier:
     tags=TAG_DOSSIERS,
     summary="Un dossier et son plan de financement",
     description="Pour un membre de l'instance de concertation : ses champs publics seulement.",
-    responses={200: DossierSerializer},
+    responses={200: DossierSerializer, **ERREURS_OBJET},
 )
 class DossierDetail(APIView):
     @lecture_replique
@@ -169,7 +174,7 @@ class DossierDetail(APIView):
         "porteur voit le nom de ses collègues, pas celui des agents, et les seuls commentaires "
         "qui lui sont destinés."
     ),
-    responses={200: EvenementSerializer(many=True)},
+    responses={200: EvenementSerializer(many=True), **ERREURS_OBJET},
 )
 class Historique(APIView):
     @lecture_replique
@@ -187,7 +192,7 @@ class Historique(APIView):
 @extend_schema(
     tags=TAG_DOSSIERS,
     summary="Avis État et Région (agents)",
-    responses={200: AvisSerializer(many=True)},
+    responses={200: AvisSerializer(many=True), **ERREURS_OBJET},
 )
 class AvisDuDossier(APIView):
     @lecture_replique
@@ -214,7 +219,7 @@ class AvisDuDossier(APIView):
 @extend_schema(
     tags=TAG_DOSSIERS,
     summary="Décisions de l'instance de pilotage sur un dossier",
-    responses={200: DecisionSerializer(many=True)},
+    responses={200: DecisionSerializer(many=True), **ERREURS_OBJET},
 )
 class Decisions(APIView):
     @lecture_replique
@@ -229,7 +234,7 @@ class Decisions(APIView):
     description=(
         "Volets en lignes, signataires en colonnes : enveloppe, demandé, proposé, programmé."
     ),
-    responses={200: MaquetteSerializer},
+    responses={200: MaquetteSerializer, **ERREURS},
 )
 class Maquette(APIView):
     @lecture_replique

@@ -1,4 +1,3 @@
-
 """Every endpoint of the API × every persona, signed by a personal token: the answer expected.
 
 As in tests/test_matrice_acces.py, the list of endpoints is read from the URL conf: a new
