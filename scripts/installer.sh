@@ -24,7 +24,8 @@ REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/0}"
 paquets=(python3 python3-venv postgresql postgresql-client redis-server
          libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu fonts-liberation
          shared-mime-info clamav-daemon)
-((POUR_TESTS)) && paquets+=(chromium)
+# curl: the API tests call the live server the way the README shows.
+((POUR_TESTS)) && paquets+=(chromium curl)
 ((POUR_BANC)) && paquets+=(wrk)
 manquants=()
 for p in "${paquets[@]}"; do

@@ -2,6 +2,7 @@
 exactly its scope, page after page, as `curl` gets it from a running server."""
 
 import json
+import shutil
 import subprocess
 import urllib.request
 
@@ -11,11 +12,13 @@ from api.services.jetons import jeton_creer
 from tests.api.test_matrice_api import NOMS_DOSSIERS, PERIMETRES
 
 pytestmark = pytest.mark.django_db(transaction=True)
+CURL = shutil.which("curl") or "/usr/bin/curl"
 
 
 def _get(url: str, secret: str):
-    requete = urllib.request.Request(url, headers={"Authorization": f"Bearer {secret}"})
-    with urllib.request.urlopen(requete, timeout=10) as reponse:  # noqa: S310 - our live server
+    # Our live server's http:// URLs only.
+    requete = urllib.request.Request(url, headers={"Authorization": f"Bearer {secret}"})  # noqa: S310
+    with urllib.request.urlopen(requete, timeout=10) as reponse:  # noqa: S310
         return json.load(reponse)
 
 
@@ -41,7 +44,7 @@ def test_le_script_obtient_exactement_son_perimetre(live_server, monde, persona)
     for pk in (monde["autre"].pk, 999_999):
         sortie = subprocess.run(  # noqa: S603 - fixed arguments
             [
-                "curl",
+                CURL,
                 "-sS",
                 "-o",
                 "/dev/null",
@@ -62,7 +65,7 @@ def test_l_exemple_curl_du_readme(live_server, monde):
     _jeton, secret = jeton_creer(par=monde.utilisateurs["porteur"], nom="Script", duree_jours=30)
     sortie = subprocess.run(  # noqa: S603 - fixed arguments
         [
-            "curl",
+            CURL,
             "-sS",
             "-H",
             f"Authorization: Bearer {secret}",
