@@ -16,6 +16,7 @@ from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
 from cper import evenements
+from cper.templatetags.cper_tags import euros
 from cper.vues import DEJA_FAIT
 from dossiers.enums import EtatDossier as E
 from execution.enums import (
@@ -52,11 +53,6 @@ PIECES_EXIGEES = {
     T.ACOMPTE: [TypePieceExecution.ETAT_RECAPITULATIF],
     T.SOLDE: [TypePieceExecution.ETAT_RECAPITULATIF, TypePieceExecution.PV_RECEPTION],
 }
-
-
-def euros(montant: Decimal) -> str:
-    entier, _, centimes = f"{montant:,.2f}".partition(".")
-    return f"{entier.replace(',', ' ')},{centimes} €"
 
 
 def calculer(acte, type_: str, *, deja_verse: Decimal, montant=None, depenses=None):
