@@ -3,11 +3,14 @@
 Money is a decimal string in euros (`"40000.00"`), never a float; dates are ISO 8601.
 """
 
+from decimal import Decimal
+
 from rest_framework import serializers
 
 from cper.forms import CaracteresAutorises
 from dossiers.enums import EtatDossier
 from dossiers.models import Dossier
+from execution.enums import EtatDemande, TypeVersement
 
 MONTANT = {"max_digits": 16, "decimal_places": 2, "read_only": True}
 
@@ -240,3 +243,81 @@ class ErreurSerializer(serializers.Serializer):
     """The one shape of every error of the API."""
 
     erreur = DetailErreurSerializer()
+
+
+# --- Execution: acts and payments -----------------------------------------------------------
+
+
+class VersementSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    type = serializers.CharField()
+    type_libelle = serializers.CharField(source="get_type_display")
+    etat = serializers.CharField()
+    etat_libelle = serializers.CharField(source="get_etat_display")
+    deposee_le = serializers.DateTimeField()
+    montant_demande = serializers.DecimalField(**MONTANT)
+    montant_accepte = serializers.DecimalField(**MONTANT, allow_null=True)
+    montant_mandate = serializers.DecimalField(**MONTANT, allow_null=True)
+    mandate_le = serializers.DateField(allow_null=True)
+
+
+class VersementDansLaFileSerializer(VersementSerializer):
+    """A payment request in the financeur's queue, with its act and dossier."""
+
+    financeur = FinanceurSerializer(source="acte.financeur")
+    acte = serializers.IntegerField(source="acte_id")
+    dossier = serializers.IntegerField(source="acte.dossier_id")
+    numero_dossier = serializers.CharField(source="acte.dossier.numero")
+
+
+class ReversementSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    montant = serializers.DecimalField(**MONTANT)
+    motif = serializers.CharField()
+    etat = serializers.CharField()
+    emis_le = serializers.DateField()
+    recouvre_le = serializers.DateField(allow_null=True)
+
+
+class ActeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    financeur = FinanceurSerializer()
+    version = serializers.IntegerField()
+    type = serializers.CharField()
+    type_libelle = serializers.CharField(source="get_type_display")
+    etat = serializers.CharField()
+    numero = serializers.CharField()
+    objet = serializers.CharField()
+    assiette = serializers.DecimalField(**MONTANT)
+    montant = serializers.DecimalField(**MONTANT)
+    montant_engage = serializers.DecimalField(**MONTANT, allow_null=True)
+    signe_le = serializers.DateField(allow_null=True)
+    notifie_le = serializers.DateField(allow_null=True)
+    date_limite_commencement = serializers.DateField(allow_null=True)
+    date_limite_achevement = serializers.DateField(allow_null=True)
+    solde_le = serializers.DateField(allow_null=True)
+    versements = VersementSerializer(many=True, source="demandes.all")
+    reversements = ReversementSerializer(many=True, source="reversements.all")
+
+
+class MandatementSerializer(serializers.Serializer):
+    """An agent of the financeur records the payment order of an accepted request."""
+
+    mandate_le = serializers.DateField(help_text="Date du mandat de paiement.")
+    montant = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        required=False,
+        allow_null=True,
+        help_text="Absent : le montant accepté.",
+    )
+
+
+class FiltresVersementsSerializer(serializers.Serializer):
+    etat = serializers.ChoiceField(
+        choices=EtatDemande.choices,
+        required=False,
+        help_text="Absent : les demandes déposées et acceptées (à traiter, à mandater).",
+    )
+    type = serializers.ChoiceField(choices=TypeVersement.choices, required=False)

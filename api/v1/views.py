@@ -3,7 +3,9 @@
 Every read goes through `api.v1.perimetre` (the screens' selectors): outside scope, 404.
 """
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied
@@ -13,9 +15,15 @@ from rest_framework.views import APIView
 from cper.comptes.enums import Role
 from cper.lecture import lecture_replique
 from cper.referentiel.models import Commune
+from cper.vues import DEJA_EFFECTUEE, DEJA_FAIT
+from dossiers.acces import peut_modifier
 from dossiers.models import Dossier, LigneFinancement
 from dossiers.selectors.porteur import chronologie
 from dossiers.services.edition import dossier_creer, structures_du_porteur
+from execution import acces as execution_acces
+from execution import selectors as execution_selectors
+from execution.models import DemandeVersement
+from execution.services import versement_mandater
 from gouvernance.selectors.maquette import maquette
 from gouvernance.selectors.seances import decisions_du_dossier
 from instruction.models import Avis, MontantPropose
@@ -23,7 +31,9 @@ from instruction.selectors import dossier_pour_agent_ou_404
 
 from . import perimetre
 from .erreurs import reponse_erreur
+from .pagination import Curseur
 from .serializers import (
+    ActeSerializer,
     AvisSerializer,
     BrouillonSerializer,
     DecisionSerializer,
@@ -33,7 +43,11 @@ from .serializers import (
     ErreurSerializer,
     EvenementSerializer,
     FiltresDossiersSerializer,
+    FiltresVersementsSerializer,
+    MandatementSerializer,
     MaquetteSerializer,
+    VersementDansLaFileSerializer,
+    VersementSerializer,
 )
 
 TAG_DOSSIERS = ["Dossiers"]
@@ -242,3 +256,116 @@ class Maquette(APIView):
         if not perimetre.est_pilotage(request.user):
             raise PermissionDenied("La maquette est réservée à l'instance de pilotage.")
         return Response(MaquetteSerializer(maquette()).data)
+
+
+# --- Execution: acts and payments -----------------------------------------------------------
+
+TAG_EXECUTION = ["Exécution"]
+
+
+class CurseurDuPlusAncien(Curseur):
+    ordering = "pk"
+
+
+@extend_schema(
+    tags=TAG_EXECUTION,
+    summary="Actes attributifs et versements d'un dossier",
+    description=(
+        "Pour les agents d'un financeur qui exécute le dossier : tous ses actes, avec leurs "
+        "demandes de versement et ordres de reversement. Pour le porteur : ses actes notifiés. "
+        "Les autres personnes qui voient le dossier reçoivent 403."
+    ),
+    responses={200: ActeSerializer(many=True), **ERREURS_OBJET},
+)
+class Actes(APIView):
+    @lecture_replique
+    def get(self, request, pk: int):
+        try:
+            dossier = execution_acces.dossier_execute_ou_404(request.user, pk)
+            notifies_seulement = False
+        except Http404:
+            dossier = perimetre.dossier_ou_404(request.user, pk)
+            if not peut_modifier(request.user, dossier):
+                raise PermissionDenied(
+                    "Les actes et versements sont réservés au porteur et aux agents des financeurs."
+                ) from None
+            notifies_seulement = True
+        actes = execution_selectors.actes_du_dossier(dossier, notifies_seulement=notifies_seulement)
+        return Response(ActeSerializer(actes, many=True).data)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        tags=TAG_EXECUTION,
+        summary="Demandes de versement à traiter (agents des financeurs)",
+        description=(
+            "Les demandes de versement adressées à vos financeurs, des plus anciennes aux plus "
+            "récentes ; par défaut celles à traiter et celles à mandater."
+        ),
+        parameters=[FiltresVersementsSerializer],
+        responses={200: VersementDansLaFileSerializer(many=True), 400: ErreurSerializer, **ERREURS},
+    )
+)
+class Versements(generics.ListAPIView):
+    serializer_class = VersementDansLaFileSerializer
+
+    pagination_class = CurseurDuPlusAncien
+
+    def get_queryset(self):
+        if not execution_acces.financeurs_de(self.request.user).exists():
+            raise PermissionDenied("La file des versements est réservée aux agents des financeurs.")
+        filtres = FiltresVersementsSerializer(data=self.request.query_params)
+        filtres.is_valid(raise_exception=True)
+        return execution_selectors.file_versements(
+            self.request.user,
+            etat=filtres.validated_data.get("etat"),
+            type_=filtres.validated_data.get("type"),
+        )
+
+    @lecture_replique
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+@extend_schema(
+    tags=TAG_EXECUTION,
+    summary="Enregistrer le mandatement d'un versement (agents des financeurs)",
+    description=(
+        "La demande doit être acceptée ; le mandatement du solde solde l'acte. Une demande déjà "
+        "mandatée répond 409 « Action déjà effectuée », sans rien changer."
+    ),
+    request=MandatementSerializer,
+    responses={
+        200: VersementSerializer,
+        400: ErreurSerializer,
+        409: ErreurSerializer,
+        **ERREURS_OBJET,
+    },
+)
+class Mandater(APIView):
+    def post(self, request, pk: int):
+        demande = (
+            DemandeVersement.objects.select_related("acte__financeur", "acte__dossier")
+            .filter(
+                acte__dossier__in=execution_acces.dossiers_executables(request.user),
+                acte__financeur__in=execution_acces.financeurs_de(request.user),
+                pk=pk,
+            )
+            .first()
+        )
+        if demande is None:
+            raise Http404
+        donnees = MandatementSerializer(data=request.data)
+        donnees.is_valid(raise_exception=True)
+        try:
+            demande = versement_mandater(
+                demande=demande,
+                par=request.user,
+                mandate_le=donnees.validated_data["mandate_le"],
+                montant=donnees.validated_data.get("montant"),
+            )
+        except DEJA_FAIT:
+            return reponse_erreur(409, "deja_effectuee", DEJA_EFFECTUEE)
+        except ValidationError as refus:
+            return reponse_erreur(400, "refuse", " ".join(refus.messages))
+        return Response(VersementSerializer(demande).data)

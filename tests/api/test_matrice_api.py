@@ -25,6 +25,9 @@ MATRICE_API = {
     "api_v1:historique": ("pk=depose", "200 404 200 404 404 404 200 404 404 404 401"),
     "api_v1:avis": ("pk=en_instruction", "403 403 200 404 200 200 403 403 403 403 401"),
     "api_v1:decisions": ("pk=programme", "200 404 200 404 200 200 200 404 404 404 401"),
+    "api_v1:actes": ("pk=en_cours", "200 404 200 404 403 403 403 404 404 404 401"),
+    "api_v1:versements": ("", "403 403 200 403 403 403 403 403 403 403 401"),
+    "api_v1:mandater": ("pk=demande_versement", "405 405 405 405 405 405 405 405 405 405 401"),
     "api_v1:maquette": ("", "403 403 403 403 403 403 200 403 403 403 401"),
     "api_v1:schema": ("", "200 200 200 200 200 200 200 200 200 200 200"),
     "api_v1:documentation": ("", "200 200 200 200 200 200 200 200 200 200 200"),
@@ -32,14 +35,14 @@ MATRICE_API = {
 # fmt: on
 
 # What each persona's list holds: the dossiers of tests/monde.py their screens show them.
-DEPOSES = {"depose", "en_instruction", "incomplet", "instruit", "programme"}
+DEPOSES = {"depose", "en_instruction", "incomplet", "instruit", "programme", "en_cours"}
 PERIMETRES = {
     "porteur": {"brouillon", *DEPOSES},
     "autre_porteur": {"autre"},
     "agent_sp_douai": DEPOSES,  # « autre » was never opened to the guichet's group
     "agent_region": set(),
-    "instructeur_etat": {"en_instruction", "instruit", "programme"},
-    "instructeur_region": {"en_instruction", "instruit", "programme"},
+    "instructeur_etat": {"en_instruction", "instruit", "programme", "en_cours"},
+    "instructeur_region": {"en_instruction", "instruit", "programme", "en_cours"},
     "membre_pilotage": {*DEPOSES, "autre"},
     "membre_concertation_opale": DEPOSES,
     "administrateur": set(),
