@@ -1,1 +1,1 @@
-from . import webhooks  # noqa: F401
+from . import jetons, webhooks  # noqa: F401

@@ -298,3 +298,31 @@ def test_un_agent_ne_cree_pas_de_brouillon(agent_sp_douai, structure):
     reponse = api.post(LISTE, {"structure": structure.pk, "intitule": "x"}, "application/json")
     assert reponse.status_code == 403
     assert reponse.json()["erreur"]["code"] == "interdit"
+
+
+def test_le_jeton_d_un_compte_desactive_ne_fonctionne_plus(porteur):
+    api, _ = client_avec_jeton(porteur)
+    porteur.is_active = False
+    porteur.save()
+    assert api.get(LISTE).status_code == 401
+
+
+def test_l_administrateur_revoque_un_jeton(client, administrateur, porteur):
+    api, _ = client_avec_jeton(porteur)
+    jeton = JetonApi.objects.get(user=porteur)
+    client.force_login(administrateur)
+    reponse = client.post(
+        "/admin/api/jetonapi/",
+        {"action": "revoquer", "_selected_action": [jeton.pk]},
+        follow=True,
+    )
+    assert "1 jeton(s) révoqué(s)" in reponse.content.decode()
+    assert api.get(LISTE).status_code == 401
+
+
+def test_le_compte_a_ses_jetons_et_pas_ceux_des_autres(client, porteur, autre_porteur):
+    client_avec_jeton(porteur)
+    jeton_creer(par=autre_porteur, nom="Jeton de quelqu'un d'autre", duree_jours=30)
+    client.force_login(porteur)
+    page = client.get(reverse("comptes:compte")).content.decode()
+    assert "Script" in page and "quelqu&#x27;un d&#x27;autre" not in page
