@@ -51,7 +51,17 @@ def dossiers_filtres(mandat, donnees: QueryDict):
     if criteres.get("volet"):
         dossiers = dossiers.filter(volet=criteres["volet"])
     liste = (
-        tableaux.champs_publics(dossiers)
+        tableaux.avec_montants(dossiers)
+        .select_related("structure", "volet")
+        .only(
+            "numero",
+            "intitule",
+            "etat",
+            "depose_le",
+            "structure__raison_sociale",
+            "volet__numero",
+            "volet__intitule",
+        )
         .prefetch_related(
             Prefetch("communes", queryset=Commune.objects.only("nom").order_by("nom"))
         )

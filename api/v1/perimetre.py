@@ -2,17 +2,21 @@
 
 - porteurs and agents: `dossiers.acces` (the structure's members; the guichet's and the groupe
   technique's grants), as on the dossier pages;
-- the instance de pilotage: every filed dossier (`gouvernance.selectors.tableaux`);
-- the instance de concertation: the dossiers of the member's territory, through the projection of
-  its dashboard (public fields and amounts only, no person's data).
+- the instance de pilotage: every filed dossier (`gouvernance.selectors.pilotage`);
+- the instance de concertation: the dossiers of the member's territory through the list and the
+  fetch of its dashboard (`gouvernance.fichiers.dossiers_filtres`, `dossier_du_territoire_ou_404`):
+  public fields and amounts only, no person's data.
 """
 
-from django.http import Http404
+from django.http import Http404, QueryDict
 
 from cper.comptes.enums import Role
 from dossiers import acces
 from dossiers.models import Dossier
-from gouvernance.selectors import tableaux
+from execution import acces as execution_acces
+from gouvernance.fichiers import dossiers_filtres
+from gouvernance.selectors import pilotage, tableaux
+from instruction.selectors import dossier_pour_agent_ou_404
 
 ROLES_DOSSIER_COMPLET = (
     Role.PORTEUR,
@@ -40,7 +44,7 @@ def dossiers(user):
     """The dossiers the user sees in full, as one QuerySet."""
     visibles = acces.dossiers_visibles(user)
     if est_pilotage(user):
-        return tableaux.dossiers_deposes() | visibles
+        return pilotage.dossiers_deposes() | visibles
     return visibles
 
 
@@ -57,10 +61,20 @@ def dossier_ou_404(user, pk, queryset=None) -> Dossier:
 
 def dossiers_publics(user):
     """The concertation member's territory, public projection (none without a seat)."""
-    return tableaux.champs_publics(
-        tableaux.dossiers_du_territoire(tableaux.mandat_concertation(user))
-    )
+    _filtres, dossiers = dossiers_filtres(tableaux.mandat_concertation(user), QueryDict())
+    return dossiers
 
 
 def dossier_public_ou_404(user, pk) -> Dossier:
     return tableaux.dossier_du_territoire_ou_404(tableaux.mandat_concertation(user), pk)
+
+
+def dossier_d_agent_ou_404(user, pk) -> Dossier:
+    """The agents' scope (guichet, groupes techniques), as on the instruction page."""
+    return dossier_pour_agent_ou_404(user, pk)
+
+
+# Execution: the financeurs' agents carry out the dossiers their financeur programmed.
+dossier_execute_ou_404 = execution_acces.dossier_execute_ou_404
+dossiers_executables = execution_acces.dossiers_executables
+financeurs_de = execution_acces.financeurs_de

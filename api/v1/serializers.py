@@ -125,6 +125,13 @@ class DossierSerializer(DossierResumeSerializer):
         ).data
 
 
+class NomsDesCommunes(serializers.ListField):
+    child = serializers.CharField()
+
+    def to_representation(self, communes):
+        return [commune.nom for commune in communes.all()]
+
+
 class DossierPublicSerializer(serializers.Serializer):
     """The concertation's view: public fields and amounts, no person's data, no pieces."""
 
@@ -136,7 +143,7 @@ class DossierPublicSerializer(serializers.Serializer):
     volet = VoletSerializer(allow_null=True)
     structure = serializers.CharField(source="structure.raison_sociale")
     depose_le = serializers.DateTimeField()
-    communes = CommuneSerializer(many=True)
+    communes = NomsDesCommunes(help_text="Noms des communes, comme l'écran du territoire.")
     montant_demande = serializers.DecimalField(source="demande", **MONTANT)
     montant_programme = serializers.DecimalField(source="programme", **MONTANT)
 

@@ -6,7 +6,7 @@ Every read goes through `api.v1.perimetre` (the screens' selectors): outside sco
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -20,14 +20,12 @@ from dossiers.acces import peut_modifier
 from dossiers.models import Dossier, LigneFinancement
 from dossiers.selectors.porteur import chronologie
 from dossiers.services.edition import dossier_creer, structures_du_porteur
-from execution import acces as execution_acces
 from execution import selectors as execution_selectors
 from execution.models import DemandeVersement
 from execution.services import versement_mandater
 from gouvernance.selectors.maquette import maquette
 from gouvernance.selectors.seances import decisions_du_dossier
 from instruction.models import Avis, MontantPropose
-from instruction.selectors import dossier_pour_agent_ou_404
 
 from . import perimetre
 from .erreurs import reponse_erreur
@@ -109,7 +107,7 @@ class Dossiers(generics.ListAPIView):
         filtres.is_valid(raise_exception=True)
         user = self.request.user
         if perimetre.vue_publique(user):
-            dossiers = perimetre.dossiers_publics(user).prefetch_related(COMMUNES)
+            dossiers = perimetre.dossiers_publics(user)
         else:
             dossiers = perimetre.dossiers(user).select_related("structure", "volet", "guichet")
         return _filtrer(dossiers, filtres.validated_data)
@@ -169,7 +167,14 @@ def _dossier_complet(user, pk) -> Dossier:
     tags=TAG_DOSSIERS,
     summary="Un dossier et son plan de financement",
     description="Pour un membre de l'instance de concertation : ses champs publics seulement.",
-    responses={200: DossierSerializer, **ERREURS_OBJET},
+    responses={
+        200: PolymorphicProxySerializer(
+            component_name="DossierOuDossierPublic",
+            serializers=[DossierSerializer, DossierPublicSerializer],
+            resource_type_field_name=None,
+        ),
+        **ERREURS_OBJET,
+    },
 )
 class DossierDetail(APIView):
     @lecture_replique
@@ -213,7 +218,7 @@ class AvisDuDossier(APIView):
     def get(self, request, pk: int):
         if not perimetre.est_agent(request.user):
             raise PermissionDenied("Les avis sont réservés aux agents.")
-        dossier = dossier_pour_agent_ou_404(request.user, pk)
+        dossier = perimetre.dossier_d_agent_ou_404(request.user, pk)
         avis = (
             Avis.objects.filter(dossier=dossier)
             .select_related("donne_par")
@@ -281,7 +286,7 @@ class Actes(APIView):
     @lecture_replique
     def get(self, request, pk: int):
         try:
-            dossier = execution_acces.dossier_execute_ou_404(request.user, pk)
+            dossier = perimetre.dossier_execute_ou_404(request.user, pk)
             notifies_seulement = False
         except Http404:
             dossier = perimetre.dossier_ou_404(request.user, pk)
@@ -312,7 +317,7 @@ class Versements(generics.ListAPIView):
     pagination_class = CurseurDuPlusAncien
 
     def get_queryset(self):
-        if not execution_acces.financeurs_de(self.request.user).exists():
+        if not perimetre.financeurs_de(self.request.user).exists():
             raise PermissionDenied("La file des versements est réservée aux agents des financeurs.")
         filtres = FiltresVersementsSerializer(data=self.request.query_params)
         filtres.is_valid(raise_exception=True)
@@ -347,8 +352,8 @@ class Mandater(APIView):
         demande = (
             DemandeVersement.objects.select_related("acte__financeur", "acte__dossier")
             .filter(
-                acte__dossier__in=execution_acces.dossiers_executables(request.user),
-                acte__financeur__in=execution_acces.financeurs_de(request.user),
+                acte__dossier__in=perimetre.dossiers_executables(request.user),
+                acte__financeur__in=perimetre.financeurs_de(request.user),
                 pk=pk,
             )
             .first()

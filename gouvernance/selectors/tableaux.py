@@ -21,7 +21,6 @@ from cper.referentiel.models import (
     Financeur,
     PoleMetropolitain,
 )
-from dossiers.enums import ETATS_PROGRAMMES
 from dossiers.enums import EtatDossier as E
 from dossiers.models import AgregatFinancement, Dossier
 from gouvernance.enums import TypeInstance
@@ -31,7 +30,7 @@ from gouvernance.selectors.maquette import ETATS_EN_COURS, ZERO, taux
 MONTANT = DecimalField(max_digits=16, decimal_places=2)
 # States whose requested money is still wanted or has been granted: the base of a territory's
 # programming rate.
-ETATS_DEMANDE_ACTIVE = [*ETATS_EN_COURS, *ETATS_PROGRAMMES]
+ETATS_DEMANDE_ACTIVE = [*ETATS_EN_COURS, E.PROGRAMME]
 
 
 def _lignes(sql: str, parametres) -> list[tuple]:
@@ -263,20 +262,19 @@ def mandat_concertation(user) -> MembreInstance | None:
     )
 
 
-def dossiers_deposes():
-    """Every filed dossier: what the instance de pilotage follows.
+def dossiers_du_territoire(mandat: MembreInstance | None):
+    """Filed dossiers located (at least partly) on the member's territory.
 
     Never drafts, nor drafts withdrawn before being filed (they have no number).
     """
-    return Dossier.objects.exclude(etat=E.BROUILLON).filter(numero__isnull=False)
-
-
-def dossiers_du_territoire(mandat: MembreInstance | None):
-    """Filed dossiers located (at least partly) on the member's territory."""
     if mandat is None or mandat.territoire is None:
         return Dossier.objects.none()
     communes = Commune.objects.du_territoire(mandat.territoire)
-    return dossiers_deposes().sur_territoire(communes)
+    return (
+        Dossier.objects.sur_territoire(communes)
+        .exclude(etat=E.BROUILLON)
+        .filter(numero__isnull=False)
+    )
 
 
 def _somme_par_dossier(champ):
@@ -360,26 +358,22 @@ def synthese_territoire(dossiers) -> SyntheseTerritoire:
     )
 
 
-def champs_publics(dossiers):
-    """The concertation's projection: public fields and amounts, never a person's data."""
-    return (
-        avec_montants(dossiers)
-        .select_related("structure", "volet")
-        .only(
-            "numero",
-            "intitule",
-            "etat",
-            "depose_le",
-            "structure__raison_sociale",
-            "volet__numero",
-            "volet__intitule",
-        )
-    )
-
-
 def dossier_du_territoire_ou_404(mandat, pk) -> Dossier:
     """A dossier of the member's territory with its public fields and amounts; 404 otherwise."""
     try:
-        return champs_publics(dossiers_du_territoire(mandat)).get(pk=pk)
+        return (
+            avec_montants(dossiers_du_territoire(mandat))
+            .select_related("structure", "volet")
+            .only(
+                "numero",
+                "intitule",
+                "etat",
+                "depose_le",
+                "structure__raison_sociale",
+                "volet__numero",
+                "volet__intitule",
+            )
+            .get(pk=pk)
+        )
     except Dossier.DoesNotExist:
         raise Http404("Dossier introuvable.") from None
