@@ -78,6 +78,8 @@ def gerer_exception(exc, context):
             (v for k, v in MESSAGES.items() if isinstance(exc, k)),
             ("erreur", str(getattr(exc, "detail", "Erreur."))),
         )
+        if isinstance(exc, exceptions.PermissionDenied) and exc.detail != exc.default_detail:
+            message = str(exc.detail)  # the view said why, in French
         donnees = corps(reponse.status_code, code, message)
     reponse.data = donnees
     return reponse

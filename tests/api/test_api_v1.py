@@ -326,3 +326,13 @@ def test_le_compte_a_ses_jetons_et_pas_ceux_des_autres(client, porteur, autre_po
     client.force_login(porteur)
     page = client.get(reverse("comptes:compte")).content.decode()
     assert "Script" in page and "quelqu&#x27;un d&#x27;autre" not in page
+
+
+def test_un_refus_dit_pourquoi(porteur):
+    api, _ = client_avec_jeton(porteur)
+    erreur = api.get("/api/v1/maquette/").json()["erreur"]
+    assert erreur == {
+        "statut": 403,
+        "code": "interdit",
+        "message": "La maquette est réservée à l'instance de pilotage.",
+    }
