@@ -7,14 +7,17 @@ class DossiersConfig(AppConfig):
     verbose_name = "Dossiers"
 
     def ready(self):
+        from django.core import checks
+
         from cper.comptes.enums import Role
         from cper.comptes.signals import compte_confirme
         from cper.espaces import enregistrer_espace
 
-        from . import evenements
+        from . import agregats, evenements
         from .services.structures import rejoindre_structures_invitees
 
         evenements.enregistrer()
+        checks.register(agregats.verifier_sources)
 
         compte_confirme.connect(rejoindre_structures_invitees, dispatch_uid="dossiers.invitations")
         post_migrate.connect(remplir_agregats, sender=self, dispatch_uid="dossiers.agregats")

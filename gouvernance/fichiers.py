@@ -80,7 +80,7 @@ def construire(export) -> exports.Tableau | None:
     if export.tableau == "dossiers":
         _filtres, liste = dossiers_filtres(mandat, QueryDict(export.parametres))
         return exports.tableau_dossiers_territoire(liste)
-    synthese = tableaux.synthese_territoire(tableaux.dossiers_du_territoire(mandat))
+    synthese = tableaux.synthese_territoire(mandat)
     if export.tableau == "volets-etats":
         return exports.tableau_synthese_territoire(synthese)
     return exports.tableau_programmation_territoire(synthese)

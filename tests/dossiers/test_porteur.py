@@ -145,6 +145,8 @@ def test_l_agent_du_guichet_de_depot_lit_le_dossier_sans_les_actions_du_porteur(
     assert "Action attendue de votre part" not in html
 
 
+# Drives the model (or the table) directly, around the services that keep the aggregates.
+@pytest.mark.agregats_libres
 def test_le_porteur_ne_voit_pas_le_nom_des_agents_dans_la_chronologie(
     client, porteur, agent_sp_douai, depose
 ):

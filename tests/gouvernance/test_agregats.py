@@ -214,11 +214,16 @@ def test_les_agregats_suivent_complements_irrecevabilite_et_rejet(
     assert _lignes(d)["etat"] == (E.REJETE, EUROS(40000), EUROS(10000), 0)
 
 
+@pytest.mark.agregats_libres
 def test_une_colonne_sans_source_echoue_bruyamment(monkeypatch, structure, porteur):
     """An app that forgets to register its column fails here, instead of showing zeros."""
     dossier = dossier_complet(structure=structure, porteur=porteur)
     sources = {c: s for c, s in agregats._SOURCES.items() if c != "programme"}
     monkeypatch.setattr(agregats, "_SOURCES", sources)
+    # `manage.py check` (and so every start of the application) says it first.
+    erreurs = agregats.verifier_sources()
+    assert [e.id for e in erreurs] == ["dossiers.E001"]
+    assert "programme" in erreurs[0].msg
     with pytest.raises(ImproperlyConfigured, match="programme"):
         agregats.recalculer_dossier(dossier.pk)
     with pytest.raises(ImproperlyConfigured):
