@@ -250,8 +250,9 @@ def ecarts() -> list[tuple]:
 RECEVABILITE = ("declarer_recevable", "declarer_irrecevable")
 DECISION = ("programmer", "rejeter")
 DELAIS = ("depot_recevabilite", "recevabilite_conclusion", "conclusion_decision", "depot_decision")
-CHAMPS_SUIVI = (
-    f"dossier_id, etat, volet_id, transitions, {', '.join(DELAIS)}, demande, programme, territoires"
+CHAMPS_SUIVI = ", ".join(
+    ("dossier_id", "etat", "volet_id", "depose_le", "transitions", *DELAIS)
+    + ("demande", "programme", "territoires")
 )
 CLE_TOTAL = "section, cle, volet, etat"
 
@@ -314,7 +315,7 @@ def _suivi(un_dossier: bool) -> str:
                 AS territoires
             FROM lieux GROUP BY dossier_id
         )
-        SELECT d.id AS dossier_id, d.etat, d.volet_id,
+        SELECT d.id AS dossier_id, d.etat, d.volet_id, d.depose_le,
             COALESCE(h.transitions, ARRAY[]::varchar[]) AS transitions,
             {jour("h.recevabilite")} - {jour("d.depose_le")} AS depot_recevabilite,
             {jour("h.conclusion")} - {jour("h.recevable")} AS recevabilite_conclusion,
@@ -392,10 +393,25 @@ def _reconstruire_suivi(curseur) -> None:
     totaux = TotalSuivi._meta.db_table
     curseur.execute(f"LOCK TABLE {table}, {totaux} IN EXCLUSIVE MODE")
     curseur.execute(f"DELETE FROM {table}")  # noqa: S608
+    # Secondary indexes (the GIN one above all) are rebuilt once rather than row by row.
+    curseur.execute(
+        "SELECT i.indexname, i.indexdef FROM pg_indexes i "
+        "JOIN pg_class c ON c.relname = i.indexname JOIN pg_index x ON x.indexrelid = c.oid "
+        "WHERE i.tablename = %s AND NOT x.indisprimary",
+        [table],
+    )
+    index = curseur.fetchall()
+    for nom, _definition in index:
+        curseur.execute(f'DROP INDEX "{nom}"')
     curseur.execute(
         f"INSERT INTO {table} ({CHAMPS_SUIVI}) SELECT {CHAMPS_SUIVI} FROM ({_suivi(False)}) s",  # noqa: S608
         _parametres_suivi(),
     )
+    # CREATE INDEX refuses a table with foreign-key checks still pending: run them now.
+    curseur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    curseur.execute("SET CONSTRAINTS ALL DEFERRED")
+    for _nom, definition in index:
+        curseur.execute(definition)
     curseur.execute(f"DELETE FROM {totaux}")  # noqa: S608
     curseur.execute(
         f"INSERT INTO {totaux} ({CLE_TOTAL}, dossiers, demande, programme) "  # noqa: S608

@@ -90,6 +90,7 @@ class SuiviDossier(models.Model):
     volet = models.ForeignKey(
         "referentiel.Volet", on_delete=models.CASCADE, null=True, related_name="+"
     )
+    depose_le = models.DateTimeField(null=True)  # the territory's list, newest first
     # The distinct transitions the dossier went through at least once (funnel stages).
     transitions = ArrayField(models.CharField(max_length=50), default=list)
     depot_recevabilite = models.IntegerField(null=True)
@@ -106,7 +107,12 @@ class SuiviDossier(models.Model):
     class Meta:
         verbose_name = "suivi d'un dossier"
         verbose_name_plural = "suivi des dossiers"
-        indexes = [GinIndex(fields=["territoires"], name="suivi_territoires_gin")]
+        indexes = [
+            GinIndex(fields=["territoires"], name="suivi_territoires_gin"),
+            models.Index(
+                models.F("depose_le").desc(), models.F("dossier").desc(), name="suivi_depot_idx"
+            ),
+        ]
 
     def __str__(self):
         return str(self.dossier_id)

@@ -250,6 +250,29 @@ def dossiers_du_territoire(mandat: MembreInstance | None):
     )
 
 
+def dossiers_du_territoire_suivis(mandat: MembreInstance | None):
+    """`dossiers_du_territoire` read through the kept `SuiviDossier.territoires` (GIN index)."""
+    if mandat is None or mandat.territoire is None:
+        return Dossier.objects.none()
+    return Dossier.objects.filter(
+        suivi__territoires__contains=[cle_du_territoire(mandat.territoire)]
+    )
+
+
+def nombre_du_territoire(mandat: MembreInstance | None, *, etat=None, volet=None) -> int:
+    """How many filed dossiers lie on the member's territory, from the kept counts (1 query)."""
+    if mandat is None or mandat.territoire is None:
+        return 0
+    lignes = TotalSuivi.objects.filter(
+        section="territoire", cle=cle_du_territoire(mandat.territoire)
+    )
+    if etat:
+        lignes = lignes.filter(etat=etat)
+    if volet is not None:
+        lignes = lignes.filter(volet=volet.pk)
+    return lignes.aggregate(n=Sum("dossiers"))["n"] or 0
+
+
 def _somme_par_dossier(champ):
     """Per dossier, one column of its aggregate rows summed over the signatories."""
     return Coalesce(
