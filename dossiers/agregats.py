@@ -251,8 +251,11 @@ RECEVABILITE = ("declarer_recevable", "declarer_irrecevable")
 DECISION = ("programmer", "rejeter")
 DELAIS = ("depot_recevabilite", "recevabilite_conclusion", "conclusion_decision", "depot_decision")
 CHAMPS_SUIVI = ", ".join(
-    ("dossier_id", "etat", "volet_id", "depose_le", "transitions", *DELAIS)
-    + ("demande", "programme", "territoires")
+    [
+        *("dossier_id", "etat", "volet_id", "depose_le", "transitions"),
+        *DELAIS,
+        *("demande", "programme", "territoires"),
+    ]
 )
 CLE_TOTAL = "section, cle, volet, etat"
 
