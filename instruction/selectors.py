@@ -304,6 +304,12 @@ LIBELLES_TRANSITIONS = {
     "ajourner": "Ajourné",
     "programmer": "Programmé",
     "rejeter": "Rejeté",
+    "attribuer": "Acte attributif notifié",
+    "commencer": "Commencement déclaré",
+    "solder": "Soldé",
+    "cloturer": "Clôturé",
+    "abandonner": "Abandon par le porteur",
+    "declarer_caduc": "Déclaré caduc",
 }
 
 

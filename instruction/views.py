@@ -28,7 +28,7 @@ from dossiers.services.structures import (
 
 from . import selectors, services
 from .enums import Cote, SensAvis, avis_divergents
-from .extensions import blocs_porteur
+from .extensions import blocs_agent, blocs_porteur
 from .forms import (
     AnnotationForm,
     AvisForm,
@@ -182,6 +182,8 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
             **page.contexte(),
             "form_message": MessageForm(),
             "form_annotation": AnnotationForm(),
+            # Blocks of higher floors (the decision history, the acts and payments).
+            "blocs": blocs_agent(request, page.dossier),
         },
     )
 

@@ -19,6 +19,7 @@ from cper.referentiel.models import (
     PoleMetropolitain,
     Volet,
 )
+from dossiers.enums import ETATS_PROGRAMMES
 from dossiers.enums import EtatDossier as E
 from dossiers.models import AgregatFinancement, Dossier, TotalSuivi
 from gouvernance.enums import TypeInstance
@@ -28,7 +29,7 @@ from gouvernance.selectors.maquette import ETATS_EN_COURS, ZERO, Maquette, maque
 MONTANT = DecimalField(max_digits=16, decimal_places=2)
 # States whose requested money is still wanted or has been granted: the base of a territory's
 # programming rate.
-ETATS_DEMANDE_ACTIVE = [*ETATS_EN_COURS, E.PROGRAMME]
+ETATS_DEMANDE_ACTIVE = [*ETATS_EN_COURS, *ETATS_PROGRAMMES]
 
 
 def _lignes(sql: str, parametres) -> list[tuple]:
