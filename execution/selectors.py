@@ -56,7 +56,10 @@ def file_versements(user, *, financeur=None, etat=None, type_=None, recherche=""
     if etat:
         demandes = demandes.filter(etat=etat)
     else:
-        demandes = demandes.filter(etat__in=[EtatDemande.DEPOSEE, EtatDemande.ACCEPTEE])
+        # To handle, or to mandate (a solde accepted at zero has nothing to pay).
+        demandes = demandes.filter(
+            Q(etat=EtatDemande.DEPOSEE) | Q(etat=EtatDemande.ACCEPTEE, montant_accepte__gt=0)
+        )
     if type_:
         demandes = demandes.filter(type=type_)
     if recherche:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from api.services.jetons import jeton_creer
 from cper.comptes.enums import Role
 from donnees_ouvertes.publication import publier as publier_donnees_ouvertes
+from dossiers import agregats
 from dossiers.enums import EtatDossier
 from dossiers.models import DemandeAdhesion, Dossier, Invitation, MembreStructure, Recepisse
 from dossiers.services.structures import jeton_invitation
@@ -262,6 +263,7 @@ def monde(
     reversement = OrdreReversement.objects.create(
         acte=acte, montant=1000, motif="Trop-perçu", emis_par=agent_sp_douai, emis_le=notifie_le
     )
+    agregats.recalculer_dossier(en_cours.pk)  # as the services do
     publier_donnees_ouvertes()  # the public files exist, as after the first night
     return Monde(
         objets={

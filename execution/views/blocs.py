@@ -31,8 +31,15 @@ def bloc_porteur(request, dossier) -> dict | None:
     }
 
 
+# Decisions exist from the first séance on: before « instruit » the page spends no query on them
+# (an adjourned dossier shows its history again once instruit).
+ETATS_DECIDABLES = ETATS_VISIBLES | {E.INSTRUIT, E.REJETE}
+
+
 def bloc_agent(request, dossier) -> dict | None:
-    """The decision history (séances, acts, payments) on the agents' dossier page."""
+    """The decision history (séances, acts) on the agents' dossier page (three queries)."""
+    if dossier.etat not in ETATS_DECIDABLES:
+        return None
     historique = selectors.historique_decisions(dossier)
     if not historique["decisions"] and not historique["actes"]:
         return None

@@ -22,7 +22,6 @@ from gouvernance.forms.tableaux import ObservationForm
 from gouvernance.graphiques import GRIS, ROUGE, graphique
 from gouvernance.models import Export, Observation
 from gouvernance.selectors import tableaux
-from gouvernance.selectors.maquette import maquette
 from gouvernance.services.exports import export_demander
 from gouvernance.services.observations import observation_poster
 from gouvernance.templatetags.tableaux_tags import entier, jours, pourcentage
@@ -38,10 +37,9 @@ FORMATS = {"csv", "xlsx"}
 @lecture_replique
 def pilotage(request: HttpRequest) -> HttpResponse:
     """The instance de pilotage's dashboard: maquette, funnel, delays, territories."""
-    la_maquette = maquette()
-    entonnoir = tableaux.entonnoir()
-    delais = tableaux.delais()
-    repartition = tableaux.repartition_territoriale()
+    donnees = tableaux.tableau_de_bord_pilotage()
+    la_maquette, entonnoir, delais = donnees.maquette, donnees.entonnoir, donnees.delais
+    repartition = donnees.territoires
     tableau_volets = exports.tableau_volets(la_maquette)
     tableau_entonnoir = exports.tableau_entonnoir(entonnoir)
     tableau_delais = exports.tableau_delais(delais)
@@ -185,7 +183,7 @@ def territoire(request: HttpRequest) -> HttpResponse:
     if mandat is None:
         return _sans_mandat(request)
     filtres, liste = fichiers.dossiers_filtres(mandat, request.GET)
-    synthese = tableaux.synthese_territoire(tableaux.dossiers_du_territoire(mandat))
+    synthese = tableaux.synthese_territoire(mandat)
     tableau_programmation = exports.tableau_programmation_territoire(synthese)
     page = Paginator(liste, PAR_PAGE).get_page(request.GET.get("page"))
     parametres = request.GET.copy()
