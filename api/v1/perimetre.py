@@ -61,8 +61,8 @@ def dossier_ou_404(user, pk, queryset=None) -> Dossier:
 
 def dossiers_publics(user):
     """The concertation member's territory, public projection (none without a seat)."""
-    _filtres, dossiers = dossiers_filtres(tableaux.mandat_concertation(user), QueryDict())
-    return dossiers
+    _filtres, liste = dossiers_filtres(tableaux.mandat_concertation(user), QueryDict())
+    return liste.queryset
 
 
 def dossier_public_ou_404(user, pk) -> Dossier:
