@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from cper.comptes.enums import Role
 from cper.lecture import lecture_replique
 from cper.referentiel.models import Commune
-from cper.vues import DEJA_EFFECTUEE, DEJA_FAIT
+from cper.vues import DEJA_FAIT
 from dossiers.acces import peut_modifier
 from dossiers.models import Dossier, LigneFinancement
 from dossiers.selectors.porteur import chronologie
@@ -266,6 +266,7 @@ class Maquette(APIView):
 # --- Execution: acts and payments -----------------------------------------------------------
 
 TAG_EXECUTION = ["Exécution"]
+DEJA_EFFECTUEE_API = "Action déjà effectuée : la demande a changé d'état entre-temps."
 
 
 class CurseurDuPlusAncien(Curseur):
@@ -370,7 +371,7 @@ class Mandater(APIView):
                 montant=donnees.validated_data.get("montant"),
             )
         except DEJA_FAIT:
-            return reponse_erreur(409, "deja_effectuee", DEJA_EFFECTUEE)
+            return reponse_erreur(409, "deja_effectuee", DEJA_EFFECTUEE_API)
         except ValidationError as refus:
             return reponse_erreur(400, "refuse", " ".join(refus.messages))
         return Response(VersementSerializer(demande).data)
