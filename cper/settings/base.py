@@ -236,6 +236,9 @@ GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False
 
 LANGUAGE_CODE = "fr"
+# Django's French wording where an installed app's catalog (djangorestframework's) words the
+# same message differently: locale/ outranks every app.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True

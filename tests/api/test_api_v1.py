@@ -336,3 +336,14 @@ def test_un_refus_dit_pourquoi(porteur):
         "code": "interdit",
         "message": "La maquette est réservée à l'instance de pilotage.",
     }
+
+
+def test_l_api_parle_francais_et_le_site_garde_les_mots_de_django(client, porteur):
+    """djangorestframework's catalog words a few of Django's messages its own way: the site's
+    forms keep Django's (« courriel »), the API's own messages stay in French."""
+    from django.utils.translation import gettext
+
+    assert gettext("Enter a valid email address.") == "Saisissez une adresse de courriel valide."
+    api, _ = client_avec_jeton(porteur)
+    erreur = api.get(LISTE, {"etat": "x"}).json()["erreur"]
+    assert erreur["champs"]["etat"] == ["«\xa0x\xa0» n'est pas un choix valide."]
