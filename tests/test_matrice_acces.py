@@ -103,6 +103,7 @@ MATRICE = {
     "notifications": ("", "200 200 200 200 200 200 200 200 200 200 302"),
     "gouvernance:index": ("", "403 403 403 403 403 403 302 302 403 403 302"),
     "gouvernance:pilotage": ("", "403 403 403 403 403 403 200 403 403 403 302"),
+    "gouvernance:enveloppes": ("", "403 403 403 403 403 403 200 403 403 403 302"),
     "gouvernance:pilotage_export": ("tableau=:volets format_=:csv", "403 403 403 403 403 403 405 403 403 403 302"),
     "gouvernance:export": ("pk=export", "403 403 403 403 403 403 200 404 403 403 302"),
     "gouvernance:export_fichier": ("pk=export", "403 403 403 403 403 403 200 404 403 403 302"),

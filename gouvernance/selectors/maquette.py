@@ -5,11 +5,13 @@ move money (dossiers.agregats): six small queries whatever the number of dossier
 signatories, envelopes, requested, proposed, programmed), each over a few hundred rows.
 """
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Sum
+from django.utils import timezone
 
 from cper.referentiel.models import Enveloppe, Financeur, Volet
 from dossiers.enums import EtatDossier as E
@@ -73,6 +75,7 @@ class LigneMaquette:
 
 @dataclass
 class Maquette:
+    le: datetime.date
     financeurs: list[Financeur]
     lignes: list[LigneMaquette]
     totaux_financeurs: list[Cellule]
@@ -123,13 +126,20 @@ def programmations_par_volet_et_financeur() -> dict:
     return _somme_des_agregats("programme")
 
 
-def maquette() -> Maquette:
-    """The maquette of the contract, volets in rows and signatories in columns (6 queries)."""
+def maquette(le: datetime.date | None = None) -> Maquette:
+    """The maquette of the contract, volets in rows and signatories in columns (6 queries).
+
+    Envelopes are those in force on `le` (today by default): the signed contract as revised by
+    the avenants dated on or before it. Money requested, proposed and programmed is today's.
+    """
+    le = le or timezone.localdate()
     volets = list(Volet.objects.order_by("numero"))
     financeurs = list(Financeur.objects.filter(signataire=True).order_by("ordre", "nom"))
     enveloppes = {
-        (e["volet_id"], e["financeur_id"]): e["montant"]
-        for e in Enveloppe.objects.values("volet_id", "financeur_id", "montant")
+        (e["volet_id"], e["financeur_id"]): e["montant_en_vigueur"]
+        for e in Enveloppe.objects.en_vigueur(le).values(
+            "volet_id", "financeur_id", "montant_en_vigueur"
+        )
     }
     demandes = demandes_par_volet_et_financeur()
     propositions = propositions_par_volet_et_financeur()
@@ -151,6 +161,7 @@ def maquette() -> Maquette:
         lignes.append(LigneMaquette(volet=volet, cellules=cellules, total=sum(cellules, Cellule())))
     totaux_financeurs = [par_financeur[f.pk] for f in financeurs]
     resultat = Maquette(
+        le=le,
         financeurs=financeurs,
         lignes=lignes,
         totaux_financeurs=totaux_financeurs,

@@ -2,6 +2,7 @@
 
 from django.db.models import DecimalField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from cper.referentiel.models import MONTANT, Enveloppe
 from cper.referentiel.models import ZERO as ZERO_EUROS
@@ -43,6 +44,7 @@ def simuler(seance) -> list[Enveloppe]:
     )
     enveloppes = list(
         Enveloppe.objects.select_related("volet", "financeur")
+        .en_vigueur(timezone.localdate(seance.date))
         .annotate(
             programme=_somme(programmes, "volet", colonne="programme"),
             simule=_somme(simules, "point__dossier__volet"),
@@ -54,6 +56,8 @@ def simuler(seance) -> list[Enveloppe]:
     # (about 100 ms of compilation for a few dozen rows).
     for enveloppe in enveloppes:
         enveloppe.total_apres = enveloppe.programme + enveloppe.simule
+        # The séance decides against the envelopes in force on its day (avenants included).
+        enveloppe.montant = enveloppe.montant_en_vigueur
         enveloppe.restant = enveloppe.montant - enveloppe.total_apres
         enveloppe.depassement = enveloppe.restant < 0
     return enveloppes
