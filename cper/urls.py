@@ -20,6 +20,7 @@ urlpatterns = [
     path("dossiers/", include("dossiers.urls")),
     path("instruction/", include("instruction.urls")),
     path("gouvernance/", include("gouvernance.urls")),
+    path("execution/", include("execution.urls")),
     path("donnees-ouvertes/", include("donnees_ouvertes.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -28,10 +28,11 @@ from dossiers.models import (
     Recepisse,
     Structure,
 )
+from execution.models import Acte, Commencement, OrdreReversement
 from gouvernance.models import Decision, MontantProgramme, PointOrdreDuJour, Seance
 from instruction.models import Avis, DemandeComplements, MontantPropose, Routage
 
-from . import calendrier, depot, dossiers, historique, instruction, seances, structures
+from . import calendrier, depot, dossiers, execution, historique, instruction, seances, structures
 from .chargement import SEUIL_SUSPENSION, Chargement
 from .comptes import Acteurs, assurer_comptes_et_mandats, lire_referentiel
 from .identifiants import PREFIXE_SIREN_DEMO
@@ -53,6 +54,11 @@ GRANDES_TABLES = [
     PointOrdreDuJour,
     Decision,
     MontantProgramme,
+    # Not DemandeVersement: PostgreSQL prints its partial unique indexes back in another form
+    # than it was given, so they keep their checks during the load (a few rows per dossier).
+    Acte,
+    Commencement,
+    OrdreReversement,
 ]
 AGREGATS = [AgregatFinancement, AgregatVolet]
 PETITES_TABLES = [User, User.groups.through, Structure, MembreStructure, Seance]
@@ -94,6 +100,7 @@ def _generer(alea, nombre: int, acteurs: Acteurs, rapport: Rapport) -> None:
     plans = dossiers.tirer(alea, referentiel, lesquelles, nombre, dates_seances, neuf)
     rapport.top("parcours")
     dossiers.fixer_montants(alea, referentiel, plans)
+    executions = execution.tirer(alea, plans)
     rapport.top("montants")
     depot.numeroter(plans)
     instruction.verifier_structures(plans, acteurs)
@@ -110,6 +117,8 @@ def _generer(alea, nombre: int, acteurs: Acteurs, rapport: Rapport) -> None:
         rapport.top("instruction")
         seances.ecrire(chargement, referentiel, plans, acteurs, dates_seances)
         rapport.top("séances")
+        execution.ecrire(chargement, referentiel, plans, executions, acteurs)
+        rapport.top("exécution")
         historique.ecrire(chargement, plans, acteurs, dates_seances)
         rapport.top("historique")
     rapport.top("index et contraintes")

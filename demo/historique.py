@@ -5,6 +5,7 @@ from django_fsm_log.models import StateLog
 
 from dossiers.models import Dossier
 
+from .execution import MOTIF_ABANDON, MOTIF_CADUCITE
 from .instruction import MOTIF_COMPLEMENTS, REPONSE_COMPLEMENTS
 from .seances import MOTIF_REJET
 
@@ -13,7 +14,7 @@ MOTIF_IRRECEVABLE = "Le projet ne relève d'aucun volet du contrat."
 
 def _auteur(plan, transition: str, source: str, acteurs) -> int:
     """Who fires each transition: the one the services allow."""
-    if transition in ("deposer", "retirer", "completer"):
+    if transition in ("deposer", "retirer", "completer", "commencer", "abandonner"):
         return plan.structure.createur
     if transition in ("declarer_recevable", "declarer_irrecevable") or (
         transition == "demander_complements" and source == "depose"
@@ -21,6 +22,8 @@ def _auteur(plan, transition: str, source: str, acteurs) -> int:
         return acteurs.agents[plan.guichet.id].id
     if transition in ("demander_complements", "conclure_instruction"):
         return acteurs.instructeur_etat.id
+    if transition in ("attribuer", "solder", "cloturer", "declarer_caduc"):
+        return acteurs.guichet_douai.id
     return acteurs.pilotage.id
 
 
@@ -38,6 +41,12 @@ def _description(plan, transition: str, acteurs, seances) -> str:
         "declarer_irrecevable": MOTIF_IRRECEVABLE,
         "conclure_instruction": "Instruction conclue",
         "rejeter": MOTIF_REJET,
+        "attribuer": "Acte attributif notifié au porteur.",
+        "commencer": "Commencement déclaré par le porteur.",
+        "solder": "Tous les soldes sont versés ou arrêtés.",
+        "cloturer": "Dossier clôturé",
+        "abandonner": MOTIF_ABANDON,
+        "declarer_caduc": MOTIF_CADUCITE,
     }[transition]
 
 

@@ -93,8 +93,8 @@ def _decisions(chargement, referentiel, decides, seances: dict, acteurs) -> None
             (
                 pk,
                 point,
-                SensDecision.PROGRAMME if p.etat == E.PROGRAMME else SensDecision.REJETE,
-                "" if p.etat == E.PROGRAMME else MOTIF_REJET,
+                SensDecision.REJETE if p.etat == E.REJETE else SensDecision.PROGRAMME,
+                MOTIF_REJET if p.etat == E.REJETE else "",
                 acteurs.pilotage.pk,
                 p.parcours.moment,
             )

@@ -16,7 +16,8 @@ from django.db import connection, connections, transaction
 
 from .models import AgregatFinancement, AgregatVolet, Dossier, LigneFinancement
 
-COLONNES = ("demande", "propose", "programme")
+# `engage` and `mandate` come from `execution` (acts' legal commitments, payments mandated).
+COLONNES = ("demande", "propose", "programme", "engage", "mandate")
 
 
 @dataclass(frozen=True)

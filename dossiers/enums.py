@@ -11,6 +11,13 @@ class EtatDossier(models.TextChoices):
     PROGRAMME = "programme", "Programmé"
     REJETE = "rejete", "Rejeté"
     RETIRE = "retire", "Retiré"
+    # Execution (after the decision): acts, commencement, payments.
+    ATTRIBUE = "attribue", "Attribué (acte notifié)"
+    EN_COURS = "en_cours", "En cours (commencement déclaré)"
+    SOLDE = "solde", "Soldé"
+    CLOTURE = "cloture", "Clôturé"
+    CADUC = "caduc", "Caduc"
+    ABANDONNE = "abandonne", "Abandonné"
 
 
 class CategorieStructure(models.TextChoices):
@@ -23,6 +30,16 @@ class CategorieStructure(models.TextChoices):
     ASSOCIATION = "association", "Association"
     ENTREPRISE = "entreprise", "Entreprise"
     AUTRE = "autre", "Autre"
+
+
+# Dossiers whose money was programmed and that are still carried out or paid off.
+ETATS_PROGRAMMES = [
+    EtatDossier.PROGRAMME,
+    EtatDossier.ATTRIBUE,
+    EtatDossier.EN_COURS,
+    EtatDossier.SOLDE,
+    EtatDossier.CLOTURE,
+]
 
 
 # CGCT L1111-10: public aid is capped at 80 % of the eligible cost for these porteurs.

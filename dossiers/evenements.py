@@ -19,6 +19,12 @@ LIBELLES = {
     "programmer": "Dossier programmé",
     "rejeter": "Dossier rejeté",
     "retirer": "Dossier retiré par son porteur",
+    "attribuer": "Acte attributif notifié",
+    "commencer": "Commencement déclaré",
+    "solder": "Dossier soldé",
+    "cloturer": "Dossier clôturé",
+    "abandonner": "Dossier abandonné par son porteur",
+    "declarer_caduc": "Dossier déclaré caduc",
 }
 
 

@@ -20,3 +20,18 @@ def enregistrer_bloc_porteur(fonction: BlocPorteur) -> BlocPorteur:
 
 def blocs_porteur(request, dossier) -> list[dict]:
     return [bloc for fonction in _blocs_porteur if (bloc := fonction(request, dossier))]
+
+
+# Blocks of the agents' dossier page, same contract: (request, dossier) -> None | dict.
+BlocAgent = Callable[..., dict | None]
+_blocs_agent: list[BlocAgent] = []
+
+
+def enregistrer_bloc_agent(fonction: BlocAgent) -> BlocAgent:
+    if fonction not in _blocs_agent:
+        _blocs_agent.append(fonction)
+    return fonction
+
+
+def blocs_agent(request, dossier) -> list[dict]:
+    return [bloc for fonction in _blocs_agent if (bloc := fonction(request, dossier))]

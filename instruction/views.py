@@ -30,7 +30,7 @@ from dossiers.services.structures import (
 
 from . import selectors, services
 from .enums import Cote, SensAvis, avis_divergents
-from .extensions import blocs_porteur
+from .extensions import blocs_agent, blocs_porteur
 from .forms import (
     AnnotationForm,
     AvisForm,
@@ -66,6 +66,12 @@ LIBELLES_TRANSITIONS = {
     "ajourner": "Ajourné",
     "programmer": "Programmé",
     "rejeter": "Rejeté",
+    "attribuer": "Acte attributif notifié",
+    "commencer": "Commencement déclaré",
+    "solder": "Soldé",
+    "cloturer": "Clôturé",
+    "abandonner": "Abandon par le porteur",
+    "declarer_caduc": "Déclaré caduc",
 }
 
 
@@ -250,6 +256,8 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
             "agent_du_guichet": agent_du_guichet,
             "form_message": MessageForm(),
             "form_annotation": AnnotationForm(),
+            # Blocks of higher floors (the decision history, the acts and payments).
+            "blocs": blocs_agent(request, dossier),
         },
     )
 

@@ -16,8 +16,18 @@ from django.utils import timezone
 
 from cper.comptes.enums import Role
 from donnees_ouvertes.publication import publier as publier_donnees_ouvertes
-from dossiers.models import DemandeAdhesion, Invitation, MembreStructure, Recepisse
+from dossiers.enums import EtatDossier
+from dossiers.models import DemandeAdhesion, Dossier, Invitation, MembreStructure, Recepisse
 from dossiers.services.structures import jeton_invitation
+from execution.acces import ouvrir_aux_financeurs
+from execution.enums import EtatActe, Regime, TypeActe, TypePieceExecution, TypeVersement
+from execution.models import (
+    Acte,
+    DemandeVersement,
+    OrdreReversement,
+    ParametresFinanceur,
+    PieceExecution,
+)
 from gouvernance.enums import EtatExport, EtatSeance, RoleMembre, TypeInstance
 from gouvernance.models import Export, PointOrdreDuJour
 from instruction.enums import Cote
@@ -200,6 +210,56 @@ def monde(
         structure=structure, demandeur=utilisateurs["autre_porteur"]
     )
     assert porteur.a_le_role(Role.PORTEUR)
+    # Execution: a dossier en cours with the État's act notified, an avance asked, a reversement.
+    agent_sp_douai.groups.add(ParametresFinanceur.objects.de(etat).groupe)
+    en_cours = router(dossier("programme"), groupe, par=agent_sp_douai)
+    Dossier.objects.filter(pk=en_cours.pk).update(etat=EtatDossier.EN_COURS)
+    ouvrir_aux_financeurs(en_cours, [etat])
+    notifie_le = timezone.localdate() - datetime.timedelta(days=200)
+    acte = Acte(
+        dossier=en_cours,
+        financeur=etat,
+        type=TypeActe.ARRETE,
+        etat=EtatActe.NOTIFIE,
+        regime=Regime.DECRET_2018,
+        objet=en_cours.intitule,
+        assiette=100_000,
+        montant=40_000,
+        taux_avance_max=30,
+        plafond_acomptes=80,
+        delai_commencement_mois=24,
+        delai_achevement_mois=48,
+        autorite="Le préfet",
+        signe_le=notifie_le,
+        notifie_le=notifie_le,
+        date_limite_commencement=notifie_le + datetime.timedelta(days=730),
+        date_limite_achevement=notifie_le + datetime.timedelta(days=1460),
+        fichier_etat=EtatActe.NOTIFIE,
+        etabli_par=agent_sp_douai,
+    )
+    _fichier(acte, "fichier", "acte.pdf")
+    demande_versement = DemandeVersement.objects.create(
+        acte=acte,
+        type=TypeVersement.AVANCE,
+        montant_demande=12_000,
+        deposee_par=porteur,
+        deposee_le=timezone.now(),
+    )
+    piece_execution = PieceExecution(
+        dossier=en_cours,
+        acte=acte,
+        type=TypePieceExecution.ACTE_SIGNE,
+        nom_original="acte-signe.pdf",
+        type_mime="application/pdf",
+        taille=len(PDF_MINIMAL),
+        sha256="2" * 64,
+        statut_antivirus="sain",
+        deposee_par=agent_sp_douai,
+    )
+    _fichier(piece_execution, "fichier", "acte-signe.pdf")
+    reversement = OrdreReversement.objects.create(
+        acte=acte, montant=1000, motif="Trop-perçu", emis_par=agent_sp_douai, emis_le=notifie_le
+    )
     publier_donnees_ouvertes()  # the public files exist, as after the first night
     return Monde(
         objets={
@@ -224,6 +284,12 @@ def monde(
             "region": region,
             "collegue": collegue,
             "demande_adhesion": demande_adhesion,
+            "en_cours": en_cours,
+            "acte": acte,
+            "demande_versement": demande_versement,
+            "piece_execution": piece_execution,
+            "reversement": reversement,
+            "financeur_etat": etat,
         },
         utilisateurs=utilisateurs,
     )

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "dossiers",
     "instruction",
     "gouvernance",
+    "execution",
     "api",
     "donnees_ouvertes",
     # Demo data and the benchmark: the top floor.
@@ -286,6 +287,7 @@ TACHES_LOURDES = [
     "gouvernance.tasks.convoquer",  # the agenda's PDF, then the convocations
     "gouvernance.tasks.cloturer",  # the relevé de décisions
     "gouvernance.tasks.produire_export",  # CSV and XLSX of the dashboards
+    "execution.tasks.produire_acte",  # the act's PDF, then the porteur's notice
 ]
 CELERY_TASK_ROUTES = {tache: {"queue": FILE_LOURDE} for tache in TACHES_LOURDES}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"

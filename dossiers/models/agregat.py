@@ -16,7 +16,10 @@ class AgregatFinancement(models.Model):
     - `propose`: « proposé », the one rule (docs/tableaux.md): the lower of the two sides'
       proposals, never above `demande` (0 when a side that gave its avis proposed nothing for
       this financeur; a lone avis stands alone), whatever the state;
-    - `programme`: the amounts of the decisions « programmé ».
+    - `programme`: the amounts of the decisions « programmé »;
+    - `engage`: the legal commitments of the financeur's signed acts (execution);
+    - `mandate`: the payments mandated under those acts (execution), less the reversements
+      recovered.
     """
 
     dossier = models.ForeignKey(
@@ -32,6 +35,8 @@ class AgregatFinancement(models.Model):
     demande = models.DecimalField(**MONTANT, default=0)
     propose = models.DecimalField(**MONTANT, default=0)
     programme = models.DecimalField(**MONTANT, default=0)
+    engage = models.DecimalField(**MONTANT, default=0)
+    mandate = models.DecimalField(**MONTANT, default=0)
 
     class Meta:
         verbose_name = "montants d'un dossier pour un financeur"
@@ -59,6 +64,8 @@ class AgregatVolet(models.Model):
     demande = models.DecimalField(max_digits=16, decimal_places=2, default=0)
     propose = models.DecimalField(max_digits=16, decimal_places=2, default=0)
     programme = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    engage = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    mandate = models.DecimalField(max_digits=16, decimal_places=2, default=0)
 
     class Meta:
         verbose_name = "montants d'un volet pour un financeur"

@@ -26,6 +26,8 @@ from dossiers.enums import EtatDossier
 E = EtatDossier
 # The states a request for complements may come from, and that completer returns to.
 ETATS_AVANT_COMPLEMENTS = [E.DEPOSE, E.EN_INSTRUCTION]
+# Programmed and not yet paid off: the states a porteur may renounce from, or a deadline lapse.
+ETATS_EXECUTION = [E.PROGRAMME, E.ATTRIBUE, E.EN_COURS]
 # CRPA L231-4: two months of silence on a financial request after its dépôt is a rejection.
 DELAI_RECEVABILITE_MOIS = 2
 
@@ -55,6 +57,12 @@ def est_instructeur_du_dossier(dossier, user) -> bool:
 def est_porteur_du_dossier(dossier, user) -> bool:
     """A member of the dossier's structure: the same source as the porteur's scope (acces.py)."""
     return user.is_authenticated and user.adhesions.filter(structure=dossier.structure_id).exists()
+
+
+def est_gestionnaire_du_dossier(dossier, user) -> bool:
+    """An agent of a financeur of the dossier: `execution` grants `dossiers.executer_dossier`
+    on the dossier to each programmed financeur's group; this layer only reads it."""
+    return user.is_authenticated and user.has_perm("dossiers.executer_dossier", dossier)
 
 
 def est_membre_pilotage(dossier, user) -> bool:
@@ -191,7 +199,10 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     class Meta:
         verbose_name = "dossier"
         ordering = ["-updated_at"]
-        permissions = [("instruire_dossier", "Instruire le dossier (groupe technique)")]
+        permissions = [
+            ("instruire_dossier", "Instruire le dossier (groupe technique)"),
+            ("executer_dossier", "Exécuter le dossier : actes et versements (financeur)"),
+        ]
         constraints = [
             # An incomplete dossier remembers where completer sends it back; no other state does.
             models.CheckConstraint(
@@ -309,6 +320,63 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     @fsm_log_description
     @transition(field=etat, source=E.INSTRUIT, target=E.REJETE, permission=est_membre_pilotage)
     def rejeter(self, *, by=None, description=None):
+        pass
+
+    # --- Execution (fired by execution.services; the acts and payments live there) -----------
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=etat, source=E.PROGRAMME, target=E.ATTRIBUE, permission=est_gestionnaire_du_dossier
+    )
+    def attribuer(self, *, by=None, description=None):
+        # The first act notified to the porteur: the execution layer checks it exists.
+        pass
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=etat, source=E.ATTRIBUE, target=E.EN_COURS, permission=est_porteur_du_dossier)
+    def commencer(self, *, by=None, description=None):
+        pass
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=etat, source=E.EN_COURS, target=E.SOLDE, permission=est_gestionnaire_du_dossier
+    )
+    def solder(self, *, by=None, description=None):
+        # Every financeur's solde paid, or its reversement ordered: checked by execution.
+        pass
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=etat, source=E.SOLDE, target=E.CLOTURE, permission=est_gestionnaire_du_dossier
+    )
+    def cloturer(self, *, by=None, description=None):
+        # No reversement still to recover: checked by execution.
+        pass
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=etat,
+        source=ETATS_EXECUTION,
+        target=E.ABANDONNE,
+        permission=est_porteur_du_dossier,
+    )
+    def abandonner(self, *, by=None, description=None):
+        pass
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=etat,
+        source=ETATS_EXECUTION,
+        target=E.CADUC,
+        permission=est_gestionnaire_du_dossier,
+    )
+    def declarer_caduc(self, *, by=None, description=None):
         pass
 
 

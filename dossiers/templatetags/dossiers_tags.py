@@ -20,6 +20,12 @@ CLASSES_ETAT = {
     E.PROGRAMME: "fr-badge--success",
     E.REJETE: "fr-badge--error",
     E.RETIRE: "",
+    E.ATTRIBUE: "fr-badge--success",
+    E.EN_COURS: "fr-badge--success",
+    E.SOLDE: "fr-badge--success",
+    E.CLOTURE: "",
+    E.CADUC: "fr-badge--error",
+    E.ABANDONNE: "",
 }
 
 

@@ -21,6 +21,7 @@ from cper.referentiel.models import (
     Financeur,
     PoleMetropolitain,
 )
+from dossiers.enums import ETATS_PROGRAMMES
 from dossiers.enums import EtatDossier as E
 from dossiers.models import AgregatFinancement, Dossier
 from gouvernance.enums import TypeInstance
@@ -30,7 +31,7 @@ from gouvernance.selectors.maquette import ETATS_EN_COURS, ZERO, taux
 MONTANT = DecimalField(max_digits=16, decimal_places=2)
 # States whose requested money is still wanted or has been granted: the base of a territory's
 # programming rate.
-ETATS_DEMANDE_ACTIVE = [*ETATS_EN_COURS, E.PROGRAMME]
+ETATS_DEMANDE_ACTIVE = [*ETATS_EN_COURS, *ETATS_PROGRAMMES]
 
 
 def _lignes(sql: str, parametres) -> list[tuple]:

@@ -10,7 +10,7 @@ from django_fsm_log.models import StateLog
 from cper.comptes.models import User
 from demo.comptes import Silence
 from dossiers import agregats
-from dossiers.enums import CATEGORIES_COLLECTIVITES
+from dossiers.enums import CATEGORIES_COLLECTIVITES, ETATS_PROGRAMMES
 from dossiers.enums import EtatDossier as E
 from dossiers.models import Dossier, LigneFinancement, SequenceNumero
 from gouvernance.enums import RoleMembre, SensDecision, TypeInstance
@@ -59,13 +59,14 @@ def test_les_montants_decroissent_du_demande_au_programme(seme):
 
 
 def test_decisions_avis_et_historique_suivent_les_etats(seme):
-    programmes = Dossier.objects.filter(etat=E.PROGRAMME)
+    # Programmed, then carried out (execution), lapsed or renounced.
+    programmes = Dossier.objects.filter(etat__in=[*ETATS_PROGRAMMES, E.CADUC, E.ABANDONNE])
     assert set(
         Decision.objects.filter(sens=SensDecision.PROGRAMME).values_list(
             "point__dossier", flat=True
         )
     ) == set(programmes.values_list("pk", flat=True))
-    for dossier in Dossier.objects.filter(etat__in=[E.INSTRUIT, E.PROGRAMME, E.REJETE]):
+    for dossier in programmes | Dossier.objects.filter(etat__in=[E.INSTRUIT, E.REJETE]):
         assert set(Avis.objects.filter(dossier=dossier).values_list("cote", flat=True)) == {
             Cote.ETAT,
             Cote.REGION,
@@ -184,3 +185,39 @@ def test_le_porteur_reseau_est_membre_de_nombreuses_structures(seme):
 
     demo = Structure.objects.filter(siret__startswith="99").count()
     assert reseau.adhesions.count() == min(150, demo)
+
+
+def test_l_execution_suit_les_regles_des_versements(seme):
+    from django.db.models import Sum
+
+    from demo.calendrier import FIN_CONTRAT
+    from execution.enums import EtatDemande, TypeVersement
+    from execution.models import Acte, DemandeVersement, OrdreReversement
+
+    assert (
+        Dossier.objects.filter(etat=E.SOLDE).exists()
+        or Dossier.objects.filter(etat=E.CLOTURE).exists()
+    )
+    assert DemandeVersement.objects.filter(etat=EtatDemande.MANDATEE).exists()
+    for acte in Acte.objects.all():
+        verse = (
+            acte.demandes.filter(etat=EtatDemande.MANDATEE).aggregate(s=Sum("montant_mandate"))["s"]
+            or 0
+        )
+        assert verse <= acte.montant
+        avant_solde = (
+            acte.demandes.filter(etat=EtatDemande.MANDATEE)
+            .exclude(type=TypeVersement.SOLDE)
+            .aggregate(s=Sum("montant_mandate"))["s"]
+            or 0
+        )
+        assert avant_solde <= acte.plafond_avant_solde
+        assert acte.notifie_le <= FIN_CONTRAT.date()
+        for demande in acte.demandes.filter(etat=EtatDemande.MANDATEE):
+            assert acte.notifie_le <= demande.mandate_le <= FIN_CONTRAT.date()
+    for dossier in Dossier.objects.filter(etat__in=[E.SOLDE, E.CLOTURE]):
+        assert not dossier.actes.filter(solde_le__isnull=True).exists()
+    for dossier in Dossier.objects.filter(etat=E.CLOTURE):
+        assert not OrdreReversement.objects.filter(acte__dossier=dossier, etat="emis").exists()
+    # The kept aggregates carry the paid money.
+    assert agregats.ecarts() == []

@@ -1,0 +1,12 @@
+from .acte import Acte, Commencement, PieceExecution
+from .parametres import ParametresFinanceur
+from .versement import DemandeVersement, OrdreReversement
+
+__all__ = [
+    "Acte",
+    "Commencement",
+    "DemandeVersement",
+    "OrdreReversement",
+    "ParametresFinanceur",
+    "PieceExecution",
+]

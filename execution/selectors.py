@@ -1,0 +1,72 @@
+"""Reads of the execution: a dossier's acts and payments, the payments queue per financeur."""
+
+from django.db.models import Prefetch, Q
+
+from execution.acces import EXECUTER, financeurs_de
+from execution.enums import EtatActe, EtatDemande
+from execution.models import Acte, DemandeVersement, OrdreReversement, PieceExecution
+from gouvernance.models import PointOrdreDuJour
+
+
+def actes_notifies(dossier) -> list[Acte]:
+    return list(
+        Acte.objects.filter(dossier=dossier, etat=EtatActe.NOTIFIE)
+        .select_related("financeur")
+        .order_by("financeur__ordre", "-version")
+    )
+
+
+def actes_du_dossier(dossier, *, notifies_seulement=False) -> list[Acte]:
+    """The dossier's acts with their requests, reversements and files (four queries)."""
+    actes = Acte.objects.filter(dossier=dossier).select_related("financeur")
+    if notifies_seulement:
+        actes = actes.filter(etat=EtatActe.NOTIFIE)
+    return list(
+        actes.prefetch_related(
+            Prefetch("demandes", queryset=DemandeVersement.objects.order_by("deposee_le", "pk")),
+            Prefetch("reversements", queryset=OrdreReversement.objects.order_by("emis_le", "pk")),
+            Prefetch("pieces", queryset=PieceExecution.objects.order_by("created_at", "pk")),
+        ).order_by("financeur__ordre", "-version")
+    )
+
+
+def historique_decisions(dossier) -> dict:
+    """The séances' decisions on the dossier and the acts that carried them out (three queries)."""
+    decisions = list(
+        PointOrdreDuJour.objects.filter(dossier=dossier, decision__isnull=False)
+        .select_related("seance", "decision")
+        .prefetch_related("decision__montants__financeur")
+        .order_by("seance__date")
+    )
+    actes = list(
+        Acte.objects.filter(dossier=dossier).select_related("financeur").order_by("created_at")
+    )
+    return {"decisions": decisions, "actes": actes}
+
+
+def peut_executer(user, dossier) -> bool:
+    return user.has_perm(EXECUTER, dossier) and financeurs_de(user).exists()
+
+
+def file_versements(user, *, financeur=None, etat=None, type_=None, recherche=""):
+    """The requests of the user's financeurs on the dossiers they carry out, oldest first."""
+    demandes = DemandeVersement.objects.filter(acte__financeur__in=financeurs_de(user))
+    if financeur is not None:
+        demandes = demandes.filter(acte__financeur=financeur)
+    if etat:
+        demandes = demandes.filter(etat=etat)
+    else:
+        # To handle, or to mandate (a solde accepted at zero has nothing to pay).
+        demandes = demandes.filter(
+            Q(etat=EtatDemande.DEPOSEE) | Q(etat=EtatDemande.ACCEPTEE, montant_accepte__gt=0)
+        )
+    if type_:
+        demandes = demandes.filter(type=type_)
+    if recherche:
+        demandes = demandes.filter(
+            Q(acte__dossier__numero__icontains=recherche)
+            | Q(acte__dossier__intitule__icontains=recherche)
+        )
+    return demandes.select_related("acte__financeur", "acte__dossier__structure").order_by(
+        "deposee_le", "pk"
+    )
