@@ -1,23 +1,53 @@
-"""Keep `AgregatFinancement` current: a dossier's amounts per financeur (DESIGN §11).
+"""The kept aggregates: what the dashboards read, kept current when a dossier moves.
 
-The rows are summed from three sources that live in three layers: the financing plan here,
-the proposals of the avis in `instruction`, the programmed amounts in `gouvernance`. A lower
-layer never imports a higher one, so each higher app registers its source at start-up
-(`enregistrer_source()` in its `AppConfig.ready`), and every service that moves money or
-changes a dossier's state calls `recalculer_dossier()` after its write, in its transaction.
+Two families of rows, both rewritten by **one function**, `recalculer_dossier(pk)`, which every
+service that moves money or changes a dossier's state calls after its write, in its
+transaction (it holds the dossier's row lock by then):
+
+- money, per dossier × financeur (`AgregatFinancement`) and per volet × financeur × state
+  (`AgregatVolet`): one column per kind of amount. Each column's amounts come from the floor
+  that owns them: the financing plan here (`demande`), the avis in `instruction` (`propose`),
+  the decisions in `gouvernance` (`programme`). A lower floor never imports a higher one, so
+  each floor declares its column's SQL at start-up with `enregistrer_source()` (its
+  `agregats.py`, called from its `AppConfig.ready`). The columns are the decimal fields of
+  `AgregatFinancement`: a new floor adds a field to both models and registers its source.
+- the dossier's course (`SuiviDossier`: state, funnel stages, delays, territories, the
+  signatories' amounts) and its counts (`TotalSuivi`: per state, per stage, per delay, per
+  territory × volet × state), computed here from the dossier, its history and its communes.
+
+Failing loudly, not showing zeros: a column without a source is an error of `manage.py check`
+(and of every recalculation); the test suite compares both families with a from-scratch
+computation (`ecarts()`) after every test that touched the database, so a service that moves
+a dossier without `recalculer_dossier` fails the test that drives it.
 `reconstruire()` rebuilds every row from scratch (command `recalculer_agregats`, `seed_demo`,
-an existing database after `migrate`).
+an existing database after `migrate`). See docs/tableaux.md, « Agrégats tenus à jour ».
 """
 
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection, connections, transaction
+from django.db import connection, connections, models, transaction
+from django_fsm_log.models import StateLog
 
-from .models import AgregatFinancement, AgregatVolet, Dossier, LigneFinancement
+from cper.referentiel.models import Commune, Financeur, PoleMetropolitain
 
-# `engage` and `mandate` come from `execution` (acts' legal commitments, payments mandated).
-COLONNES = ("demande", "propose", "programme", "engage", "mandate")
+from .enums import EtatDossier
+from .models import (
+    AgregatFinancement,
+    AgregatVolet,
+    Dossier,
+    LigneFinancement,
+    SuiviDossier,
+    TotalSuivi,
+)
+
+# The money columns: every decimal field of the dossier × financeur rows.
+COLONNES = tuple(
+    f.name for f in AgregatFinancement._meta.fields if isinstance(f, models.DecimalField)
+)
 
 
 @dataclass(frozen=True)
@@ -54,6 +84,22 @@ enregistrer_source(
 )
 
 
+def colonnes_sans_source() -> list[str]:
+    return [colonne for colonne in COLONNES if colonne not in _SOURCES]
+
+
+def verifier_sources(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """System check: every money column has its source (registered at start-up)."""
+    return [
+        checks.Error(
+            f"Aucune source enregistrée pour la colonne « {colonne} » des agrégats.",
+            hint="Appeler dossiers.agregats.enregistrer_source() dans AppConfig.ready.",
+            id="dossiers.E001",
+        )
+        for colonne in colonnes_sans_source()
+    ]
+
+
 def _nouveaux(un_dossier: bool) -> str:
     """SELECT of the rows as they should be: all dossiers, or the one of %(dossier)s."""
     sources = []
@@ -88,7 +134,7 @@ SOMMES = ", ".join(f"SUM({c})" for c in COLONNES)
 
 
 def recalculer_dossier(dossier_id: int) -> None:
-    """Rewrite the rows of one dossier from the source tables (one statement).
+    """Rewrite the kept rows of one dossier from the source tables (two statements).
 
     Call it after the write, inside the same transaction: rows are upserted, the rows of
     financeurs that no longer appear anywhere are deleted, and the difference between the new
@@ -128,10 +174,11 @@ def recalculer_dossier(dossier_id: int) -> None:
     """  # noqa: S608 - table and column names from the code, values as parameters
     with connection.cursor() as curseur:
         curseur.execute(sql, {"dossier": dossier_id})
+        _recalculer_suivi(curseur, dossier_id)
 
 
 def reconstruire(*, using: str = "default") -> int:
-    """Rebuild every row from scratch in four statements; returns the number of dossier rows.
+    """Rebuild every row from scratch; returns the number of dossier × financeur rows.
 
     Runs in its own transaction (or the caller's). The table is locked against writes until
     commit, so a service recalculating a dossier meanwhile waits instead of colliding with the
@@ -151,6 +198,7 @@ def reconstruire(*, using: str = "default") -> int:
         curseur.execute(f"INSERT INTO {totaux} ({CHAMPS_VOLET}) {_totaux()}")
         curseur.execute(f"ANALYZE {table}")
         curseur.execute(f"ANALYZE {totaux}")
+        _reconstruire_suivi(curseur)
     return n
 
 
@@ -193,4 +241,214 @@ def ecarts() -> list[tuple]:
     """  # noqa: S608 - table and column names from the code
     with connection.cursor() as curseur:
         curseur.execute(sql, {})
-        return curseur.fetchall()
+        return curseur.fetchall() + _ecarts_suivi(curseur)
+
+
+# --- The dossier's course: SuiviDossier and TotalSuivi ------------------------------------
+
+# Funnel and delay milestones, from django-fsm-log's history of the dossier's transitions.
+RECEVABILITE = ("declarer_recevable", "declarer_irrecevable")
+DECISION = ("programmer", "rejeter")
+DELAIS = ("depot_recevabilite", "recevabilite_conclusion", "conclusion_decision", "depot_decision")
+CHAMPS_SUIVI = ", ".join(
+    [
+        *("dossier_id", "etat", "volet_id", "depose_le", "transitions"),
+        *DELAIS,
+        *("demande", "programme", "territoires"),
+    ]
+)
+CLE_TOTAL = "section, cle, volet, etat"
+
+
+def _suivi(un_dossier: bool) -> str:
+    """SELECT of the `SuiviDossier` rows as they should be (all, or the one of %(dossier)s).
+
+    Only filed dossiers (a number, not a draft) have one. Parameters: %(dossier)s when one,
+    %(type)s the dossier's content type, %(fuseau)s the time zone of calendar days.
+    """
+    lien = Dossier.communes.through._meta.db_table
+    poles = PoleMetropolitain.membres.through._meta.db_table
+
+    def filtre(colonne):
+        return f"{colonne} = %(dossier)s" if un_dossier else "TRUE"
+
+    def jour(expression):
+        return f"(({expression}) AT TIME ZONE %(fuseau)s)::date"
+
+    recevabilite = ", ".join(f"'{t}'" for t in RECEVABILITE)
+    decision = ", ".join(f"'{t}'" for t in DECISION)
+    return f"""
+        WITH historique AS (
+            SELECT s.object_id AS dossier_id,
+                array_agg(DISTINCT s.transition::varchar ORDER BY s.transition::varchar)
+                    AS transitions,
+                MIN(s.timestamp) FILTER (WHERE s.transition IN ({recevabilite}))
+                    AS recevabilite,
+                MIN(s.timestamp) FILTER (WHERE s.transition = 'declarer_recevable') AS recevable,
+                MAX(s.timestamp) FILTER (WHERE s.transition = 'conclure_instruction')
+                    AS conclusion,
+                MAX(s.timestamp) FILTER (WHERE s.transition IN ({decision})) AS decision
+            FROM {StateLog._meta.db_table} s
+            WHERE s.content_type_id = %(type)s AND {filtre("s.object_id")}
+            GROUP BY s.object_id
+        ), montants AS (
+            SELECT a.dossier_id, SUM(a.demande) AS demande, SUM(a.programme) AS programme
+            FROM {AgregatFinancement._meta.db_table} a
+            JOIN {Financeur._meta.db_table} f ON f.id = a.financeur_id AND f.signataire
+            WHERE {filtre("a.dossier_id")}
+            GROUP BY a.dossier_id
+        ), lieux AS (
+            SELECT l.dossier_id, t.territoire
+            FROM {lien} l
+            JOIN {Commune._meta.db_table} c ON c.id = l.commune_id
+            CROSS JOIN LATERAL (VALUES
+                ('departement:' || c.departement_id),
+                ('arrondissement:' || c.arrondissement_id),
+                ('epci:' || c.epci_id)
+            ) AS t(territoire)
+            WHERE t.territoire IS NOT NULL AND {filtre("l.dossier_id")}
+            UNION
+            SELECT l.dossier_id, 'pole:' || pm.polemetropolitain_id
+            FROM {lien} l
+            JOIN {Commune._meta.db_table} c ON c.id = l.commune_id
+            JOIN {poles} pm ON pm.epci_id = c.epci_id
+            WHERE {filtre("l.dossier_id")}
+        ), territoires AS (
+            SELECT dossier_id, array_agg(territoire::varchar ORDER BY territoire::varchar)
+                AS territoires
+            FROM lieux GROUP BY dossier_id
+        )
+        SELECT d.id AS dossier_id, d.etat, d.volet_id, d.depose_le,
+            COALESCE(h.transitions, ARRAY[]::varchar[]) AS transitions,
+            {jour("h.recevabilite")} - {jour("d.depose_le")} AS depot_recevabilite,
+            {jour("h.conclusion")} - {jour("h.recevable")} AS recevabilite_conclusion,
+            {jour("h.decision")} - {jour("h.conclusion")} AS conclusion_decision,
+            {jour("h.decision")} - {jour("d.depose_le")} AS depot_decision,
+            COALESCE(m.demande, 0) AS demande, COALESCE(m.programme, 0) AS programme,
+            COALESCE(t.territoires, ARRAY[]::varchar[]) AS territoires
+        FROM {Dossier._meta.db_table} d
+        LEFT JOIN historique h ON h.dossier_id = d.id
+        LEFT JOIN montants m ON m.dossier_id = d.id
+        LEFT JOIN territoires t ON t.dossier_id = d.id
+        WHERE d.numero IS NOT NULL AND d.etat <> '{EtatDossier.BROUILLON.value}'
+          AND {filtre("d.id")}
+    """  # noqa: S608 - table and column names from the code, values as parameters
+
+
+def _comptes(relation: str, signe: str = "") -> str:
+    """What the `SuiviDossier` rows of `relation` add to `TotalSuivi` (`signe` '-' removes)."""
+    delais = " UNION ALL ".join(
+        f"SELECT 'delai', '{d}:' || s.{d}, 0, '', {signe}1, 0, 0 FROM {relation} s "  # noqa: S608
+        f"WHERE s.{d} IS NOT NULL"
+        for d in DELAIS
+    )
+    return f"""
+        SELECT 'etat' AS section, '' AS cle, 0 AS volet, s.etat, {signe}1 AS dossiers,
+               0 AS demande, 0 AS programme FROM {relation} s
+        UNION ALL SELECT 'transition', x, 0, '', {signe}1, 0, 0
+            FROM {relation} s, unnest(s.transitions) x
+        UNION ALL {delais}
+        UNION ALL SELECT 'territoire', x, COALESCE(s.volet_id, 0), s.etat, {signe}1,
+               {signe}s.demande, {signe}s.programme
+            FROM {relation} s, unnest(s.territoires) x
+    """  # noqa: S608 - names from the code
+
+
+def _parametres_suivi(dossier_id=None) -> dict:
+    return {
+        "dossier": dossier_id,
+        "type": ContentType.objects.get_for_model(Dossier).pk,
+        "fuseau": settings.TIME_ZONE,
+    }
+
+
+def _recalculer_suivi(curseur, dossier_id: int) -> None:
+    """Rewrite one dossier's `SuiviDossier` row and move the totals by the difference."""
+    table = SuiviDossier._meta.db_table
+    totaux = TotalSuivi._meta.db_table
+    champs = [c.strip() for c in CHAMPS_SUIVI.split(",")]
+    mises_a_jour = ", ".join(f"{c} = EXCLUDED.{c}" for c in champs[1:])
+    sql = f"""
+        WITH nouveaux AS ({_suivi(un_dossier=True)}),
+        anciens AS (SELECT {CHAMPS_SUIVI} FROM {table} WHERE dossier_id = %(dossier)s),
+        ecrits AS (
+            INSERT INTO {table} ({CHAMPS_SUIVI}) SELECT {CHAMPS_SUIVI} FROM nouveaux
+            ON CONFLICT (dossier_id) DO UPDATE SET {mises_a_jour}
+        ),
+        supprimes AS (
+            DELETE FROM {table} WHERE dossier_id = %(dossier)s
+              AND NOT EXISTS (SELECT 1 FROM nouveaux)
+        ),
+        ecarts AS ({_comptes("nouveaux")} UNION ALL {_comptes("anciens", "-")})
+        INSERT INTO {totaux} AS t ({CLE_TOTAL}, dossiers, demande, programme)
+        SELECT {CLE_TOTAL}, SUM(dossiers), SUM(demande), SUM(programme) FROM ecarts
+        GROUP BY {CLE_TOTAL}
+        HAVING SUM(dossiers) <> 0 OR SUM(demande) <> 0 OR SUM(programme) <> 0
+        ORDER BY {CLE_TOTAL}
+        ON CONFLICT ({CLE_TOTAL}) DO UPDATE SET dossiers = t.dossiers + EXCLUDED.dossiers,
+            demande = t.demande + EXCLUDED.demande, programme = t.programme + EXCLUDED.programme
+    """  # noqa: S608 - table and column names from the code, values as parameters
+    curseur.execute(sql, _parametres_suivi(dossier_id))
+
+
+def _reconstruire_suivi(curseur) -> None:
+    table = SuiviDossier._meta.db_table
+    totaux = TotalSuivi._meta.db_table
+    curseur.execute(f"LOCK TABLE {table}, {totaux} IN EXCLUSIVE MODE")
+    curseur.execute(f"DELETE FROM {table}")  # noqa: S608
+    # Secondary indexes (the GIN one above all) are rebuilt once rather than row by row.
+    curseur.execute(
+        "SELECT i.indexname, i.indexdef FROM pg_indexes i "
+        "JOIN pg_class c ON c.relname = i.indexname JOIN pg_index x ON x.indexrelid = c.oid "
+        "WHERE i.tablename = %s AND NOT x.indisprimary",
+        [table],
+    )
+    index = curseur.fetchall()
+    for nom, _definition in index:
+        curseur.execute(f'DROP INDEX "{nom}"')
+    curseur.execute(
+        f"INSERT INTO {table} ({CHAMPS_SUIVI}) SELECT {CHAMPS_SUIVI} FROM ({_suivi(False)}) s",  # noqa: S608
+        _parametres_suivi(),
+    )
+    # CREATE INDEX refuses a table with foreign-key checks still pending: run them now.
+    curseur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    curseur.execute("SET CONSTRAINTS ALL DEFERRED")
+    for _nom, definition in index:
+        curseur.execute(definition)
+    curseur.execute(f"DELETE FROM {totaux}")  # noqa: S608
+    curseur.execute(
+        f"INSERT INTO {totaux} ({CLE_TOTAL}, dossiers, demande, programme) "  # noqa: S608
+        f"SELECT {CLE_TOTAL}, SUM(dossiers), SUM(demande), SUM(programme) "
+        f"FROM ({_comptes(table)}) c GROUP BY {CLE_TOTAL}"
+    )
+    curseur.execute(f"ANALYZE {table}")
+    curseur.execute(f"ANALYZE {totaux}")
+
+
+def _ecarts_suivi(curseur) -> list[tuple]:
+    table = SuiviDossier._meta.db_table
+    totaux = TotalSuivi._meta.db_table
+    sql = f"""
+        WITH attendus AS ({_suivi(False)}),
+        actuels AS (SELECT {CHAMPS_SUIVI} FROM {table}),
+        totaux_attendus AS (
+            SELECT {CLE_TOTAL}, SUM(dossiers) AS dossiers, SUM(demande) AS demande,
+                   SUM(programme) AS programme
+            FROM ({_comptes("attendus")}) c GROUP BY {CLE_TOTAL}
+        ),
+        totaux_actuels AS (
+            SELECT {CLE_TOTAL}, dossiers, demande, programme FROM {totaux}
+            WHERE dossiers <> 0 OR demande <> 0 OR programme <> 0
+        )
+        SELECT 'suivi manquant', to_jsonb(x)::text
+            FROM (SELECT * FROM attendus EXCEPT SELECT * FROM actuels) x
+        UNION ALL SELECT 'suivi en trop', to_jsonb(x)::text
+            FROM (SELECT * FROM actuels EXCEPT SELECT * FROM attendus) x
+        UNION ALL SELECT 'compte manquant', to_jsonb(x)::text
+            FROM (SELECT * FROM totaux_attendus EXCEPT SELECT * FROM totaux_actuels) x
+        UNION ALL SELECT 'compte en trop', to_jsonb(x)::text
+            FROM (SELECT * FROM totaux_actuels EXCEPT SELECT * FROM totaux_attendus) x
+        ORDER BY 1, 2
+    """  # noqa: S608 - table and column names from the code
+    curseur.execute(sql, _parametres_suivi())
+    return curseur.fetchall()

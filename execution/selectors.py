@@ -4,7 +4,14 @@ from django.db.models import Prefetch, Q
 
 from execution.acces import EXECUTER, financeurs_de
 from execution.enums import EtatActe, EtatDemande
-from execution.models import Acte, DemandeVersement, OrdreReversement, PieceExecution
+from execution.models import (
+    Acte,
+    DemandeVersement,
+    OrdreReversement,
+    PieceExecution,
+    PropositionCaducite,
+    Prorogation,
+)
 from gouvernance.models import PointOrdreDuJour
 
 
@@ -17,7 +24,8 @@ def actes_notifies(dossier) -> list[Acte]:
 
 
 def actes_du_dossier(dossier, *, notifies_seulement=False) -> list[Acte]:
-    """The dossier's acts with their requests, reversements and files (four queries)."""
+    """The dossier's acts with their requests, reversements, files, prorogations and caducité
+    proposals (six queries)."""
     actes = Acte.objects.filter(dossier=dossier).select_related("financeur")
     if notifies_seulement:
         actes = actes.filter(etat=EtatActe.NOTIFIE)
@@ -26,6 +34,11 @@ def actes_du_dossier(dossier, *, notifies_seulement=False) -> list[Acte]:
             Prefetch("demandes", queryset=DemandeVersement.objects.order_by("deposee_le", "pk")),
             Prefetch("reversements", queryset=OrdreReversement.objects.order_by("emis_le", "pk")),
             Prefetch("pieces", queryset=PieceExecution.objects.order_by("created_at", "pk")),
+            Prefetch("prorogations", queryset=Prorogation.objects.order_by("demandee_le", "pk")),
+            Prefetch(
+                "propositions_caducite",
+                queryset=PropositionCaducite.objects.order_by("proposee_le", "pk"),
+            ),
         ).order_by("financeur__ordre", "-version")
     )
 

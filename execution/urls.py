@@ -19,6 +19,11 @@ urlpatterns = [
         name="completer_demande",
     ),
     path("dossiers/<int:pk>/abandonner/", porteur.abandonner, name="abandonner"),
+    path(
+        "dossiers/<int:pk>/actes/<int:acte_pk>/prorogation/",
+        porteur.demander_prorogation,
+        name="demander_prorogation",
+    ),
     # Both
     path(
         "dossiers/<int:pk>/actes/<int:acte_pk>/pdf/",
@@ -59,6 +64,21 @@ urlpatterns = [
         "dossiers/<int:pk>/reversements/<int:ordre_pk>/recouvrer/",
         agents.reversement_recouvrer,
         name="reversement_recouvrer",
+    ),
+    path(
+        "dossiers/<int:pk>/prorogations/<int:prorogation_pk>/decider/",
+        agents.prorogation_decider,
+        name="prorogation_decider",
+    ),
+    path(
+        "dossiers/<int:pk>/caducites/<int:proposition_pk>/confirmer/",
+        agents.caducite_confirmer,
+        name="caducite_confirmer",
+    ),
+    path(
+        "dossiers/<int:pk>/caducites/<int:proposition_pk>/ecarter/",
+        agents.caducite_ecarter,
+        name="caducite_ecarter",
     ),
     path("dossiers/<int:pk>/cloturer/", agents.cloturer, name="cloturer"),
 ]

@@ -4,7 +4,7 @@ Shared by the dashboards (the page of a territory filters its dossiers the same 
 Celery task that writes the file.
 """
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.http import QueryDict
 
 from cper.referentiel.models import Commune
@@ -47,16 +47,22 @@ def existe(page: str, code: str) -> bool:
 
 
 def dossiers_filtres(mandat, donnees: QueryDict):
-    """The territory's dossiers, filtered as the page's form says, with their amounts."""
+    """The territory's dossiers, filtered as the page's form says, with their amounts.
+
+    Read through the kept `SuiviDossier` rows (the dossier's territories, GIN-indexed, and its
+    signatories' amounts): the same dossiers as `tableaux.dossiers_du_territoire`, without
+    placing every dossier on its communes per request. The list's `nombre` comes from the kept
+    counts (`tableaux.nombre_du_territoire`), not from a `COUNT(*)`.
+    """
     filtres = FiltresTerritoireForm(donnees or None)
     criteres = filtres.cleaned_data if filtres.is_valid() else {}
-    dossiers = tableaux.dossiers_du_territoire(mandat)
+    dossiers = tableaux.dossiers_du_territoire_suivis(mandat)
     if criteres.get("etat"):
         dossiers = dossiers.filter(etat=criteres["etat"])
     if criteres.get("volet"):
         dossiers = dossiers.filter(volet=criteres["volet"])
     liste = (
-        tableaux.avec_montants(dossiers)
+        dossiers.annotate(demande=F("suivi__demande"), programme=F("suivi__programme"))
         .select_related("structure", "volet")
         .only(
             "numero",
@@ -70,9 +76,39 @@ def dossiers_filtres(mandat, donnees: QueryDict):
         .prefetch_related(
             Prefetch("communes", queryset=Commune.objects.only("nom").order_by("nom"))
         )
-        .order_by("-depose_le", "-pk")
+        .order_by("-suivi__depose_le", "-suivi__dossier")
     )
-    return filtres, liste
+    return filtres, ListeDenombree(
+        liste,
+        lambda: tableaux.nombre_du_territoire(
+            mandat, etat=criteres.get("etat") or None, volet=criteres.get("volet")
+        ),
+    )
+
+
+class ListeDenombree:
+    """A QuerySet whose `count()` is read from the kept counts: what Paginator reads."""
+
+    def __init__(self, queryset, compter):
+        self.queryset, self._compter, self._nombre = queryset, compter, None
+
+    def count(self) -> int:
+        if self._nombre is None:
+            self._nombre = self._compter()
+        return self._nombre
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, tranche):
+        return self.queryset[tranche]
+
+    def __iter__(self):
+        return iter(self.queryset)
+
+    @property
+    def ordered(self) -> bool:
+        return True
 
 
 def construire(export) -> exports.Tableau | None:
@@ -87,8 +123,8 @@ def construire(export) -> exports.Tableau | None:
         return None
     if export.tableau == "dossiers":
         _filtres, liste = dossiers_filtres(mandat, QueryDict(export.parametres))
-        return exports.tableau_dossiers_territoire(liste)
-    synthese = tableaux.synthese_territoire(tableaux.dossiers_du_territoire(mandat))
+        return exports.tableau_dossiers_territoire(liste.queryset)
+    synthese = tableaux.synthese_territoire(mandat)
     if export.tableau == "volets-etats":
         return exports.tableau_synthese_territoire(synthese)
     return exports.tableau_programmation_territoire(synthese)

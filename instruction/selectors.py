@@ -1,20 +1,31 @@
 """Reads of the agents' work: scoped fetches (404 outside scope) and the workbench queues."""
 
+from dataclasses import dataclass, fields
+
 from django.contrib.auth.models import Group
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import CharField, Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Concat, JSONObject
 from django.http import Http404
+from django_fsm import can_proceed
+from django_fsm_log.models import StateLog
 from guardian.shortcuts import get_objects_for_user
 
 from cper.comptes.enums import Role
+from cper.comptes.models import User
 from dossiers.enums import EtatDossier as E
 from dossiers.models import AgregatFinancement, DemandeAdhesion, Dossier, LigneFinancement
 
-from .enums import Cote
+from .enums import Cote, avis_divergents
 from .models import (
+    Annotation,
     Avis,
     DemandeComplements,
     GroupeTechnique,
+    LectureMessage,
     MembreGroupe,
+    Message,
     MontantPropose,
     Routage,
 )
@@ -278,3 +289,200 @@ def totaux_du_plan(lignes) -> dict:
         cle: sum((ligne[cle] or 0) for ligne in lignes)
         for cle in ("demande", "etat", "region", "propose")
     }
+
+
+# --- The dossier as agents see it -----------------------------------------------------------
+
+LIBELLES_TRANSITIONS = {
+    "deposer": "Dépôt",
+    "retirer": "Retrait par le porteur",
+    "demander_complements": "Demande de compléments",
+    "completer": "Compléments transmis",
+    "declarer_recevable": "Déclaré recevable",
+    "declarer_irrecevable": "Déclaré irrecevable",
+    "conclure_instruction": "Instruction conclue",
+    "ajourner": "Ajourné",
+    "programmer": "Programmé",
+    "rejeter": "Rejeté",
+    "attribuer": "Acte attributif notifié",
+    "commencer": "Commencement déclaré",
+    "solder": "Soldé",
+    "cloturer": "Clôturé",
+    "abandonner": "Abandon par le porteur",
+    "declarer_caduc": "Déclaré caduc",
+}
+
+
+@dataclass
+class PageDossierAgent:
+    """What an agent (guichet or groupe technique) sees of one dossier: the page and the API."""
+
+    dossier: Dossier
+    communes: list[str]
+    lignes: list[dict]  # the plan comparé
+    totaux: dict
+    avis_etat: Avis | None
+    avis_region: Avis | None
+    avis_divergents: bool
+    mon_cote: str | None  # the label of the user's side in the groupe in charge
+    actions: dict[str, bool]  # which transitions the user may start from here
+    peut_donner_avis: bool
+    peut_rerouter: bool
+    agent_du_guichet: bool
+    routages: list[Routage]
+    demandes: list[DemandeComplements]
+    journal: list[dict]
+    fil: list[Message]
+    non_lus: list[Message]  # the thread's messages the user has not read yet
+    annotations: list[Annotation]
+    rapport: object | None
+
+    def contexte(self) -> dict:
+        """The fields as a template context (shallow: model instances stay instances)."""
+        return {champ.name: getattr(self, champ.name) for champ in fields(self)}
+
+
+PERSONNE = ("id", "first_name", "last_name", "email")
+
+
+def _liste_json(queryset, champs: tuple[str, ...], personne: str):
+    """The rows of `queryset` as an array of JSON objects, in the dossier's own query.
+
+    `champs` of the model, and the names of the user behind the foreign key `personne`.
+    """
+    return ArraySubquery(
+        queryset.values(
+            json=JSONObject(
+                **{c: c for c in champs},
+                **{f"{personne}__{c}": f"{personne}__{c}" for c in PERSONNE},
+            )
+        )
+    )
+
+
+def _instances(modele, lignes: list[dict], champs: tuple[str, ...], personne: str) -> list:
+    """Model instances rebuilt from `_liste_json` rows (values typed by each field)."""
+    resultat = []
+    for ligne in lignes:
+        instance = modele(**{c: modele._meta.get_field(c).to_python(ligne[c]) for c in champs})
+        if ligne[f"{personne}__id"] is not None:
+            setattr(instance, personne, User(**{c: ligne[f"{personne}__{c}"] for c in PERSONNE}))
+        resultat.append(instance)
+    return resultat
+
+
+CHAMPS_DEMANDE = (
+    "id",
+    "created_at",
+    "echeance",
+    "motif",
+    "pieces_demandees",
+    "repondue_le",
+    "reponse",
+)
+CHAMPS_ANNOTATION = ("id", "created_at", "texte")
+CHAMPS_JOURNAL = ("id", "timestamp", "transition", "state", "description")
+
+
+def page_dossier_agent(user, pk) -> PageDossierAgent:
+    """The agents' dossier page in scope (404 outside), in a fixed number of queries."""
+    dossier = _ou_404(
+        dossiers_des_agents(user).annotate(
+            agent_du_guichet=Exists(Group.objects.filter(guichet=OuterRef("guichet"), user=user)),
+            demandes_adhesion_en_cours=Exists(
+                DemandeAdhesion.objects.filter(
+                    structure=OuterRef("structure"), decidee_le__isnull=True
+                )
+            ),
+            noms_communes=ArraySubquery(
+                Dossier.communes.through.objects.filter(dossier=OuterRef("pk"))
+                .order_by("commune__nom")
+                .annotate(
+                    libelle=Concat(
+                        "commune__nom",
+                        Value(" ("),
+                        "commune__code_insee",
+                        Value(")"),
+                        output_field=CharField(),
+                    )
+                )
+                .values("libelle")
+            ),
+            liste_demandes=_liste_json(
+                DemandeComplements.objects.filter(dossier=OuterRef("pk")).order_by(
+                    "-created_at", "-pk"
+                ),
+                CHAMPS_DEMANDE,
+                "demandee_par",
+            ),
+            liste_annotations=_liste_json(
+                Annotation.objects.filter(dossier=OuterRef("pk")).order_by("-created_at", "-pk"),
+                CHAMPS_ANNOTATION,
+                "auteur",
+            ),
+            liste_journal=_liste_json(
+                StateLog.objects.filter(
+                    content_type=ContentType.objects.get_for_model(Dossier),
+                    object_id=OuterRef("pk"),
+                ).order_by("pk"),
+                CHAMPS_JOURNAL,
+                "by",
+            ),
+        ),
+        pk,
+    )
+    avis = {a.cote: a for a in Avis.objects.filter(dossier=dossier).select_related("donne_par")}
+    lignes = plan_compare([dossier.pk]).get(dossier.pk, [])
+    routages = list(
+        Routage.objects.filter(dossier=dossier)
+        .select_related("groupe_technique", "par")
+        .annotate(mon_cote=cote_dans_le_groupe(user))
+    )
+    # Which buttons to show, from the state and two facts read once; the services check
+    # the transition permissions again on every POST.
+    mon_cote = routages[0].mon_cote if routages else None
+    instructeur = mon_cote is not None and user.a_le_role(Role.INSTRUCTEUR)
+    agent_du_guichet = dossier.agent_du_guichet and user.a_le_role(Role.AGENT_GUICHET)
+    actions = {
+        "declarer_recevable": can_proceed(dossier.declarer_recevable) and agent_du_guichet,
+        "declarer_irrecevable": can_proceed(dossier.declarer_irrecevable) and agent_du_guichet,
+        "demander_complements": can_proceed(dossier.demander_complements)
+        and (agent_du_guichet if dossier.etat == E.DEPOSE else instructeur),
+        "conclure_instruction": can_proceed(dossier.conclure_instruction) and instructeur,
+    }
+    fil = list(
+        Message.objects.filter(dossier=dossier)
+        .select_related("auteur")
+        .prefetch_related("pieces_jointes")
+        .annotate(lu=Exists(LectureMessage.objects.filter(message=OuterRef("pk"), user=user)))
+    )
+    return PageDossierAgent(
+        dossier=dossier,
+        communes=dossier.noms_communes,
+        lignes=lignes,
+        totaux=totaux_du_plan(lignes),
+        avis_etat=avis.get(Cote.ETAT),
+        avis_region=avis.get(Cote.REGION),
+        avis_divergents=avis_divergents(*(a.sens for a in avis.values())),
+        mon_cote=Cote(mon_cote).label if mon_cote else None,
+        actions=actions,
+        peut_donner_avis=actions["conclure_instruction"],
+        peut_rerouter=dossier.etat == E.EN_INSTRUCTION and agent_du_guichet,
+        agent_du_guichet=agent_du_guichet,
+        routages=routages,
+        demandes=_instances(
+            DemandeComplements, dossier.liste_demandes, CHAMPS_DEMANDE, "demandee_par"
+        ),
+        journal=[
+            {
+                "entree": entree,
+                "libelle": LIBELLES_TRANSITIONS.get(entree.transition, entree.transition),
+                "vers": E(entree.state).label,
+            }
+            for entree in _instances(StateLog, dossier.liste_journal, CHAMPS_JOURNAL, "by")
+        ],
+        fil=fil,
+        non_lus=[message for message in fil if not message.lu],
+        annotations=_instances(Annotation, dossier.liste_annotations, CHAMPS_ANNOTATION, "auteur"),
+        rapport=getattr(dossier, "rapport_instruction", None),
+    )

@@ -11,8 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from django_fsm import can_proceed
-from django_fsm_log.models import StateLog
 
 from cper.comptes.decorators import role_requis
 from cper.comptes.enums import Role
@@ -45,36 +43,14 @@ from .forms import (
     financeurs_pour_avis,
 )
 from .models import (
-    Annotation,
     Avis,
     DemandeComplements,
     Message,
     PieceJointe,
     RapportInstruction,
-    Routage,
 )
 
 PAR_PAGE = 25
-LIBELLES_TRANSITIONS = {
-    "deposer": "Dépôt",
-    "retirer": "Retrait par le porteur",
-    "demander_complements": "Demande de compléments",
-    "completer": "Compléments transmis",
-    "declarer_recevable": "Déclaré recevable",
-    "declarer_irrecevable": "Déclaré irrecevable",
-    "conclure_instruction": "Instruction conclue",
-    "ajourner": "Ajourné",
-    "programmer": "Programmé",
-    "rejeter": "Rejeté",
-    "attribuer": "Acte attributif notifié",
-    "commencer": "Commencement déclaré",
-    "solder": "Soldé",
-    "cloturer": "Clôturé",
-    "abandonner": "Abandon par le porteur",
-    "declarer_caduc": "Déclaré caduc",
-}
-
-
 # --- Workbenches ------------------------------------------------------------------------------
 
 
@@ -196,68 +172,18 @@ def recevables_en_lot(request: HttpRequest) -> HttpResponse:
 
 @role_requis(Role.AGENT_GUICHET, Role.INSTRUCTEUR)
 def dossier(request: HttpRequest, pk: int) -> HttpResponse:
-    dossier = selectors.dossier_pour_agent_ou_404(request.user, pk)
-    avis = {a.cote: a for a in Avis.objects.filter(dossier=dossier).select_related("donne_par")}
-    lignes = selectors.plan_compare([dossier.pk]).get(dossier.pk, [])
-    routages = list(
-        Routage.objects.filter(dossier=dossier)
-        .select_related("groupe_technique", "par")
-        .annotate(mon_cote=selectors.cote_dans_le_groupe(request.user))
-    )
-    # Which buttons to show, from the state and two facts read once; the services check
-    # the transition permissions again on every POST.
-    mon_cote = routages[0].mon_cote if routages else None
-    instructeur = mon_cote is not None and request.user.a_le_role(Role.INSTRUCTEUR)
-    agent_du_guichet = dossier.agent_du_guichet and request.user.a_le_role(Role.AGENT_GUICHET)
-    actions = {
-        "declarer_recevable": can_proceed(dossier.declarer_recevable) and agent_du_guichet,
-        "declarer_irrecevable": can_proceed(dossier.declarer_irrecevable) and agent_du_guichet,
-        "demander_complements": can_proceed(dossier.demander_complements)
-        and (agent_du_guichet if dossier.etat == E.DEPOSE else instructeur),
-        "conclure_instruction": can_proceed(dossier.conclure_instruction) and instructeur,
-    }
-    fil = list(
-        Message.objects.filter(dossier=dossier)
-        .select_related("auteur")
-        .prefetch_related("pieces_jointes")
-    )
-    services.messages_marquer_lus(messages=fil, par=request.user)
+    page = selectors.page_dossier_agent(request.user, pk)
+    services.messages_marquer_lus(messages=page.non_lus, par=request.user)
     return render(
         request,
         "instruction/dossier.html",
         {
-            "title": f"Dossier {dossier.numero}",
-            "dossier": dossier,
-            "communes": list(dossier.communes.all()),
-            "lignes": lignes,
-            "totaux": selectors.totaux_du_plan(lignes),
-            "avis_etat": avis.get(Cote.ETAT),
-            "avis_region": avis.get(Cote.REGION),
-            "avis_divergents": avis_divergents(*(a.sens for a in avis.values())),
-            "mon_cote": Cote(mon_cote).label if mon_cote else None,
-            "peut_donner_avis": actions["conclure_instruction"],
-            "actions": actions,
-            "routages": routages,
-            "demandes": DemandeComplements.objects.filter(dossier=dossier).select_related(
-                "demandee_par"
-            ),
-            "journal": [
-                {
-                    "entree": entree,
-                    "libelle": LIBELLES_TRANSITIONS.get(entree.transition, entree.transition),
-                    "vers": E(entree.state).label,
-                }
-                for entree in StateLog.objects.for_(dossier).select_related("by").order_by("pk")
-            ],
-            "peut_rerouter": dossier.etat == E.EN_INSTRUCTION and agent_du_guichet,
-            "fil": fil,
-            "annotations": Annotation.objects.filter(dossier=dossier).select_related("auteur"),
-            "rapport": getattr(dossier, "rapport_instruction", None),
-            "agent_du_guichet": agent_du_guichet,
+            "title": f"Dossier {page.dossier.numero}",
+            **page.contexte(),
             "form_message": MessageForm(),
             "form_annotation": AnnotationForm(),
             # Blocks of higher floors (the decision history, the acts and payments).
-            "blocs": blocs_agent(request, dossier),
+            "blocs": blocs_agent(request, page.dossier),
         },
     )
 

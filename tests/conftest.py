@@ -57,6 +57,49 @@ def _compteurs_de_limites_vides(request):
             request.getfixturevalue("django_db_blocker").restore()
 
 
+@pytest.fixture(autouse=True)
+def _agregats_a_jour(request):
+    """After every test that used the database, the kept aggregates equal a from-scratch
+    computation: a service that moves a dossier or its money without
+    `dossiers.agregats.recalculer_dossier` fails the test that drives it, instead of showing
+    stale figures on the dashboards. `@pytest.mark.agregats_libres` opts a test out."""
+    marqueur = request.node.get_closest_marker("django_db")
+    noms = request.fixturenames
+    if request.node.get_closest_marker("agregats_libres"):
+        yield
+        return
+    if (
+        "transactional_db" in noms
+        or "live_server" in noms
+        or (
+            marqueur
+            and (marqueur.kwargs.get("transaction") or (marqueur.args and marqueur.args[0]))
+        )
+    ):
+        request.getfixturevalue("transactional_db")
+    elif marqueur or "db" in noms:
+        request.getfixturevalue("db")
+    else:
+        yield
+        return
+    yield
+    from django.db import DatabaseError, transaction
+
+    from dossiers import agregats
+
+    try:
+        with transaction.atomic():
+            ecarts = agregats.ecarts()
+    except DatabaseError:
+        return  # the test left its transaction broken on purpose: nothing to compare
+    if ecarts:
+        pytest.fail(
+            "Agrégats des tableaux de bord périmés (un service n'a pas appelé "
+            f"agregats.recalculer_dossier) : {ecarts[:5]}",
+            pytrace=False,
+        )
+
+
 @pytest.fixture
 def client():
     """pytest-django's client, whose force_login also gives the second factor when owed."""

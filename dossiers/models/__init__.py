@@ -1,4 +1,4 @@
-from .agregat import AgregatFinancement, AgregatVolet
+from .agregat import AgregatFinancement, AgregatVolet, SuiviDossier, TotalSuivi
 from .dossier import (
     Dossier,
     DossierGroupObjectPermission,
@@ -26,4 +26,6 @@ __all__ = [
     "Recepisse",
     "SequenceNumero",
     "Structure",
+    "SuiviDossier",
+    "TotalSuivi",
 ]

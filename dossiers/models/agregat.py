@@ -1,3 +1,5 @@
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 
 from cper.referentiel.models import MONTANT
@@ -78,3 +80,78 @@ class AgregatVolet(models.Model):
 
     def __str__(self):
         return f"{self.volet_id} × {self.financeur_id} × {self.etat}"
+
+
+class SuiviDossier(models.Model):
+    """What the dashboards know of one filed dossier, computed from the source tables.
+
+    Written by `dossiers.agregats.recalculer_dossier()` in the same statement series as the
+    money rows (never by hand); one row per dossier that left `brouillon` with a number. The
+    delays are in calendar days (local dates), from django-fsm-log's history.
+    """
+
+    dossier = models.OneToOneField(
+        "dossiers.Dossier", on_delete=models.CASCADE, primary_key=True, related_name="suivi"
+    )
+    etat = models.CharField(max_length=50, choices=E.choices)
+    volet = models.ForeignKey(
+        "referentiel.Volet", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    depose_le = models.DateTimeField(null=True)  # the territory's list, newest first
+    # The distinct transitions the dossier went through at least once (funnel stages).
+    transitions = ArrayField(models.CharField(max_length=50), default=list)
+    depot_recevabilite = models.IntegerField(null=True)
+    recevabilite_conclusion = models.IntegerField(null=True)
+    conclusion_decision = models.IntegerField(null=True)
+    depot_decision = models.IntegerField(null=True)
+    # Summed over the signatories (the only funders in the dashboards' territorial figures).
+    demande = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    programme = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    # "<niveau>:<id>" of every territory a commune of the dossier lies in (the rule of
+    # docs/tableaux.md, Territories); GIN-indexed for the territory's list.
+    territoires = ArrayField(models.CharField(max_length=40), default=list)
+
+    class Meta:
+        verbose_name = "suivi d'un dossier"
+        verbose_name_plural = "suivi des dossiers"
+        indexes = [
+            GinIndex(fields=["territoires"], name="suivi_territoires_gin"),
+            models.Index(
+                models.F("depose_le").desc(), models.F("dossier").desc(), name="suivi_depot_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.dossier_id)
+
+
+class TotalSuivi(models.Model):
+    """`SuiviDossier` rows counted and summed per key: what the dashboards read.
+
+    `section` says what is counted: `etat` (dossiers per current state), `transition`
+    (dossiers that went through a transition), `delai` (`cle` = "<delay>:<days>", dossiers
+    per number of days), `territoire` (`cle` = "<niveau>:<id>", per volet and state, with the
+    signatories' requested and programmed amounts). Moved by the difference between a
+    dossier's new and old `SuiviDossier` row, in the same statement; a total back to zero may
+    stay (it counts as absent).
+    """
+
+    section = models.CharField(max_length=20)
+    cle = models.CharField(max_length=60)
+    volet = models.IntegerField(default=0)  # 0: no volet, or not split by volet
+    etat = models.CharField(max_length=50, default="")
+    dossiers = models.IntegerField(default=0)
+    demande = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    programme = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = "total du suivi des dossiers"
+        verbose_name_plural = "totaux du suivi des dossiers"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["section", "cle", "volet", "etat"], name="total_suivi_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.section} {self.cle} {self.volet} {self.etat}"

@@ -7,6 +7,7 @@ only to say whether the viewer belongs to the structure (porteur actions, names 
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django_fsm_log.models import StateLog
 
@@ -85,9 +86,9 @@ def dossiers_du_porteur(user) -> QuerySet[Dossier]:
 def dossier_complet(user, pk) -> Dossier:
     """One dossier in the user's scope with its money, location, lines and pieces, or 404.
 
-    Six queries whatever the number of lines: the dossier (totals, structure, volet, guichet,
-    récépissé, whether the user belongs to the structure), communes, expenses, financing,
-    pieces, plus the structure's member ids for the timeline.
+    Five queries whatever the number of lines: the dossier (totals, structure, volet, guichet,
+    récépissé, whether the user belongs to the structure, the structure's member ids for the
+    timeline), communes, expenses, financing, pieces.
     """
     queryset = (
         Dossier.objects.avec_totaux()
@@ -97,7 +98,11 @@ def dossier_complet(user, pk) -> Dossier:
         .annotate(
             est_porteur=Exists(
                 MembreStructure.objects.filter(structure=OuterRef("structure"), user=user)
-            )
+            ),
+            # For the timeline: whose names a porteur sees (colleagues', not agents').
+            membres_ids=ArraySubquery(
+                MembreStructure.objects.filter(structure=OuterRef("structure")).values("user_id")
+            ),
         )
         .prefetch_related(
             Prefetch(
@@ -135,15 +140,17 @@ def _auteur(user, membres: set[int], voit_les_noms: bool) -> str:
 def chronologie(dossier: Dossier, *, pour_le_porteur: bool) -> list[Evenement]:
     """What happened to the dossier, oldest first: creation, every transition, the récépissé.
 
-    Two queries: the structure's member ids and the transition log with its authors. The
+    One query, the transition log with its authors (the structure's member ids come with a
+    dossier from `dossier_complet`, else one more query). The
     porteur sees colleagues' names but not agents', and only the comments meant for them.
     """
     voit_les_noms = not pour_le_porteur
-    membres = set(
-        MembreStructure.objects.filter(structure_id=dossier.structure_id).values_list(
+    membres = getattr(dossier, "membres_ids", None)
+    if membres is None:
+        membres = MembreStructure.objects.filter(structure_id=dossier.structure_id).values_list(
             "user_id", flat=True
         )
-    )
+    membres = set(membres)
     evenements = [
         Evenement(
             date=dossier.created_at,

@@ -21,6 +21,7 @@ from execution.forms import (
     CommencementForm,
     CompleterDemandeForm,
     DemandeVersementForm,
+    ProrogationForm,
 )
 from execution.models import Acte, DemandeVersement, PieceExecution
 
@@ -59,6 +60,7 @@ def porteur(request: HttpRequest, pk: int) -> HttpResponse:
             "actes": actes,
             "commencement": getattr(dossier, "commencement", None),
             "peut_commencer": dossier.etat == E.ATTRIBUE,
+            "peut_proroger": dossier.etat in (E.ATTRIBUE, E.EN_COURS),
             "peut_abandonner": dossier.etat in (E.PROGRAMME, E.ATTRIBUE, E.EN_COURS),
         },
     )
@@ -90,6 +92,7 @@ def _formulaire(request, dossier, form, *, titre, action, succes, retour=None, c
             "url_retour": reverse(retour[0], args=retour[1:]),
             "demande": None,
             "pieces": [],
+            "rappel": "",
             **(contexte or {}),
         },
     )
@@ -113,6 +116,27 @@ def commencer(request: HttpRequest, pk: int) -> HttpResponse:
             justificatif=donnees["justificatif"],
         ),
         succes="Commencement déclaré : vous pouvez demander vos versements.",
+    )
+
+
+@role_requis(Role.PORTEUR)
+def demander_prorogation(request: HttpRequest, pk: int, acte_pk: int) -> HttpResponse:
+    dossier = _dossier(request, pk)
+    acte = get_object_or_404(Acte, pk=acte_pk, dossier=dossier, etat=EtatActe.NOTIFIE)
+    form = ProrogationForm(request.POST or None)
+    return _formulaire(
+        request,
+        dossier,
+        form,
+        titre=f"Demander une prorogation — {acte.financeur}",
+        action=lambda donnees: services.prorogation_demander(
+            acte=acte,
+            par=request.user,
+            echeance=donnees["echeance"],
+            nouvelle_date=donnees["nouvelle_date"],
+            motif=donnees["motif"],
+        ),
+        succes="Demande de prorogation transmise au financeur.",
     )
 
 

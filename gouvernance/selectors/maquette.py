@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Sum
+from django.db.models import Case, DecimalField, F, Q, Sum, When
 from django.utils import timezone
 
 from cper.referentiel.models import Enveloppe, Financeur, Volet
@@ -22,6 +22,8 @@ ZERO = Decimal("0.00")
 ETATS_EN_COURS = [E.DEPOSE, E.INCOMPLET, E.EN_INSTRUCTION, E.INSTRUIT]
 # Proposed money exists once the groupe technique works on the dossier.
 ETATS_PROPOSES = [E.EN_INSTRUCTION, E.INSTRUIT]
+# Their unpaid programmed money returns to the envelope.
+ETATS_LIBERES = [E.CADUC, E.ABANDONNE]
 
 
 def taux(part: Decimal, total: Decimal) -> Decimal | None:
@@ -37,6 +39,8 @@ class Cellule:
     demande: Decimal = ZERO
     propose: Decimal = ZERO
     programme: Decimal = ZERO
+    # Programmed money given back by caduc or abandoned dossiers (already out of `programme`).
+    libere: Decimal = ZERO
 
     def __add__(self, autre: "Cellule") -> "Cellule":
         return Cellule(
@@ -44,6 +48,7 @@ class Cellule:
             demande=self.demande + autre.demande,
             propose=self.propose + autre.propose,
             programme=self.programme + autre.programme,
+            libere=self.libere + autre.libere,
         )
 
     @property
@@ -121,9 +126,36 @@ def propositions_par_volet_et_financeur() -> dict:
     return _somme_des_agregats("propose", ETATS_PROPOSES)
 
 
+def programmations_et_liberations() -> tuple[dict, dict]:
+    """Programmed amounts of the decisions 'programmé', and what was released (one query).
+
+    A dossier that became caduc or was abandoned keeps on its envelope only what was paid
+    (mandated, less what a reversement brought back): the rest of its programmed money is
+    released and returns to the envelope.
+    """
+    liberes = Q(etat__in=ETATS_LIBERES)
+    lignes = (
+        AgregatVolet.objects.values("volet_id", "financeur_id")
+        .annotate(
+            programme_net=Sum(
+                Case(When(liberes, then=F("mandate")), default=F("programme")),
+                output_field=DecimalField(max_digits=16, decimal_places=2),
+            ),
+            libere=Sum(F("programme") - F("mandate"), filter=liberes),
+        )
+        .order_by()
+    )
+    programmes, liberations = {}, {}
+    for ligne in lignes:
+        cle = (ligne["volet_id"], ligne["financeur_id"])
+        programmes[cle] = ligne["programme_net"] or ZERO
+        liberations[cle] = ligne["libere"] or ZERO
+    return programmes, liberations
+
+
 def programmations_par_volet_et_financeur() -> dict:
-    """Programmed amounts of the decisions 'programmé', whatever the dossier's state (one query)."""
-    return _somme_des_agregats("programme")
+    """Programmed amounts still standing on the envelopes (see programmations_et_liberations)."""
+    return programmations_et_liberations()[0]
 
 
 def maquette(le: datetime.date | None = None) -> Maquette:
@@ -143,7 +175,7 @@ def maquette(le: datetime.date | None = None) -> Maquette:
     }
     demandes = demandes_par_volet_et_financeur()
     propositions = propositions_par_volet_et_financeur()
-    programmations = programmations_par_volet_et_financeur()
+    programmations, liberations = programmations_et_liberations()
 
     lignes, par_financeur = [], defaultdict(Cellule)
     for volet in volets:
@@ -155,6 +187,7 @@ def maquette(le: datetime.date | None = None) -> Maquette:
                 demande=demandes.get(cle, ZERO),
                 propose=propositions.get(cle, ZERO),
                 programme=programmations.get(cle, ZERO),
+                libere=liberations.get(cle, ZERO),
             )
             cellules.append(cellule)
             par_financeur[financeur.pk] += cellule

@@ -3,14 +3,13 @@
 Each function is one query computed in PostgreSQL, whatever the number of dossiers.
 """
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, DecimalField, OuterRef, Subquery, Sum, Value
+from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from django_fsm_log.models import StateLog
 
 from cper import lecture
 from cper.referentiel.models import (
@@ -18,15 +17,15 @@ from cper.referentiel.models import (
     Commune,
     Departement,
     Epci,
-    Financeur,
     PoleMetropolitain,
+    Volet,
 )
 from dossiers.enums import ETATS_PROGRAMMES
 from dossiers.enums import EtatDossier as E
-from dossiers.models import AgregatFinancement, Dossier
+from dossiers.models import AgregatFinancement, Dossier, TotalSuivi
 from gouvernance.enums import TypeInstance
 from gouvernance.models import MembreInstance
-from gouvernance.selectors.maquette import ETATS_EN_COURS, ZERO, taux
+from gouvernance.selectors.maquette import ETATS_EN_COURS, ZERO, Maquette, maquette, taux
 
 MONTANT = DecimalField(max_digits=16, decimal_places=2)
 # States whose requested money is still wanted or has been granted: the base of a territory's
@@ -60,20 +59,22 @@ class Entonnoir:
 def entonnoir() -> Entonnoir:
     """Dossiers per current state, and how many ever reached each stage (one query).
 
-    A stage counts the dossiers that went through its transition at least once (django-fsm-log),
-    so a dossier withdrawn after being declared recevable still counts as recevable.
+    Read from the kept counts (`TotalSuivi`, a few dozen rows): a stage counts the dossiers
+    that went through its transition at least once (django-fsm-log), so a dossier withdrawn
+    after being declared recevable still counts as recevable.
     """
-    type_dossier = ContentType.objects.get_for_model(Dossier)
-    sql = f"""
-        SELECT 'etat', etat, COUNT(*) FROM {Dossier._meta.db_table}
-        WHERE etat <> %s AND numero IS NOT NULL GROUP BY etat
-        UNION ALL
-        SELECT 'etape', transition, COUNT(DISTINCT object_id) FROM {StateLog._meta.db_table}
-        WHERE content_type_id = %s AND transition = ANY(%s) GROUP BY transition
-    """  # noqa: S608 - table names from the models, values as parameters
-    lignes = _lignes(sql, [E.BROUILLON.value, type_dossier.pk, [code for code, _ in ETAPES]])
-    par_etat = {code: n for genre, code, n in lignes if genre == "etat"}
-    par_etape = {code: n for genre, code, n in lignes if genre == "etape"}
+    lignes = (
+        TotalSuivi.objects.filter(section__in=["etat", "transition"], dossiers__gt=0)
+        .values("section", "cle", "etat")
+        .annotate(n=Sum("dossiers"))
+        .order_by()
+    )
+    par_etat, par_etape = {}, {}
+    for ligne in lignes:
+        if ligne["section"] == "etat":
+            par_etat[ligne["etat"]] = ligne["n"]
+        else:
+            par_etape[ligne["cle"]] = ligne["n"]
     # Dossiers filed without a logged dépôt (imports) still count as filed: they have a number.
     deposes = max(par_etape.get("deposer", 0), sum(par_etat.values()))
     par_etape["deposer"] = deposes
@@ -105,58 +106,55 @@ class Delai:
     p90: Decimal | None
 
 
+def percentile_cont(histogramme: list[tuple[int, int]], p: float) -> Decimal | None:
+    """PostgreSQL's `percentile_cont(p)` over the values of a (value, count) histogram."""
+    total = sum(n for _valeur, n in histogramme)
+    if not total:
+        return None
+    position = Decimal(str(p)) * (total - 1)
+    bas = int(position)
+    fraction = position - bas
+
+    def rang(i):
+        cumul = 0
+        for valeur, n in histogramme:
+            cumul += n
+            if i < cumul:
+                return valeur
+        return histogramme[-1][0]
+
+    v_bas = rang(bas)
+    v_haut = rang(bas + 1) if fraction else v_bas
+    return (v_bas + fraction * (v_haut - v_bas)).quantize(Decimal("0.1"))
+
+
 def delais() -> list[Delai]:
-    """Median and 90th percentile, in days, of each step of the processing (one query).
+    """Median and 90th percentile, in calendar days, of each step of the processing (1 query).
 
     Recevabilité: the first declarer_recevable or declarer_irrecevable; conclusion: the last
     conclure_instruction (an adjourned dossier is concluded again); décision: the last
-    programmer or rejeter. Dates come from django-fsm-log, the dépôt from Dossier.depose_le.
+    programmer or rejeter. Read from the kept histogram of each delay (`TotalSuivi`, one row per
+    delay × number of days: a few thousand rows at most, whatever the number of dossiers).
     """
-    type_dossier = ContentType.objects.get_for_model(Dossier)
-    sql = f"""
-        WITH jalons AS (
-            SELECT object_id,
-                MIN(timestamp) FILTER (WHERE transition IN
-                    ('declarer_recevable', 'declarer_irrecevable')) AS recevabilite,
-                MIN(timestamp) FILTER (WHERE transition = 'declarer_recevable') AS recevable,
-                MAX(timestamp) FILTER (WHERE transition = 'conclure_instruction') AS conclusion,
-                MAX(timestamp) FILTER (WHERE transition IN ('programmer', 'rejeter')) AS decision
-            FROM {StateLog._meta.db_table}
-            WHERE content_type_id = %s
-            GROUP BY object_id
-        ), durees AS (
-            SELECT EXTRACT(EPOCH FROM j.recevabilite - d.depose_le) / 86400 AS depot_recevabilite,
-                   EXTRACT(EPOCH FROM j.conclusion - j.recevable) / 86400
-                       AS recevabilite_conclusion,
-                   EXTRACT(EPOCH FROM j.decision - j.conclusion) / 86400 AS conclusion_decision,
-                   EXTRACT(EPOCH FROM j.decision - d.depose_le) / 86400 AS depot_decision
-            FROM jalons j JOIN {Dossier._meta.db_table} d ON d.id = j.object_id
-            WHERE d.depose_le IS NOT NULL
+    histogrammes: dict[str, list[tuple[int, int]]] = {code: [] for code, _ in DELAIS}
+    for cle, n in TotalSuivi.objects.filter(section="delai", dossiers__gt=0).values_list(
+        "cle", "dossiers"
+    ):
+        code, jours = cle.rsplit(":", 1)
+        if code in histogrammes:
+            histogrammes[code].append((int(jours), n))
+    resultat = []
+    for code, libelle in DELAIS:
+        histogramme = sorted(histogrammes[code])
+        resultat.append(
+            Delai(
+                libelle=libelle,
+                dossiers=sum(n for _j, n in histogramme),
+                mediane=percentile_cont(histogramme, 0.5),
+                p90=percentile_cont(histogramme, 0.9),
+            )
         )
-        SELECT {
-        ", ".join(
-            f"COUNT({code}), "
-            f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {code}), "
-            f"percentile_cont(0.9) WITHIN GROUP (ORDER BY {code})"
-            for code, _ in DELAIS
-        )
-    }
-        FROM durees
-    """  # noqa: S608 - table and column names from the code, values as parameters
-    ligne = _lignes(sql, [type_dossier.pk])[0]
-
-    def jours(valeur):
-        return None if valeur is None else Decimal(valeur).quantize(Decimal("0.1"))
-
-    return [
-        Delai(
-            libelle=libelle,
-            dossiers=ligne[3 * i],
-            mediane=jours(ligne[3 * i + 1]),
-            p90=jours(ligne[3 * i + 2]),
-        )
-        for i, (_code, libelle) in enumerate(DELAIS)
-    ]
+    return resultat
 
 
 # --- Territories ----------------------------------------------------------------------------
@@ -189,43 +187,21 @@ class LigneTerritoire:
 def repartition_territoriale() -> dict[str, list[LigneTerritoire]]:
     """Dossiers, requested and programmed per département, arrondissement, EPCI, pôle (1 query).
 
-    The amounts come from the aggregate rows (one per dossier × financeur), not from the
-    financing lines and decisions.
+    Read from the kept counts per territory × volet × state (`TotalSuivi`, a few thousand rows
+    whatever the number of dossiers): no dossier, commune link or financing line is read.
 
     See REGLE_MULTI_TERRITOIRES for dossiers on several territories.
     """
-    lien = Dossier.communes.through._meta.db_table
     sql = f"""
-        WITH montants AS (
-            SELECT a.dossier_id,
-                   SUM(a.demande) FILTER (WHERE a.etat = ANY(%s)) AS demande,
-                   SUM(a.programme) AS programme
-            FROM {AgregatFinancement._meta.db_table} a
-            JOIN {Financeur._meta.db_table} f ON f.id = a.financeur_id AND f.signataire
-            GROUP BY a.dossier_id
-        ), lieux AS (
-            SELECT DISTINCT l.dossier_id, c.departement_id, c.arrondissement_id, c.epci_id
-            FROM {lien} l
-            JOIN {Commune._meta.db_table} c ON c.id = l.commune_id
-            JOIN {Dossier._meta.db_table} d
-                ON d.id = l.dossier_id AND d.etat <> %s AND d.numero IS NOT NULL
-        ), par_territoire AS (
-            SELECT DISTINCT 'departement' AS niveau, departement_id AS territoire, dossier_id
-                FROM lieux
-            UNION ALL SELECT DISTINCT 'arrondissement', arrondissement_id, dossier_id
-                FROM lieux WHERE arrondissement_id IS NOT NULL
-            UNION ALL SELECT DISTINCT 'epci', epci_id, dossier_id
-                FROM lieux WHERE epci_id IS NOT NULL
-            UNION ALL SELECT DISTINCT 'pole', pm.polemetropolitain_id, lieux.dossier_id
-                FROM lieux JOIN {PoleMetropolitain.membres.through._meta.db_table} pm
-                ON pm.epci_id = lieux.epci_id
-        ), totaux AS (
-            SELECT t.niveau, t.territoire, COUNT(*) AS dossiers,
-                   COALESCE(SUM(m.demande), 0) AS demande,
-                   COALESCE(SUM(m.programme), 0) AS programme
-            FROM par_territoire t
-            LEFT JOIN montants m ON m.dossier_id = t.dossier_id
-            GROUP BY t.niveau, t.territoire
+        WITH totaux AS (
+            SELECT split_part(t.cle, ':', 1) AS niveau,
+                   split_part(t.cle, ':', 2)::int AS territoire,
+                   SUM(t.dossiers) AS dossiers,
+                   COALESCE(SUM(t.demande) FILTER (WHERE t.etat = ANY(%s)), 0) AS demande,
+                   SUM(t.programme) AS programme
+            FROM {TotalSuivi._meta.db_table} t
+            WHERE t.section = 'territoire' AND t.dossiers <> 0
+            GROUP BY t.cle
         )
         SELECT t.niveau, COALESCE(dep.nom, arr.nom, epci.nom, pole.nom) AS nom,
                t.dossiers, t.demande, t.programme
@@ -237,12 +213,10 @@ def repartition_territoriale() -> dict[str, list[LigneTerritoire]]:
         LEFT JOIN {Epci._meta.db_table} epci ON t.niveau = 'epci' AND epci.id = t.territoire
         LEFT JOIN {PoleMetropolitain._meta.db_table} pole
             ON t.niveau = 'pole' AND pole.id = t.territoire
+        WHERE t.dossiers > 0
         ORDER BY t.niveau, 2
     """  # noqa: S608 - table names from the models, values as parameters
-    lignes = _lignes(
-        sql,
-        [[str(e) for e in ETATS_EN_COURS], E.BROUILLON.value],
-    )
+    lignes = _lignes(sql, [[str(e) for e in ETATS_EN_COURS]])
     resultat = {code: [] for code, _ in NIVEAUX}
     for niveau, nom, n, demande, programme in lignes:
         if niveau == "arrondissement":
@@ -276,6 +250,29 @@ def dossiers_du_territoire(mandat: MembreInstance | None):
         .exclude(etat=E.BROUILLON)
         .filter(numero__isnull=False)
     )
+
+
+def dossiers_du_territoire_suivis(mandat: MembreInstance | None):
+    """`dossiers_du_territoire` read through the kept `SuiviDossier.territoires` (GIN index)."""
+    if mandat is None or mandat.territoire is None:
+        return Dossier.objects.none()
+    return Dossier.objects.filter(
+        suivi__territoires__contains=[cle_du_territoire(mandat.territoire)]
+    )
+
+
+def nombre_du_territoire(mandat: MembreInstance | None, *, etat=None, volet=None) -> int:
+    """How many filed dossiers lie on the member's territory, from the kept counts (1 query)."""
+    if mandat is None or mandat.territoire is None:
+        return 0
+    lignes = TotalSuivi.objects.filter(
+        section="territoire", cle=cle_du_territoire(mandat.territoire)
+    )
+    if etat:
+        lignes = lignes.filter(etat=etat)
+    if volet is not None:
+        lignes = lignes.filter(volet=volet.pk)
+    return lignes.aggregate(n=Sum("dossiers"))["n"] or 0
 
 
 def _somme_par_dossier(champ):
@@ -320,14 +317,48 @@ class SyntheseTerritoire:
         return taux(self.programme, self.demande_active)
 
 
-def synthese_territoire(dossiers) -> SyntheseTerritoire:
-    """Dossiers, requested and programmed per volet × state of a territory (one query)."""
-    lignes = list(
-        avec_montants(dossiers)
-        .values("volet__numero", "volet__intitule", "etat")
-        .annotate(n=Count("pk"), total_demande=Sum("demande"), total_programme=Sum("programme"))
-        .order_by("volet__numero", "etat")
-    )
+NIVEAU_DU_TERRITOIRE = {
+    Departement: "departement",
+    Arrondissement: "arrondissement",
+    Epci: "epci",
+    PoleMetropolitain: "pole",
+}
+
+
+def cle_du_territoire(territoire) -> str:
+    """The territory's key in the kept counts ("pole:3"), as `SuiviDossier.territoires`."""
+    return f"{NIVEAU_DU_TERRITOIRE[type(territoire)]}:{territoire.pk}"
+
+
+def synthese_territoire(mandat: MembreInstance | None) -> SyntheseTerritoire:
+    """Dossiers, requested and programmed per volet × state of a territory (one query).
+
+    Read from the kept counts per territory × volet × state (`TotalSuivi`): the same dossiers
+    as `dossiers_du_territoire` (filed, on at least one commune of the territory), each with
+    what it asks of the signatories and what was programmed for them.
+    """
+    lignes = []
+    if mandat is not None and mandat.territoire is not None:
+        sql = f"""
+            SELECT v.numero, v.intitule, t.etat, t.dossiers, t.demande, t.programme
+            FROM {TotalSuivi._meta.db_table} t
+            LEFT JOIN {Volet._meta.db_table} v ON v.id = t.volet
+            WHERE t.section = 'territoire' AND t.cle = %s AND t.dossiers > 0
+            ORDER BY v.numero, t.etat
+        """  # noqa: S608 - table names from the models, values as parameters
+        lignes = [
+            {
+                "volet__numero": numero,
+                "volet__intitule": intitule,
+                "etat": etat,
+                "n": n,
+                "total_demande": demande,
+                "total_programme": programme,
+            }
+            for numero, intitule, etat, n, demande, programme in _lignes(
+                sql, [cle_du_territoire(mandat.territoire)]
+            )
+        ]
     libelles = dict(E.choices)
     par_volet: dict = {}
     demande_active = programme = ZERO
@@ -378,3 +409,30 @@ def dossier_du_territoire_ou_404(mandat, pk) -> Dossier:
         )
     except Dossier.DoesNotExist:
         raise Http404("Dossier introuvable.") from None
+
+
+# --- The pilotage dashboard as a whole ------------------------------------------------------
+
+
+@dataclass
+class TableauDeBordPilotage:
+    """Every figure of the instance de pilotage's dashboard (the page and the API read it)."""
+
+    maquette: Maquette
+    entonnoir: Entonnoir
+    delais: list[Delai]
+    territoires: dict[str, list[LigneTerritoire]]
+
+
+def tableau_de_bord_pilotage(le: datetime.date | None = None) -> TableauDeBordPilotage:
+    """Maquette, funnel, delays and territorial breakdowns, all from the kept aggregates.
+
+    Nine small queries whatever the number of dossiers: the maquette's six, then one each for
+    the funnel, the delays and the territories.
+    """
+    return TableauDeBordPilotage(
+        maquette=maquette(le),
+        entonnoir=entonnoir(),
+        delais=delais(),
+        territoires=repartition_territoriale(),
+    )

@@ -25,7 +25,6 @@ from gouvernance.forms.tableaux import ObservationForm, date_des_enveloppes
 from gouvernance.graphiques import GRIS, ROUGE, graphique
 from gouvernance.models import Export, Observation
 from gouvernance.selectors import tableaux
-from gouvernance.selectors.maquette import maquette
 from gouvernance.services.exports import export_demander
 from gouvernance.services.observations import observation_poster
 from gouvernance.templatetags.tableaux_tags import entier, jours, pourcentage
@@ -42,10 +41,9 @@ FORMATS = {"csv", "xlsx"}
 def pilotage(request: HttpRequest) -> HttpResponse:
     """The instance de pilotage's dashboard: maquette, funnel, delays, territories."""
     formulaire_date, le = date_des_enveloppes(request.GET)
-    la_maquette = maquette(le)
-    entonnoir = tableaux.entonnoir()
-    delais = tableaux.delais()
-    repartition = tableaux.repartition_territoriale()
+    donnees = tableaux.tableau_de_bord_pilotage(le)
+    la_maquette, entonnoir, delais = donnees.maquette, donnees.entonnoir, donnees.delais
+    repartition = donnees.territoires
     tableau_volets = exports.tableau_volets(la_maquette)
     tableau_entonnoir = exports.tableau_entonnoir(entonnoir)
     tableau_delais = exports.tableau_delais(delais)
@@ -205,7 +203,7 @@ def territoire(request: HttpRequest) -> HttpResponse:
     if mandat is None:
         return _sans_mandat(request)
     filtres, liste = fichiers.dossiers_filtres(mandat, request.GET)
-    synthese = tableaux.synthese_territoire(tableaux.dossiers_du_territoire(mandat))
+    synthese = tableaux.synthese_territoire(mandat)
     tableau_programmation = exports.tableau_programmation_territoire(synthese)
     page = Paginator(liste, PAR_PAGE).get_page(request.GET.get("page"))
     parametres = request.GET.copy()

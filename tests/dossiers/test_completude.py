@@ -68,6 +68,8 @@ def test_la_base_eligible_est_ttc_sans_recuperation_de_tva():
     assert "ne couvre pas" in completude(dossier.pk).manques["financement"][0]
 
 
+# Drives the model (or the table) directly, around the services that keep the aggregates.
+@pytest.mark.agregats_libres
 def test_la_regle_des_80_pour_cent_ne_vise_pas_une_association():
     dossier = _dossier_complet(structure__categorie=CategorieStructure.ASSOCIATION)
     ligne = dossier.financements.get(financeur__code="autofinancement")

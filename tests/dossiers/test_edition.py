@@ -552,6 +552,8 @@ def test_les_totaux_en_direct_tiennent_en_un_nombre_fixe_de_requetes(
     assert f"{nombre * 100},00" in reponse.content.decode().replace("\u202f", "")
 
 
+# Drives the model (or the table) directly, around the services that keep the aggregates.
+@pytest.mark.agregats_libres
 def test_le_service_refuse_un_dossier_depose_entre_la_lecture_et_l_enregistrement(
     brouillon, porteur
 ):

@@ -145,6 +145,8 @@ def test_l_agent_du_guichet_de_depot_lit_le_dossier_sans_les_actions_du_porteur(
     assert "Action attendue de votre part" not in html
 
 
+# Drives the model (or the table) directly, around the services that keep the aggregates.
+@pytest.mark.agregats_libres
 def test_le_porteur_ne_voit_pas_le_nom_des_agents_dans_la_chronologie(
     client, porteur, agent_sp_douai, depose
 ):
@@ -199,11 +201,11 @@ def test_la_page_du_dossier_en_nombre_constant_de_requetes(
         dossier_deposer(dossier=dossier, par=porteur, guichet=guichet_douai)
     client.force_login(porteur)
     # 1 session, 2 user, 3 roles (menu), 4 the dossier with its totals, structure, volet,
-    # guichet, creator, récépissé and whether the viewer is a member, 5 communes with EPCI and
-    # arrondissement, 6 expense lines, 7 financing lines with financeurs, 8 pieces,
-    # 9 the structure's member ids, 10 the transition log with its authors,
-    # 11 the unread notifications count (header).
-    with django_assert_num_queries(11):
+    # guichet, creator, récépissé, whether the viewer is a member and the structure's member
+    # ids, 5 communes with EPCI and arrondissement, 6 expense lines, 7 financing lines with
+    # financeurs, 8 pieces, 9 the transition log with its authors, 10 the unread
+    # notifications count (header).
+    with django_assert_num_queries(10):
         reponse = client.get(reverse("dossiers:detail", args=[dossier.pk]))
     assert reponse.status_code == 200
 

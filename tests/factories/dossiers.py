@@ -87,6 +87,12 @@ class DossierFactory(factory.django.DjangoModelFactory):
             return
         self.communes.add(*(extracted if extracted is not None else [self.structure.commune]))
 
+    @factory.post_generation
+    def agregats_a_jour(self, create, extracted, **kwargs):
+        # As the services do: a dossier made in a given state counts where that state counts.
+        if create:
+            agregats.recalculer_dossier(self.pk)
+
 
 class LigneDepenseFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -214,11 +214,16 @@ def test_les_agregats_suivent_complements_irrecevabilite_et_rejet(
     assert _lignes(d)["etat"] == (E.REJETE, EUROS(40000), EUROS(10000), 0)
 
 
+@pytest.mark.agregats_libres
 def test_une_colonne_sans_source_echoue_bruyamment(monkeypatch, structure, porteur):
     """An app that forgets to register its column fails here, instead of showing zeros."""
     dossier = dossier_complet(structure=structure, porteur=porteur)
     sources = {c: s for c, s in agregats._SOURCES.items() if c != "programme"}
     monkeypatch.setattr(agregats, "_SOURCES", sources)
+    # `manage.py check` (and so every start of the application) says it first.
+    erreurs = agregats.verifier_sources()
+    assert [e.id for e in erreurs] == ["dossiers.E001"]
+    assert "programme" in erreurs[0].msg
     with pytest.raises(ImproperlyConfigured, match="programme"):
         agregats.recalculer_dossier(dossier.pk)
     with pytest.raises(ImproperlyConfigured):
@@ -239,3 +244,18 @@ def test_la_reconstruction_corrige_des_lignes_perdues(acteurs, structure, porteu
     assert agregats.ecarts()
     call_command("recalculer_agregats", stdout=_Silence())
     _a_jour()
+
+
+@pytest.mark.agregats_libres
+def test_un_service_qui_oublie_le_recalcul_est_vu(acteurs, structure, porteur):
+    """A write that moves a dossier without recalculer_dossier leaves differences that every
+    test's teardown reports (tests/conftest.py): here, a withdrawal done on the model alone."""
+    dossier = dossier_complet(structure=structure, porteur=porteur)
+    dossier_deposer(dossier=dossier, par=porteur, guichet=acteurs["guichet"])
+    _a_jour()
+    dossier = Dossier.objects.get(pk=dossier.pk)
+    dossier.retirer(by=porteur, description="Oubli du recalcul.")
+    dossier.save()
+    sections = {ecart[0] for ecart in agregats.ecarts()}
+    # The money rows still say « déposé », the course and its counts too.
+    assert {"manquant", "en trop", "suivi manquant", "compte manquant"} <= sections

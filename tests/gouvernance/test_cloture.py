@@ -11,6 +11,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from cper.models import Notification
+from dossiers import agregats
 from gouvernance import tasks
 from gouvernance.enums import EtatSeance
 from gouvernance.services import seances as services
@@ -165,6 +166,7 @@ def test_un_dossier_retire_en_cours_de_seance_ne_bloque_pas_la_cloture(
 ):
     dossier_instruit.retirer(by=porteur, description="Projet abandonné.")
     dossier_instruit.save()
+    agregats.recalculer_dossier(dossier_instruit.pk)  # as dossier_retirer does
     services.decision_prendre(
         point=point_de(seance_convoquee, autre_dossier_instruit),
         par=secretariat,

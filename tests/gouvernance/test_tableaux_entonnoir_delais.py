@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django_fsm_log.models import StateLog
 
+from dossiers import agregats
 from gouvernance.selectors import tableaux
 from tests.factories import DossierFactory
 
@@ -33,6 +34,7 @@ def _historique(etat, *etapes):
             state=cible,
             timestamp=T0 + datetime.timedelta(days=jours),
         )
+    agregats.recalculer_dossier(dossier.pk)  # as every service moving a dossier does
     return dossier
 
 

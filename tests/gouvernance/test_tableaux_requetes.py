@@ -8,6 +8,7 @@ from cper.comptes.models import User
 from cper.referentiel.models import Commune
 from demo.comptes import Silence
 from demo.generation import generer
+from dossiers import agregats
 from dossiers.enums import EtatDossier as E
 from dossiers.models import Dossier
 from gouvernance.enums import EtatExport
@@ -31,6 +32,7 @@ def _seme(n):
     boulogne = Commune.objects.get(code_insee="62160")
     dossier = Dossier.objects.exclude(etat=E.BROUILLON).order_by("pk").first()
     dossier.communes.add(boulogne)
+    agregats.recalculer_dossier(dossier.pk)
     return (
         User.objects.get(email="pilotage@demo.cper.fr"),
         User.objects.get(email="concertation.opale@demo.cper.fr"),

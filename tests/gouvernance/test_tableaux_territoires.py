@@ -2,6 +2,7 @@
 
 import pytest
 
+from dossiers import agregats
 from gouvernance.selectors import tableaux
 from tests.factories import (
     ArrondissementFactory,
@@ -31,8 +32,10 @@ def test_repartition_par_territoire():
 
     d1 = dossier("en_instruction", c.v1, {c.etat: 100, c.autofinancement: 50})
     d1.communes.set([c_douai, c_boulogne, c_wimereux])  # two départements, two EPCI
+    agregats.recalculer_dossier(d1.pk)  # as the dépôt does with the dossier's communes
     d2 = dossier("programme", c.v1, {c.etat: 300, c.region: 100, c.autofinancement: 100})
     d2.communes.set([c_boulogne])
+    agregats.recalculer_dossier(d2.pk)
     programmer(d2, {c.etat: 250, c.region: 100})
     dossier("brouillon", c.v1, {c.etat: 999}).communes.set([c_douai])
 

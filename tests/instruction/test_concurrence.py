@@ -16,6 +16,8 @@ from instruction.models import Routage
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+# Drives the model (or the table) directly, around the services that keep the aggregates.
+@pytest.mark.agregats_libres
 def test_concurrent_transition_mixin_refuse_la_seconde_ecriture(dossier_depose, agent_sp_douai):
     """Both loaded the dossier in `depose`; the second save finds it moved on.
 

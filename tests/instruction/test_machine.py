@@ -10,6 +10,8 @@ from dossiers.models import Dossier
 from tests.factories import DossierFactory
 
 
+# Drives the model (or the table) directly, around the services that keep the aggregates.
+@pytest.mark.agregats_libres
 @pytest.mark.parametrize("origine", [E.DEPOSE, E.EN_INSTRUCTION])
 def test_completer_ramene_le_dossier_ou_il_etait(db, origine, agent_sp_douai):
     dossier = DossierFactory(avec_depot=True, etat=origine)
