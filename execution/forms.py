@@ -199,3 +199,24 @@ class CaduciteForm(CperForm):
         help_text="Pour confirmer : facultatif (la date limite dépassée est rappelée). "
         "Pour écarter : obligatoire.",
     )
+
+
+class AvenantActeForm(CperForm):
+    motif = forms.CharField(
+        label="Objet de l'avenant",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Ce que l'avenant modifie et pourquoi ; il figure dans l'historique de l'acte.",
+    )
+    montant = MontantField(
+        label="Nouveau montant de la subvention (€)", required=False, help_text="Vide : inchangé."
+    )
+    assiette = MontantField(
+        label="Nouvelle dépense subventionnable (€)", required=False, help_text="Vide : inchangée."
+    )
+    date_limite_commencement = forms.DateField(
+        label="Nouvelle date limite de commencement", required=False, **DATE
+    )
+    date_limite_achevement = forms.DateField(
+        label="Nouvelle date limite d'achèvement", required=False, **DATE
+    )

@@ -9,7 +9,7 @@ from django.urls import reverse
 from cper.notifications import Destinataires, notifier
 from execution.documents import acte_pdf
 from execution.enums import Echeance, EtatActe
-from execution.models import Acte, PropositionCaducite, Prorogation
+from execution.models import Acte, PropositionCaducite, Prorogation, VersionActe
 from execution.services.echeances import echeances_surveiller
 
 User = get_user_model()
@@ -33,7 +33,12 @@ def produire_acte(acte_pk: int) -> bool:
         acte.fichier.save(f"acte-{acte.pk}.pdf", ContentFile(acte_pdf(acte)), save=False)
         acte.fichier_etat = acte.etat
         acte.save(update_fields=["fichier", "fichier_etat"])
-        if ancien and ancien != acte.fichier.name:
+        # A version replaced by an avenant keeps its PDF.
+        if (
+            ancien
+            and ancien != acte.fichier.name
+            and not VersionActe.objects.filter(fichier=ancien).exists()
+        ):
             stockage = acte.fichier.storage
             transaction.on_commit(lambda: stockage.delete(ancien))
         if acte.etat == EtatActe.NOTIFIE:

@@ -31,6 +31,11 @@ urlpatterns = [
         name="acte_telecharger",
     ),
     path(
+        "dossiers/<int:pk>/actes/<int:acte_pk>/versions/<int:version_pk>/pdf/",
+        porteur.version_telecharger,
+        name="version_telecharger",
+    ),
+    path(
         "dossiers/<int:pk>/pieces/<int:piece_pk>/",
         porteur.piece_telecharger,
         name="piece_telecharger",
@@ -64,6 +69,11 @@ urlpatterns = [
         "dossiers/<int:pk>/reversements/<int:ordre_pk>/recouvrer/",
         agents.reversement_recouvrer,
         name="reversement_recouvrer",
+    ),
+    path(
+        "dossiers/<int:pk>/actes/<int:acte_pk>/avenant/",
+        agents.acte_avenant,
+        name="acte_avenant",
     ),
     path(
         "dossiers/<int:pk>/prorogations/<int:prorogation_pk>/decider/",

@@ -37,6 +37,7 @@ from execution.models import (
     PieceExecution,
     PropositionCaducite,
     Prorogation,
+    VersionActe,
 )
 from gouvernance.enums import EtatExport, EtatSeance, RoleMembre, TypeInstance
 from gouvernance.models import Export, PointOrdreDuJour
@@ -281,6 +282,17 @@ def monde(
     proposition_caducite = PropositionCaducite.objects.create(
         acte=acte, echeance=Echeance.COMMENCEMENT, date_limite=notifie_le
     )
+    version_acte = VersionActe(
+        acte=acte,
+        version=1,
+        assiette=100_000,
+        montant=35_000,
+        date_limite_commencement=acte.date_limite_commencement,
+        date_limite_achevement=acte.date_limite_achevement,
+        motif_avenant="Montant porté à 40 000 €",
+        remplacee_par=agent_sp_douai,
+    )
+    _fichier(version_acte, "fichier", "acte-v1.pdf")
     # The state and acts above were written without the services: bring the kept rows up to date.
     agregats.recalculer_dossier(en_cours.pk)
     publier_donnees_ouvertes()  # the public files exist, as after the first night
@@ -313,6 +325,7 @@ def monde(
             "piece_execution": piece_execution,
             "reversement": reversement,
             "prorogation": prorogation,
+            "version_acte": version_acte,
             "proposition_caducite": proposition_caducite,
             "financeur_etat": etat,
         },

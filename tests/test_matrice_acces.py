@@ -74,6 +74,8 @@ MATRICE = {
     "execution:versement_mandater": ("pk=en_cours demande_pk=demande_versement", "404 404 200 404 404 404 404 404 404 404 302"),
     "execution:reversement_recouvrer": ("pk=en_cours ordre_pk=reversement", "404 404 200 404 404 404 404 404 404 404 302"),
     "execution:cloturer": ("pk=en_cours", "404 404 200 404 404 404 404 404 404 404 302"),
+    "execution:acte_avenant": ("pk=en_cours acte_pk=acte", "404 404 200 404 404 404 404 404 404 404 302"),
+    "execution:version_telecharger": ("pk=en_cours acte_pk=acte version_pk=version_acte", "200 404 200 404 404 404 404 404 404 404 302"),
     "execution:prorogation_decider": ("pk=en_cours prorogation_pk=prorogation", "404 404 200 404 404 404 404 404 404 404 302"),
     "execution:caducite_confirmer": ("pk=en_cours proposition_pk=proposition_caducite", "404 404 200 404 404 404 404 404 404 404 302"),
     "execution:caducite_ecarter": ("pk=en_cours proposition_pk=proposition_caducite", "404 404 200 404 404 404 404 404 404 404 302"),

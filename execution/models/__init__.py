@@ -1,4 +1,4 @@
-from .acte import Acte, Commencement, PieceExecution
+from .acte import Acte, Commencement, PieceExecution, VersionActe
 from .echeance import PropositionCaducite, Prorogation
 from .parametres import ParametresFinanceur
 from .versement import DemandeVersement, OrdreReversement
@@ -12,4 +12,5 @@ __all__ = [
     "PieceExecution",
     "PropositionCaducite",
     "Prorogation",
+    "VersionActe",
 ]

@@ -7,6 +7,7 @@ effectuée »); `RegleNonRespectee` carries the French sentence of the rule that
 """
 
 from .actes import acte_etablir, acte_notifier, acte_signer
+from .avenants import acte_avenant
 from .commun import RegleNonRespectee
 from .dossier import commencement_declarer, dossier_abandonner, dossier_cloturer
 from .echeances import (
@@ -29,6 +30,7 @@ from .versements import (
 
 __all__ = [
     "RegleNonRespectee",
+    "acte_avenant",
     "acte_etablir",
     "acte_notifier",
     "acte_signer",

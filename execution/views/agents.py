@@ -15,6 +15,7 @@ from execution.forms import (
     ActeEtablirForm,
     ActeNotifierForm,
     ActeSignerForm,
+    AvenantActeForm,
     CaduciteForm,
     ConfirmerForm,
     DeciderProrogationForm,
@@ -57,6 +58,7 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     for acte in actes:
         acte.mien = acte.financeur_id in mes_financeurs
+        acte.avenants = selectors.avenants_de(acte)
     return render(
         request,
         "execution/dossier.html",
@@ -221,6 +223,20 @@ def reversement_recouvrer(request: HttpRequest, pk: int, ordre_pk: int) -> HttpR
             ordre=ordre, par=request.user, recouvre_le=d["recouvre_le"]
         ),
         succes="Recouvrement enregistré.",
+        retour=_retour(dossier),
+    )
+
+
+def acte_avenant(request: HttpRequest, pk: int, acte_pk: int) -> HttpResponse:
+    dossier = _dossier(request, pk)
+    acte = get_object_or_404(Acte.objects.select_related("financeur"), pk=acte_pk, dossier=dossier)
+    return _formulaire(
+        request,
+        dossier,
+        AvenantActeForm(request.POST or None),
+        titre=f"Avenant à l'acte — {acte.financeur} (version {acte.version} en vigueur)",
+        action=lambda d: services.acte_avenant(acte=acte, par=request.user, **d),
+        succes="Avenant enregistré : l'acte est réémis et notifié au porteur.",
         retour=_retour(dossier),
     )
 

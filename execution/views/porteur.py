@@ -23,7 +23,7 @@ from execution.forms import (
     DemandeVersementForm,
     ProrogationForm,
 )
-from execution.models import Acte, DemandeVersement, PieceExecution
+from execution.models import Acte, DemandeVersement, PieceExecution, VersionActe
 
 ETATS_PORTEUR = {*ETATS_PROGRAMMES, E.CADUC, E.ABANDONNE}
 
@@ -45,6 +45,7 @@ def porteur(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _dossier(request, pk)
     actes = selectors.actes_du_dossier(dossier, notifies_seulement=True)
     for acte in actes:
+        acte.avenants = selectors.avenants_de(acte)
         demandes = list(acte.demandes.all())
         acte.ouverte = next((d for d in demandes if d.etat in ETATS_DEMANDE_OUVERTE), None)
         acte.verse = sum((d.montant_mandate for d in demandes if d.montant_mandate), 0)
@@ -223,6 +224,23 @@ def acte_telecharger(request: HttpRequest, pk: int, acte_pk: int) -> HttpRespons
     return servir_fichier(
         acte.fichier,
         nom=f"acte-{acte.dossier_id}-{acte.financeur_id}.pdf",
+        type_mime="application/pdf",
+    )
+
+
+def version_telecharger(request: HttpRequest, pk: int, acte_pk: int, version_pk: int):
+    """A replaced version's PDF, to whoever may read the act."""
+    if acces.dossiers_executables(request.user).filter(pk=pk).exists():
+        acte = get_object_or_404(Acte, pk=acte_pk, dossier_id=pk)
+    else:
+        dossier = acces.dossier_du_porteur_ou_404(request.user, pk)
+        acte = get_object_or_404(Acte, pk=acte_pk, dossier=dossier, etat=EtatActe.NOTIFIE)
+    version = get_object_or_404(VersionActe, pk=version_pk, acte=acte)
+    if not version.fichier:
+        raise Http404("Pas de PDF pour cette version.")
+    return servir_fichier(
+        version.fichier,
+        nom=f"acte-{acte.dossier_id}-{acte.financeur_id}-version-{version.version}.pdf",
         type_mime="application/pdf",
     )
 
