@@ -41,6 +41,9 @@ class Cellule:
     programme: Decimal = ZERO
     # Programmed money given back by caduc or abandoned dossiers (already out of `programme`).
     libere: Decimal = ZERO
+    # The execution (kept by execution's registered aggregate sources).
+    engage: Decimal = ZERO
+    mandate: Decimal = ZERO
 
     def __add__(self, autre: "Cellule") -> "Cellule":
         return Cellule(
@@ -49,7 +52,19 @@ class Cellule:
             propose=self.propose + autre.propose,
             programme=self.programme + autre.programme,
             libere=self.libere + autre.libere,
+            engage=self.engage + autre.engage,
+            mandate=self.mandate + autre.mandate,
         )
+
+    @property
+    def reste_a_payer(self) -> Decimal:
+        """Programmed (still standing) and not paid yet."""
+        return self.programme - self.mandate
+
+    @property
+    def taux_execution(self) -> Decimal | None:
+        """Paid / programmed, in per cent."""
+        return taux(self.mandate, self.programme)
 
     @property
     def taux_programmation(self) -> Decimal | None:
@@ -127,7 +142,8 @@ def propositions_par_volet_et_financeur() -> dict:
 
 
 def programmations_et_liberations() -> tuple[dict, dict]:
-    """Programmed amounts of the decisions 'programmé', and what was released (one query).
+    """Programmed amounts of the decisions 'programmé', and per cell what was released,
+    engaged (acts' legal commitments) and paid (mandated, less reversements) (one query).
 
     A dossier that became caduc or was abandoned keeps on its envelope only what was paid
     (mandated, less what a reversement brought back): the rest of its programmed money is
@@ -142,6 +158,8 @@ def programmations_et_liberations() -> tuple[dict, dict]:
                 output_field=DecimalField(max_digits=16, decimal_places=2),
             ),
             libere=Sum(F("programme") - F("mandate"), filter=liberes),
+            engage=Sum("engage"),
+            mandate=Sum("mandate"),
         )
         .order_by()
     )
@@ -149,7 +167,11 @@ def programmations_et_liberations() -> tuple[dict, dict]:
     for ligne in lignes:
         cle = (ligne["volet_id"], ligne["financeur_id"])
         programmes[cle] = ligne["programme_net"] or ZERO
-        liberations[cle] = ligne["libere"] or ZERO
+        liberations[cle] = {
+            "libere": ligne["libere"] or ZERO,
+            "engage": ligne["engage"] or ZERO,
+            "mandate": ligne["mandate"] or ZERO,
+        }
     return programmes, liberations
 
 
@@ -187,7 +209,7 @@ def maquette(le: datetime.date | None = None) -> Maquette:
                 demande=demandes.get(cle, ZERO),
                 propose=propositions.get(cle, ZERO),
                 programme=programmations.get(cle, ZERO),
-                libere=liberations.get(cle, ZERO),
+                **liberations.get(cle, {}),
             )
             cellules.append(cellule)
             par_financeur[financeur.pk] += cellule

@@ -248,6 +248,15 @@ def test_l_achevement_depasse_avec_une_avance_versee(
     services.versement_mandater(
         demande=demande, par=gestionnaire_etat, mandate_le=acte_etat.notifie_le
     )
+    # The maquette's execution figures before the caducité.
+    cellule = _cellule_etat(dossier_en_cours, financeurs)
+    assert (cellule.programme, cellule.engage, cellule.mandate) == (
+        Decimal("40000.00"),
+        Decimal("40000.00"),
+        Decimal("12000.00"),
+    )
+    assert cellule.reste_a_payer == Decimal("28000.00")
+    assert cellule.taux_execution == Decimal("30.0")
     limite = acte_etat.date_limite_achevement
     with le(limite + datetime.timedelta(days=1)):
         beat(django_capture_on_commit_callbacks)
@@ -257,6 +266,7 @@ def test_l_achevement_depasse_avec_une_avance_versee(
         cellule = _cellule_etat(dossier_en_cours, financeurs)
         assert cellule.programme == Decimal("12000.00")
         assert cellule.libere == Decimal("28000.00")
+        assert cellule.reste_a_payer == Decimal("0.00")  # nothing more will be paid
         services.reversement_recouvrer(
             ordre=ordres[0], par=gestionnaire_etat, recouvre_le=ordres[0].emis_le
         )

@@ -101,7 +101,7 @@ def test_l_export_garde_la_date_de_la_page(pilote, c):
         ligne for ligne in lignes if ligne[0].endswith(c.v1.intitule) and ligne[1] == "État"
     )
     assert etat[2] == "1000000,00"
-    assert etat[-1] == "Dépassement de l'enveloppe"
+    assert etat[8] == "Dépassement de l'enveloppe"
 
 
 def test_l_historique_des_enveloppes(pilote):
