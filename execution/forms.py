@@ -9,6 +9,18 @@ from execution.enums import Echeance, EtatDemande, TypeVersement
 DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
 
 
+def champ_montant(label: str, **kwargs) -> MontantField:
+    """An amount typed the French way (« 12 000,50 »), never negative."""
+    return MontantField(
+        label=label,
+        required=False,
+        min_value=0,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        **kwargs,
+    )
+
+
 def _aujourdhui():
     return timezone.localdate()
 
@@ -33,9 +45,7 @@ class ActeSignerForm(CperForm):
     signe_le = forms.DateField(label="Signé le", initial=_aujourdhui, **DATE)
     numero = forms.CharField(label="Numéro de l'acte", required=False, max_length=50)
     scan = FichierControleField(usage=Usage.PIECE, label="Scan de l'acte signé")
-    montant_engage = MontantField(
-        label="Montant engagé (€)", required=False, help_text="Vide : le montant de l'acte."
-    )
+    montant_engage = champ_montant("Montant engagé (€)", help_text="Vide : le montant de l'acte.")
     reference_engagement = forms.CharField(
         label="N° de l'engagement juridique (Chorus)", required=False, max_length=30
     )
@@ -58,14 +68,12 @@ class CommencementForm(CperForm):
 
 class DemandeVersementForm(CperForm):
     type = forms.ChoiceField(label="Versement demandé", choices=TypeVersement.choices)
-    depenses = MontantField(
-        label="Dépenses éligibles réalisées à ce jour (€)",
-        required=False,
+    depenses = champ_montant(
+        "Dépenses éligibles réalisées à ce jour (€)",
         help_text="Cumul depuis le début du projet ; sans objet pour une avance.",
     )
-    montant = MontantField(
-        label="Montant demandé (€)",
-        required=False,
+    montant = champ_montant(
+        "Montant demandé (€)",
         help_text="Vide : le maximum permis. Le solde est calculé sur les dépenses réalisées.",
     )
     commentaire = forms.CharField(
@@ -102,9 +110,7 @@ DECISIONS = [
 
 class TraiterDemandeForm(CperForm):
     decision = forms.ChoiceField(label="Décision", choices=DECISIONS, widget=forms.RadioSelect)
-    montant = MontantField(
-        label="Montant accepté (€)", required=False, help_text="Vide : le montant demandé."
-    )
+    montant = champ_montant("Montant accepté (€)", help_text="Vide : le montant demandé.")
     motif = forms.CharField(
         label="Motif",
         required=False,
@@ -115,9 +121,7 @@ class TraiterDemandeForm(CperForm):
 
 class MandaterForm(CperForm):
     mandate_le = forms.DateField(label="Mandaté le", initial=_aujourdhui, **DATE)
-    montant = MontantField(
-        label="Montant mandaté (€)", required=False, help_text="Vide : le montant accepté."
-    )
+    montant = champ_montant("Montant mandaté (€)", help_text="Vide : le montant accepté.")
 
 
 class RecouvrerForm(CperForm):

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
-        ("dossiers", "0009_execution_etats"),
+        ("dossiers", "0011_execution_etats"),
         ("referentiel", "0002_verification_et_montants_positifs"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

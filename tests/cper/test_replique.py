@@ -8,10 +8,9 @@ import pytest
 from django.db import connections
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django_fsm_log.models import StateLog
 
 from cper.lecture import replique
-from dossiers.models import AgregatVolet, Dossier
+from dossiers.models import AgregatVolet, Dossier, TotalSuivi
 from tests.factories import EnveloppeFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "replica"])
@@ -54,7 +53,7 @@ def test_le_tableau_de_pilotage_lit_sur_la_replique(client, settings, membre_pil
         reponse = client.get(url)
     assert reponse.status_code == 200
     assert AgregatVolet._meta.db_table in _tables(lecture)
-    assert StateLog._meta.db_table in _tables(lecture)  # the funnel's and delays' raw SQL
+    assert TotalSuivi._meta.db_table in _tables(lecture)  # funnel, delays, territories
     # The primary only answers the access checks (session, user, roles, second factor).
     for requete in principale.captured_queries:
         assert "dossiers_" not in requete["sql"] and "django_fsm_log" not in requete["sql"]
