@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.management import call_command
+from django.utils import timezone
 
 from cper.comptes.enums import Role
 from cper.comptes.models import User
@@ -87,8 +88,9 @@ def lire_referentiel() -> Referentiel:
             "« manage.py charger_referentiel »."
         )
     enveloppes = defaultdict(dict)
-    for e in Enveloppe.objects.select_related("financeur"):
-        enveloppes[e.volet_id][e.financeur.code] = e.montant
+    # The programmed money is sized on the envelopes as the avenants left them.
+    for e in Enveloppe.objects.select_related("financeur").en_vigueur(timezone.localdate()):
+        enveloppes[e.volet_id][e.financeur.code] = e.montant_en_vigueur
     communes = list(
         Commune.objects.filter(departement__code__in=["59", "62"])
         .order_by("pk")

@@ -64,3 +64,26 @@ class TypePieceExecution(models.TextChoices):
     FACTURES = "factures", "Factures acquittées"
     PV_RECEPTION = "pv_reception", "Rapport d'achèvement ou procès-verbal de réception"
     AUTRE = "autre", "Autre justificatif"
+
+
+class Echeance(models.TextChoices):
+    """The two deadlines of an act, counted from its notification."""
+
+    COMMENCEMENT = "commencement", "Commencement"
+    ACHEVEMENT = "achevement", "Achèvement"
+
+
+class EtatProrogation(models.TextChoices):
+    DEMANDEE = "demandee", "Demandée"
+    ACCORDEE = "accordee", "Accordée"
+    REFUSEE = "refusee", "Refusée"
+
+
+class EtatCaducite(models.TextChoices):
+    PROPOSEE = "proposee", "Proposée aux agents"
+    CONFIRMEE = "confirmee", "Caducité confirmée"
+    ECARTEE = "ecartee", "Écartée"
+
+
+# Porteur and agents are warned this many days before a deadline.
+PREAVIS_ECHEANCE_JOURS = 60

@@ -4,7 +4,7 @@ from django.utils import timezone
 from cper.forms import CperForm, MontantField
 from cper.televersement.enums import Usage
 from cper.televersement.forms import FichierControleField
-from execution.enums import EtatDemande, TypeVersement
+from execution.enums import Echeance, EtatDemande, TypeVersement
 
 DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
 
@@ -166,3 +166,61 @@ class MandaterLotForm(CperForm):
     def __init__(self, *args, demandes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["demandes"].queryset = demandes
+
+
+class ProrogationForm(CperForm):
+    echeance = forms.ChoiceField(label="Échéance à repousser", choices=Echeance.choices)
+    nouvelle_date = forms.DateField(label="Nouvelle date limite demandée", **DATE)
+    motif = forms.CharField(
+        label="Motif de la demande",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Ce qui empêche de tenir le délai et ce qui permettra de tenir le nouveau.",
+    )
+
+
+class DeciderProrogationForm(CperForm):
+    decision = forms.ChoiceField(
+        label="Décision",
+        choices=[("accorder", "Accorder la prorogation"), ("refuser", "Refuser la prorogation")],
+        widget=forms.RadioSelect,
+    )
+    motif = forms.CharField(
+        label="Motif",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Obligatoire en cas de refus.",
+    )
+
+
+class CaduciteForm(CperForm):
+    motif = forms.CharField(
+        label="Motif",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Pour confirmer : facultatif (la date limite dépassée est rappelée). "
+        "Pour écarter : obligatoire.",
+    )
+
+
+class AvenantActeForm(CperForm):
+    motif = forms.CharField(
+        label="Objet de l'avenant",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Ce que l'avenant modifie et pourquoi ; il figure dans l'historique de l'acte.",
+    )
+    montant = MontantField(
+        label="Nouveau montant de la subvention (€)", required=False, help_text="Vide : inchangé."
+    )
+    assiette = MontantField(
+        label="Nouvelle dépense subventionnable (€)", required=False, help_text="Vide : inchangée."
+    )
+    date_limite_commencement = forms.DateField(
+        label="Nouvelle date limite de commencement", required=False, **DATE
+    )
+    date_limite_achevement = forms.DateField(
+        label="Nouvelle date limite d'achèvement", required=False, **DATE
+    )

@@ -1,10 +1,20 @@
 """Reads of the execution: a dossier's acts and payments, the payments queue per financeur."""
 
+import itertools
+
 from django.db.models import Prefetch, Q
 
 from execution.acces import EXECUTER, financeurs_de
 from execution.enums import EtatActe, EtatDemande
-from execution.models import Acte, DemandeVersement, OrdreReversement, PieceExecution
+from execution.models import (
+    Acte,
+    DemandeVersement,
+    OrdreReversement,
+    PieceExecution,
+    PropositionCaducite,
+    Prorogation,
+    VersionActe,
+)
 from gouvernance.models import PointOrdreDuJour
 
 
@@ -17,7 +27,8 @@ def actes_notifies(dossier) -> list[Acte]:
 
 
 def actes_du_dossier(dossier, *, notifies_seulement=False) -> list[Acte]:
-    """The dossier's acts with their requests, reversements and files (four queries)."""
+    """The dossier's acts with their requests, reversements, files, prorogations, caducité
+    proposals and replaced versions (seven queries)."""
     actes = Acte.objects.filter(dossier=dossier).select_related("financeur")
     if notifies_seulement:
         actes = actes.filter(etat=EtatActe.NOTIFIE)
@@ -26,6 +37,12 @@ def actes_du_dossier(dossier, *, notifies_seulement=False) -> list[Acte]:
             Prefetch("demandes", queryset=DemandeVersement.objects.order_by("deposee_le", "pk")),
             Prefetch("reversements", queryset=OrdreReversement.objects.order_by("emis_le", "pk")),
             Prefetch("pieces", queryset=PieceExecution.objects.order_by("created_at", "pk")),
+            Prefetch("prorogations", queryset=Prorogation.objects.order_by("demandee_le", "pk")),
+            Prefetch("versions", queryset=VersionActe.objects.order_by("version")),
+            Prefetch(
+                "propositions_caducite",
+                queryset=PropositionCaducite.objects.order_by("proposee_le", "pk"),
+            ),
         ).order_by("financeur__ordre", "-version")
     )
 
@@ -70,3 +87,33 @@ def file_versements(user, *, financeur=None, etat=None, type_=None, recherche=""
     return demandes.select_related("acte__financeur", "acte__dossier__structure").order_by(
         "deposee_le", "pk"
     )
+
+
+LIBELLES_AVENANT = {
+    "montant": "Montant de la subvention",
+    "assiette": "Dépense subventionnable",
+    "date_limite_commencement": "Date limite de commencement",
+    "date_limite_achevement": "Date limite d'achèvement",
+}
+
+
+def avenants_de(acte) -> list[dict]:
+    """Each avenant of the act (from its prefetched versions): the version it replaced, its
+    motive and what changed, before → after. No query."""
+    etats = [*acte.versions.all(), acte]
+    avenants = []
+    for avant, apres in itertools.pairwise(etats):
+        avenants.append(
+            {
+                "numero": avant.version,
+                "version": avant,
+                "motif": avant.motif_avenant,
+                "le": avant.remplacee_le,
+                "differences": [
+                    (libelle, getattr(avant, champ), getattr(apres, champ), champ)
+                    for champ, libelle in LIBELLES_AVENANT.items()
+                    if getattr(avant, champ) != getattr(apres, champ)
+                ],
+            }
+        )
+    return avenants

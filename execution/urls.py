@@ -19,11 +19,21 @@ urlpatterns = [
         name="completer_demande",
     ),
     path("dossiers/<int:pk>/abandonner/", porteur.abandonner, name="abandonner"),
+    path(
+        "dossiers/<int:pk>/actes/<int:acte_pk>/prorogation/",
+        porteur.demander_prorogation,
+        name="demander_prorogation",
+    ),
     # Both
     path(
         "dossiers/<int:pk>/actes/<int:acte_pk>/pdf/",
         porteur.acte_telecharger,
         name="acte_telecharger",
+    ),
+    path(
+        "dossiers/<int:pk>/actes/<int:acte_pk>/versions/<int:version_pk>/pdf/",
+        porteur.version_telecharger,
+        name="version_telecharger",
     ),
     path(
         "dossiers/<int:pk>/pieces/<int:piece_pk>/",
@@ -59,6 +69,26 @@ urlpatterns = [
         "dossiers/<int:pk>/reversements/<int:ordre_pk>/recouvrer/",
         agents.reversement_recouvrer,
         name="reversement_recouvrer",
+    ),
+    path(
+        "dossiers/<int:pk>/actes/<int:acte_pk>/avenant/",
+        agents.acte_avenant,
+        name="acte_avenant",
+    ),
+    path(
+        "dossiers/<int:pk>/prorogations/<int:prorogation_pk>/decider/",
+        agents.prorogation_decider,
+        name="prorogation_decider",
+    ),
+    path(
+        "dossiers/<int:pk>/caducites/<int:proposition_pk>/confirmer/",
+        agents.caducite_confirmer,
+        name="caducite_confirmer",
+    ),
+    path(
+        "dossiers/<int:pk>/caducites/<int:proposition_pk>/ecarter/",
+        agents.caducite_ecarter,
+        name="caducite_ecarter",
     ),
     path("dossiers/<int:pk>/cloturer/", agents.cloturer, name="cloturer"),
 ]

@@ -63,6 +63,11 @@ def tableau_maquette(maquette: Maquette) -> Tableau:
             ("Taux de programmation (%)", POURCENTAGE),
             ("Reste à programmer (€)", EUROS),
             ("Alerte", TEXTE),
+            ("Engagé (€)", EUROS),
+            ("Mandaté (€)", EUROS),
+            ("Libéré : caducités et renonciations (€)", EUROS),
+            ("Reste à payer (€)", EUROS),
+            ("Taux d'exécution (%)", POURCENTAGE),
         ],
         lignes=[
             [
@@ -77,6 +82,11 @@ def tableau_maquette(maquette: Maquette) -> Tableau:
                 "Dépassement de l'enveloppe"
                 if c.depassement
                 else ("Programmé et proposé au-delà de l'enveloppe" if c.vigilance else ""),
+                c.engage,
+                c.mandate,
+                c.libere,
+                c.reste_a_payer,
+                c.taux_execution,
             ]
             for volet, financeur, c in maquette.a_plat()
         ],

@@ -10,7 +10,7 @@ from django.http import QueryDict
 from cper.referentiel.models import Commune
 from gouvernance import exports
 from gouvernance.enums import PageExport
-from gouvernance.forms.tableaux import FiltresTerritoireForm
+from gouvernance.forms.tableaux import FiltresTerritoireForm, date_des_enveloppes
 from gouvernance.selectors import tableaux
 from gouvernance.selectors.maquette import maquette
 
@@ -26,9 +26,14 @@ def _territoires(niveau: str):
     return construire
 
 
+def _maquette(parametres: str = ""):
+    # The file shows the envelopes of the day the page showed (`?le=`), as the page did.
+    return maquette(date_des_enveloppes(QueryDict(parametres))[1])
+
+
 TABLEAUX_PILOTAGE = {
-    "maquette": lambda: exports.tableau_maquette(maquette()),
-    "volets": lambda: exports.tableau_volets(maquette()),
+    "maquette": lambda parametres="": exports.tableau_maquette(_maquette(parametres)),
+    "volets": lambda parametres="": exports.tableau_volets(_maquette(parametres)),
     "entonnoir": lambda: exports.tableau_entonnoir(tableaux.entonnoir()),
     "etats": lambda: exports.tableau_etats(tableaux.entonnoir()),
     "delais": lambda: exports.tableau_delais(tableaux.delais()),
@@ -109,7 +114,10 @@ class ListeDenombree:
 def construire(export) -> exports.Tableau | None:
     """The table of an export, or None when its author has lost access to it."""
     if export.page == PageExport.PILOTAGE:
-        return TABLEAUX_PILOTAGE[export.tableau]()
+        construire_tableau = TABLEAUX_PILOTAGE[export.tableau]
+        if export.tableau in {"maquette", "volets"}:
+            return construire_tableau(export.parametres)
+        return construire_tableau()
     mandat = tableaux.mandat_concertation(export.demandeur)
     if mandat is None or mandat.territoire is None:
         return None

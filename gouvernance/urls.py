@@ -7,6 +7,7 @@ app_name = "gouvernance"
 urlpatterns = [
     path("", accueil.index, name="index"),
     path("pilotage/", tableaux.pilotage, name="pilotage"),
+    path("pilotage/enveloppes/", tableaux.enveloppes, name="enveloppes"),
     path(
         "pilotage/export/<slug:tableau>.<slug:format_>",
         tableaux.pilotage_export,

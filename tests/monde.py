@@ -22,13 +22,23 @@ from dossiers.enums import EtatDossier
 from dossiers.models import DemandeAdhesion, Dossier, Invitation, MembreStructure, Recepisse
 from dossiers.services.structures import jeton_invitation
 from execution.acces import ouvrir_aux_financeurs
-from execution.enums import EtatActe, Regime, TypeActe, TypePieceExecution, TypeVersement
+from execution.enums import (
+    Echeance,
+    EtatActe,
+    Regime,
+    TypeActe,
+    TypePieceExecution,
+    TypeVersement,
+)
 from execution.models import (
     Acte,
     DemandeVersement,
     OrdreReversement,
     ParametresFinanceur,
     PieceExecution,
+    PropositionCaducite,
+    Prorogation,
+    VersionActe,
 )
 from gouvernance.enums import EtatExport, EtatSeance, RoleMembre, TypeInstance
 from gouvernance.models import Export, PointOrdreDuJour
@@ -263,7 +273,30 @@ def monde(
     reversement = OrdreReversement.objects.create(
         acte=acte, montant=1000, motif="Trop-perçu", emis_par=agent_sp_douai, emis_le=notifie_le
     )
-    agregats.recalculer_dossier(en_cours.pk)  # as the services do
+    prorogation = Prorogation.objects.create(
+        acte=acte,
+        echeance=Echeance.ACHEVEMENT,
+        date_limite_initiale=acte.date_limite_achevement,
+        nouvelle_date=acte.date_limite_achevement + datetime.timedelta(days=365),
+        motif="Retard du chantier",
+        demandee_par=porteur,
+    )
+    proposition_caducite = PropositionCaducite.objects.create(
+        acte=acte, echeance=Echeance.COMMENCEMENT, date_limite=notifie_le
+    )
+    version_acte = VersionActe(
+        acte=acte,
+        version=1,
+        assiette=100_000,
+        montant=35_000,
+        date_limite_commencement=acte.date_limite_commencement,
+        date_limite_achevement=acte.date_limite_achevement,
+        motif_avenant="Montant porté à 40 000 €",
+        remplacee_par=agent_sp_douai,
+    )
+    _fichier(version_acte, "fichier", "acte-v1.pdf")
+    # The state and acts above were written without the services: bring the kept rows up to date.
+    agregats.recalculer_dossier(en_cours.pk)
     publier_donnees_ouvertes()  # the public files exist, as after the first night
     return Monde(
         objets={
@@ -294,6 +327,9 @@ def monde(
             "demande_versement": demande_versement,
             "piece_execution": piece_execution,
             "reversement": reversement,
+            "prorogation": prorogation,
+            "version_acte": version_acte,
+            "proposition_caducite": proposition_caducite,
             "financeur_etat": etat,
         },
         utilisateurs=utilisateurs,

@@ -18,6 +18,7 @@ from . import resources
 from .models import (
     ZERO,
     Arrondissement,
+    AvenantContrat,
     Commune,
     Contrat,
     Departement,
@@ -27,6 +28,7 @@ from .models import (
     Guichet,
     PoleMetropolitain,
     Region,
+    RevisionEnveloppe,
     Volet,
 )
 from .selectors import matrice_enveloppes
@@ -351,3 +353,22 @@ class EnveloppeAdmin(ImportExportModelAdmin):
         if obj.illustratif:
             return format_html("<strong>{}</strong>", "Illustratif")
         return "Réel"
+
+
+class RevisionEnveloppeInline(admin.TabularInline):
+    model = RevisionEnveloppe
+    fields = ["enveloppe", "montant"]
+    autocomplete_fields = ["enveloppe"]
+    extra = 0
+
+
+@admin.register(AvenantContrat)
+class AvenantContratAdmin(admin.ModelAdmin):
+    """An avenant revises some envelopes from its date on; the others keep their amount."""
+
+    list_display = ["numero", "date", "objet", "contrat", "illustratif"]
+    list_display_links = ["numero", "date"]
+    list_filter = ["contrat", "illustratif"]
+    search_fields = ["objet"]
+    list_select_related = ["contrat"]
+    inlines = [RevisionEnveloppeInline]

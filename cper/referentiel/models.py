@@ -1,11 +1,12 @@
 """Reference data: territories from the official geographic code, the contract and its guichets."""
 
+import datetime
 from decimal import Decimal
 
 from django.contrib.auth.models import Group
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from .enums import CategorieFinanceur, ChefLieu, NatureEpci, TypeGuichet
@@ -284,6 +285,21 @@ class Volet(models.Model):
 
 
 class EnveloppeQuerySet(models.QuerySet):
+    def en_vigueur(self, le: datetime.date):
+        """Annotate `montant_en_vigueur`: the amount of the latest avenant dated on or before `le`
+        that revised the envelope, else its initial amount (one subquery, no row per avenant)."""
+        revisions = RevisionEnveloppe.objects.filter(
+            enveloppe=OuterRef("pk"), avenant__date__lte=le
+        ).order_by("-avenant__date", "-avenant__numero")
+        return self.annotate(
+            montant_en_vigueur=Coalesce(
+                Subquery(
+                    revisions.values("montant")[:1], output_field=models.DecimalField(**MONTANT)
+                ),
+                F("montant"),
+            )
+        )
+
     def totaux_par_financeur(self):
         """{financeur_id: total} computed in the database."""
         lignes = self.values("financeur_id").annotate(total=Coalesce(Sum("montant"), ZERO))
@@ -296,11 +312,20 @@ class EnveloppeQuerySet(models.QuerySet):
 
 
 class Enveloppe(models.Model):
-    """The amount a signatory commits to a volet."""
+    """The amount a signatory commits to a volet in the signed contract.
+
+    Avenants revise it (`RevisionEnveloppe`); what is in force at a date is
+    `Enveloppe.objects.en_vigueur(date)`, never `montant` alone.
+    """
 
     volet = models.ForeignKey(Volet, on_delete=models.PROTECT, related_name="enveloppes")
     financeur = models.ForeignKey(Financeur, on_delete=models.PROTECT, related_name="enveloppes")
-    montant = models.DecimalField("montant (€)", **MONTANT, validators=POSITIF)
+    montant = models.DecimalField(
+        "montant initial (€)",
+        **MONTANT,
+        validators=POSITIF,
+        help_text="Montant du contrat signé ; les avenants le révisent sans l'effacer.",
+    )
     illustratif = models.BooleanField(
         default=True,
         help_text="La répartition par signataire n'est pas publique : montant illustratif.",
@@ -318,3 +343,48 @@ class Enveloppe(models.Model):
 
     def __str__(self):
         return f"{self.volet} — {self.financeur}"
+
+
+class AvenantContrat(models.Model):
+    """An amendment to the contract, voted by the signatories, that revises envelopes."""
+
+    contrat = models.ForeignKey(Contrat, on_delete=models.PROTECT, related_name="avenants")
+    numero = models.PositiveSmallIntegerField("numéro")
+    date = models.DateField("en vigueur le", help_text="Date de signature de l'avenant.")
+    objet = models.CharField(max_length=300)
+    illustratif = models.BooleanField(
+        default=True,
+        help_text="Montants révisés par signataire non publics : montants illustratifs.",
+    )
+
+    class Meta:
+        verbose_name = "avenant au contrat"
+        verbose_name_plural = "avenants au contrat"
+        ordering = ["contrat", "numero"]
+        constraints = [
+            models.UniqueConstraint(fields=["contrat", "numero"], name="avenant_numero_unique"),
+            models.CheckConstraint(condition=Q(numero__gte=1), name="avenant_numero_positif"),
+        ]
+
+    def __str__(self):
+        return f"Avenant n° {self.numero} du {self.date:%d/%m/%Y}"
+
+
+class RevisionEnveloppe(models.Model):
+    """The amount of one envelope from an avenant on; envelopes it does not name keep theirs."""
+
+    avenant = models.ForeignKey(AvenantContrat, on_delete=models.CASCADE, related_name="revisions")
+    enveloppe = models.ForeignKey(Enveloppe, on_delete=models.PROTECT, related_name="revisions")
+    montant = models.DecimalField("nouveau montant (€)", **MONTANT, validators=POSITIF)
+
+    class Meta:
+        verbose_name = "révision d'enveloppe"
+        verbose_name_plural = "révisions d'enveloppes"
+        ordering = ["avenant__numero", "enveloppe__volet__numero", "enveloppe__financeur__ordre"]
+        constraints = [
+            models.UniqueConstraint(fields=["avenant", "enveloppe"], name="revision_unique"),
+            models.CheckConstraint(condition=Q(montant__gte=Decimal(0)), name="revision_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.avenant} — {self.enveloppe}"

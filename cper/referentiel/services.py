@@ -12,6 +12,7 @@ from django.db import transaction
 from .enums import ChefLieu, NatureEpci
 from .models import (
     Arrondissement,
+    AvenantContrat,
     Commune,
     Contrat,
     Departement,
@@ -21,6 +22,7 @@ from .models import (
     Guichet,
     PoleMetropolitain,
     Region,
+    RevisionEnveloppe,
     Volet,
 )
 
@@ -28,6 +30,7 @@ FICHIER_TERRITOIRES = Path(settings.BASE_DIR) / "fixtures" / "territoires_59_62.
 FICHIER_REFERENTIEL = Path(settings.BASE_DIR) / "fixtures" / "referentiel_cper.json"
 # Published volet totals are rounded to the million: a row of envelopes may differ by half of it.
 TOLERANCE_VOLET = Decimal("500000.00")
+CENTIME = Decimal("0.01")
 
 
 class DonneesInvalides(ValueError):
@@ -278,6 +281,36 @@ def _valider_referentiel(donnees):
             )
     if sum(montants.values()) != Decimal(donnees["contrat"]["montant_total"]):
         raise DonneesInvalides("Le total du contrat n'est pas la somme des signataires.")
+    _valider_avenants(donnees, set(volets), set(colonnes))
+
+
+def _valider_avenants(donnees, volets: set, signataires: set):
+    """Avenants are numbered from 1 without gaps, dated after the signature and after the
+    previous one, and revise known envelopes with amounts that are euros."""
+    precedente = datetime.date.fromisoformat(donnees["contrat"]["date_signature"])
+    for attendu, avenant in enumerate(donnees.get("avenants", []), start=1):
+        _exiger(avenant, ["numero", "date", "objet", "enveloppes"])
+        if avenant["numero"] != attendu:
+            raise DonneesInvalides(f"Avenant n° {avenant['numero']} : le n° {attendu} est attendu.")
+        try:
+            date = datetime.date.fromisoformat(avenant["date"])
+        except (TypeError, ValueError) as erreur:
+            raise DonneesInvalides(f"Avenant n° {attendu} : date illisible.") from erreur
+        if date <= precedente:
+            raise DonneesInvalides(
+                f"Avenant n° {attendu} : sa date doit suivre la signature et l'avenant précédent."
+            )
+        precedente = date
+        for volet, cellules in avenant["enveloppes"].items():
+            if volet not in volets or not set(cellules) <= signataires:
+                raise DonneesInvalides(f"Avenant n° {attendu} : volet ou signataire inconnu.")
+            for montant in cellules.values():
+                try:
+                    valeur = Decimal(montant)
+                except (TypeError, ArithmeticError) as erreur:
+                    raise DonneesInvalides(f"Avenant n° {attendu} : montant illisible.") from erreur
+                if not valeur.is_finite() or valeur < 0 or valeur != valeur.quantize(CENTIME):
+                    raise DonneesInvalides(f"Avenant n° {attendu} : montant invalide {montant}.")
 
 
 def _creer_ou_mettre_a_jour(modele, compteur, mettre_a_jour, defaults, **cles):
@@ -295,10 +328,42 @@ def _creer_ou_mettre_a_jour(modele, compteur, mettre_a_jour, defaults, **cles):
     return objet
 
 
+def _charger_avenants(donnees, rapport, contrat, mettre_a_jour):
+    """The contract's avenants and the envelopes each revises (as illustrative as the split)."""
+    enveloppes = {
+        (e.volet.code, e.financeur.code): e
+        for e in Enveloppe.objects.filter(volet__contrat=contrat).select_related(
+            "volet", "financeur"
+        )
+    }
+    avenants = rapport.compteurs["Avenants"] = Compteur()
+    revisions = rapport.compteurs["Révisions d'enveloppes"] = Compteur()
+    for a in donnees.get("avenants", []):
+        avenant = _creer_ou_mettre_a_jour(
+            AvenantContrat,
+            avenants,
+            mettre_a_jour,
+            {"date": datetime.date.fromisoformat(a["date"]), "objet": a["objet"]},
+            contrat=contrat,
+            numero=a["numero"],
+        )
+        for code_volet, cellules in a["enveloppes"].items():
+            for code_financeur, montant in cellules.items():
+                _creer_ou_mettre_a_jour(
+                    RevisionEnveloppe,
+                    revisions,
+                    mettre_a_jour,
+                    {"montant": Decimal(montant)},
+                    avenant=avenant,
+                    enveloppe=enveloppes[(code_volet, code_financeur)],
+                )
+
+
 @transaction.atomic
 def referentiel_charger(*, donnees, mettre_a_jour=False) -> Rapport:
-    """Load the contract: signatories and cofinanceurs, volets, illustrative envelopes, guichets
-    and pôles métropolitains. Territories must be imported first.
+    """Load the contract: signatories and cofinanceurs, volets, illustrative envelopes and the
+    avenants that revised them, guichets and pôles métropolitains. Territories must be imported
+    first.
 
     By default only what is missing is created, so a reload keeps what the administrators edited;
     `mettre_a_jour` puts the file's values back.
@@ -365,6 +430,8 @@ def referentiel_charger(*, donnees, mettre_a_jour=False) -> Rapport:
                 volet=volets[code_volet],
                 financeur=financeurs[code_financeur],
             )
+
+    _charger_avenants(donnees, rapport, contrat, mettre_a_jour)
 
     arrondissements = Arrondissement.objects.in_bulk(field_name="code")
     occupes = dict(

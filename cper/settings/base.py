@@ -313,6 +313,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "instruction.tasks.relancer_complements",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Acts' deadlines: warnings 60 days ahead, caducité proposed to the agents once passed.
+    "execution-surveiller-echeances": {
+        "task": "execution.tasks.surveiller_echeances",
+        "schedule": crontab(hour=7, minute=30),
+    },
     # Dashboard exports are kept seven days, then their files are deleted.
     "gouvernance-supprimer-exports": {
         "task": "gouvernance.tasks.supprimer_exports_anciens",

@@ -1,4 +1,5 @@
-from .acte import Acte, Commencement, PieceExecution
+from .acte import Acte, Commencement, PieceExecution, VersionActe
+from .echeance import PropositionCaducite, Prorogation
 from .parametres import ParametresFinanceur
 from .versement import DemandeVersement, OrdreReversement
 
@@ -9,4 +10,7 @@ __all__ = [
     "OrdreReversement",
     "ParametresFinanceur",
     "PieceExecution",
+    "PropositionCaducite",
+    "Prorogation",
+    "VersionActe",
 ]

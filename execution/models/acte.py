@@ -237,3 +237,50 @@ class Commencement(models.Model):
 
     def __str__(self):
         return f"Commencé le {self.date:%d/%m/%Y}"
+
+
+def chemin_version_acte(instance, filename: str) -> str:
+    return f"actes/{instance.acte.dossier_id}/{instance.acte_id}-v{instance.version}-archive.pdf"
+
+
+class VersionActe(models.Model):
+    """A version of an act that an avenant replaced, kept as it was: readable, with its PDF.
+
+    The `Acte` row always holds the version in force (payments and aggregates read it); each
+    avenant first copies the current terms here, then amends the act and reissues its PDF.
+    """
+
+    acte = models.ForeignKey(Acte, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveSmallIntegerField()
+    assiette = models.DecimalField("dépense subventionnable (€)", **MONTANT)
+    montant = models.DecimalField("montant de la subvention (€)", **MONTANT)
+    montant_engage = models.DecimalField("montant engagé (€)", **MONTANT, null=True, blank=True)
+    date_limite_commencement = models.DateField(null=True, blank=True)
+    date_limite_achevement = models.DateField(null=True, blank=True)
+    fichier = models.FileField(upload_to=chemin_version_acte, max_length=255, blank=True)
+    # Why the next version replaced this one (the avenant's motive).
+    motif_avenant = models.TextField("motif de l'avenant")
+    remplacee_le = models.DateTimeField(auto_now_add=True)
+    remplacee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "version antérieure d'un acte"
+        verbose_name_plural = "versions antérieures des actes"
+        ordering = ["acte", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["acte", "version"], name="version_acte_unique"),
+            models.CheckConstraint(
+                condition=Q(montant__gt=0, montant__lte=F("assiette")),
+                name="version_acte_montant_dans_assiette",
+            ),
+            models.CheckConstraint(condition=~Q(motif_avenant=""), name="version_acte_motivee"),
+        ]
+
+    def __str__(self):
+        return f"{self.acte} — version {self.version}"
+
+    @property
+    def taux(self) -> Decimal:
+        return (self.montant * 100 / self.assiette).quantize(CENTIME, ROUND_HALF_UP)

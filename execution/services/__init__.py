@@ -7,8 +7,16 @@ effectuée »); `RegleNonRespectee` carries the French sentence of the rule that
 """
 
 from .actes import acte_etablir, acte_notifier, acte_signer
+from .avenants import acte_avenant
 from .commun import RegleNonRespectee
 from .dossier import commencement_declarer, dossier_abandonner, dossier_cloturer
+from .echeances import (
+    caducite_confirmer,
+    caducite_ecarter,
+    echeances_surveiller,
+    prorogation_decider,
+    prorogation_demander,
+)
 from .versements import (
     demande_versement_accepter,
     demande_versement_completer,
@@ -22,9 +30,12 @@ from .versements import (
 
 __all__ = [
     "RegleNonRespectee",
+    "acte_avenant",
     "acte_etablir",
     "acte_notifier",
     "acte_signer",
+    "caducite_confirmer",
+    "caducite_ecarter",
     "commencement_declarer",
     "demande_versement_accepter",
     "demande_versement_completer",
@@ -33,6 +44,9 @@ __all__ = [
     "demande_versement_refuser",
     "dossier_abandonner",
     "dossier_cloturer",
+    "echeances_surveiller",
+    "prorogation_decider",
+    "prorogation_demander",
     "reversement_recouvrer",
     "versement_mandater",
     "versements_mandater_en_lot",

@@ -15,14 +15,23 @@ from execution.forms import (
     ActeEtablirForm,
     ActeNotifierForm,
     ActeSignerForm,
+    AvenantActeForm,
+    CaduciteForm,
     ConfirmerForm,
+    DeciderProrogationForm,
     FiltresVersementsForm,
     MandaterForm,
     MandaterLotForm,
     RecouvrerForm,
     TraiterDemandeForm,
 )
-from execution.models import Acte, DemandeVersement, OrdreReversement
+from execution.models import (
+    Acte,
+    DemandeVersement,
+    OrdreReversement,
+    PropositionCaducite,
+    Prorogation,
+)
 from execution.views.porteur import _formulaire
 from gouvernance.selectors.programmation import programmations
 
@@ -49,17 +58,20 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     for acte in actes:
         acte.mien = acte.financeur_id in mes_financeurs
+        acte.avenants = selectors.avenants_de(acte)
     return render(
         request,
         "execution/dossier.html",
         {
+            # First: its `actes` (for the history) must not hide the acts marked `mien` below,
+            # or no agent ever sees the buttons of their own acts.
+            **selectors.historique_decisions(dossier),
             "title": f"Exécution — dossier {dossier.numero}",
             "dossier": dossier,
             "actes": actes,
             "a_etablir": a_etablir if dossier.etat in (E.PROGRAMME, E.ATTRIBUE, E.EN_COURS) else [],
             "commencement": getattr(dossier, "commencement", None),
             "peut_cloturer": dossier.etat == E.SOLDE,
-            **selectors.historique_decisions(dossier),
         },
     )
 
@@ -211,6 +223,93 @@ def reversement_recouvrer(request: HttpRequest, pk: int, ordre_pk: int) -> HttpR
             ordre=ordre, par=request.user, recouvre_le=d["recouvre_le"]
         ),
         succes="Recouvrement enregistré.",
+        retour=_retour(dossier),
+    )
+
+
+def acte_avenant(request: HttpRequest, pk: int, acte_pk: int) -> HttpResponse:
+    dossier = _dossier(request, pk)
+    acte = get_object_or_404(Acte.objects.select_related("financeur"), pk=acte_pk, dossier=dossier)
+    return _formulaire(
+        request,
+        dossier,
+        AvenantActeForm(request.POST or None),
+        titre=f"Avenant à l'acte — {acte.financeur} (version {acte.version} en vigueur)",
+        action=lambda d: services.acte_avenant(acte=acte, par=request.user, **d),
+        succes="Avenant enregistré : l'acte est réémis et notifié au porteur.",
+        retour=_retour(dossier),
+    )
+
+
+def prorogation_decider(request: HttpRequest, pk: int, prorogation_pk: int) -> HttpResponse:
+    dossier = _dossier(request, pk)
+    prorogation = get_object_or_404(
+        Prorogation.objects.select_related("acte__financeur"),
+        pk=prorogation_pk,
+        acte__dossier=dossier,
+    )
+    return _formulaire(
+        request,
+        dossier,
+        DeciderProrogationForm(request.POST or None),
+        titre=(
+            f"Prorogation demandée — {prorogation.get_echeance_display().lower()} du "
+            f"{prorogation.date_limite_initiale:%d/%m/%Y} au {prorogation.nouvelle_date:%d/%m/%Y}"
+        ),
+        action=lambda d: services.prorogation_decider(
+            prorogation=prorogation,
+            par=request.user,
+            accorder=d["decision"] == "accorder",
+            motif=d["motif"],
+        ),
+        succes="Décision sur la prorogation enregistrée.",
+        retour=_retour(dossier),
+        contexte={"rappel": f"Motif du porteur : {prorogation.motif}"},
+    )
+
+
+def _proposition(dossier, proposition_pk):
+    return get_object_or_404(
+        PropositionCaducite.objects.select_related("acte__financeur"),
+        pk=proposition_pk,
+        acte__dossier=dossier,
+    )
+
+
+def caducite_confirmer(request: HttpRequest, pk: int, proposition_pk: int) -> HttpResponse:
+    dossier = _dossier(request, pk)
+    proposition = _proposition(dossier, proposition_pk)
+    return _formulaire(
+        request,
+        dossier,
+        CaduciteForm(request.POST or None),
+        titre="Confirmer la caducité de la subvention",
+        action=lambda d: services.caducite_confirmer(
+            proposition=proposition, par=request.user, motif=d["motif"]
+        ),
+        succes="Dossier déclaré caduc : les sommes non versées reviennent à l'enveloppe.",
+        retour=_retour(dossier),
+        contexte={
+            "rappel": (
+                f"Date limite de {proposition.get_echeance_display().lower()} dépassée : "
+                f"{proposition.date_limite:%d/%m/%Y} (acte de {proposition.acte.financeur})."
+            )
+        },
+    )
+
+
+def caducite_ecarter(request: HttpRequest, pk: int, proposition_pk: int) -> HttpResponse:
+    dossier = _dossier(request, pk)
+    proposition = _proposition(dossier, proposition_pk)
+    return _formulaire(
+        request,
+        dossier,
+        CaduciteForm(request.POST or None),
+        titre="Écarter la caducité proposée",
+        action=lambda d: services.caducite_ecarter(
+            proposition=proposition, par=request.user, motif=d["motif"]
+        ),
+        succes="Proposition de caducité écartée.",
         retour=_retour(dossier),
     )
 

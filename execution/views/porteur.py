@@ -21,8 +21,9 @@ from execution.forms import (
     CommencementForm,
     CompleterDemandeForm,
     DemandeVersementForm,
+    ProrogationForm,
 )
-from execution.models import Acte, DemandeVersement, PieceExecution
+from execution.models import Acte, DemandeVersement, PieceExecution, VersionActe
 
 ETATS_PORTEUR = {*ETATS_PROGRAMMES, E.CADUC, E.ABANDONNE}
 
@@ -44,6 +45,7 @@ def porteur(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _dossier(request, pk)
     actes = selectors.actes_du_dossier(dossier, notifies_seulement=True)
     for acte in actes:
+        acte.avenants = selectors.avenants_de(acte)
         demandes = list(acte.demandes.all())
         acte.ouverte = next((d for d in demandes if d.etat in ETATS_DEMANDE_OUVERTE), None)
         acte.verse = sum((d.montant_mandate for d in demandes if d.montant_mandate), 0)
@@ -59,6 +61,7 @@ def porteur(request: HttpRequest, pk: int) -> HttpResponse:
             "actes": actes,
             "commencement": getattr(dossier, "commencement", None),
             "peut_commencer": dossier.etat == E.ATTRIBUE,
+            "peut_proroger": dossier.etat in (E.ATTRIBUE, E.EN_COURS),
             "peut_abandonner": dossier.etat in (E.PROGRAMME, E.ATTRIBUE, E.EN_COURS),
         },
     )
@@ -90,6 +93,7 @@ def _formulaire(request, dossier, form, *, titre, action, succes, retour=None, c
             "url_retour": reverse(retour[0], args=retour[1:]),
             "demande": None,
             "pieces": [],
+            "rappel": "",
             **(contexte or {}),
         },
     )
@@ -113,6 +117,27 @@ def commencer(request: HttpRequest, pk: int) -> HttpResponse:
             justificatif=donnees["justificatif"],
         ),
         succes="Commencement déclaré : vous pouvez demander vos versements.",
+    )
+
+
+@role_requis(Role.PORTEUR)
+def demander_prorogation(request: HttpRequest, pk: int, acte_pk: int) -> HttpResponse:
+    dossier = _dossier(request, pk)
+    acte = get_object_or_404(Acte, pk=acte_pk, dossier=dossier, etat=EtatActe.NOTIFIE)
+    form = ProrogationForm(request.POST or None)
+    return _formulaire(
+        request,
+        dossier,
+        form,
+        titre=f"Demander une prorogation — {acte.financeur}",
+        action=lambda donnees: services.prorogation_demander(
+            acte=acte,
+            par=request.user,
+            echeance=donnees["echeance"],
+            nouvelle_date=donnees["nouvelle_date"],
+            motif=donnees["motif"],
+        ),
+        succes="Demande de prorogation transmise au financeur.",
     )
 
 
@@ -199,6 +224,23 @@ def acte_telecharger(request: HttpRequest, pk: int, acte_pk: int) -> HttpRespons
     return servir_fichier(
         acte.fichier,
         nom=f"acte-{acte.dossier_id}-{acte.financeur_id}.pdf",
+        type_mime="application/pdf",
+    )
+
+
+def version_telecharger(request: HttpRequest, pk: int, acte_pk: int, version_pk: int):
+    """A replaced version's PDF, to whoever may read the act."""
+    if acces.dossiers_executables(request.user).filter(pk=pk).exists():
+        acte = get_object_or_404(Acte, pk=acte_pk, dossier_id=pk)
+    else:
+        dossier = acces.dossier_du_porteur_ou_404(request.user, pk)
+        acte = get_object_or_404(Acte, pk=acte_pk, dossier=dossier, etat=EtatActe.NOTIFIE)
+    version = get_object_or_404(VersionActe, pk=version_pk, acte=acte)
+    if not version.fichier:
+        raise Http404("Pas de PDF pour cette version.")
+    return servir_fichier(
+        version.fichier,
+        nom=f"acte-{acte.dossier_id}-{acte.financeur_id}-version-{version.version}.pdf",
         type_mime="application/pdf",
     )
 

@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 
 from cper.forms import CperForm
@@ -24,3 +26,29 @@ class FiltresTerritoireForm(CperForm):
     volet = forms.ModelChoiceField(
         label="Volet", required=False, queryset=Volet.objects.all(), empty_label="Tous"
     )
+
+
+class DateEnveloppesForm(CperForm):
+    """The day whose envelopes (contract as revised by the avenants) the maquette shows."""
+
+    le = forms.DateField(
+        label="Enveloppes en vigueur le",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Par défaut, aujourd'hui. Format : jj/mm/aaaa.",
+        error_messages={"invalid": "Saisissez une date valide, par exemple 17/03/2017."},
+    )
+
+    def clean_le(self):
+        le = self.cleaned_data["le"]
+        if le is not None and not (datetime.date(1900, 1, 1) <= le <= datetime.date(2100, 12, 31)):
+            raise forms.ValidationError("Saisissez une date entre 1900 et 2100.")
+        return le
+
+
+def date_des_enveloppes(donnees) -> tuple[DateEnveloppesForm, datetime.date | None]:
+    """The form bound to the query string and the date it gives (None: today)."""
+    formulaire = DateEnveloppesForm(donnees if "le" in donnees else None)
+    if formulaire.is_bound and formulaire.is_valid():
+        return formulaire, formulaire.cleaned_data["le"]
+    return formulaire, None

@@ -5,11 +5,13 @@ move money (dossiers.agregats): six small queries whatever the number of dossier
 signatories, envelopes, requested, proposed, programmed), each over a few hundred rows.
 """
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Sum
+from django.db.models import Case, DecimalField, F, Q, Sum, When
+from django.utils import timezone
 
 from cper.referentiel.models import Enveloppe, Financeur, Volet
 from dossiers.enums import EtatDossier as E
@@ -20,6 +22,8 @@ ZERO = Decimal("0.00")
 ETATS_EN_COURS = [E.DEPOSE, E.INCOMPLET, E.EN_INSTRUCTION, E.INSTRUIT]
 # Proposed money exists once the groupe technique works on the dossier.
 ETATS_PROPOSES = [E.EN_INSTRUCTION, E.INSTRUIT]
+# Their unpaid programmed money returns to the envelope.
+ETATS_LIBERES = [E.CADUC, E.ABANDONNE]
 
 
 def taux(part: Decimal, total: Decimal) -> Decimal | None:
@@ -35,6 +39,11 @@ class Cellule:
     demande: Decimal = ZERO
     propose: Decimal = ZERO
     programme: Decimal = ZERO
+    # Programmed money given back by caduc or abandoned dossiers (already out of `programme`).
+    libere: Decimal = ZERO
+    # The execution (kept by execution's registered aggregate sources).
+    engage: Decimal = ZERO
+    mandate: Decimal = ZERO
 
     def __add__(self, autre: "Cellule") -> "Cellule":
         return Cellule(
@@ -42,7 +51,20 @@ class Cellule:
             demande=self.demande + autre.demande,
             propose=self.propose + autre.propose,
             programme=self.programme + autre.programme,
+            libere=self.libere + autre.libere,
+            engage=self.engage + autre.engage,
+            mandate=self.mandate + autre.mandate,
         )
+
+    @property
+    def reste_a_payer(self) -> Decimal:
+        """Programmed (still standing) and not paid yet."""
+        return self.programme - self.mandate
+
+    @property
+    def taux_execution(self) -> Decimal | None:
+        """Paid / programmed, in per cent."""
+        return taux(self.mandate, self.programme)
 
     @property
     def taux_programmation(self) -> Decimal | None:
@@ -73,6 +95,7 @@ class LigneMaquette:
 
 @dataclass
 class Maquette:
+    le: datetime.date
     financeurs: list[Financeur]
     lignes: list[LigneMaquette]
     totaux_financeurs: list[Cellule]
@@ -118,22 +141,63 @@ def propositions_par_volet_et_financeur() -> dict:
     return _somme_des_agregats("propose", ETATS_PROPOSES)
 
 
+def programmations_et_liberations() -> tuple[dict, dict]:
+    """Programmed amounts of the decisions 'programmé', and per cell what was released,
+    engaged (acts' legal commitments) and paid (mandated, less reversements) (one query).
+
+    A dossier that became caduc or was abandoned keeps on its envelope only what was paid
+    (mandated, less what a reversement brought back): the rest of its programmed money is
+    released and returns to the envelope.
+    """
+    liberes = Q(etat__in=ETATS_LIBERES)
+    lignes = (
+        AgregatVolet.objects.values("volet_id", "financeur_id")
+        .annotate(
+            programme_net=Sum(
+                Case(When(liberes, then=F("mandate")), default=F("programme")),
+                output_field=DecimalField(max_digits=16, decimal_places=2),
+            ),
+            libere=Sum(F("programme") - F("mandate"), filter=liberes),
+            engage=Sum("engage"),
+            mandate=Sum("mandate"),
+        )
+        .order_by()
+    )
+    programmes, liberations = {}, {}
+    for ligne in lignes:
+        cle = (ligne["volet_id"], ligne["financeur_id"])
+        programmes[cle] = ligne["programme_net"] or ZERO
+        liberations[cle] = {
+            "libere": ligne["libere"] or ZERO,
+            "engage": ligne["engage"] or ZERO,
+            "mandate": ligne["mandate"] or ZERO,
+        }
+    return programmes, liberations
+
+
 def programmations_par_volet_et_financeur() -> dict:
-    """Programmed amounts of the decisions 'programmé', whatever the dossier's state (one query)."""
-    return _somme_des_agregats("programme")
+    """Programmed amounts still standing on the envelopes (see programmations_et_liberations)."""
+    return programmations_et_liberations()[0]
 
 
-def maquette() -> Maquette:
-    """The maquette of the contract, volets in rows and signatories in columns (6 queries)."""
+def maquette(le: datetime.date | None = None) -> Maquette:
+    """The maquette of the contract, volets in rows and signatories in columns (6 queries).
+
+    Envelopes are those in force on `le` (today by default): the signed contract as revised by
+    the avenants dated on or before it. Money requested, proposed and programmed is today's.
+    """
+    le = le or timezone.localdate()
     volets = list(Volet.objects.order_by("numero"))
     financeurs = list(Financeur.objects.filter(signataire=True).order_by("ordre", "nom"))
     enveloppes = {
-        (e["volet_id"], e["financeur_id"]): e["montant"]
-        for e in Enveloppe.objects.values("volet_id", "financeur_id", "montant")
+        (e["volet_id"], e["financeur_id"]): e["montant_en_vigueur"]
+        for e in Enveloppe.objects.en_vigueur(le).values(
+            "volet_id", "financeur_id", "montant_en_vigueur"
+        )
     }
     demandes = demandes_par_volet_et_financeur()
     propositions = propositions_par_volet_et_financeur()
-    programmations = programmations_par_volet_et_financeur()
+    programmations, liberations = programmations_et_liberations()
 
     lignes, par_financeur = [], defaultdict(Cellule)
     for volet in volets:
@@ -145,12 +209,14 @@ def maquette() -> Maquette:
                 demande=demandes.get(cle, ZERO),
                 propose=propositions.get(cle, ZERO),
                 programme=programmations.get(cle, ZERO),
+                **liberations.get(cle, {}),
             )
             cellules.append(cellule)
             par_financeur[financeur.pk] += cellule
         lignes.append(LigneMaquette(volet=volet, cellules=cellules, total=sum(cellules, Cellule())))
     totaux_financeurs = [par_financeur[f.pk] for f in financeurs]
     resultat = Maquette(
+        le=le,
         financeurs=financeurs,
         lignes=lignes,
         totaux_financeurs=totaux_financeurs,

@@ -1,7 +1,8 @@
 """What-if: every envelope as it would stand if the séance followed its provisional amounts."""
 
-from django.db.models import DecimalField, OuterRef, Subquery, Sum
+from django.db.models import Case, DecimalField, F, OuterRef, Subquery, Sum, When
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from cper.referentiel.models import MONTANT, Enveloppe
 from cper.referentiel.models import ZERO as ZERO_EUROS
@@ -9,11 +10,18 @@ from dossiers.enums import EtatDossier as E
 from dossiers.models import AgregatVolet
 from dossiers.models.dossier import ZERO
 from gouvernance.models import MontantSimule
+from gouvernance.selectors.maquette import ETATS_LIBERES
 
 _MONTANT = DecimalField(**MONTANT)
+# What stays on the envelope: a caduc or abandoned dossier keeps only what was paid.
+PROGRAMME_NET = Case(
+    When(etat__in=ETATS_LIBERES, then=F("mandate")),
+    default=F("programme"),
+    output_field=DecimalField(max_digits=16, decimal_places=2),
+)
 
 
-def _somme(queryset, volet: str, colonne: str = "montant") -> Coalesce:
+def _somme(queryset, volet: str, colonne="montant") -> Coalesce:
     """Sum of `colonne` for the outer envelope's volet and financeur, 0 when none."""
     return Coalesce(
         Subquery(
@@ -43,8 +51,9 @@ def simuler(seance) -> list[Enveloppe]:
     )
     enveloppes = list(
         Enveloppe.objects.select_related("volet", "financeur")
+        .en_vigueur(timezone.localdate(seance.date))
         .annotate(
-            programme=_somme(programmes, "volet", colonne="programme"),
+            programme=_somme(programmes, "volet", colonne=PROGRAMME_NET),
             simule=_somme(simules, "point__dossier__volet"),
         )
         .order_by("volet__numero", "financeur__ordre")
@@ -54,6 +63,8 @@ def simuler(seance) -> list[Enveloppe]:
     # (about 100 ms of compilation for a few dozen rows).
     for enveloppe in enveloppes:
         enveloppe.total_apres = enveloppe.programme + enveloppe.simule
+        # The séance decides against the envelopes in force on its day (avenants included).
+        enveloppe.montant = enveloppe.montant_en_vigueur
         enveloppe.restant = enveloppe.montant - enveloppe.total_apres
         enveloppe.depassement = enveloppe.restant < 0
     return enveloppes

@@ -3,6 +3,7 @@
 Each function is one query computed in PostgreSQL, whatever the number of dossiers.
 """
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -422,14 +423,14 @@ class TableauDeBordPilotage:
     territoires: dict[str, list[LigneTerritoire]]
 
 
-def tableau_de_bord_pilotage() -> TableauDeBordPilotage:
+def tableau_de_bord_pilotage(le: datetime.date | None = None) -> TableauDeBordPilotage:
     """Maquette, funnel, delays and territorial breakdowns, all from the kept aggregates.
 
     Nine small queries whatever the number of dossiers: the maquette's six, then one each for
     the funnel, the delays and the territories.
     """
     return TableauDeBordPilotage(
-        maquette=maquette(),
+        maquette=maquette(le),
         entonnoir=entonnoir(),
         delais=delais(),
         territoires=repartition_territoriale(),

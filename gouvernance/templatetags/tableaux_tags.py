@@ -79,14 +79,29 @@ def cellule_maquette(cellule_):
         badge = format_html(
             '<p class="fr-badge fr-badge--sm fr-badge--warning">{}</p>', "Vigilance"
         )
+    libere = ""
+    if cellule_.libere:
+        # Money of caduc or abandoned dossiers given back to the envelope.
+        libere = format_html("<br>Libéré (caducités, renonciations) : {}", euros(cellule_.libere))
+    execution = ""
+    if cellule_.engage or cellule_.mandate:
+        execution = format_html(
+            "<br>Engagé : {}<br>Mandaté : {}<br>Reste à payer : {}<br>Taux d'exécution : {}",
+            euros(cellule_.engage),
+            euros(cellule_.mandate),
+            euros(cellule_.reste_a_payer),
+            pourcentage(cellule_.taux_execution),
+        )
     return format_html(
         '<span class="fr-text--xs">Enveloppe : {}<br>Demandé : {}<br>Proposé : {}<br>'
-        "<strong>Programmé : {}</strong><br>Taux : {}<br>Reste : {}</span>{}",
+        "<strong>Programmé : {}</strong>{}<br>Taux : {}<br>Reste : {}{}</span>{}",
         euros(cellule_.enveloppe),
         euros(cellule_.demande),
         euros(cellule_.propose),
         euros(cellule_.programme),
+        libere,
         pourcentage(cellule_.taux_programmation),
         euros(cellule_.reste),
+        execution,
         badge,
     )

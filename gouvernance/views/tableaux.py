@@ -3,6 +3,8 @@
 Every page runs a fixed number of queries, whatever the number of dossiers (tested).
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,11 +16,12 @@ from cper.comptes.decorators import role_requis
 from cper.comptes.enums import Role
 from cper.lecture import lecture_replique
 from cper.limites import limiter
+from cper.referentiel.selectors import historique_enveloppes
 from cper.televersement.reponses import servir_fichier
 from cper.templatetags.cper_tags import euros
 from gouvernance import exports, fichiers
 from gouvernance.enums import EtatExport, PageExport
-from gouvernance.forms.tableaux import ObservationForm
+from gouvernance.forms.tableaux import ObservationForm, date_des_enveloppes
 from gouvernance.graphiques import GRIS, ROUGE, graphique
 from gouvernance.models import Export, Observation
 from gouvernance.selectors import tableaux
@@ -37,7 +40,8 @@ FORMATS = {"csv", "xlsx"}
 @lecture_replique
 def pilotage(request: HttpRequest) -> HttpResponse:
     """The instance de pilotage's dashboard: maquette, funnel, delays, territories."""
-    donnees = tableaux.tableau_de_bord_pilotage()
+    formulaire_date, le = date_des_enveloppes(request.GET)
+    donnees = tableaux.tableau_de_bord_pilotage(le)
     la_maquette, entonnoir, delais = donnees.maquette, donnees.entonnoir, donnees.delais
     repartition = donnees.territoires
     tableau_volets = exports.tableau_volets(la_maquette)
@@ -61,6 +65,8 @@ def pilotage(request: HttpRequest) -> HttpResponse:
         {
             "title": "Tableau de bord de l'instance de pilotage",
             "maquette": la_maquette,
+            "formulaire_date": formulaire_date,
+            "requete_date": urlencode({"le": le.isoformat()}) if le else "",
             # Only its code and title are read: the file is built by the export view.
             "tableau_maquette_export": exports.Tableau(
                 "maquette", "Maquette financière par volet et par signataire", [], []
@@ -104,6 +110,20 @@ def pilotage(request: HttpRequest) -> HttpResponse:
                 ],
                 maximum=plafond_delais or None,
             ),
+        },
+    )
+
+
+@role_requis(Role.MEMBRE_PILOTAGE)
+@lecture_replique
+def enveloppes(request: HttpRequest) -> HttpResponse:
+    """The envelopes of the signed contract and how each avenant revised them."""
+    return render(
+        request,
+        "gouvernance/enveloppes.html",
+        {
+            "title": "Historique des enveloppes : contrat et avenants",
+            "historique": historique_enveloppes(),
         },
     )
 

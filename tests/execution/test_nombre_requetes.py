@@ -92,7 +92,8 @@ def test_page_du_porteur(
     url = reverse("execution:porteur", args=[dossier_en_cours.pk])
     client.get(url)
     # 1 session, 2 user, 3 roles, 4 the dossier in scope, 5 acts, 6 their requests,
-    # 7 reversements, 8 files, 9 the commencement, 10 unread notifications.
-    with django_assert_num_queries(10):
+    # 7 reversements, 8 files, 9 prorogations, 10 caducité proposals, 11 replaced versions
+    # (avenants), 12 the commencement, 13 unread notifications.
+    with django_assert_num_queries(13):
         reponse = client.get(url)
     assert reponse.text.count("Refus ") == n

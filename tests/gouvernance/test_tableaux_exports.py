@@ -44,6 +44,12 @@ def test_maquette_en_csv(pilote):
         "110,0",
         "-100000,00",
         "Dépassement de l'enveloppe",
+        # Nothing engaged or paid yet: all to pay, nothing executed.
+        "0,00",
+        "0,00",
+        "0,00",
+        "1100000,00",
+        "0,0",
     ]
     total = _ligne(lignes[1:], "Total des volets", "Total des signataires")
     assert total[2] == "2100000,00" and total[5] == "1650000,00" and total[6] == "78,6"
