@@ -59,7 +59,7 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
             "a_etablir": a_etablir if dossier.etat in (E.PROGRAMME, E.ATTRIBUE, E.EN_COURS) else [],
             "commencement": getattr(dossier, "commencement", None),
             "peut_cloturer": dossier.etat == E.SOLDE,
-            **selectors.historique_decisions(dossier),
+            "historique": selectors.historique_decisions(dossier),
         },
     )
 
