@@ -28,6 +28,12 @@ PROCHAINE_ACTION = {
     E.PROGRAMME: "Aucune : financement programmé",
     E.REJETE: "Aucune : dossier rejeté",
     E.RETIRE: "Aucune : dossier retiré",
+    E.ATTRIBUE: "Déclarer le commencement du projet avant la date limite fixée par l'acte",
+    E.EN_COURS: "Demander les versements au fil des dépenses réalisées",
+    E.SOLDE: "Aucune : subvention soldée",
+    E.CLOTURE: "Aucune : dossier clôturé",
+    E.CADUC: "Aucune : subvention caduque",
+    E.ABANDONNE: "Reverser, le cas échéant, les sommes perçues",
 }
 
 # What each transition of the state machine means, as the timeline tells it.
@@ -42,6 +48,12 @@ EVENEMENTS = {
     "programmer": "Dossier programmé",
     "ajourner": "Dossier ajourné",
     "rejeter": "Dossier rejeté",
+    "attribuer": "Acte attributif notifié",
+    "commencer": "Commencement déclaré",
+    "solder": "Subvention soldée",
+    "cloturer": "Dossier clôturé",
+    "abandonner": "Renonciation au projet",
+    "declarer_caduc": "Subvention déclarée caduque",
 }
 
 # Transitions whose logged comment is written for the porteur: the filing, the porteur's own

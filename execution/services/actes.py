@@ -5,6 +5,7 @@ import datetime
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
 from cper.effets import differer
@@ -130,7 +131,7 @@ def _signer(*, acte, par, signe_le, controles, numero, montant_engage, reference
     if not controles:
         raise RegleNonRespectee("Joignez le scan de l'acte signé.")
     pas_dans_le_futur(signe_le, "de signature")
-    if signe_le < dossier.depose_le.date():
+    if signe_le < timezone.localdate(dossier.depose_le):
         raise RegleNonRespectee("L'acte ne peut pas être signé avant le dépôt de la demande.")
     if montant_engage is not None and not (0 <= montant_engage <= acte.montant):
         raise RegleNonRespectee(

@@ -63,15 +63,14 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "execution/dossier.html",
         {
-            # First: its `actes` (for the history) must not hide the acts marked `mien` below,
-            # or no agent ever sees the buttons of their own acts.
-            **selectors.historique_decisions(dossier),
             "title": f"Exécution — dossier {dossier.numero}",
             "dossier": dossier,
             "actes": actes,
             "a_etablir": a_etablir if dossier.etat in (E.PROGRAMME, E.ATTRIBUE, E.EN_COURS) else [],
             "commencement": getattr(dossier, "commencement", None),
             "peut_cloturer": dossier.etat == E.SOLDE,
+            # Under its own key: the history's `actes` must not hide the acts marked `mien`.
+            "historique": selectors.historique_decisions(dossier),
         },
     )
 

@@ -38,3 +38,13 @@ def test_l_acte_notifie_porte_montant_taux_delais_et_recours(acte_etat, porteur,
     # The porteur receives their own act.
     assert Notification.objects.filter(user=porteur, cle__startswith="acte-notifie").exists()
     assert any("arrêté attributif" in m.subject for m in mailoutbox)
+
+
+def test_la_reconciliation_retrouve_le_pdf_perdu(acte_etat):
+    from cper.effets import reconcilier
+    from cper.models import EffetDiffere
+
+    # The outbox row was lost (an outage before the commit hook ran, say).
+    EffetDiffere.objects.filter(tache="execution.tasks.produire_acte").delete()
+    reconcilier()
+    assert EffetDiffere.objects.filter(cle=f"acte:{acte_etat.pk}:notifie").exists()

@@ -2,6 +2,7 @@
 
 import datetime
 
+import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +28,7 @@ def test_l_agent_voit_les_dossiers_de_son_guichet_et_pas_ceux_d_un_autre(
     assert client.get(reverse("instruction:dossier", args=[ailleurs.pk])).status_code == 404
 
 
+@pytest.mark.agregats_libres  # the filing date is moved on the model alone
 def test_le_delai_de_recevabilite_depasse_est_signale(client, agent_sp_douai, dossier_depose):
     # Noon, Paris time: days are counted on the calendar, whatever the hour or the DST change.
     midi = timezone.localtime().replace(hour=12, minute=0)
@@ -38,6 +40,7 @@ def test_le_delai_de_recevabilite_depasse_est_signale(client, agent_sp_douai, do
     assert "il y a 70 jours" in reponse.text
 
 
+@pytest.mark.agregats_libres  # the filing date is moved on the model alone
 def test_la_limite_de_recevabilite_est_le_depot_plus_deux_mois_calendaires(dossier_depose):
     paris = timezone.get_current_timezone()
     # 23:30 in Paris is already the next day in UTC: the local calendar date counts.
