@@ -407,7 +407,7 @@ DONNEES_OUVERTES_ROOT = env.path(
 )
 
 # REST API (api/v1/): personal tokens (Bearer) or the site's session, one JSON error shape,
-# cursor pagination, throttling per token (counted in the `limites` database cache).
+# cursor pagination, throttling per token (counted in the default cache, see api/v1/limites.py).
 API_JETONS_MAX = env.int("API_JETONS_MAX", default=10)  # valid tokens per person
 API_JETON_DUREE_MAX_JOURS = env.int("API_JETON_DUREE_MAX_JOURS", default=365)
 REST_FRAMEWORK = {
