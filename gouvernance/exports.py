@@ -163,7 +163,7 @@ def tableau_delais(delais) -> Tableau:
 def tableau_delais_versement(delais) -> Tableau:
     return Tableau(
         code="delais-versement",
-        titre="Délais de paiement : de la demande de versement au mandatement (en jours)",
+        titre="Délais de paiement, de la demande de versement au mandatement (en jours)",
         colonnes=[
             ("Financeur", TEXTE),
             ("Versements mesurés", ENTIER),
