@@ -275,6 +275,12 @@ CHAMPS_SUIVI = ", ".join(
         *("financeurs", "programmes", "engages", "mandates", "versements"),
     ]
 )
+# The transitions counted per territory (its funnel): the stages and the exits of the
+# dashboards, not every back-and-forth (complements, adjournments).
+ETAPES_TERRITOIRE = (
+    *("deposer", "declarer_recevable", "conclure_instruction", "programmer"),
+    *("attribuer", "commencer", "solder", "cloturer", "declarer_caduc", "abandonner"),
+)
 CLE_TOTAL = "section, cle, volet, etat, financeur"
 VALEURS_TOTAL = ("dossiers", "demande", "programme", "engage", "mandate")
 
@@ -380,6 +386,7 @@ def _comptes(relation: str, signe: str = "") -> str:
     Columns: section, cle, volet, etat, financeur, then VALEURS_TOTAL.
     """
     un = f"{signe}1"
+    etapes = ", ".join(f"'{e}'" for e in ETAPES_TERRITOIRE)
     delais = " UNION ALL ".join(
         f"SELECT 'delai', '{d}:' || s.{d}, 0, '', 0, {un}, 0, 0, 0, 0 FROM {relation} s "  # noqa: S608
         f"WHERE s.{d} IS NOT NULL"
@@ -404,6 +411,7 @@ def _comptes(relation: str, signe: str = "") -> str:
                     AS m(financeur, programme, engage, mandate)
         UNION ALL SELECT 'etape', x, 0, e, 0, {un}, 0, 0, 0, 0
             FROM {relation} s, unnest(s.territoires) x, unnest(s.transitions) e
+            WHERE e IN ({etapes})
     """  # noqa: S608 - names from the code
 
 

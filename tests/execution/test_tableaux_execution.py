@@ -363,3 +363,9 @@ def test_les_totaux_d_execution_faux_sont_signales(monde):
     assert agregats.ecarts() == []
     suivi = SuiviDossier.objects.get(dossier=monde["b"])
     assert suivi.etat == E.CADUC and sorted(suivi.mandates) == [D("0.00"), D("12000.00")]
+
+
+def test_chaque_etape_de_l_entonnoir_est_comptee_par_territoire():
+    """A stage added to the dashboards but not kept per territory would read 0 there."""
+    codes = {code for code, _ in tableaux.ETAPES + tableaux.SORTIES}
+    assert codes <= set(agregats.ETAPES_TERRITOIRE)
