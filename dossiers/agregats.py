@@ -271,7 +271,7 @@ CHAMPS_SUIVI = ", ".join(
     [
         *("dossier_id", "etat", "volet_id", "depose_le", "transitions"),
         *DELAIS,
-        *("demande", "programme", "territoires"),
+        *("demande", "programme", "mandate", "territoires"),
         *("financeurs", "programmes", "engages", "mandates", "versements"),
     ]
 )
@@ -319,6 +319,7 @@ def _suivi(un_dossier: bool) -> str:
             GROUP BY s.object_id
         ), montants AS (
             SELECT a.dossier_id, SUM(a.demande) AS demande, SUM(a.programme) AS programme,
+                SUM(a.mandate) AS mandate,
                 {
         ", ".join(
             f"array_agg(a.{c} ORDER BY a.financeur_id) FILTER (WHERE {execute}) AS {c}s"
@@ -364,6 +365,7 @@ def _suivi(un_dossier: bool) -> str:
             {jour("h.decision")} - {jour("h.conclusion")} AS conclusion_decision,
             {jour("h.decision")} - {jour("d.depose_le")} AS depot_decision,
             COALESCE(m.demande, 0) AS demande, COALESCE(m.programme, 0) AS programme,
+            COALESCE(m.mandate, 0) AS mandate,
             COALESCE(t.territoires, ARRAY[]::varchar[]) AS territoires,
             COALESCE(m.financeur_ids, ARRAY[]::int[]) AS financeurs,
             COALESCE(m.programmes, ARRAY[]::numeric[]) AS programmes,

@@ -318,13 +318,14 @@ COLONNES_DOSSIERS = [
     ("État", TEXTE),
     ("Demandé aux signataires (€)", EUROS),
     ("Programmé (€)", EUROS),
+    ("Mandaté (€)", EUROS),
 ]
 
 
 def tableau_dossiers_territoire(dossiers) -> Tableau:
     """The public fields of each dossier, nothing about people (DESIGN §4), in one query.
 
-    `dossiers` is annotated with `demande` and `programme` (tableaux.avec_montants); plain
+    `dossiers` is annotated with `demande`, `programme` and `mandate` (the kept suivi); plain
     values rather than model instances keep a few thousand rows fast.
     """
     communes = (
@@ -349,6 +350,7 @@ def tableau_dossiers_territoire(dossiers) -> Tableau:
             "etat",
             "demande",
             "programme",
+            "mandate",
         )
     )
     return Tableau(
@@ -365,6 +367,7 @@ def tableau_dossiers_territoire(dossiers) -> Tableau:
                 libelles[etat],
                 demande,
                 programme,
+                mandate,
             ]
             for (
                 numero,
@@ -376,6 +379,7 @@ def tableau_dossiers_territoire(dossiers) -> Tableau:
                 etat,
                 demande,
                 programme,
+                mandate,
             ) in lignes
         ],
     )

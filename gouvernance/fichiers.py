@@ -73,7 +73,11 @@ def dossiers_filtres(mandat, donnees: QueryDict):
     if criteres.get("volet"):
         dossiers = dossiers.filter(volet=criteres["volet"])
     liste = (
-        dossiers.annotate(demande=F("suivi__demande"), programme=F("suivi__programme"))
+        dossiers.annotate(
+            demande=F("suivi__demande"),
+            programme=F("suivi__programme"),
+            mandate=F("suivi__mandate"),
+        )
         .select_related("structure", "volet")
         .only(
             "numero",

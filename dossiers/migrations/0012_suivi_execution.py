@@ -56,6 +56,11 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.AddField(
+            model_name="suividossier",
+            name="mandate",
+            field=models.DecimalField(decimal_places=2, default=0, max_digits=16),
+        ),
+        migrations.AddField(
             model_name="totalsuivi",
             name="engage",
             field=models.DecimalField(decimal_places=2, default=0, max_digits=18),

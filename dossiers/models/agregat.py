@@ -107,6 +107,7 @@ class SuiviDossier(models.Model):
     # Summed over the signatories (the only funders in the dashboards' territorial figures).
     demande = models.DecimalField(max_digits=16, decimal_places=2, default=0)
     programme = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    mandate = models.DecimalField(max_digits=16, decimal_places=2, default=0)
     # "<niveau>:<id>" of every territory a commune of the dossier lies in (the rule of
     # docs/tableaux.md, Territories); GIN-indexed for the territory's list.
     territoires = ArrayField(models.CharField(max_length=40), default=list)

@@ -460,7 +460,11 @@ def montant_programme():
 
 
 def avec_montants(queryset):
-    return queryset.annotate(demande=montant_demande(), programme=montant_programme())
+    return queryset.annotate(
+        demande=montant_demande(),
+        programme=montant_programme(),
+        mandate=_somme_par_dossier("mandate"),
+    )
 
 
 @dataclass

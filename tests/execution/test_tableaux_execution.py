@@ -369,3 +369,21 @@ def test_chaque_etape_de_l_entonnoir_est_comptee_par_territoire():
     """A stage added to the dashboards but not kept per territory would read 0 there."""
     codes = {code for code, _ in tableaux.ETAPES + tableaux.SORTIES}
     assert codes <= set(agregats.ETAPES_TERRITOIRE)
+
+
+def test_le_dossier_du_territoire_montre_son_mandate(client, monde, mandat_nord):
+    client.force_login(mandat_nord.user)
+    texte = _texte(client.get(reverse("gouvernance:territoire_dossier", args=[monde["a"].pk])))
+    # 12 000 + 12 000 (État) and 6 000 (Région).
+    assert re.search(
+        r"Montant mandaté \(versements, moins les reversements recouvrés\)</dt> <dd>"
+        + re.escape(unescape(euros(D("30000.00")))),
+        texte,
+    ), texte
+    export = Export.objects.create(
+        demandeur=mandat_nord.user, page="territoire", tableau="dossiers", format="csv"
+    )
+    assert produire_export(export.pk) == EtatExport.PRET
+    contenu = _fichier(export).decode("utf-8-sig")
+    assert contenu.split("\r\n")[0].endswith(";Mandaté (€)")
+    assert f"{monde['a'].numero};" in contenu and ";30000,00\r\n" in contenu
