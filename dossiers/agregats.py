@@ -12,8 +12,11 @@ transaction (it holds the dossier's row lock by then):
   `agregats.py`, called from its `AppConfig.ready`). The columns are the decimal fields of
   `AgregatFinancement`: a new floor adds a field to both models and registers its source.
 - the dossier's course (`SuiviDossier`: state, funnel stages, delays, territories, the
-  signatories' amounts) and its counts (`TotalSuivi`: per state, per stage, per delay, per
-  territory × volet × state), computed here from the dossier, its history and its communes.
+  signatories' amounts, its execution per signatory and its payments' delays) and its counts
+  (`TotalSuivi`: per state, per stage, per delay, per territory × volet × state, the
+  execution per territory × volet × state × signatory, the stages per territory), computed
+  here from the dossier, its history, its communes, its money rows and the payment delays
+  that `execution` registers (`enregistrer_delais_versement()`).
 
 Failing loudly, not showing zeros: a column without a source is an error of `manage.py check`
 (and of every recalculation); the test suite compares both families with a from-scratch
@@ -302,7 +305,12 @@ def _suivi(un_dossier: bool) -> str:
 
     recevabilite = ", ".join(f"'{t}'" for t in RECEVABILITE)
     decision = ", ".join(f"'{t}'" for t in DECISION)
+    # Per signatory with money on the dossier, in financeur order: the parallel arrays.
     execute = "a.programme <> 0 OR a.engage <> 0 OR a.mandate <> 0"
+    par_financeur = ", ".join(
+        f"array_agg(a.{c} ORDER BY a.financeur_id) FILTER (WHERE {execute}) AS {c}s"
+        for c in ("financeur_id", "programme", "engage", "mandate")
+    )
     return f"""
         WITH historique AS (
             SELECT s.object_id AS dossier_id,
@@ -319,13 +327,7 @@ def _suivi(un_dossier: bool) -> str:
             GROUP BY s.object_id
         ), montants AS (
             SELECT a.dossier_id, SUM(a.demande) AS demande, SUM(a.programme) AS programme,
-                SUM(a.mandate) AS mandate,
-                {
-        ", ".join(
-            f"array_agg(a.{c} ORDER BY a.financeur_id) FILTER (WHERE {execute}) AS {c}s"
-            for c in ("financeur_id", "programme", "engage", "mandate")
-        )
-    }
+                SUM(a.mandate) AS mandate, {par_financeur}
             FROM {AgregatFinancement._meta.db_table} a
             JOIN {Financeur._meta.db_table} f ON f.id = a.financeur_id AND f.signataire
             WHERE {filtre("a.dossier_id")}

@@ -14,6 +14,7 @@ from decimal import Decimal
 from html import unescape
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -387,3 +388,14 @@ def test_le_dossier_du_territoire_montre_son_mandate(client, monde, mandat_nord)
     contenu = _fichier(export).decode("utf-8-sig")
     assert contenu.split("\r\n")[0].endswith(";Mandaté (€)")
     assert f"{monde['a'].numero};" in contenu and ";30000,00\r\n" in contenu
+
+
+@pytest.mark.agregats_libres
+def test_sans_source_des_delais_de_paiement_tout_echoue_bruyamment(monkeypatch, monde):
+    """Forgetting to register the payment delays is an error, never empty delays."""
+    sources = {c: s for c, s in agregats._SOURCES.items() if c != agregats.VERSEMENTS}
+    monkeypatch.setattr(agregats, "_SOURCES", sources)
+    erreurs = agregats.verifier_sources()
+    assert [e.id for e in erreurs] == ["dossiers.E001"] and "versements" in erreurs[0].msg
+    with pytest.raises(ImproperlyConfigured, match="versements"):
+        agregats.recalculer_dossier(monde["a"].pk)
