@@ -116,6 +116,19 @@ def pilotage(request: HttpRequest) -> HttpResponse:
                 ],
                 maximum=plafond_delais or None,
             ),
+            "graphique_delais_versement": graphique(
+                "graphique-delais-versement",
+                "Délais de paiement : médiane et 90e centile",
+                [
+                    row
+                    for d in donnees.delais_versement
+                    if d.dossiers
+                    for row in (
+                        (f"{d.libelle} — médiane", d.mediane, jours(d.mediane), None),
+                        (f"{d.libelle} — 90e centile", d.p90, jours(d.p90), GRIS),
+                    )
+                ],
+            ),
         },
     )
 

@@ -273,6 +273,7 @@ def test_tableau_de_pilotage_montre_l_execution(client, monde, membre_pilotage):
     texte = _texte(reponse)
     assert "<caption>Délais de paiement, de la demande de versement au mandatement" in texte
     assert '<th scope="row">Tous les financeurs</th>' in texte
+    assert "Tous les financeurs — 90e centile : 24,0" in texte  # the chart, in days
     assert '<th scope="col">Reste à payer (€)</th>' in texte
     assert "Sortie : devenus caducs" in texte
     assert "Attribués (acte notifié)" in texte
