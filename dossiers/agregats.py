@@ -12,8 +12,11 @@ transaction (it holds the dossier's row lock by then):
   `agregats.py`, called from its `AppConfig.ready`). The columns are the decimal fields of
   `AgregatFinancement`: a new floor adds a field to both models and registers its source.
 - the dossier's course (`SuiviDossier`: state, funnel stages, delays, territories, the
-  signatories' amounts) and its counts (`TotalSuivi`: per state, per stage, per delay, per
-  territory × volet × state), computed here from the dossier, its history and its communes.
+  signatories' amounts, its execution per signatory and its payments' delays) and its counts
+  (`TotalSuivi`: per state, per stage, per delay, per territory × volet × state, the
+  execution per territory × volet × state × signatory, the stages per territory), computed
+  here from the dossier, its history, its communes, its money rows and the payment delays
+  that `execution` registers (`enregistrer_delais_versement()`).
 
 Failing loudly, not showing zeros: a column without a source is an error of `manage.py check`
 (and of every recalculation); the test suite compares both families with a from-scratch
@@ -84,8 +87,20 @@ enregistrer_source(
 )
 
 
+# The payment delays of the course (`SuiviDossier.versements`): registered by the floor that
+# holds the payments (execution), as the money columns are.
+VERSEMENTS = "versements"
+
+
+def enregistrer_delais_versement(sql: str, *, colonne_dossier: str) -> None:
+    """Declare the SQL of the payment delays: (dossier_id, financeur_id, days), one row per
+    payment mandated, `{filtre}` as for the money columns; it may read %(fuseau)s, the time
+    zone of calendar days."""
+    _SOURCES[VERSEMENTS] = Source(sql, colonne_dossier)
+
+
 def colonnes_sans_source() -> list[str]:
-    return [colonne for colonne in COLONNES if colonne not in _SOURCES]
+    return [colonne for colonne in (*COLONNES, VERSEMENTS) if colonne not in _SOURCES]
 
 
 def verifier_sources(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
@@ -100,18 +115,23 @@ def verifier_sources(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     ]
 
 
+def _source(colonne: str, un_dossier: bool) -> str:
+    """The registered SQL of a column, restricted to %(dossier)s when one; loud when none."""
+    source = _SOURCES.get(colonne)
+    if source is None:
+        # Loud, not zeros on every dashboard: an app forgot to register its column.
+        raise ImproperlyConfigured(
+            f"Aucune source enregistrée pour la colonne « {colonne} » des agrégats."
+        )
+    filtre = f"{source.colonne_dossier} = %(dossier)s" if un_dossier else "TRUE"
+    return source.sql.format(filtre=filtre)
+
+
 def _nouveaux(un_dossier: bool) -> str:
     """SELECT of the rows as they should be: all dossiers, or the one of %(dossier)s."""
     sources = []
     for colonne in COLONNES:
-        source = _SOURCES.get(colonne)
-        if source is None:
-            # Loud, not zeros on every dashboard: an app forgot to register its column.
-            raise ImproperlyConfigured(
-                f"Aucune source enregistrée pour la colonne « {colonne} » des agrégats."
-            )
-        filtre = f"{source.colonne_dossier} = %(dossier)s" if un_dossier else "TRUE"
-        sql = source.sql.format(filtre=filtre)
+        sql = _source(colonne, un_dossier)
         sources.append(
             f"SELECT '{colonne}' AS colonne, s.* "  # noqa: S608 - registered sources' SQL
             f"FROM ({sql}) AS s(dossier_id, financeur_id, montant)"
@@ -254,10 +274,18 @@ CHAMPS_SUIVI = ", ".join(
     [
         *("dossier_id", "etat", "volet_id", "depose_le", "transitions"),
         *DELAIS,
-        *("demande", "programme", "territoires"),
+        *("demande", "programme", "mandate", "territoires"),
+        *("financeurs", "programmes", "engages", "mandates", "versements"),
     ]
 )
-CLE_TOTAL = "section, cle, volet, etat"
+# The transitions counted per territory (its funnel): the stages and the exits of the
+# dashboards, not every back-and-forth (complements, adjournments).
+ETAPES_TERRITOIRE = (
+    *("deposer", "declarer_recevable", "conclure_instruction", "programmer"),
+    *("attribuer", "commencer", "solder", "cloturer", "declarer_caduc", "abandonner"),
+)
+CLE_TOTAL = "section, cle, volet, etat, financeur"
+VALEURS_TOTAL = ("dossiers", "demande", "programme", "engage", "mandate")
 
 
 def _suivi(un_dossier: bool) -> str:
@@ -277,6 +305,12 @@ def _suivi(un_dossier: bool) -> str:
 
     recevabilite = ", ".join(f"'{t}'" for t in RECEVABILITE)
     decision = ", ".join(f"'{t}'" for t in DECISION)
+    # Per signatory with money on the dossier, in financeur order: the parallel arrays.
+    execute = "a.programme <> 0 OR a.engage <> 0 OR a.mandate <> 0"
+    par_financeur = ", ".join(
+        f"array_agg(a.{c} ORDER BY a.financeur_id) FILTER (WHERE {execute}) AS {c}s"
+        for c in ("financeur_id", "programme", "engage", "mandate")
+    )
     return f"""
         WITH historique AS (
             SELECT s.object_id AS dossier_id,
@@ -292,7 +326,8 @@ def _suivi(un_dossier: bool) -> str:
             WHERE s.content_type_id = %(type)s AND {filtre("s.object_id")}
             GROUP BY s.object_id
         ), montants AS (
-            SELECT a.dossier_id, SUM(a.demande) AS demande, SUM(a.programme) AS programme
+            SELECT a.dossier_id, SUM(a.demande) AS demande, SUM(a.programme) AS programme,
+                SUM(a.mandate) AS mandate, {par_financeur}
             FROM {AgregatFinancement._meta.db_table} a
             JOIN {Financeur._meta.db_table} f ON f.id = a.financeur_id AND f.signataire
             WHERE {filtre("a.dossier_id")}
@@ -317,6 +352,13 @@ def _suivi(un_dossier: bool) -> str:
             SELECT dossier_id, array_agg(territoire::varchar ORDER BY territoire::varchar)
                 AS territoires
             FROM lieux GROUP BY dossier_id
+        ), versements AS (
+            SELECT v.dossier_id,
+                array_agg((v.financeur_id || ':' || v.jours)::varchar
+                          ORDER BY v.financeur_id, v.jours) AS versements
+            FROM ({_source(VERSEMENTS, un_dossier)}) AS v(dossier_id, financeur_id, jours)
+            WHERE v.jours IS NOT NULL
+            GROUP BY v.dossier_id
         )
         SELECT d.id AS dossier_id, d.etat, d.volet_id, d.depose_le,
             COALESCE(h.transitions, ARRAY[]::varchar[]) AS transitions,
@@ -325,33 +367,64 @@ def _suivi(un_dossier: bool) -> str:
             {jour("h.decision")} - {jour("h.conclusion")} AS conclusion_decision,
             {jour("h.decision")} - {jour("d.depose_le")} AS depot_decision,
             COALESCE(m.demande, 0) AS demande, COALESCE(m.programme, 0) AS programme,
-            COALESCE(t.territoires, ARRAY[]::varchar[]) AS territoires
+            COALESCE(m.mandate, 0) AS mandate,
+            COALESCE(t.territoires, ARRAY[]::varchar[]) AS territoires,
+            COALESCE(m.financeur_ids, ARRAY[]::int[]) AS financeurs,
+            COALESCE(m.programmes, ARRAY[]::numeric[]) AS programmes,
+            COALESCE(m.engages, ARRAY[]::numeric[]) AS engages,
+            COALESCE(m.mandates, ARRAY[]::numeric[]) AS mandates,
+            COALESCE(v.versements, ARRAY[]::varchar[]) AS versements
         FROM {Dossier._meta.db_table} d
         LEFT JOIN historique h ON h.dossier_id = d.id
         LEFT JOIN montants m ON m.dossier_id = d.id
         LEFT JOIN territoires t ON t.dossier_id = d.id
+        LEFT JOIN versements v ON v.dossier_id = d.id
         WHERE d.numero IS NOT NULL AND d.etat <> '{EtatDossier.BROUILLON.value}'
           AND {filtre("d.id")}
     """  # noqa: S608 - table and column names from the code, values as parameters
 
 
 def _comptes(relation: str, signe: str = "") -> str:
-    """What the `SuiviDossier` rows of `relation` add to `TotalSuivi` (`signe` '-' removes)."""
+    """What the `SuiviDossier` rows of `relation` add to `TotalSuivi` (`signe` '-' removes).
+
+    Columns: section, cle, volet, etat, financeur, then VALEURS_TOTAL.
+    """
+    un = f"{signe}1"
+    etapes = ", ".join(f"'{e}'" for e in ETAPES_TERRITOIRE)
     delais = " UNION ALL ".join(
-        f"SELECT 'delai', '{d}:' || s.{d}, 0, '', {signe}1, 0, 0 FROM {relation} s "  # noqa: S608
+        f"SELECT 'delai', '{d}:' || s.{d}, 0, '', 0, {un}, 0, 0, 0, 0 FROM {relation} s "  # noqa: S608
         f"WHERE s.{d} IS NOT NULL"
         for d in DELAIS
     )
     return f"""
-        SELECT 'etat' AS section, '' AS cle, 0 AS volet, s.etat, {signe}1 AS dossiers,
-               0 AS demande, 0 AS programme FROM {relation} s
-        UNION ALL SELECT 'transition', x, 0, '', {signe}1, 0, 0
+        SELECT 'etat' AS section, '' AS cle, 0 AS volet, s.etat, 0 AS financeur,
+               {un} AS dossiers, 0 AS demande, 0 AS programme, 0 AS engage, 0 AS mandate
+            FROM {relation} s
+        UNION ALL SELECT 'transition', x, 0, '', 0, {un}, 0, 0, 0, 0
             FROM {relation} s, unnest(s.transitions) x
         UNION ALL {delais}
-        UNION ALL SELECT 'territoire', x, COALESCE(s.volet_id, 0), s.etat, {signe}1,
-               {signe}s.demande, {signe}s.programme
+        UNION ALL SELECT 'delai', 'versement:' || x, 0, '', 0, {un}, 0, 0, 0, 0
+            FROM {relation} s, unnest(s.versements) x
+        UNION ALL SELECT 'territoire', x, COALESCE(s.volet_id, 0), s.etat, 0, {un},
+               {signe}s.demande, {signe}s.programme, 0, 0
             FROM {relation} s, unnest(s.territoires) x
+        UNION ALL SELECT 'execution', x, COALESCE(s.volet_id, 0), s.etat, m.financeur, {un},
+               0, {signe}m.programme, {signe}m.engage, {signe}m.mandate
+            FROM {relation} s, unnest(s.territoires) x,
+                unnest(s.financeurs, s.programmes, s.engages, s.mandates)
+                    AS m(financeur, programme, engage, mandate)
+        UNION ALL SELECT 'etape', x, 0, e, 0, {un}, 0, 0, 0, 0
+            FROM {relation} s, unnest(s.territoires) x, unnest(s.transitions) e
+            WHERE e IN ({etapes})
     """  # noqa: S608 - names from the code
+
+
+def _sommes_total() -> str:
+    return ", ".join(f"SUM({v}) AS {v}" for v in VALEURS_TOTAL)
+
+
+def _non_nul_total(prefixe: str = "SUM(", suffixe: str = ")") -> str:
+    return " OR ".join(f"{prefixe}{v}{suffixe} <> 0" for v in VALEURS_TOTAL)
 
 
 def _parametres_suivi(dossier_id=None) -> dict:
@@ -368,6 +441,8 @@ def _recalculer_suivi(curseur, dossier_id: int) -> None:
     totaux = TotalSuivi._meta.db_table
     champs = [c.strip() for c in CHAMPS_SUIVI.split(",")]
     mises_a_jour = ", ".join(f"{c} = EXCLUDED.{c}" for c in champs[1:])
+    valeurs = ", ".join(VALEURS_TOTAL)
+    ajouts = ", ".join(f"{v} = t.{v} + EXCLUDED.{v}" for v in VALEURS_TOTAL)
     sql = f"""
         WITH nouveaux AS ({_suivi(un_dossier=True)}),
         anciens AS (SELECT {CHAMPS_SUIVI} FROM {table} WHERE dossier_id = %(dossier)s),
@@ -380,13 +455,12 @@ def _recalculer_suivi(curseur, dossier_id: int) -> None:
               AND NOT EXISTS (SELECT 1 FROM nouveaux)
         ),
         ecarts AS ({_comptes("nouveaux")} UNION ALL {_comptes("anciens", "-")})
-        INSERT INTO {totaux} AS t ({CLE_TOTAL}, dossiers, demande, programme)
-        SELECT {CLE_TOTAL}, SUM(dossiers), SUM(demande), SUM(programme) FROM ecarts
+        INSERT INTO {totaux} AS t ({CLE_TOTAL}, {valeurs})
+        SELECT {CLE_TOTAL}, {_sommes_total()} FROM ecarts
         GROUP BY {CLE_TOTAL}
-        HAVING SUM(dossiers) <> 0 OR SUM(demande) <> 0 OR SUM(programme) <> 0
+        HAVING {_non_nul_total()}
         ORDER BY {CLE_TOTAL}
-        ON CONFLICT ({CLE_TOTAL}) DO UPDATE SET dossiers = t.dossiers + EXCLUDED.dossiers,
-            demande = t.demande + EXCLUDED.demande, programme = t.programme + EXCLUDED.programme
+        ON CONFLICT ({CLE_TOTAL}) DO UPDATE SET {ajouts}
     """  # noqa: S608 - table and column names from the code, values as parameters
     curseur.execute(sql, _parametres_suivi(dossier_id))
 
@@ -417,8 +491,8 @@ def _reconstruire_suivi(curseur) -> None:
         curseur.execute(definition)
     curseur.execute(f"DELETE FROM {totaux}")  # noqa: S608
     curseur.execute(
-        f"INSERT INTO {totaux} ({CLE_TOTAL}, dossiers, demande, programme) "  # noqa: S608
-        f"SELECT {CLE_TOTAL}, SUM(dossiers), SUM(demande), SUM(programme) "
+        f"INSERT INTO {totaux} ({CLE_TOTAL}, {', '.join(VALEURS_TOTAL)}) "  # noqa: S608
+        f"SELECT {CLE_TOTAL}, {_sommes_total()} "
         f"FROM ({_comptes(table)}) c GROUP BY {CLE_TOTAL}"
     )
     curseur.execute(f"ANALYZE {table}")
@@ -432,13 +506,12 @@ def _ecarts_suivi(curseur) -> list[tuple]:
         WITH attendus AS ({_suivi(False)}),
         actuels AS (SELECT {CHAMPS_SUIVI} FROM {table}),
         totaux_attendus AS (
-            SELECT {CLE_TOTAL}, SUM(dossiers) AS dossiers, SUM(demande) AS demande,
-                   SUM(programme) AS programme
+            SELECT {CLE_TOTAL}, {_sommes_total()}
             FROM ({_comptes("attendus")}) c GROUP BY {CLE_TOTAL}
         ),
         totaux_actuels AS (
-            SELECT {CLE_TOTAL}, dossiers, demande, programme FROM {totaux}
-            WHERE dossiers <> 0 OR demande <> 0 OR programme <> 0
+            SELECT {CLE_TOTAL}, {", ".join(VALEURS_TOTAL)} FROM {totaux}
+            WHERE {_non_nul_total("", "")}
         )
         SELECT 'suivi manquant', to_jsonb(x)::text
             FROM (SELECT * FROM attendus EXCEPT SELECT * FROM actuels) x

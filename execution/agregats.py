@@ -41,3 +41,14 @@ def enregistrer() -> None:
         """,  # noqa: S608 - table names and codes from the code
         colonne_dossier="a.dossier_id",
     )
+    # Payment delays: calendar days (local dates) from the request to the payment order.
+    agregats.enregistrer_delais_versement(
+        f"""
+        SELECT a.dossier_id, a.financeur_id,
+               d.mandate_le - (d.deposee_le AT TIME ZONE %(fuseau)s)::date
+        FROM {DemandeVersement._meta.db_table} d
+        JOIN {Acte._meta.db_table} a ON a.id = d.acte_id
+        WHERE {{filtre}} AND d.etat = '{EtatDemande.MANDATEE.value}'
+        """,  # noqa: S608 - table names and codes from the code
+        colonne_dossier="a.dossier_id",
+    )

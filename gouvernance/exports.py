@@ -132,7 +132,7 @@ def tableau_entonnoir(entonnoir: Entonnoir) -> Tableau:
             ("Dossiers", ENTIER),
             ("Part des déposés (%)", POURCENTAGE),
         ],
-        lignes=[list(etape) for etape in entonnoir.etapes],
+        lignes=[list(etape) for etape in entonnoir.etapes + entonnoir.sorties],
     )
 
 
@@ -160,6 +160,35 @@ def tableau_delais(delais) -> Tableau:
     )
 
 
+def tableau_delais_versement(delais) -> Tableau:
+    return Tableau(
+        code="delais-versement",
+        titre="Délais de paiement, de la demande de versement au mandatement (en jours)",
+        colonnes=[
+            ("Financeur", TEXTE),
+            ("Versements mesurés", ENTIER),
+            ("Médiane (jours)", JOURS),
+            ("90e centile (jours)", JOURS),
+        ],
+        lignes=[[d.libelle, d.dossiers, d.mediane, d.p90] for d in delais],
+    )
+
+
+# The execution figures of a cell (maquette.Cellule), in the maquette's order.
+COLONNES_EXECUTION = [
+    ("Programmé (€)", EUROS),
+    ("Engagé (€)", EUROS),
+    ("Mandaté (€)", EUROS),
+    ("Libéré : caducités et renonciations (€)", EUROS),
+    ("Reste à payer (€)", EUROS),
+    ("Taux d'exécution (%)", POURCENTAGE),
+]
+
+
+def _execution(c) -> list:
+    return [c.programme, c.engage, c.mandate, c.libere, c.reste_a_payer, c.taux_execution]
+
+
 def tableaux_territoires(repartition) -> list[Tableau]:
     return [
         Tableau(
@@ -169,12 +198,37 @@ def tableaux_territoires(repartition) -> list[Tableau]:
                 (libelle, TEXTE),
                 ("Dossiers déposés", ENTIER),
                 ("Demandé, dossiers en cours (€)", EUROS),
-                ("Programmé (€)", EUROS),
+                *COLONNES_EXECUTION,
             ],
-            lignes=[[t.nom, t.dossiers, t.demande, t.programme] for t in repartition[niveau]],
+            lignes=[[t.nom, t.dossiers, t.demande, *_execution(t)] for t in repartition[niveau]],
         )
         for niveau, libelle in NIVEAUX
     ]
+
+
+def tableau_execution_territoires(lignes) -> Tableau:
+    """Every territory × volet × signatory (tableaux.execution_territoriale)."""
+    return Tableau(
+        code="execution-territoires",
+        titre="Exécution par territoire, volet et signataire",
+        colonnes=[
+            ("Territoire", TEXTE),
+            ("Niveau", TEXTE),
+            ("Volet", TEXTE),
+            ("Signataire", TEXTE),
+            *COLONNES_EXECUTION,
+        ],
+        lignes=[
+            [
+                ligne.territoire,
+                ligne.niveau,
+                ligne.volet,
+                ligne.financeur,
+                *_execution(ligne.cellule),
+            ]
+            for ligne in lignes
+        ],
+    )
 
 
 # --- Tables of the concertation dashboard ---------------------------------------------------
@@ -231,6 +285,30 @@ def tableau_programmation_territoire(synthese: SyntheseTerritoire) -> Tableau:
     )
 
 
+def tableau_execution_territoire(synthese: SyntheseTerritoire) -> Tableau:
+    return Tableau(
+        code="execution",
+        titre="Exécution par volet et par signataire",
+        colonnes=[("Volet", TEXTE), ("Signataire", TEXTE), *COLONNES_EXECUTION],
+        lignes=[
+            [volet, financeur, *_execution(cellule)]
+            for volet, financeur, cellule in synthese.execution
+        ]
+        + (
+            [["Total", "Tous les signataires", *_execution(synthese.total_execution)]]
+            if synthese.execution
+            else []
+        ),
+    )
+
+
+def tableau_entonnoir_territoire(synthese: SyntheseTerritoire) -> Tableau:
+    tableau = tableau_entonnoir(synthese.entonnoir)
+    tableau.code = "entonnoir"
+    tableau.titre = "Entonnoir des dossiers du territoire"
+    return tableau
+
+
 COLONNES_DOSSIERS = [
     ("Numéro", TEXTE),
     ("Intitulé", TEXTE),
@@ -240,13 +318,14 @@ COLONNES_DOSSIERS = [
     ("État", TEXTE),
     ("Demandé aux signataires (€)", EUROS),
     ("Programmé (€)", EUROS),
+    ("Mandaté (€)", EUROS),
 ]
 
 
 def tableau_dossiers_territoire(dossiers) -> Tableau:
     """The public fields of each dossier, nothing about people (DESIGN §4), in one query.
 
-    `dossiers` is annotated with `demande` and `programme` (tableaux.avec_montants); plain
+    `dossiers` is annotated with `demande`, `programme` and `mandate` (the kept suivi); plain
     values rather than model instances keep a few thousand rows fast.
     """
     communes = (
@@ -271,6 +350,7 @@ def tableau_dossiers_territoire(dossiers) -> Tableau:
             "etat",
             "demande",
             "programme",
+            "mandate",
         )
     )
     return Tableau(
@@ -287,6 +367,7 @@ def tableau_dossiers_territoire(dossiers) -> Tableau:
                 libelles[etat],
                 demande,
                 programme,
+                mandate,
             ]
             for (
                 numero,
@@ -298,6 +379,7 @@ def tableau_dossiers_territoire(dossiers) -> Tableau:
                 etat,
                 demande,
                 programme,
+                mandate,
             ) in lignes
         ],
     )

@@ -37,9 +37,20 @@ TABLEAUX_PILOTAGE = {
     "entonnoir": lambda: exports.tableau_entonnoir(tableaux.entonnoir()),
     "etats": lambda: exports.tableau_etats(tableaux.entonnoir()),
     "delais": lambda: exports.tableau_delais(tableaux.delais()),
+    "delais-versement": lambda: exports.tableau_delais_versement(tableaux.delais_versement()),
     **{f"territoires-{niveau}": _territoires(niveau) for niveau, _ in tableaux.NIVEAUX},
+    "execution-territoires": lambda: exports.tableau_execution_territoires(
+        tableaux.execution_territoriale()
+    ),
 }
-TABLEAUX_TERRITOIRE = {"dossiers", "volets-etats", "programmation"}
+# The territory's tables built from its summary (tableaux.synthese_territoire), and its list.
+TABLEAUX_SYNTHESE = {
+    "volets-etats": exports.tableau_synthese_territoire,
+    "programmation": exports.tableau_programmation_territoire,
+    "execution": exports.tableau_execution_territoire,
+    "entonnoir": exports.tableau_entonnoir_territoire,
+}
+TABLEAUX_TERRITOIRE = {"dossiers", *TABLEAUX_SYNTHESE}
 
 
 def existe(page: str, code: str) -> bool:
@@ -62,7 +73,11 @@ def dossiers_filtres(mandat, donnees: QueryDict):
     if criteres.get("volet"):
         dossiers = dossiers.filter(volet=criteres["volet"])
     liste = (
-        dossiers.annotate(demande=F("suivi__demande"), programme=F("suivi__programme"))
+        dossiers.annotate(
+            demande=F("suivi__demande"),
+            programme=F("suivi__programme"),
+            mandate=F("suivi__mandate"),
+        )
         .select_related("structure", "volet")
         .only(
             "numero",
@@ -124,7 +139,4 @@ def construire(export) -> exports.Tableau | None:
     if export.tableau == "dossiers":
         _filtres, liste = dossiers_filtres(mandat, QueryDict(export.parametres))
         return exports.tableau_dossiers_territoire(liste.queryset)
-    synthese = tableaux.synthese_territoire(mandat)
-    if export.tableau == "volets-etats":
-        return exports.tableau_synthese_territoire(synthese)
-    return exports.tableau_programmation_territoire(synthese)
+    return TABLEAUX_SYNTHESE[export.tableau](tableaux.synthese_territoire(mandat))

@@ -107,9 +107,20 @@ class SuiviDossier(models.Model):
     # Summed over the signatories (the only funders in the dashboards' territorial figures).
     demande = models.DecimalField(max_digits=16, decimal_places=2, default=0)
     programme = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    mandate = models.DecimalField(max_digits=16, decimal_places=2, default=0)
     # "<niveau>:<id>" of every territory a commune of the dossier lies in (the rule of
     # docs/tableaux.md, Territories); GIN-indexed for the territory's list.
     territoires = ArrayField(models.CharField(max_length=40), default=list)
+    # Execution, per signatory with money on the dossier (parallel arrays, by financeur id):
+    # programmed, engaged, mandated (what `AgregatFinancement` holds), for the territories'
+    # execution figures per volet × signatory.
+    financeurs = ArrayField(models.IntegerField(), default=list)
+    programmes = ArrayField(models.DecimalField(max_digits=14, decimal_places=2), default=list)
+    engages = ArrayField(models.DecimalField(max_digits=14, decimal_places=2), default=list)
+    mandates = ArrayField(models.DecimalField(max_digits=14, decimal_places=2), default=list)
+    # "<financeur id>:<days>" of every payment mandated on the dossier: calendar days from the
+    # request (demande de versement) to the payment order (registered by `execution`).
+    versements = ArrayField(models.CharField(max_length=30), default=list)
 
     class Meta:
         verbose_name = "suivi d'un dossier"
@@ -130,8 +141,11 @@ class TotalSuivi(models.Model):
 
     `section` says what is counted: `etat` (dossiers per current state), `transition`
     (dossiers that went through a transition), `delai` (`cle` = "<delay>:<days>", dossiers
-    per number of days), `territoire` (`cle` = "<niveau>:<id>", per volet and state, with the
-    signatories' requested and programmed amounts). Moved by the difference between a
+    per number of days; `"versement:<financeur id>:<days>"` for payments), `territoire` (`cle` =
+    "<niveau>:<id>", per volet and state, with the signatories' requested and programmed
+    amounts), `execution` (the same key, per volet × state × `financeur`: programmed, engaged,
+    mandated), `etape` (the same key, `etat` holding a transition's name: the territory's
+    funnel). Moved by the difference between a
     dossier's new and old `SuiviDossier` row, in the same statement; a total back to zero may
     stay (it counts as absent).
     """
@@ -140,16 +154,20 @@ class TotalSuivi(models.Model):
     cle = models.CharField(max_length=60)
     volet = models.IntegerField(default=0)  # 0: no volet, or not split by volet
     etat = models.CharField(max_length=50, default="")
+    financeur = models.IntegerField(default=0)  # 0: not split by financeur
     dossiers = models.IntegerField(default=0)
     demande = models.DecimalField(max_digits=18, decimal_places=2, default=0)
     programme = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    engage = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    mandate = models.DecimalField(max_digits=18, decimal_places=2, default=0)
 
     class Meta:
         verbose_name = "total du suivi des dossiers"
         verbose_name_plural = "totaux du suivi des dossiers"
         constraints = [
             models.UniqueConstraint(
-                fields=["section", "cle", "volet", "etat"], name="total_suivi_unique"
+                fields=["section", "cle", "volet", "etat", "financeur"],
+                name="total_suivi_unique",
             ),
         ]
 

@@ -4,7 +4,7 @@ Each function is one query computed in PostgreSQL, whatever the number of dossie
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
@@ -17,6 +17,7 @@ from cper.referentiel.models import (
     Commune,
     Departement,
     Epci,
+    Financeur,
     PoleMetropolitain,
     Volet,
 )
@@ -24,7 +25,15 @@ from dossiers.enums import EtatDossier as E
 from dossiers.models import AgregatFinancement, Dossier, TotalSuivi
 from gouvernance.enums import TypeInstance
 from gouvernance.models import MembreInstance
-from gouvernance.selectors.maquette import ETATS_EN_COURS, ZERO, Maquette, maquette, taux
+from gouvernance.selectors.maquette import (
+    ETATS_EN_COURS,
+    ETATS_LIBERES,
+    ZERO,
+    Cellule,
+    Maquette,
+    maquette,
+    taux,
+)
 
 MONTANT = DecimalField(max_digits=16, decimal_places=2)
 # States whose requested money is still wanted or has been granted: the base of a territory's
@@ -45,6 +54,16 @@ ETAPES = [
     ("declarer_recevable", "Déclarés recevables"),
     ("conclure_instruction", "Instruits"),
     ("programmer", "Programmés"),
+    # Execution: the first act notified, the start declared, the last payment, the closure.
+    ("attribuer", "Attribués (acte notifié)"),
+    ("commencer", "Commencés"),
+    ("solder", "Soldés"),
+    ("cloturer", "Clôturés"),
+]
+# The exits after the decision: their unpaid money is released.
+SORTIES = [
+    ("declarer_caduc", "Sortie : devenus caducs"),
+    ("abandonner", "Sortie : abandonnés par le porteur"),
 ]
 
 
@@ -53,6 +72,24 @@ class Entonnoir:
     etapes: list[tuple[str, int, Decimal | None]]  # libellé, dossiers, % of the filed ones
     etats: list[tuple[str, int]]  # libellé of the current state, dossiers
     deposes: int
+    sorties: list[tuple[str, int, Decimal | None]] = field(default_factory=list)
+
+
+def _entonnoir(par_etape: dict, deposes: int, etats=None) -> Entonnoir:
+    """The stages and exits from the dossiers per transition gone through."""
+    # Dossiers filed without a logged dépôt (imports) still count as filed: they have a number.
+    deposes = max(par_etape.get("deposer", 0), deposes)
+    par_etape = {**par_etape, "deposer": deposes}
+
+    def ligne(code, libelle):
+        return (libelle, par_etape.get(code, 0), taux(Decimal(par_etape.get(code, 0)), deposes))
+
+    return Entonnoir(
+        etapes=[ligne(code, libelle) for code, libelle in ETAPES],
+        etats=etats or [],
+        deposes=deposes,
+        sorties=[ligne(code, libelle) for code, libelle in SORTIES],
+    )
 
 
 def entonnoir() -> Entonnoir:
@@ -74,16 +111,10 @@ def entonnoir() -> Entonnoir:
             par_etat[ligne["etat"]] = ligne["n"]
         else:
             par_etape[ligne["cle"]] = ligne["n"]
-    # Dossiers filed without a logged dépôt (imports) still count as filed: they have a number.
-    deposes = max(par_etape.get("deposer", 0), sum(par_etat.values()))
-    par_etape["deposer"] = deposes
-    return Entonnoir(
-        etapes=[
-            (libelle, par_etape.get(code, 0), taux(Decimal(par_etape.get(code, 0)), deposes))
-            for code, libelle in ETAPES
-        ],
-        etats=[(etat.label, par_etat.get(etat.value, 0)) for etat in E if etat != E.BROUILLON],
-        deposes=deposes,
+    return _entonnoir(
+        par_etape,
+        sum(par_etat.values()),
+        [(etat.label, par_etat.get(etat.value, 0)) for etat in E if etat != E.BROUILLON],
     )
 
 
@@ -127,6 +158,54 @@ def percentile_cont(histogramme: list[tuple[int, int]], p: float) -> Decimal | N
     return (v_bas + fraction * (v_haut - v_bas)).quantize(Decimal("0.1"))
 
 
+def _histogramme(lignes: list[tuple[int, int]], libelle: str) -> Delai:
+    histogramme = sorted(lignes)
+    return Delai(
+        libelle=libelle,
+        dossiers=sum(n for _j, n in histogramme),
+        mediane=percentile_cont(histogramme, 0.5),
+        p90=percentile_cont(histogramme, 0.9),
+    )
+
+
+def _fusion(*histogrammes: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    cumul: dict[int, int] = {}
+    for histogramme in histogrammes:
+        for jours, n in histogramme:
+            cumul[jours] = cumul.get(jours, 0) + n
+    return list(cumul.items())
+
+
+TOUS_FINANCEURS = "Tous les financeurs"
+
+
+def tous_les_delais() -> tuple[list[Delai], list[Delai]]:
+    """The processing delays and the payment delays, from one query (see delais and
+    delais_versement)."""
+    sql = f"""
+        SELECT t.cle, t.dossiers, f.nom
+        FROM {TotalSuivi._meta.db_table} t
+        LEFT JOIN {Financeur._meta.db_table} f
+            ON starts_with(t.cle, 'versement:')
+           AND f.id = CASE WHEN starts_with(t.cle, 'versement:')
+                           THEN split_part(t.cle, ':', 2)::int END
+        WHERE t.section = 'delai' AND t.dossiers > 0
+        ORDER BY f.ordre, f.nom
+    """  # noqa: S608 - table names from the models
+    histogrammes: dict[str, list[tuple[int, int]]] = {code: [] for code, _ in DELAIS}
+    versements: dict[str, list[tuple[int, int]]] = {}  # per financeur name, in their order
+    for cle, n, financeur in _lignes(sql, []):
+        code, jours = cle.rsplit(":", 1)
+        if code in histogrammes:
+            histogrammes[code].append((int(jours), n))
+        elif code.startswith("versement:") and financeur:
+            versements.setdefault(financeur, []).append((int(jours), n))
+    traitement = [_histogramme(histogrammes[code], libelle) for code, libelle in DELAIS]
+    paiement = [_histogramme(lignes, nom) for nom, lignes in versements.items()]
+    paiement.append(_histogramme(_fusion(*versements.values()), TOUS_FINANCEURS))
+    return traitement, paiement
+
+
 def delais() -> list[Delai]:
     """Median and 90th percentile, in calendar days, of each step of the processing (1 query).
 
@@ -135,25 +214,18 @@ def delais() -> list[Delai]:
     programmer or rejeter. Read from the kept histogram of each delay (`TotalSuivi`, one row per
     delay × number of days: a few thousand rows at most, whatever the number of dossiers).
     """
-    histogrammes: dict[str, list[tuple[int, int]]] = {code: [] for code, _ in DELAIS}
-    for cle, n in TotalSuivi.objects.filter(section="delai", dossiers__gt=0).values_list(
-        "cle", "dossiers"
-    ):
-        code, jours = cle.rsplit(":", 1)
-        if code in histogrammes:
-            histogrammes[code].append((int(jours), n))
-    resultat = []
-    for code, libelle in DELAIS:
-        histogramme = sorted(histogrammes[code])
-        resultat.append(
-            Delai(
-                libelle=libelle,
-                dossiers=sum(n for _j, n in histogramme),
-                mediane=percentile_cont(histogramme, 0.5),
-                p90=percentile_cont(histogramme, 0.9),
-            )
-        )
-    return resultat
+    return tous_les_delais()[0]
+
+
+def delais_versement() -> list[Delai]:
+    """Median and 90th percentile, in calendar days, from a payment request (its filing date)
+    to its payment order (the mandate date), per financeur, then all of them (1 query).
+
+    Every payment mandated counts once. Read from the kept histogram per financeur × number of
+    days (`TotalSuivi`, section `delai`, keys `versement:<financeur>:<days>`), so the median
+    and percentile are exactly those PostgreSQL's `percentile_cont` gives over the payments.
+    """
+    return tous_les_delais()[1]
 
 
 # --- Territories ----------------------------------------------------------------------------
@@ -171,7 +243,8 @@ REGLE_MULTI_TERRITOIRES = (
     "niveau peut donc dépasser le total régional. Les montants sont ceux demandés aux "
     "signataires par les dossiers en cours (déposés, incomplets, en instruction, instruits) et "
     "ceux programmés par l'instance de pilotage ; les dossiers comptés sont tous les dossiers "
-    "déposés."
+    "déposés. L'exécution suit la règle de la maquette : un dossier caduc ou abandonné ne garde "
+    "de sa programmation que ce qui lui a été versé, le reste est libéré."
 )
 
 
@@ -180,7 +253,35 @@ class LigneTerritoire:
     nom: str
     dossiers: int
     demande: Decimal
-    programme: Decimal
+    programme: Decimal  # standing: a caduc or abandoned dossier keeps only what was paid
+    engage: Decimal = ZERO
+    mandate: Decimal = ZERO
+    libere: Decimal = ZERO
+
+    @property
+    def reste_a_payer(self) -> Decimal:
+        return self.programme - self.mandate
+
+    @property
+    def taux_execution(self) -> Decimal | None:
+        return taux(self.mandate, self.programme)
+
+
+# The execution's amounts of the kept `execution` rows (per territory × volet × state ×
+# signatory), under the maquette's rule: caduc or abandoned dossiers keep only what was paid.
+# Parameter: the released states.
+SOMMES_EXECUTION = """
+    COALESCE(SUM(CASE WHEN t.etat = ANY(%(liberes)s) THEN t.mandate ELSE t.programme END)
+             FILTER (WHERE t.section = 'execution'), 0) AS programme,
+    COALESCE(SUM(t.engage) FILTER (WHERE t.section = 'execution'), 0) AS engage,
+    COALESCE(SUM(t.mandate) FILTER (WHERE t.section = 'execution'), 0) AS mandate,
+    COALESCE(SUM(t.programme - t.mandate)
+             FILTER (WHERE t.section = 'execution' AND t.etat = ANY(%(liberes)s)), 0) AS libere
+"""
+
+
+def _parametres_execution(**autres) -> dict:
+    return {"liberes": [str(e) for e in ETATS_LIBERES], **autres}
 
 
 def repartition_territoriale() -> dict[str, list[LigneTerritoire]]:
@@ -195,15 +296,18 @@ def repartition_territoriale() -> dict[str, list[LigneTerritoire]]:
         WITH totaux AS (
             SELECT split_part(t.cle, ':', 1) AS niveau,
                    split_part(t.cle, ':', 2)::int AS territoire,
-                   SUM(t.dossiers) AS dossiers,
-                   COALESCE(SUM(t.demande) FILTER (WHERE t.etat = ANY(%s)), 0) AS demande,
-                   SUM(t.programme) AS programme
+                   COALESCE(SUM(t.dossiers) FILTER (WHERE t.section = 'territoire'), 0)
+                       AS dossiers,
+                   COALESCE(SUM(t.demande) FILTER (
+                       WHERE t.section = 'territoire' AND t.etat = ANY(%(en_cours)s)), 0
+                   ) AS demande,
+                   {SOMMES_EXECUTION}
             FROM {TotalSuivi._meta.db_table} t
-            WHERE t.section = 'territoire' AND t.dossiers <> 0
+            WHERE t.section IN ('territoire', 'execution') AND t.dossiers <> 0
             GROUP BY t.cle
         )
         SELECT t.niveau, COALESCE(dep.nom, arr.nom, epci.nom, pole.nom) AS nom,
-               t.dossiers, t.demande, t.programme
+               t.dossiers, t.demande, t.programme, t.engage, t.mandate, t.libere
         FROM totaux t
         LEFT JOIN {Departement._meta.db_table} dep
             ON t.niveau = 'departement' AND dep.id = t.territoire
@@ -215,12 +319,68 @@ def repartition_territoriale() -> dict[str, list[LigneTerritoire]]:
         WHERE t.dossiers > 0
         ORDER BY t.niveau, 2
     """  # noqa: S608 - table names from the models, values as parameters
-    lignes = _lignes(sql, [[str(e) for e in ETATS_EN_COURS]])
+    lignes = _lignes(sql, _parametres_execution(en_cours=[str(e) for e in ETATS_EN_COURS]))
     resultat = {code: [] for code, _ in NIVEAUX}
-    for niveau, nom, n, demande, programme in lignes:
+    for niveau, nom, n, *montants in lignes:
         if niveau == "arrondissement":
             nom = f"Arrondissement de {nom}"
-        resultat[niveau].append(LigneTerritoire(nom, n, demande, programme))
+        resultat[niveau].append(LigneTerritoire(nom, n, *montants))
+    return resultat
+
+
+@dataclass
+class LigneExecution:
+    """The execution of one volet × signatory on a territory (`cellule`: programme, engage,
+    mandate, libere; its reste_a_payer and taux_execution)."""
+
+    niveau: str
+    territoire: str
+    volet: str
+    financeur: str
+    cellule: Cellule
+
+
+def execution_territoriale() -> list[LigneExecution]:
+    """Per territory (every level), volet and signatory: programmed, engaged, mandated,
+    released (1 query, from the kept `execution` rows: a few thousand whatever the number of
+    dossiers). The territorial rule of REGLE_MULTI_TERRITOIRES applies."""
+    sql = f"""
+        WITH totaux AS (
+            SELECT split_part(t.cle, ':', 1) AS niveau,
+                   split_part(t.cle, ':', 2)::int AS territoire, t.volet, t.financeur,
+                   {SOMMES_EXECUTION}
+            FROM {TotalSuivi._meta.db_table} t
+            WHERE t.section = 'execution' AND t.dossiers <> 0
+            GROUP BY t.cle, t.volet, t.financeur
+        )
+        SELECT t.niveau, COALESCE(dep.nom, arr.nom, epci.nom, pole.nom) AS nom,
+               v.numero, v.intitule, f.nom, t.programme, t.engage, t.mandate, t.libere
+        FROM totaux t
+        JOIN {Financeur._meta.db_table} f ON f.id = t.financeur
+        LEFT JOIN {Volet._meta.db_table} v ON v.id = t.volet
+        LEFT JOIN {Departement._meta.db_table} dep
+            ON t.niveau = 'departement' AND dep.id = t.territoire
+        LEFT JOIN {Arrondissement._meta.db_table} arr
+            ON t.niveau = 'arrondissement' AND arr.id = t.territoire
+        LEFT JOIN {Epci._meta.db_table} epci ON t.niveau = 'epci' AND epci.id = t.territoire
+        LEFT JOIN {PoleMetropolitain._meta.db_table} pole
+            ON t.niveau = 'pole' AND pole.id = t.territoire
+        ORDER BY array_position(%(niveaux)s, t.niveau), 2, v.numero, f.ordre, f.nom
+    """  # noqa: S608 - table names from the models, values as parameters
+    libelles = dict(NIVEAUX)
+    resultat = []
+    for niveau, nom, numero, intitule, financeur, programme, engage, mandate, libere in _lignes(
+        sql, _parametres_execution(niveaux=[code for code, _ in NIVEAUX])
+    ):
+        resultat.append(
+            LigneExecution(
+                niveau=libelles[niveau],
+                territoire=f"Arrondissement de {nom}" if niveau == "arrondissement" else nom,
+                volet=f"{numero}. {intitule}" if numero else "Sans volet",
+                financeur=financeur,
+                cellule=Cellule(programme=programme, engage=engage, mandate=mandate, libere=libere),
+            )
+        )
     return resultat
 
 
@@ -300,7 +460,11 @@ def montant_programme():
 
 
 def avec_montants(queryset):
-    return queryset.annotate(demande=montant_demande(), programme=montant_programme())
+    return queryset.annotate(
+        demande=montant_demande(),
+        programme=montant_programme(),
+        mandate=_somme_par_dossier("mandate"),
+    )
 
 
 @dataclass
@@ -310,6 +474,10 @@ class SyntheseTerritoire:
     dossiers: int
     demande_active: Decimal
     programme: Decimal
+    # (volet, signatory, Cellule) of the execution, then its total over the territory.
+    execution: list[tuple[str, str, Cellule]] = field(default_factory=list)
+    total_execution: Cellule = field(default_factory=Cellule)
+    entonnoir: Entonnoir | None = None
 
     @property
     def taux_programmation(self):
@@ -336,28 +504,57 @@ def synthese_territoire(mandat: MembreInstance | None) -> SyntheseTerritoire:
     as `dossiers_du_territoire` (filed, on at least one commune of the territory), each with
     what it asks of the signatories and what was programmed for them.
     """
-    lignes = []
+    lignes, execution, par_etape = [], {}, {}
     if mandat is not None and mandat.territoire is not None:
+        # The territory's three kinds of kept rows in one query: per volet × state, the
+        # execution per volet × state × signatory, the funnel (transition in `etat`).
         sql = f"""
-            SELECT v.numero, v.intitule, t.etat, t.dossiers, t.demande, t.programme
+            SELECT t.section, v.numero, v.intitule, t.etat, f.nom, t.dossiers, t.demande,
+                   t.programme, t.engage, t.mandate
             FROM {TotalSuivi._meta.db_table} t
             LEFT JOIN {Volet._meta.db_table} v ON v.id = t.volet
-            WHERE t.section = 'territoire' AND t.cle = %s AND t.dossiers > 0
-            ORDER BY v.numero, t.etat
+            LEFT JOIN {Financeur._meta.db_table} f
+                ON t.section = 'execution' AND f.id = t.financeur
+            WHERE t.section IN ('territoire', 'execution', 'etape') AND t.cle = %s
+              AND t.dossiers > 0
+            ORDER BY v.numero, f.ordre, f.nom, t.etat
         """  # noqa: S608 - table names from the models, values as parameters
-        lignes = [
-            {
-                "volet__numero": numero,
-                "volet__intitule": intitule,
-                "etat": etat,
-                "n": n,
-                "total_demande": demande,
-                "total_programme": programme,
-            }
-            for numero, intitule, etat, n, demande, programme in _lignes(
-                sql, [cle_du_territoire(mandat.territoire)]
-            )
-        ]
+        for (
+            section,
+            numero,
+            intitule,
+            etat,
+            financeur,
+            n,
+            demande,
+            programme,
+            engage,
+            mandate,
+        ) in _lignes(sql, [cle_du_territoire(mandat.territoire)]):
+            if section == "etape":
+                par_etape[etat] = n
+            elif section == "execution":
+                volet = f"{numero}. {intitule}" if numero else "Sans volet"
+                libere = etat in ETATS_LIBERES
+                execution[(volet, financeur)] = execution.get(
+                    (volet, financeur), Cellule()
+                ) + Cellule(
+                    programme=mandate if libere else programme,
+                    engage=engage,
+                    mandate=mandate,
+                    libere=programme - mandate if libere else ZERO,
+                )
+            else:
+                lignes.append(
+                    {
+                        "volet__numero": numero,
+                        "volet__intitule": intitule,
+                        "etat": etat,
+                        "n": n,
+                        "total_demande": demande,
+                        "total_programme": programme,
+                    }
+                )
     libelles = dict(E.choices)
     par_volet: dict = {}
     demande_active = programme = ZERO
@@ -380,12 +577,16 @@ def synthese_territoire(mandat: MembreInstance | None) -> SyntheseTerritoire:
         programme += ligne["total_programme"]
     for cumul in par_volet.values():
         cumul["taux"] = taux(cumul["programme"], cumul["demande_active"])
+    dossiers = sum(ligne["n"] for ligne in lignes)
     return SyntheseTerritoire(
         lignes=lignes,
         par_volet=list(par_volet.values()),
-        dossiers=sum(ligne["n"] for ligne in lignes),
+        dossiers=dossiers,
         demande_active=demande_active,
         programme=programme,
+        execution=[(volet, financeur, c) for (volet, financeur), c in execution.items()],
+        total_execution=sum(execution.values(), Cellule()),
+        entonnoir=_entonnoir(par_etape, dossiers),
     )
 
 
@@ -421,17 +622,21 @@ class TableauDeBordPilotage:
     entonnoir: Entonnoir
     delais: list[Delai]
     territoires: dict[str, list[LigneTerritoire]]
+    delais_versement: list[Delai] = field(default_factory=list)
 
 
 def tableau_de_bord_pilotage(le: datetime.date | None = None) -> TableauDeBordPilotage:
     """Maquette, funnel, delays and territorial breakdowns, all from the kept aggregates.
 
     Nine small queries whatever the number of dossiers: the maquette's six, then one each for
-    the funnel, the delays and the territories.
+    the funnel, the delays (processing and payments) and the territories (with their
+    execution).
     """
+    traitement, paiement = tous_les_delais()
     return TableauDeBordPilotage(
         maquette=maquette(le),
         entonnoir=entonnoir(),
-        delais=delais(),
+        delais=traitement,
         territoires=repartition_territoriale(),
+        delais_versement=paiement,
     )

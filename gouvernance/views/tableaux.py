@@ -47,6 +47,7 @@ def pilotage(request: HttpRequest) -> HttpResponse:
     tableau_volets = exports.tableau_volets(la_maquette)
     tableau_entonnoir = exports.tableau_entonnoir(entonnoir)
     tableau_delais = exports.tableau_delais(delais)
+    tableau_delais_versement = exports.tableau_delais_versement(donnees.delais_versement)
     tableaux_territoires = exports.tableaux_territoires(repartition)
     plafond_delais = max((d.p90 or 0 for d in delais), default=0)
     sections_territoires = []
@@ -76,7 +77,12 @@ def pilotage(request: HttpRequest) -> HttpResponse:
             "tableau_entonnoir": tableau_entonnoir,
             "tableau_etats": exports.tableau_etats(entonnoir),
             "tableau_delais": tableau_delais,
+            "tableau_delais_versement": tableau_delais_versement,
             "sections_territoires": sections_territoires,
+            # Only its code and title are read: the file is built by the export task.
+            "tableau_execution_territoires_export": exports.Tableau(
+                "execution-territoires", "Exécution par territoire, volet et signataire", [], []
+            ),
             "regle_territoires": tableaux.REGLE_MULTI_TERRITOIRES,
             "graphique_volets": graphique(
                 "graphique-volets",
@@ -109,6 +115,19 @@ def pilotage(request: HttpRequest) -> HttpResponse:
                     )
                 ],
                 maximum=plafond_delais or None,
+            ),
+            "graphique_delais_versement": graphique(
+                "graphique-delais-versement",
+                "Délais de paiement : médiane et 90e centile",
+                [
+                    row
+                    for d in donnees.delais_versement
+                    if d.dossiers
+                    for row in (
+                        (f"{d.libelle} — médiane", d.mediane, jours(d.mediane), None),
+                        (f"{d.libelle} — 90e centile", d.p90, jours(d.p90), GRIS),
+                    )
+                ],
             ),
         },
     )
@@ -218,6 +237,8 @@ def territoire(request: HttpRequest) -> HttpResponse:
             "synthese": synthese,
             "tableau_synthese": exports.tableau_synthese_territoire(synthese),
             "tableau_programmation": tableau_programmation,
+            "tableau_execution": exports.tableau_execution_territoire(synthese),
+            "tableau_entonnoir": exports.tableau_entonnoir_territoire(synthese),
             "graphique_programmation": graphique(
                 "graphique-programmation",
                 "Taux de programmation par volet sur le territoire",

@@ -67,6 +67,7 @@ def test_du_programme_au_solde(
     gestionnaire_etat,  # noqa: F811
     financeurs,  # noqa: F811
     porteur,
+    membre_pilotage,
 ):
     pk = dossier_programme.pk
 
@@ -151,3 +152,11 @@ def test_du_programme_au_solde(
     assert montants == [Decimal("12000.00"), Decimal("12000.00"), Decimal("14000.00")]
     ligne = AgregatFinancement.objects.get(dossier=dossier_programme, financeur=financeurs["etat"])
     assert (ligne.engage, ligne.mandate) == (Decimal("40000.00"), Decimal("38000.00"))
+
+    # The pilotage dashboard: the dossier went through « soldé », its three payments are timed.
+    se_connecter(page, membre_pilotage.email)
+    page.goto("/gouvernance/pilotage/")
+    soldes = page.locator("#tableau-entonnoir tr", has_text="Soldés")
+    expect(soldes.locator("td").first).to_have_text("1")
+    tous = page.locator("#tableau-delais-versement tr", has_text="Tous les financeurs")
+    expect(tous.locator("td").first).to_have_text("3")

@@ -239,6 +239,7 @@ def test_export_des_dossiers_du_territoire(client, mandat, dossiers):
         "État",
         "Demandé aux signataires (€)",
         "Programmé (€)",
+        "Mandaté (€)",
     ]
     assert lignes[1:] == [
         [
@@ -250,13 +251,14 @@ def test_export_des_dossiers_du_territoire(client, mandat, dossiers):
             "Programmé",
             "600000,00",
             "521000,00",
+            "0,00",
         ]
     ]
     reponse = telecharger(
         client, reverse("gouvernance:territoire_export", args=["dossiers", "xlsx"])
     )
     feuille = load_workbook(io.BytesIO(reponse.content_lu)).active
-    assert [c.value for c in feuille[2]][-2:] == [600000, 521000]
+    assert [c.value for c in feuille[2]][-3:] == [600000, 521000, 0]
 
 
 def test_l_export_du_territoire_garde_les_filtres_de_la_page(client, mandat, dossiers):

@@ -67,6 +67,14 @@ def test_entonnoir(dossiers):
         ("Déclarés recevables", 3),
         ("Instruits", 2),
         ("Programmés", 1),
+        ("Attribués (acte notifié)", 0),
+        ("Commencés", 0),
+        ("Soldés", 0),
+        ("Clôturés", 0),
+    ]
+    assert [(libelle, n) for libelle, n, _ in entonnoir.sorties] == [
+        ("Sortie : devenus caducs", 0),
+        ("Sortie : abandonnés par le porteur", 0),
     ]
     assert entonnoir.etapes[1][2] == Decimal("75.0")
     par_etat = dict(entonnoir.etats)

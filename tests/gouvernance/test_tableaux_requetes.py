@@ -94,6 +94,8 @@ def test_page_d_un_dossier_du_territoire(client, django_assert_num_queries, refe
         ("entonnoir", 3),
         ("delais", 3),
         ("territoires-epci", 3),
+        ("delais-versement", 3),
+        ("execution-territoires", 3),
     ],
 )
 def test_exports_du_pilotage(django_assert_num_queries, referentiel, n, tableau, requetes):
@@ -113,5 +115,18 @@ def test_export_des_dossiers_du_territoire(django_assert_num_queries, referentie
     )
     # 1 the export with its author, 2 their seat, 3 the dossiers as plain values with their
     # amounts and communes, 4 the export saved.
+    with django_assert_num_queries(4):
+        assert produire_export(export.pk) == EtatExport.PRET
+
+
+@pytest.mark.parametrize("n", [3, 30])
+@pytest.mark.parametrize("tableau", ["execution", "entonnoir", "volets-etats"])
+def test_exports_de_la_synthese_du_territoire(django_assert_num_queries, referentiel, n, tableau):
+    _, membre = _seme(n)
+    export = Export.objects.create(
+        demandeur=membre, page="territoire", tableau=tableau, format="xlsx"
+    )
+    # 1 the export with its author, 2 their seat, 3 the territory's kept rows (per volet ×
+    # state, execution per signatory, funnel), 4 the export saved.
     with django_assert_num_queries(4):
         assert produire_export(export.pk) == EtatExport.PRET
