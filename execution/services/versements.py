@@ -314,6 +314,12 @@ def versement_mandater(
         raise RegleNonRespectee(
             "Un versement ne peut pas être mandaté avant la notification de l'acte."
         )
+    demandee_le = timezone.localdate(demande.deposee_le)
+    if mandate_le < demandee_le:
+        raise RegleNonRespectee(
+            "Un versement ne peut pas être mandaté avant la date de sa demande "
+            f"({demandee_le:%d/%m/%Y})."
+        )
     demande.etat = D.MANDATEE
     demande.montant_mandate = montant
     demande.mandate_le = mandate_le

@@ -33,7 +33,7 @@ def avance_acceptee(dossier_en_cours, acte_etat, porteur, gestionnaire_etat):
 def _mandater(api, demande, **corps):
     return api.post(
         f"/api/v1/versements/{demande.pk}/mandater/",
-        {"mandate_le": il_y_a(1).isoformat(), **corps},
+        {"mandate_le": il_y_a(0).isoformat(), **corps},
         "application/json",
     )
 

@@ -52,12 +52,12 @@ def payer(page, dossier_pk: int, *, en_lot: bool = False) -> None:
     if en_lot:
         page.goto("/execution/versements/")
         page.get_by_role("checkbox", name=re.compile("Sélectionner la demande")).check(force=True)
-        page.get_by_label("Mandaté le").fill(jour(1))
+        page.get_by_label("Mandaté le").fill(jour(0))
         page.get_by_role("button", name="Marquer « mandaté »").click()
         expect(page.get_by_role("alert").first).to_contain_text("1 versement(s) mandaté(s)")
     else:
         page.get_by_role("link", name="Mandater").click()
-        page.get_by_label("Mandaté le").fill(jour(1))
+        page.get_by_label("Mandaté le").fill(jour(0))
         confirmer(page, "Versement mandaté")
 
 

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 
 from cper.models import Notification
 from dossiers.enums import EtatDossier as E
@@ -246,7 +247,7 @@ def test_l_achevement_depasse_avec_une_avance_versee(
     )
     services.demande_versement_accepter(demande=demande, par=gestionnaire_etat)
     services.versement_mandater(
-        demande=demande, par=gestionnaire_etat, mandate_le=acte_etat.notifie_le
+        demande=demande, par=gestionnaire_etat, mandate_le=timezone.localdate()
     )
     # The maquette's execution figures before the caducité.
     cellule = _cellule_etat(dossier_en_cours, financeurs)

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 D = Decimal
 
 
-def payer(demande, agent, jours=10, montant=None):
+def payer(demande, agent, jours=0, montant=None):
     demande = services.demande_versement_accepter(
         demande=demande,
         par=agent,
@@ -46,7 +46,7 @@ def test_de_l_avance_au_solde(dossier_en_cours, acte_etat, porteur, gestionnaire
     avance = services.demande_versement_deposer(
         acte=acte_etat, par=porteur, type=TypeVersement.AVANCE, montant=D("12000.00")
     )
-    payer(avance, gestionnaire_etat, 150)
+    payer(avance, gestionnaire_etat)
     acompte = services.demande_versement_deposer(
         acte=acte_etat,
         par=porteur,
@@ -55,7 +55,7 @@ def test_de_l_avance_au_solde(dossier_en_cours, acte_etat, porteur, gestionnaire
         pieces=pieces(PIECES_ACOMPTE),
     )
     assert acompte.montant_demande == D("12000.00")  # 60 000 × 40 % − 12 000
-    payer(acompte, gestionnaire_etat, 100)
+    payer(acompte, gestionnaire_etat)
     solde = services.demande_versement_deposer(
         acte=acte_etat,
         par=porteur,
@@ -64,7 +64,7 @@ def test_de_l_avance_au_solde(dossier_en_cours, acte_etat, porteur, gestionnaire
         pieces=pieces(PIECES_SOLDE),
     )
     assert solde.montant_demande == D("14000.00")  # 38 000 − 24 000
-    payer(solde, gestionnaire_etat, 5)
+    payer(solde, gestionnaire_etat)
     dossier_en_cours.refresh_from_db()
     # The Région issued no act: the État's solde is the last one.
     assert dossier_en_cours.etat == E.SOLDE
@@ -121,9 +121,9 @@ def test_deux_mandatements_a_la_fois_font_un_versement(
         acte=acte_etat, par=porteur, type=TypeVersement.AVANCE
     )
     avance = services.demande_versement_accepter(demande=avance, par=gestionnaire_etat)
-    services.versement_mandater(demande=avance, par=gestionnaire_etat, mandate_le=il_y_a(1))
+    services.versement_mandater(demande=avance, par=gestionnaire_etat, mandate_le=il_y_a(0))
     with pytest.raises(TransitionNotAllowed):
-        services.versement_mandater(demande=avance, par=gestionnaire_etat, mandate_le=il_y_a(1))
+        services.versement_mandater(demande=avance, par=gestionnaire_etat, mandate_le=il_y_a(0))
     avance.refresh_from_db()
     assert avance.etat == EtatDemande.MANDATEE
     assert Evenement.objects.filter(type="versement.mandate").count() == 1
@@ -183,3 +183,17 @@ def test_commencement_avant_l_acte_selon_le_regime(
         assert commencement.derogation
         assert "2018-514" in commencement.motif_derogation
     assert acte.regime == ("decret_1999" if regle == "refuse" else "decret_2018")
+
+
+def test_un_versement_n_est_pas_mandate_avant_sa_demande(
+    dossier_en_cours, acte_etat, porteur, gestionnaire_etat
+):
+    avance = services.demande_versement_deposer(
+        acte=acte_etat, par=porteur, type=TypeVersement.AVANCE
+    )
+    avance = services.demande_versement_accepter(demande=avance, par=gestionnaire_etat)
+    with pytest.raises(services.RegleNonRespectee, match="avant la date de sa demande"):
+        services.versement_mandater(demande=avance, par=gestionnaire_etat, mandate_le=il_y_a(1))
+    avance.refresh_from_db()
+    assert avance.etat == EtatDemande.ACCEPTEE
+    assert not Evenement.objects.filter(type="versement.mandate").exists()

@@ -37,7 +37,7 @@ def test_mandater_une_selection_puis_encore_dit_deja_effectue(
     client.force_login(gestionnaire_etat)
     page = client.get(reverse("execution:versements"))
     assert f'value="{demande.pk}"' in page.text
-    donnees = {"demandes": [demande.pk], "mandate_le": il_y_a(1).isoformat()}
+    donnees = {"demandes": [demande.pk], "mandate_le": il_y_a(0).isoformat()}
     reponse = client.post(reverse("execution:versements_mandater"), donnees, follow=True)
     assert "1 versement(s) mandaté(s)" in reponse.text
     demande.refresh_from_db()
@@ -47,7 +47,7 @@ def test_mandater_une_selection_puis_encore_dit_deja_effectue(
     reponse = client.post(reverse("execution:versements_mandater"), donnees, follow=True)
     assert "Choisissez des demandes acceptées" in reponse.text
     url = reverse("execution:versement_mandater", args=[dossier_en_cours.pk, demande.pk])
-    reponse = client.post(url, {"mandate_le": il_y_a(1).isoformat()}, follow=True)
+    reponse = client.post(url, {"mandate_le": il_y_a(0).isoformat()}, follow=True)
     assert "Action déjà effectuée" in reponse.text
 
 
