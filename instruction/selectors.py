@@ -15,7 +15,13 @@ from guardian.shortcuts import get_objects_for_user
 from cper.comptes.enums import Role
 from cper.comptes.models import User
 from dossiers.enums import EtatDossier as E
-from dossiers.models import AgregatFinancement, DemandeAdhesion, Dossier, LigneFinancement
+from dossiers.models import (
+    AgregatFinancement,
+    DemandeAdhesion,
+    Dossier,
+    LigneFinancement,
+    Structure,
+)
 
 from .enums import Cote, avis_divergents
 from .models import (
@@ -178,34 +184,49 @@ def filtrer(
         queryset = queryset.filter(etat=etat)
     if volet:
         queryset = queryset.filter(volet=volet)
+    # Subqueries rather than joins: no DISTINCT, so the sort stays on the dossier's index.
     if commune:
         queryset = queryset.filter(
-            Q(communes__code_insee=commune) | Q(communes__nom__iexact=commune)
+            pk__in=Dossier.communes.through.objects.filter(
+                Q(commune__code_insee=commune) | Q(commune__nom__iexact=commune)
+            ).values("dossier")
         )
     if epci:
         queryset = queryset.filter(
-            Q(communes__epci__siren=epci) | Q(communes__epci__nom__icontains=epci)
+            pk__in=Dossier.communes.through.objects.filter(
+                Q(commune__epci__siren=epci) | Q(commune__epci__nom__icontains=epci)
+            ).values("dossier")
         )
-    if commune or epci:
-        queryset = queryset.distinct()
     if depuis:
         queryset = queryset.filter(depose_le__date__gte=depuis)
     if jusqu_a:
         queryset = queryset.filter(depose_le__date__lte=jusqu_a)
     if texte:
-        queryset = queryset.filter(
-            Q(numero__icontains=texte)
-            | Q(intitule__icontains=texte)
-            | Q(structure__raison_sociale__icontains=texte)
-        )
-    ordres = {
-        "depot": ["depose_le", "pk"],
-        "-depot": ["-depose_le", "-pk"],
-        "numero": ["numero"],
-        "intitule": ["intitule", "pk"],
-        "structure": ["structure__raison_sociale", "pk"],
-    }
-    return queryset.order_by(*ordres.get(tri, ["depose_le", "pk"]))
+        queryset = queryset.filter(recherche_texte(texte))
+    return queryset.order_by(*ordre_de(tri))
+
+
+# Each sort ends with the primary key: rows whose keys tie keep one place across pages.
+ORDRES = {
+    "depot": ["depose_le", "pk"],
+    "-depot": ["-depose_le", "-pk"],
+    "numero": ["numero", "pk"],
+    "intitule": ["intitule", "pk"],
+    "structure": ["structure__raison_sociale", "pk"],
+}
+
+
+def ordre_de(tri: str) -> list[str]:
+    return ORDRES.get(tri, ORDRES["depot"])
+
+
+def recherche_texte(texte: str) -> Q:
+    """Number, title or structure containing the words, each on its trigram index."""
+    return (
+        Q(numero__icontains=texte)
+        | Q(intitule__icontains=texte)
+        | Q(structure__in=Structure.objects.filter(raison_sociale__icontains=texte))
+    )
 
 
 def en_attente_de_mon_avis(queryset, user):

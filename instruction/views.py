@@ -5,7 +5,6 @@ Every view: scoped fetch (404 outside scope) → form → service → message �
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 from cper.comptes.decorators import role_requis
 from cper.comptes.enums import Role
 from cper.limites import limiter
+from cper.pagination import compter_borne, paginer
 from cper.televersement.forms import designer_deposant
 from cper.televersement.reponses import servir_fichier
 from cper.vues import DEJA_EFFECTUEE, DEJA_FAIT, deja_effectuee
@@ -58,6 +58,7 @@ def _file(request, queryset, *, titre, modele, contexte=None):
     """Filter, sort and paginate a queue; a fixed number of queries whatever its length."""
     filtres = FiltresForm(request.GET or None)
     criteres = filtres.cleaned_data if filtres.is_valid() else {}
+    tri = criteres.get("tri", "")
     queryset = selectors.filtrer(
         queryset,
         etat=criteres.get("etat", ""),
@@ -67,9 +68,15 @@ def _file(request, queryset, *, titre, modele, contexte=None):
         texte=criteres.get("q", ""),
         depuis=criteres.get("depuis"),
         jusqu_a=criteres.get("jusqu_a"),
-        tri=criteres.get("tri", ""),
+        tri=tri,
     )
-    page = Paginator(selectors.annoter_file(queryset), PAR_PAGE).get_page(request.GET.get("page"))
+    total = compter_borne(queryset)
+    page = paginer(
+        selectors.annoter_file(queryset),
+        request.GET,
+        ordre=selectors.ordre_de(tri),
+        par_page=PAR_PAGE,
+    )
     aujourdhui = timezone.localdate()
     for dossier in page:
         depot = timezone.localtime(dossier.depose_le).date()
@@ -87,16 +94,14 @@ def _file(request, queryset, *, titre, modele, contexte=None):
         dossier.avis_region_libelle = (
             SensAvis(dossier.avis_region).label if dossier.avis_region else None
         )
-    parametres = request.GET.copy()
-    parametres.pop("page", None)
     return render(
         request,
         modele,
         {
             "title": titre,
             "filtres": filtres,
-            "page_obj": page,
-            "parametres": parametres.urlencode(),
+            "page": page,
+            "total": total,
             "en_retard": selectors.demandes_en_retard(request.user, aujourdhui)[:20],
             **(contexte or {}),
         },

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from cper.comptes.decorators import role_requis
 from cper.comptes.enums import Role
+from cper.pagination import paginer
 from cper.televersement.reponses import servir_fichier
 from cper.vues import DEJA_FAIT, deja_effectuee
 from gouvernance.enums import EtatSeance, SensDecision
@@ -32,6 +33,9 @@ def _erreurs(erreur: ValidationError) -> str:
     return " ".join(erreur.messages)
 
 
+SEANCES_PAR_PAGE = 25
+
+
 @role_requis(Role.MEMBRE_PILOTAGE)
 def seances(request: HttpRequest) -> HttpResponse:
     return render(
@@ -39,7 +43,9 @@ def seances(request: HttpRequest) -> HttpResponse:
         "gouvernance/seances/liste.html",
         {
             "title": "Séances de l'instance de pilotage",
-            "seances": selectors.seances(),
+            "page": paginer(
+                selectors.seances(), request.GET, ordre=["-date", "-pk"], par_page=SEANCES_PAR_PAGE
+            ),
             "secretariat": selectors.est_secretariat(request.user),
         },
     )
@@ -118,6 +124,7 @@ def _form_ordre_du_jour(request, seance):
             volet=criteres.get("volet"),
             mots=criteres.get("q"),
             limite=CANDIDATS_AFFICHES + 1,
+            apres=request.GET.get("candidats_apres", "")[:20] or None,
         )
     )
     inscrits = {d.pk: d.ordre_inscrit for d in dossiers if d.ordre_inscrit is not None}
@@ -130,6 +137,17 @@ def _form_ordre_du_jour(request, seance):
     )
     form.recherche = recherche
     form.candidats_en_plus = en_plus
+    form.candidats_suivants = None
+    form.candidats_premiers = None
+    candidats = [d for d in dossiers[: len(dossiers) - en_plus] if d.ordre_inscrit is None]
+    parametres = request.GET.copy()
+    parametres.pop("candidats_apres", None)
+    if en_plus and candidats:
+        parametres["candidats_apres"] = candidats[-1].numero
+        form.candidats_suivants = "?" + parametres.urlencode()
+        parametres.pop("candidats_apres")
+    if request.GET.get("candidats_apres"):
+        form.candidats_premiers = "?" + parametres.urlencode()
     form.candidats_affiches = CANDIDATS_AFFICHES
     return form
 
