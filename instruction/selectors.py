@@ -8,6 +8,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import CharField, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Concat, JSONObject
 from django.http import Http404
+from django.utils.formats import date_format
 from django_fsm import can_proceed
 from django_fsm_log.models import StateLog
 from guardian.shortcuts import get_objects_for_user
@@ -229,14 +230,77 @@ def recherche_texte(texte: str) -> Q:
     )
 
 
+def _avis_de_mon_cote(user):
+    # Nested in the Avis subquery, OuterRef names the avis: its dossier, not its own pk.
+    mes_cotes = MembreGroupe.objects.filter(
+        user=user, groupe_technique__routages__dossier=OuterRef("dossier")
+    ).values("cote")
+    return Exists(Avis.objects.filter(dossier=OuterRef("pk"), cote__in=mes_cotes))
+
+
 def en_attente_de_mon_avis(queryset, user):
     """Dossiers in instruction whose avis on the user's side is still missing."""
-    mes_cotes = MembreGroupe.objects.filter(
-        user=user, groupe_technique__routages__dossier=OuterRef("pk")
-    ).values("cote")
-    return queryset.filter(etat=E.EN_INSTRUCTION).exclude(
-        Exists(Avis.objects.filter(dossier=OuterRef("pk"), cote__in=mes_cotes))
-    )
+    return queryset.filter(etat=E.EN_INSTRUCTION).exclude(_avis_de_mon_cote(user))
+
+
+# --- Tabs of the workbenches: what is the person's to act on first -------------------------
+
+A_TRAITER, EN_COURS, CLOS, TOUS = "a_traiter", "en_cours", "clos", "tous"
+LIBELLES_ONGLETS = {
+    A_TRAITER: "À traiter",
+    EN_COURS: "En cours ailleurs",
+    CLOS: "Clos ou décidés",
+    TOUS: "Tous",
+}
+# The guichet acts on filed dossiers (a completed one comes back to « déposé »); it waits on
+# the porteur (incomplet) or on the instruction and the decision.
+ETATS_GUICHET = {
+    A_TRAITER: [E.DEPOSE],
+    EN_COURS: [E.INCOMPLET, E.EN_INSTRUCTION, E.INSTRUIT],
+}
+
+
+def onglets_guichet(queryset) -> dict:
+    """{tab: queryset} of the guichet's workbench, « à traiter » first."""
+    ouverts = [etat for etats in ETATS_GUICHET.values() for etat in etats]
+    return {
+        A_TRAITER: queryset.filter(etat__in=ETATS_GUICHET[A_TRAITER]),
+        EN_COURS: queryset.filter(etat__in=ETATS_GUICHET[EN_COURS]),
+        CLOS: queryset.exclude(etat__in=ouverts),
+        TOUS: queryset,
+    }
+
+
+def onglets_groupes(queryset, user) -> dict:
+    """{tab: queryset} of the instructors' workbench: « à traiter » is the avis of my side
+    still missing; « en cours » waits on the other side, the porteur or the decision."""
+    mon_avis = _avis_de_mon_cote(user)
+    return {
+        A_TRAITER: en_attente_de_mon_avis(queryset, user),
+        EN_COURS: queryset.filter(
+            Q(etat__in=[E.INCOMPLET, E.INSTRUIT]) | (Q(etat=E.EN_INSTRUCTION) & mon_avis)
+        ),
+        CLOS: queryset.exclude(etat__in=[E.INCOMPLET, E.INSTRUIT, E.EN_INSTRUCTION]),
+        TOUS: queryset,
+    }
+
+
+def annotations_etape_porteur() -> dict:
+    """For « Mes dossiers »: the deadline of the open request for complements (same query)."""
+    return {
+        "echeance_complements": Subquery(
+            DemandeComplements.objects.filter(dossier=OuterRef("pk"), repondue_le__isnull=True)
+            .order_by("-created_at")
+            .values("echeance")[:1]
+        )
+    }
+
+
+def etape_complements(dossier) -> str | None:
+    echeance = getattr(dossier, "echeance_complements", None)
+    if dossier.etat != E.INCOMPLET or echeance is None:
+        return None
+    return f"Répondre à la demande de compléments avant le {date_format(echeance, 'j F Y')}"
 
 
 def demandes_en_retard(user, aujourdhui):

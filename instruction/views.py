@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from cper.comptes.decorators import role_requis
 from cper.comptes.enums import Role
 from cper.limites import limiter
-from cper.pagination import compter_borne, paginer
+from cper.pagination import compter_bornes, paginer
 from cper.televersement.forms import designer_deposant
 from cper.televersement.reponses import servir_fichier
 from cper.vues import DEJA_EFFECTUEE, DEJA_FAIT, deja_effectuee
@@ -54,25 +54,62 @@ PAR_PAGE = 25
 # --- Workbenches ------------------------------------------------------------------------------
 
 
-def _file(request, queryset, *, titre, modele, contexte=None):
-    """Filter, sort and paginate a queue; a fixed number of queries whatever its length."""
+def _file_filtree(request, onglets):
+    """The filter form, the tab asked for (« à traiter » unless a state is filtered) and each
+    tab's queryset with the filters applied (still lazy)."""
     filtres = FiltresForm(request.GET or None)
     criteres = filtres.cleaned_data if filtres.is_valid() else {}
-    tri = criteres.get("tri", "")
-    queryset = selectors.filtrer(
-        queryset,
-        etat=criteres.get("etat", ""),
-        volet=criteres.get("volet"),
-        commune=criteres.get("commune", ""),
-        epci=criteres.get("epci", ""),
-        texte=criteres.get("q", ""),
-        depuis=criteres.get("depuis"),
-        jusqu_a=criteres.get("jusqu_a"),
-        tri=tri,
-    )
-    total = compter_borne(queryset)
+    onglet = request.GET.get("onglet")
+    if request.GET.get("attente") == "1":  # the former « en attente de mon avis » link
+        onglet = selectors.A_TRAITER
+    if onglet not in onglets:
+        onglet = selectors.TOUS if criteres.get("etat") else selectors.A_TRAITER
+    # Closed dossiers: the latest first, unless another order is asked for.
+    tri = criteres.get("tri") or ("-depot" if onglet == selectors.CLOS else "")
+    filtrees = {
+        cle: selectors.filtrer(
+            queryset,
+            etat=criteres.get("etat", ""),
+            volet=criteres.get("volet"),
+            commune=criteres.get("commune", ""),
+            epci=criteres.get("epci", ""),
+            texte=criteres.get("q", ""),
+            depuis=criteres.get("depuis"),
+            jusqu_a=criteres.get("jusqu_a"),
+            tri=tri,
+        )
+        for cle, queryset in onglets.items()
+    }
+    return filtres, onglet, tri, filtrees
+
+
+def _onglets(request, onglet, comptes) -> list[dict]:
+    parametres = request.GET.copy()
+    for cle in ("onglet", "attente", "apres", "avant", "fin", "page"):
+        parametres.pop(cle, None)
+    liens = []
+    for cle, libelle in selectors.LIBELLES_ONGLETS.items():
+        parametres["onglet"] = cle
+        liens.append(
+            {
+                "cle": cle,
+                "libelle": libelle,
+                "compte": comptes[cle],
+                "url": "?" + parametres.urlencode(),
+                "actif": cle == onglet,
+            }
+        )
+    return liens
+
+
+def _file(request, onglets, *, titre, modele, contexte=None):
+    """Tabs, filters, sort and a page of a queue; a fixed number of queries whatever its
+    length: the bounded counts of every tab in one query, then the page."""
+    filtres, onglet, tri, filtrees = _file_filtree(request, onglets)
+    comptes = compter_bornes(filtrees)
+    total = comptes[onglet]
     page = paginer(
-        selectors.annoter_file(queryset),
+        selectors.annoter_file(filtrees[onglet]),
         request.GET,
         ordre=selectors.ordre_de(tri),
         par_page=PAR_PAGE,
@@ -102,6 +139,8 @@ def _file(request, queryset, *, titre, modele, contexte=None):
             "filtres": filtres,
             "page": page,
             "total": total,
+            "onglet": onglet,
+            "onglets": _onglets(request, onglet, comptes),
             "en_retard": selectors.demandes_en_retard(request.user, aujourdhui)[:20],
             **(contexte or {}),
         },
@@ -121,7 +160,7 @@ def guichet(request: HttpRequest) -> HttpResponse:
     dossiers = selectors.dossiers_du_guichet(request.user)
     return _file(
         request,
-        dossiers,
+        selectors.onglets_guichet(dossiers),
         titre="Dossiers déposés à mon guichet",
         modele="instruction/guichet.html",
         contexte={
@@ -133,15 +172,11 @@ def guichet(request: HttpRequest) -> HttpResponse:
 @role_requis(Role.INSTRUCTEUR)
 def groupes(request: HttpRequest) -> HttpResponse:
     dossiers = selectors.dossiers_des_groupes(request.user)
-    attente = request.GET.get("attente") == "1"
-    if attente:
-        dossiers = selectors.en_attente_de_mon_avis(dossiers, request.user)
     return _file(
         request,
-        dossiers,
+        selectors.onglets_groupes(dossiers, request.user),
         titre="Dossiers de mes groupes techniques",
         modele="instruction/groupes.html",
-        contexte={"attente": attente},
     )
 
 

@@ -11,7 +11,7 @@ from cper.pagination import compter_borne, paginer
 from cper.templatetags.cper_tags import euros
 from dossiers.completude import taux_aide_publique
 from dossiers.enums import EtatDossier
-from dossiers.extensions import liens_porteur
+from dossiers.extensions import annoter_etapes_porteur, etape_porteur, liens_porteur
 from dossiers.selectors.porteur import (
     ETATS_RETIRABLES,
     chronologie,
@@ -54,7 +54,7 @@ def _ligne(dossier) -> list[str]:
             dossier.updated_at.isoformat(),
             date_format(dossier.updated_at, "j F Y"),
         ),
-        format_html("{}", prochaine_action(dossier.etat)),
+        format_html("{}", etape_porteur(dossier) or prochaine_action(dossier.etat)),
     ]
 
 
@@ -63,7 +63,12 @@ def index(request: HttpRequest) -> HttpResponse:
     """Mes dossiers: the dossiers of my structures, with their state and what is expected of me."""
     dossiers = dossiers_du_porteur(request.user)
     total = compter_borne(dossiers)
-    page = paginer(dossiers, request.GET, ordre=ORDRE_MES_DOSSIERS, par_page=DOSSIERS_PAR_PAGE)
+    page = paginer(
+        annoter_etapes_porteur(dossiers),
+        request.GET,
+        ordre=ORDRE_MES_DOSSIERS,
+        par_page=DOSSIERS_PAR_PAGE,
+    )
     tableau = {
         "caption": f"Dossiers de mes structures ({total})",
         "header": [

@@ -29,3 +29,17 @@ def test_toutes_les_pages_de_mes_dossiers(client, porteur, structure):
         reponse = client.get(url + unescape(suivante.group(1)))
     assert sorted(map(int, vus)) == sorted(d.pk for d in dossiers)
     assert len(vus) == 45
+
+
+def test_mes_dossiers_dit_la_prochaine_etape_et_sa_date(client, porteur, structure):
+    import datetime
+
+    from tests.factories.instruction import DemandeComplementsFactory
+
+    dossier = DossierFactory(structure=structure, incomplet=True, intitule="Halte fluviale")
+    DemandeComplementsFactory(dossier=dossier, echeance=datetime.date(2026, 3, 12))
+    DossierFactory(structure=structure, intitule="Brouillon")
+    client.force_login(porteur)
+    html = client.get(reverse("dossiers:index")).text
+    assert "Répondre à la demande de compléments avant le 12 mars 2026" in html
+    assert "Compléter puis déposer le dossier" in html
