@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import CharField, Exists, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Concat, JSONObject
+from django.db.models.functions import Coalesce, Concat, JSONObject, NullIf, Trim
 from django.http import Http404
 from django.utils.formats import date_format
 from django_fsm import can_proceed
@@ -26,6 +26,7 @@ from dossiers.models import (
 
 from .enums import Cote, avis_divergents
 from .models import (
+    Affectation,
     Annotation,
     Avis,
     DemandeComplements,
@@ -107,6 +108,51 @@ def dossier_du_porteur_ou_404(user, pk) -> Dossier:
     return _ou_404(dossiers_du_porteur(user), pk)
 
 
+def collegues(user, dossier):
+    """Who `user` may hand the dossier to: the agents of its guichet when `user` is one of
+    them, the members of the groupe technique in charge when `user` belongs to it."""
+    q = Q(pk__in=[])
+    if dossier.guichet_id and user.groups.filter(guichet=dossier.guichet_id).exists():
+        q |= Q(groups__guichet=dossier.guichet_id)
+    routage = Routage.objects.filter(dossier=dossier).values("groupe_technique")[:1]
+    if MembreGroupe.objects.filter(user=user, groupe_technique__in=routage).exists():
+        q |= Q(adhesions_groupes__groupe_technique__in=routage)
+    return User.objects.filter(pk__in=User.objects.filter(q).values("pk"), is_active=True).order_by(
+        "last_name", "first_name", "email"
+    )
+
+
+def affectes_a(user):
+    """Subquery of the dossiers currently assigned to `user`."""
+    return Affectation.objects.filter(agent=user, en_cours=True).values("dossier")
+
+
+def _suivi_par():
+    en_cours = Affectation.objects.filter(dossier=OuterRef("pk"), en_cours=True)
+    return {
+        "suivi_par_id": Subquery(en_cours.values("agent_id")[:1]),
+        "suivi_par_nom": Subquery(
+            en_cours.annotate(
+                nom=Coalesce(
+                    NullIf(
+                        Trim(
+                            Concat(
+                                "agent__first_name",
+                                Value(" "),
+                                "agent__last_name",
+                                output_field=CharField(),
+                            )
+                        ),
+                        Value(""),
+                    ),
+                    "agent__email",
+                    output_field=CharField(),
+                )
+            ).values("nom")[:1]
+        ),
+    }
+
+
 def groupe_en_charge(dossier) -> GroupeTechnique | None:
     routage = Routage.objects.filter(dossier=dossier).select_related("groupe_technique").first()
     return routage.groupe_technique if routage else None
@@ -164,6 +210,7 @@ def annoter_file(queryset):
                 .order_by("-created_at")
                 .values("echeance")[:1]
             ),
+            **_suivi_par(),
         )
     )
 
@@ -179,8 +226,13 @@ def filtrer(
     jusqu_a=None,
     texte="",
     tri="",
+    agent=None,
 ):
-    """The workbench filters and sort; every one of them is applied in the database."""
+    """The workbench filters and sort; every one of them is applied in the database.
+
+    `agent`: only the dossiers assigned to that agent (« mes dossiers »)."""
+    if agent is not None:
+        queryset = queryset.filter(pk__in=affectes_a(agent))
     if etat:
         queryset = queryset.filter(etat=etat)
     if volet:
@@ -272,13 +324,18 @@ def onglets_guichet(queryset) -> dict:
 
 
 def onglets_groupes(queryset, user) -> dict:
-    """{tab: queryset} of the instructors' workbench: « à traiter » is the avis of my side
-    still missing; « en cours » waits on the other side, the porteur or the decision."""
+    """{tab: queryset} of the instructors' workbench: « à traiter » is the avis of my side still
+    missing, or both avis given (the instruction may be concluded); « en cours » waits on the
+    other side, the porteur or the decision."""
     mon_avis = _avis_de_mon_cote(user)
+    deux_avis = Exists(Avis.objects.filter(dossier=OuterRef("pk"), cote=Cote.ETAT)) & Exists(
+        Avis.objects.filter(dossier=OuterRef("pk"), cote=Cote.REGION)
+    )
+    en_instruction = Q(etat=E.EN_INSTRUCTION)
     return {
-        A_TRAITER: en_attente_de_mon_avis(queryset, user),
+        A_TRAITER: queryset.filter(en_instruction & (~mon_avis | deux_avis)),
         EN_COURS: queryset.filter(
-            Q(etat__in=[E.INCOMPLET, E.INSTRUIT]) | (Q(etat=E.EN_INSTRUCTION) & mon_avis)
+            Q(etat__in=[E.INCOMPLET, E.INSTRUIT]) | (en_instruction & mon_avis & ~deux_avis)
         ),
         CLOS: queryset.exclude(etat__in=[E.INCOMPLET, E.INSTRUIT, E.EN_INSTRUCTION]),
         TOUS: queryset,
@@ -479,6 +536,7 @@ def page_dossier_agent(user, pk) -> PageDossierAgent:
                     structure=OuterRef("structure"), decidee_le__isnull=True
                 )
             ),
+            **_suivi_par(),
             noms_communes=ArraySubquery(
                 Dossier.communes.through.objects.filter(dossier=OuterRef("pk"))
                 .order_by("commune__nom")

@@ -31,7 +31,7 @@ from gouvernance.models import (
 )
 from instruction.enums import Cote, avis_divergents
 from instruction.models import Avis
-from instruction.selectors import plan_compare
+from instruction.selectors import dossiers_des_agents, plan_compare
 
 
 def instance_pilotage() -> Instance:
@@ -230,6 +230,13 @@ def seances_du_porteur(user):
     return Seance.objects.filter(
         etat=EtatSeance.CLOSE,
         points__dossier__structure__membres=user,
+    ).distinct()
+
+
+def seances_des_agents(user):
+    """Closed séances that decided on a dossier the agent handles (guichet or groupe)."""
+    return Seance.objects.filter(
+        etat=EtatSeance.CLOSE, points__dossier__in=dossiers_des_agents(user)
     ).distinct()
 
 

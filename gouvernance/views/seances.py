@@ -6,6 +6,7 @@ the séances are no secret to a member). Every view: fetch → form → service 
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -22,7 +23,7 @@ from gouvernance.forms.seances import (
     SeanceForm,
     SimulationForm,
 )
-from gouvernance.models import MontantSimule
+from gouvernance.models import MontantSimule, Seance
 from gouvernance.selectors import seances as selectors
 from gouvernance.selectors import simulation as what_if
 from gouvernance.services import seances as services
@@ -300,14 +301,21 @@ def _conflit(dossier) -> str:
 
 
 def releve(request: HttpRequest, pk: int) -> HttpResponse:
-    """The relevé de décisions: for the members, and for porteurs of a dossier on the séance.
+    """The relevé de décisions: for the members, for porteurs of a dossier on the séance and
+    for the agents who handle one.
 
     Anyone else gets 404, the same answer as for a séance that does not exist.
     """
     if request.user.a_le_role(Role.MEMBRE_PILOTAGE):
         seance = get_object_or_404(selectors.seances(), pk=pk)
     else:
-        seance = get_object_or_404(selectors.seances_du_porteur(request.user), pk=pk)
+        seance = get_object_or_404(
+            Seance.objects.filter(
+                Q(pk__in=selectors.seances_du_porteur(request.user).values("pk"))
+                | Q(pk__in=selectors.seances_des_agents(request.user).values("pk"))
+            ),
+            pk=pk,
+        )
     if not seance.releve:
         raise Http404("Le relevé de décisions n'est pas encore prêt.")
     return servir_fichier(

@@ -78,3 +78,19 @@ def test_l_instructeur_ouvre_sur_les_avis_attendus_de_son_cote(
     assert "En cours ailleurs (1)" in html
     en_cours = client.get(reverse("instruction:groupes"), {"onglet": "en_cours"}).text
     assert donne.intitule in en_cours
+
+
+def test_les_deux_avis_donnes_l_instruction_est_a_conclure(
+    client, instructeur_etat, structure, guichet_douai, groupe_mobilite, agent_sp_douai
+):
+    dossier = router(
+        _au_guichet(guichet_douai, structure, en_instruction=True, intitule="Deux avis"),
+        groupe_mobilite,
+        par=agent_sp_douai,
+    )
+    AvisFactory(dossier=dossier, cote=Cote.ETAT)
+    AvisFactory(dossier=dossier, cote=Cote.REGION)
+    client.force_login(instructeur_etat)
+    html = client.get(reverse("instruction:groupes")).text
+    assert "Deux avis" in html
+    assert "En cours ailleurs (0)" in html
