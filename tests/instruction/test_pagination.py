@@ -168,3 +168,21 @@ def test_une_page_pleine_reste_legere(client, agent_sp_douai, structure, guichet
     reponse = client.get(reverse("instruction:guichet"))
     assert len(NUMERO.findall(reponse.text)) == 25
     assert len(reponse.content) < 100_000
+
+
+@pytest.mark.parametrize("n", [30, 80])
+def test_la_derniere_page_coute_autant_que_la_premiere(
+    client, django_assert_num_queries, agent_sp_douai, structure, guichet_douai, n
+):
+    _deposes(n, structure=structure, guichet=guichet_douai, meme_date=False)
+    client.force_login(agent_sp_douai)
+    url = reverse("instruction:guichet")
+    derniere = url + _lien(client.get(url).text, "last")
+    suivante = url + _lien(client.get(url).text, "next")
+    # 1 session, 2 user, 3 roles, 4 volets of the (bound) filter form, 5 the tabs' bounded
+    # counts, 6 the page, 7 notifications, 8 overdue requests, 9 groupes techniques of the
+    # bulk form: as many on the last page as on the second.
+    for page in (derniere, suivante):
+        with django_assert_num_queries(9):
+            reponse = client.get(page)
+        assert len(NUMERO.findall(reponse.text)) in (25, n % 25 or 25)
