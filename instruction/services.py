@@ -331,7 +331,11 @@ def dossier_affecter(*, dossier, par, agent) -> Affectation:
         raise ValidationError("Ce dossier ne peut être confié qu'à un collègue du même service.")
     Dossier.objects.select_for_update().filter(pk=dossier.pk).first()
     Affectation.objects.filter(dossier=dossier, en_cours=True).update(en_cours=False)
-    return Affectation.objects.create(dossier=dossier, agent=agent, par=par)
+    affectation = Affectation.objects.create(dossier=dossier, agent=agent, par=par)
+    if agent is not None and agent != par:
+        cle = f"affecte:{affectation.pk}"
+        differer("instruction.tasks.notifier_affectation", affectation.pk, cle, cle=cle)
+    return affectation
 
 
 def membre_ajouter(*, groupe_technique, user, cote: Cote) -> MembreGroupe:

@@ -31,14 +31,20 @@ def collegue_douai(guichet_douai):
 
 
 def test_confier_un_dossier_a_un_collegue_du_guichet(
-    client, agent_sp_douai, collegue_douai, dossier_depose
+    client, agent_sp_douai, collegue_douai, dossier_depose, django_capture_on_commit_callbacks
 ):
+    from django.core import mail
+
     client.force_login(agent_sp_douai)
     url = reverse("instruction:affecter", args=[dossier_depose.pk])
     page = client.get(url).text
     assert "Camille Lefebvre" in page
-    reponse = client.post(url, {"agent": collegue_douai.pk}, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        reponse = client.post(url, {"agent": collegue_douai.pk}, follow=True)
     assert "Dossier confié à Camille Lefebvre." in reponse.text
+    # The colleague is told, once, by e-mail and in the application.
+    assert [m.to for m in mail.outbox] == [[collegue_douai.email]]
+    assert f"Dossier {dossier_depose.numero} : il vous est confié" == mail.outbox[0].subject
     assert "Camille Lefebvre" in reponse.text  # « Suivi par » on the dossier page
     # The colleague finds it under « mes dossiers »; the first agent does not.
     client.force_login(collegue_douai)

@@ -186,3 +186,23 @@ def test_la_derniere_page_coute_autant_que_la_premiere(
         with django_assert_num_queries(9):
             reponse = client.get(page)
         assert len(NUMERO.findall(reponse.text)) in (25, n % 25 or 25)
+
+
+@pytest.mark.parametrize("tri", ["depot", "-depot", "numero", "intitule", "structure"])
+def test_chaque_tri_se_parcourt_sans_doublon(client, agent_sp_douai, guichet_douai, tri):
+    structures = [StructureFactory(raison_sociale=nom) for nom in ("Alpha", "Beta")]
+    for i in range(34):
+        visible_au_guichet(
+            DossierFactory(
+                depose=True,
+                structure=structures[i % 2],
+                guichet=guichet_douai,
+                intitule=f"Projet {i % 3}",  # ties on the title too
+            )
+        )
+    client.force_login(agent_sp_douai)
+    pages, _ = _parcourir(client, reverse("instruction:guichet"), {"tri": tri})
+    vus = [numero for page in pages for numero in page]
+    assert len(vus) == len(set(vus)) == 34
+    if tri == "numero":
+        assert vus == sorted(vus)
