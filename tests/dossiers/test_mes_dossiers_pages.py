@@ -43,3 +43,18 @@ def test_mes_dossiers_dit_la_prochaine_etape_et_sa_date(client, porteur, structu
     html = client.get(reverse("dossiers:index")).text
     assert "Répondre à la demande de compléments avant le 12 mars 2026" in html
     assert "Compléter puis déposer le dossier" in html
+
+
+def test_les_pages_absentes_sont_desactivees_pas_grisees(client, porteur):
+    """The offset lists kept elsewhere (notifications) mark a missing page aria-disabled."""
+    import re
+
+    from cper.models import Notification
+
+    Notification.objects.bulk_create(
+        Notification(user=porteur, texte=f"Notification {i}", url="/") for i in range(30)
+    )
+    client.force_login(porteur)
+    html = client.get(reverse("notifications")).text
+    assert re.search(r'aria-disabled="true"\s+role="link">Page précédente', html)
+    assert re.search(r'fr-pagination__link--next[^"]*"\s+href="\?page=2"', html)
