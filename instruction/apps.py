@@ -8,13 +8,15 @@ class InstructionConfig(AppConfig):
     def ready(self):
         from cper.comptes.enums import Role
         from cper.espaces import enregistrer_espace
-        from dossiers.extensions import enregistrer_lien_porteur
+        from dossiers.extensions import enregistrer_etape_porteur, enregistrer_lien_porteur
 
         from . import agregats
+        from .selectors import annotations_etape_porteur, etape_complements
         from .views import lien_echanges
 
         agregats.enregistrer()
         enregistrer_lien_porteur(lien_echanges)
+        enregistrer_etape_porteur(annotations=annotations_etape_porteur, texte=etape_complements)
         enregistrer_espace(
             role=Role.AGENT_GUICHET, libelle="Guichet", nom_url="instruction:index", ordre=20
         )

@@ -43,6 +43,23 @@ class FiltresForm(CperForm):
         label="Déposé jusqu'au", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     tri = forms.ChoiceField(label="Trier par", required=False, choices=TRIS)
+    miens = forms.BooleanField(label="Seulement les dossiers qui me sont confiés", required=False)
+
+
+class AffectationForm(CperForm):
+    agent = forms.ModelChoiceField(
+        label="Agent en charge du dossier",
+        queryset=None,
+        required=False,
+        empty_label="Personne",
+        help_text="Un collègue de votre guichet ou du groupe technique chargé du dossier.",
+    )
+
+    def __init__(self, *args, collegues, **kwargs):
+        super().__init__(*args, **kwargs)
+        champ = self.fields["agent"]
+        champ.queryset = collegues
+        champ.label_from_instance = lambda user: user.get_full_name() or user.email
 
 
 class RecevableForm(CperForm):

@@ -316,3 +316,45 @@ class RapportInstruction(models.Model):
 
     def __str__(self):
         return f"Rapport d'instruction du dossier {self.dossier_id}"
+
+
+class Affectation(models.Model):
+    """Which agent follows a dossier in the queues: one row per assignment, the latest in force.
+
+    The rows are the log (who assigned whom, when); `agent` empty means « nobody any more ».
+    """
+
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.CASCADE, related_name="affectations"
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name="agent en charge",
+    )
+    par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    en_cours = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "affectation"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier"], condition=Q(en_cours=True), name="affectation_une_en_cours"
+            )
+        ]
+        indexes = [
+            # « Mes dossiers » of an agent's queue.
+            models.Index(
+                fields=["agent", "dossier"],
+                condition=Q(en_cours=True),
+                name="affectation_agent_idx",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.dossier_id} → {self.agent_id or '—'}"

@@ -6,8 +6,9 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import CharField, Exists, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Concat, JSONObject
+from django.db.models.functions import Coalesce, Concat, JSONObject, NullIf, Trim
 from django.http import Http404
+from django.utils.formats import date_format
 from django_fsm import can_proceed
 from django_fsm_log.models import StateLog
 from guardian.shortcuts import get_objects_for_user
@@ -15,10 +16,17 @@ from guardian.shortcuts import get_objects_for_user
 from cper.comptes.enums import Role
 from cper.comptes.models import User
 from dossiers.enums import EtatDossier as E
-from dossiers.models import AgregatFinancement, DemandeAdhesion, Dossier, LigneFinancement
+from dossiers.models import (
+    AgregatFinancement,
+    DemandeAdhesion,
+    Dossier,
+    LigneFinancement,
+    Structure,
+)
 
 from .enums import Cote, avis_divergents
 from .models import (
+    Affectation,
     Annotation,
     Avis,
     DemandeComplements,
@@ -100,6 +108,51 @@ def dossier_du_porteur_ou_404(user, pk) -> Dossier:
     return _ou_404(dossiers_du_porteur(user), pk)
 
 
+def collegues(user, dossier):
+    """Who `user` may hand the dossier to: the agents of its guichet when `user` is one of
+    them, the members of the groupe technique in charge when `user` belongs to it."""
+    q = Q(pk__in=[])
+    if dossier.guichet_id and user.groups.filter(guichet=dossier.guichet_id).exists():
+        q |= Q(groups__guichet=dossier.guichet_id)
+    routage = Routage.objects.filter(dossier=dossier).values("groupe_technique")[:1]
+    if MembreGroupe.objects.filter(user=user, groupe_technique__in=routage).exists():
+        q |= Q(adhesions_groupes__groupe_technique__in=routage)
+    return User.objects.filter(pk__in=User.objects.filter(q).values("pk"), is_active=True).order_by(
+        "last_name", "first_name", "email"
+    )
+
+
+def affectes_a(user):
+    """Subquery of the dossiers currently assigned to `user`."""
+    return Affectation.objects.filter(agent=user, en_cours=True).values("dossier")
+
+
+def _suivi_par():
+    en_cours = Affectation.objects.filter(dossier=OuterRef("pk"), en_cours=True)
+    return {
+        "suivi_par_id": Subquery(en_cours.values("agent_id")[:1]),
+        "suivi_par_nom": Subquery(
+            en_cours.annotate(
+                nom=Coalesce(
+                    NullIf(
+                        Trim(
+                            Concat(
+                                "agent__first_name",
+                                Value(" "),
+                                "agent__last_name",
+                                output_field=CharField(),
+                            )
+                        ),
+                        Value(""),
+                    ),
+                    "agent__email",
+                    output_field=CharField(),
+                )
+            ).values("nom")[:1]
+        ),
+    }
+
+
 def groupe_en_charge(dossier) -> GroupeTechnique | None:
     routage = Routage.objects.filter(dossier=dossier).select_related("groupe_technique").first()
     return routage.groupe_technique if routage else None
@@ -157,6 +210,7 @@ def annoter_file(queryset):
                 .order_by("-created_at")
                 .values("echeance")[:1]
             ),
+            **_suivi_par(),
         )
     )
 
@@ -172,50 +226,138 @@ def filtrer(
     jusqu_a=None,
     texte="",
     tri="",
+    agent=None,
 ):
-    """The workbench filters and sort; every one of them is applied in the database."""
+    """The workbench filters and sort; every one of them is applied in the database.
+
+    `agent`: only the dossiers assigned to that agent (« mes dossiers »)."""
+    if agent is not None:
+        queryset = queryset.filter(pk__in=affectes_a(agent))
     if etat:
         queryset = queryset.filter(etat=etat)
     if volet:
         queryset = queryset.filter(volet=volet)
+    # Subqueries rather than joins: no DISTINCT, so the sort stays on the dossier's index.
     if commune:
         queryset = queryset.filter(
-            Q(communes__code_insee=commune) | Q(communes__nom__iexact=commune)
+            pk__in=Dossier.communes.through.objects.filter(
+                Q(commune__code_insee=commune) | Q(commune__nom__iexact=commune)
+            ).values("dossier")
         )
     if epci:
         queryset = queryset.filter(
-            Q(communes__epci__siren=epci) | Q(communes__epci__nom__icontains=epci)
+            pk__in=Dossier.communes.through.objects.filter(
+                Q(commune__epci__siren=epci) | Q(commune__epci__nom__icontains=epci)
+            ).values("dossier")
         )
-    if commune or epci:
-        queryset = queryset.distinct()
     if depuis:
         queryset = queryset.filter(depose_le__date__gte=depuis)
     if jusqu_a:
         queryset = queryset.filter(depose_le__date__lte=jusqu_a)
     if texte:
-        queryset = queryset.filter(
-            Q(numero__icontains=texte)
-            | Q(intitule__icontains=texte)
-            | Q(structure__raison_sociale__icontains=texte)
-        )
-    ordres = {
-        "depot": ["depose_le", "pk"],
-        "-depot": ["-depose_le", "-pk"],
-        "numero": ["numero"],
-        "intitule": ["intitule", "pk"],
-        "structure": ["structure__raison_sociale", "pk"],
-    }
-    return queryset.order_by(*ordres.get(tri, ["depose_le", "pk"]))
+        queryset = queryset.filter(recherche_texte(texte))
+    return queryset.order_by(*ordre_de(tri))
+
+
+# Each sort ends with the primary key: rows whose keys tie keep one place across pages.
+ORDRES = {
+    "depot": ["depose_le", "pk"],
+    "-depot": ["-depose_le", "-pk"],
+    "numero": ["numero", "pk"],
+    "intitule": ["intitule", "pk"],
+    "structure": ["structure__raison_sociale", "pk"],
+}
+
+
+def ordre_de(tri: str) -> list[str]:
+    return ORDRES.get(tri, ORDRES["depot"])
+
+
+def recherche_texte(texte: str) -> Q:
+    """Number, title or structure containing the words, each on its trigram index."""
+    return (
+        Q(numero__icontains=texte)
+        | Q(intitule__icontains=texte)
+        | Q(structure__in=Structure.objects.filter(raison_sociale__icontains=texte))
+    )
+
+
+def _avis_de_mon_cote(user):
+    # Nested in the Avis subquery, OuterRef names the avis: its dossier, not its own pk.
+    mes_cotes = MembreGroupe.objects.filter(
+        user=user, groupe_technique__routages__dossier=OuterRef("dossier")
+    ).values("cote")
+    return Exists(Avis.objects.filter(dossier=OuterRef("pk"), cote__in=mes_cotes))
 
 
 def en_attente_de_mon_avis(queryset, user):
     """Dossiers in instruction whose avis on the user's side is still missing."""
-    mes_cotes = MembreGroupe.objects.filter(
-        user=user, groupe_technique__routages__dossier=OuterRef("pk")
-    ).values("cote")
-    return queryset.filter(etat=E.EN_INSTRUCTION).exclude(
-        Exists(Avis.objects.filter(dossier=OuterRef("pk"), cote__in=mes_cotes))
+    return queryset.filter(etat=E.EN_INSTRUCTION).exclude(_avis_de_mon_cote(user))
+
+
+# --- Tabs of the workbenches: what is the person's to act on first -------------------------
+
+A_TRAITER, EN_COURS, CLOS, TOUS = "a_traiter", "en_cours", "clos", "tous"
+LIBELLES_ONGLETS = {
+    A_TRAITER: "À traiter",
+    EN_COURS: "En cours ailleurs",
+    CLOS: "Clos ou décidés",
+    TOUS: "Tous",
+}
+# The guichet acts on filed dossiers (a completed one comes back to « déposé »); it waits on
+# the porteur (incomplet) or on the instruction and the decision.
+ETATS_GUICHET = {
+    A_TRAITER: [E.DEPOSE],
+    EN_COURS: [E.INCOMPLET, E.EN_INSTRUCTION, E.INSTRUIT],
+}
+
+
+def onglets_guichet(queryset) -> dict:
+    """{tab: queryset} of the guichet's workbench, « à traiter » first."""
+    ouverts = [etat for etats in ETATS_GUICHET.values() for etat in etats]
+    return {
+        A_TRAITER: queryset.filter(etat__in=ETATS_GUICHET[A_TRAITER]),
+        EN_COURS: queryset.filter(etat__in=ETATS_GUICHET[EN_COURS]),
+        CLOS: queryset.exclude(etat__in=ouverts),
+        TOUS: queryset,
+    }
+
+
+def onglets_groupes(queryset, user) -> dict:
+    """{tab: queryset} of the instructors' workbench: « à traiter » is the avis of my side still
+    missing, or both avis given (the instruction may be concluded); « en cours » waits on the
+    other side, the porteur or the decision."""
+    mon_avis = _avis_de_mon_cote(user)
+    deux_avis = Exists(Avis.objects.filter(dossier=OuterRef("pk"), cote=Cote.ETAT)) & Exists(
+        Avis.objects.filter(dossier=OuterRef("pk"), cote=Cote.REGION)
     )
+    en_instruction = Q(etat=E.EN_INSTRUCTION)
+    return {
+        A_TRAITER: queryset.filter(en_instruction & (~mon_avis | deux_avis)),
+        EN_COURS: queryset.filter(
+            Q(etat__in=[E.INCOMPLET, E.INSTRUIT]) | (en_instruction & mon_avis & ~deux_avis)
+        ),
+        CLOS: queryset.exclude(etat__in=[E.INCOMPLET, E.INSTRUIT, E.EN_INSTRUCTION]),
+        TOUS: queryset,
+    }
+
+
+def annotations_etape_porteur() -> dict:
+    """For « Mes dossiers »: the deadline of the open request for complements (same query)."""
+    return {
+        "echeance_complements": Subquery(
+            DemandeComplements.objects.filter(dossier=OuterRef("pk"), repondue_le__isnull=True)
+            .order_by("-created_at")
+            .values("echeance")[:1]
+        )
+    }
+
+
+def etape_complements(dossier) -> str | None:
+    echeance = getattr(dossier, "echeance_complements", None)
+    if dossier.etat != E.INCOMPLET or echeance is None:
+        return None
+    return f"Répondre à la demande de compléments avant le {date_format(echeance, 'j F Y')}"
 
 
 def demandes_en_retard(user, aujourdhui):
@@ -394,6 +536,7 @@ def page_dossier_agent(user, pk) -> PageDossierAgent:
                     structure=OuterRef("structure"), decidee_le__isnull=True
                 )
             ),
+            **_suivi_par(),
             noms_communes=ArraySubquery(
                 Dossier.communes.through.objects.filter(dossier=OuterRef("pk"))
                 .order_by("commune__nom")

@@ -25,6 +25,7 @@ from dossiers.services.structures import structure_verifier
 
 from .enums import Cote
 from .models import (
+    Affectation,
     Annotation,
     Avis,
     DemandeComplements,
@@ -36,7 +37,7 @@ from .models import (
     PieceJointe,
     Routage,
 )
-from .selectors import cote_de, dossiers_des_agents, groupe_en_charge
+from .selectors import collegues, cote_de, dossiers_des_agents, groupe_en_charge
 
 
 def _verifier(methode, user) -> None:
@@ -317,6 +318,24 @@ def annotation_ajouter(*, dossier, par, texte: str) -> Annotation:
     if not dossiers_des_agents(par).filter(pk=dossier.pk).exists():
         raise PermissionDenied
     return Annotation.objects.create(dossier=dossier, auteur=par, texte=texte)
+
+
+@transaction.atomic
+def dossier_affecter(*, dossier, par, agent) -> Affectation:
+    """Hand the dossier to a colleague of the same guichet or groupe technique (`agent` None:
+    to nobody). The previous assignment stays as the log; two agents at once are serialised
+    on the dossier's row."""
+    if not dossiers_des_agents(par).filter(pk=dossier.pk).exists():
+        raise PermissionDenied
+    if agent is not None and not collegues(par, dossier).filter(pk=agent.pk).exists():
+        raise ValidationError("Ce dossier ne peut être confié qu'à un collègue du même service.")
+    Dossier.objects.select_for_update().filter(pk=dossier.pk).first()
+    Affectation.objects.filter(dossier=dossier, en_cours=True).update(en_cours=False)
+    affectation = Affectation.objects.create(dossier=dossier, agent=agent, par=par)
+    if agent is not None and agent != par:
+        cle = f"affecte:{affectation.pk}"
+        differer("instruction.tasks.notifier_affectation", affectation.pk, cle, cle=cle)
+    return affectation
 
 
 def membre_ajouter(*, groupe_technique, user, cote: Cote) -> MembreGroupe:

@@ -13,7 +13,7 @@ from cper.notifications import Destinataires
 from dossiers.models import Dossier
 
 from .documents import rapport_instruction_pdf
-from .models import DemandeComplements, RapportInstruction, Routage
+from .models import Affectation, DemandeComplements, RapportInstruction, Routage
 
 User = get_user_model()
 
@@ -110,3 +110,27 @@ def generer_rapport_instruction(dossier_pk: int) -> int:
     rapport.genere_le = timezone.now()
     rapport.save()
     return rapport.pk
+
+
+@shared_task
+def notifier_affectation(affectation_pk: int, cle: str) -> int:
+    """Tell the agent a colleague handed them a dossier (once)."""
+    affectation = Affectation.objects.select_related("dossier", "agent", "par").get(
+        pk=affectation_pk
+    )
+    if affectation.agent is None:
+        return 0
+    return notifications.notifier(
+        cle=cle,
+        modele="instruction/email/affecte",
+        contexte={
+            "dossier": affectation.dossier,
+            "par": affectation.par.get_full_name() or affectation.par.email,
+        },
+        destinataires=[
+            Destinataires(
+                users=[affectation.agent],
+                chemin=reverse("instruction:dossier", args=[affectation.dossier_id]),
+            )
+        ],
+    )

@@ -5,16 +5,17 @@ Every view: scoped fetch (404 outside scope) → form → service → message �
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cper import tableurs
 from cper.comptes.decorators import role_requis
 from cper.comptes.enums import Role
 from cper.limites import limiter
+from cper.pagination import compter_bornes, paginer
 from cper.televersement.forms import designer_deposant
 from cper.televersement.reponses import servir_fichier
 from cper.vues import DEJA_EFFECTUEE, DEJA_FAIT, deja_effectuee
@@ -30,6 +31,7 @@ from . import selectors, services
 from .enums import Cote, SensAvis, avis_divergents
 from .extensions import blocs_agent, blocs_porteur
 from .forms import (
+    AffectationForm,
     AnnotationForm,
     AvisForm,
     CompleterForm,
@@ -54,22 +56,67 @@ PAR_PAGE = 25
 # --- Workbenches ------------------------------------------------------------------------------
 
 
-def _file(request, queryset, *, titre, modele, contexte=None):
-    """Filter, sort and paginate a queue; a fixed number of queries whatever its length."""
+def _file_filtree(request, onglets):
+    """The filter form, the tab asked for (« à traiter » unless a state is filtered) and each
+    tab's queryset with the filters applied (still lazy)."""
     filtres = FiltresForm(request.GET or None)
     criteres = filtres.cleaned_data if filtres.is_valid() else {}
-    queryset = selectors.filtrer(
-        queryset,
-        etat=criteres.get("etat", ""),
-        volet=criteres.get("volet"),
-        commune=criteres.get("commune", ""),
-        epci=criteres.get("epci", ""),
-        texte=criteres.get("q", ""),
-        depuis=criteres.get("depuis"),
-        jusqu_a=criteres.get("jusqu_a"),
-        tri=criteres.get("tri", ""),
+    onglet = request.GET.get("onglet")
+    if request.GET.get("attente") == "1":  # the former « en attente de mon avis » link
+        onglet = selectors.A_TRAITER
+    if onglet not in onglets:
+        onglet = selectors.TOUS if criteres.get("etat") else selectors.A_TRAITER
+    # Closed dossiers: the latest first, unless another order is asked for.
+    tri = criteres.get("tri") or ("-depot" if onglet == selectors.CLOS else "")
+    filtrees = {
+        cle: selectors.filtrer(
+            queryset,
+            etat=criteres.get("etat", ""),
+            volet=criteres.get("volet"),
+            commune=criteres.get("commune", ""),
+            epci=criteres.get("epci", ""),
+            texte=criteres.get("q", ""),
+            depuis=criteres.get("depuis"),
+            jusqu_a=criteres.get("jusqu_a"),
+            tri=tri,
+            agent=request.user if criteres.get("miens") else None,
+        )
+        for cle, queryset in onglets.items()
+    }
+    return filtres, onglet, tri, filtrees
+
+
+def _onglets(request, onglet, comptes) -> list[dict]:
+    parametres = request.GET.copy()
+    for cle in ("onglet", "attente", "apres", "avant", "fin", "page"):
+        parametres.pop(cle, None)
+    liens = []
+    for cle, libelle in selectors.LIBELLES_ONGLETS.items():
+        parametres["onglet"] = cle
+        liens.append(
+            {
+                "cle": cle,
+                "libelle": libelle,
+                "compte": comptes[cle],
+                "url": "?" + parametres.urlencode(),
+                "actif": cle == onglet,
+            }
+        )
+    return liens
+
+
+def _file(request, onglets, *, titre, modele, contexte=None):
+    """Tabs, filters, sort and a page of a queue; a fixed number of queries whatever its
+    length: the bounded counts of every tab in one query, then the page."""
+    filtres, onglet, tri, filtrees = _file_filtree(request, onglets)
+    comptes = compter_bornes(filtrees)
+    total = comptes[onglet]
+    page = paginer(
+        selectors.annoter_file(filtrees[onglet]),
+        request.GET,
+        ordre=selectors.ordre_de(tri),
+        par_page=PAR_PAGE,
     )
-    page = Paginator(selectors.annoter_file(queryset), PAR_PAGE).get_page(request.GET.get("page"))
     aujourdhui = timezone.localdate()
     for dossier in page:
         depot = timezone.localtime(dossier.depose_le).date()
@@ -87,16 +134,17 @@ def _file(request, queryset, *, titre, modele, contexte=None):
         dossier.avis_region_libelle = (
             SensAvis(dossier.avis_region).label if dossier.avis_region else None
         )
-    parametres = request.GET.copy()
-    parametres.pop("page", None)
     return render(
         request,
         modele,
         {
             "title": titre,
             "filtres": filtres,
-            "page_obj": page,
-            "parametres": parametres.urlencode(),
+            "page": page,
+            "total": total,
+            "onglet": onglet,
+            "onglets": _onglets(request, onglet, comptes),
+            "formats_export": [("csv", "CSV"), ("xlsx", "Excel"), ("ods", "OpenDocument")],
             "en_retard": selectors.demandes_en_retard(request.user, aujourdhui)[:20],
             **(contexte or {}),
         },
@@ -116,7 +164,7 @@ def guichet(request: HttpRequest) -> HttpResponse:
     dossiers = selectors.dossiers_du_guichet(request.user)
     return _file(
         request,
-        dossiers,
+        selectors.onglets_guichet(dossiers),
         titre="Dossiers déposés à mon guichet",
         modele="instruction/guichet.html",
         contexte={
@@ -128,15 +176,121 @@ def guichet(request: HttpRequest) -> HttpResponse:
 @role_requis(Role.INSTRUCTEUR)
 def groupes(request: HttpRequest) -> HttpResponse:
     dossiers = selectors.dossiers_des_groupes(request.user)
-    attente = request.GET.get("attente") == "1"
-    if attente:
-        dossiers = selectors.en_attente_de_mon_avis(dossiers, request.user)
     return _file(
         request,
-        dossiers,
+        selectors.onglets_groupes(dossiers, request.user),
         titre="Dossiers de mes groupes techniques",
         modele="instruction/groupes.html",
-        contexte={"attente": attente},
+    )
+
+
+COLONNES_EXPORT = [
+    ("Numéro", "numero"),
+    ("Intitulé", "intitule"),
+    ("Structure porteuse", "structure"),
+    ("Volet", "volet"),
+    ("État", "etat"),
+    ("Déposé le", "depose_le"),
+    ("Groupe technique", "groupe"),
+    ("Avis État", "avis_etat"),
+    ("Avis Région", "avis_region"),
+    ("Compléments attendus le", "echeance"),
+    ("Suivi par", "suivi_par"),
+]
+# An export is a queue, not the whole database: beyond this, narrow the filters.
+EXPORT_MAXIMUM = 5000
+
+
+def _exporter(request, onglets, *, prefixe, format_):
+    """The current tab with its filters and sort, as CSV, XLSX or ODS (two queries)."""
+    if format_ not in tableurs.FORMATS:
+        raise Http404("Format inconnu.")
+    _filtres, onglet, _tri, filtrees = _file_filtree(request, onglets)
+    lignes = []
+    for dossier in selectors.annoter_file(filtrees[onglet])[:EXPORT_MAXIMUM]:
+        lignes.append(
+            [
+                dossier.numero,
+                dossier.intitule,
+                dossier.structure.raison_sociale,
+                dossier.volet.intitule if dossier.volet else None,
+                dossier.get_etat_display(),
+                timezone.localtime(dossier.depose_le).date() if dossier.depose_le else None,
+                dossier.groupe_nom,
+                SensAvis(dossier.avis_etat).label if dossier.avis_etat else None,
+                SensAvis(dossier.avis_region).label if dossier.avis_region else None,
+                dossier.echeance_complements,
+                dossier.suivi_par_nom,
+            ]
+        )
+    feuille = tableurs.Feuille(
+        titre=selectors.LIBELLES_ONGLETS[onglet],
+        entetes=[libelle for libelle, _ in COLONNES_EXPORT],
+        lignes=lignes,
+    )
+    nom = f"cper-{prefixe}-{onglet}-{timezone.localdate():%Y-%m-%d}.{format_}"
+    reponse = HttpResponse(
+        tableurs.contenu(feuille, format_), content_type=tableurs.FORMATS[format_]
+    )
+    reponse["Content-Disposition"] = f'attachment; filename="{nom}"'
+    return reponse
+
+
+@role_requis(Role.AGENT_GUICHET)
+def guichet_export(request: HttpRequest, format_: str) -> HttpResponse:
+    dossiers = selectors.dossiers_du_guichet(request.user)
+    return _exporter(
+        request, selectors.onglets_guichet(dossiers), prefixe="guichet", format_=format_
+    )
+
+
+@role_requis(Role.INSTRUCTEUR)
+def groupes_export(request: HttpRequest, format_: str) -> HttpResponse:
+    dossiers = selectors.dossiers_des_groupes(request.user)
+    return _exporter(
+        request,
+        selectors.onglets_groupes(dossiers, request.user),
+        prefixe="groupes",
+        format_=format_,
+    )
+
+
+@role_requis(Role.AGENT_GUICHET, Role.INSTRUCTEUR)
+def affecter(request: HttpRequest, pk: int) -> HttpResponse:
+    """Hand the dossier to a colleague (GET: the choice; POST: the assignment)."""
+    dossier = selectors.dossier_pour_agent_ou_404(request.user, pk)
+    collegues = selectors.collegues(request.user, dossier)
+    en_cours = dossier.affectations.filter(en_cours=True).first()
+    form = AffectationForm(
+        request.POST if request.method == "POST" else None,
+        collegues=collegues,
+        initial={"agent": en_cours.agent_id if en_cours else None},
+    )
+    if request.method == "POST" and form.is_valid():
+        agent = form.cleaned_data["agent"]
+        try:
+            services.dossier_affecter(dossier=dossier, par=request.user, agent=agent)
+        except PermissionDenied:
+            raise Http404("Dossier introuvable.") from None
+        except ValidationError as erreur:
+            form.add_error(None, erreur)
+        else:
+            if agent is None:
+                messages.success(request, "Le dossier n'est plus confié à personne.")
+            else:
+                messages.success(
+                    request, f"Dossier confié à {agent.get_full_name() or agent.email}."
+                )
+            return redirect("instruction:dossier", dossier.pk)
+    return render(
+        request,
+        "instruction/action.html",
+        {
+            "title": f"Confier le dossier — dossier {dossier.numero}",
+            "titre": "Confier le dossier à un collègue",
+            "dossier": dossier,
+            "form": form,
+        },
     )
 
 

@@ -27,6 +27,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Trigram index operator classes (OpClass in an index), used by the lists' text search.
+    "django.contrib.postgres",
     "dsfr",
     "widget_tweaks",  # django-dsfr's checkbox and radio templates load it
     "django_htmx",

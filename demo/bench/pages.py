@@ -99,7 +99,13 @@ def pages() -> list[Page]:
     file_groupes = reverse("instruction:groupes")
     liste += [
         Page("guichet_file", "guichet : file, première page", guichet.email, file_guichet),
-        Page("guichet_derniere", "guichet : file, dernière page", guichet.email, file_guichet),
+        # The workbenches open on « à traiter »: the deep page is that of every dossier.
+        Page(
+            "guichet_derniere",
+            "guichet : file, dernière page",
+            guichet.email,
+            f"{file_guichet}?onglet=tous",
+        ),
         Page(
             "guichet_filtre",
             "guichet : file filtrée (en instruction)",
@@ -122,7 +128,7 @@ def pages() -> list[Page]:
             "instructeur_derniere",
             "instructeur : file, dernière page",
             instructrice.email,
-            file_groupes,
+            f"{file_groupes}?onglet=tous",
         ),
         Page(
             "instructeur_attente",

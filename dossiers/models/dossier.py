@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import (
     Case,
@@ -15,7 +16,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Coalesce, TruncDate, Upper
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -199,6 +200,27 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     class Meta:
         verbose_name = "dossier"
         ordering = ["-updated_at"]
+        # Each list's filter then sort, ending with the primary key (keyset pagination,
+        # cper/pagination.py), and the text search on trigrams of what `icontains` compares.
+        indexes = [
+            models.Index(fields=["guichet", "depose_le", "id"], name="dossier_guichet_depot_idx"),
+            models.Index(
+                fields=["guichet", "etat", "depose_le", "id"], name="dossier_guichet_etat_idx"
+            ),
+            models.Index(fields=["etat", "depose_le", "id"], name="dossier_etat_depot_idx"),
+            models.Index(fields=["etat", "numero", "id"], name="dossier_etat_numero_idx"),
+            models.Index(
+                fields=["structure", "updated_at", "id"], name="dossier_structure_maj_idx"
+            ),
+            GinIndex(
+                OpClass(Upper("intitule"), name="gin_trgm_ops"),
+                name="dossier_intitule_trgm",
+            ),
+            GinIndex(
+                OpClass(Upper("numero"), name="gin_trgm_ops"),
+                name="dossier_numero_trgm",
+            ),
+        ]
         permissions = [
             ("instruire_dossier", "Instruire le dossier (groupe technique)"),
             ("executer_dossier", "Exécuter le dossier : actes et versements (financeur)"),

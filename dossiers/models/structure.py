@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Upper
 from stdnum.fr import siret as stdnum_siret
 
 from dossiers.enums import CategorieStructure
@@ -49,6 +51,12 @@ class Structure(models.Model):
         verbose_name = "structure porteuse"
         verbose_name_plural = "structures porteuses"
         ordering = ["raison_sociale"]
+        indexes = [
+            GinIndex(
+                OpClass(Upper("raison_sociale"), name="gin_trgm_ops"),
+                name="structure_raison_trgm",
+            )
+        ]
 
     def __str__(self):
         return self.raison_sociale

@@ -1,4 +1,3 @@
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -8,10 +7,11 @@ from django.utils.safestring import mark_safe
 
 from cper.comptes.decorators import role_requis
 from cper.comptes.enums import Role
+from cper.pagination import compter_borne, paginer
 from cper.templatetags.cper_tags import euros
 from dossiers.completude import taux_aide_publique
 from dossiers.enums import EtatDossier
-from dossiers.extensions import liens_porteur
+from dossiers.extensions import annoter_etapes_porteur, etape_porteur, liens_porteur
 from dossiers.selectors.porteur import (
     ETATS_RETIRABLES,
     chronologie,
@@ -22,6 +22,8 @@ from dossiers.selectors.porteur import (
 from dossiers.templatetags.dossiers_tags import badge_etat_html
 
 DOSSIERS_PAR_PAGE = 20
+# Latest change first, as `dossiers_du_porteur` sorts (the primary key breaks ties).
+ORDRE_MES_DOSSIERS = ["-updated_at", "-pk"]
 
 
 def fil_d_ariane(dossier, page: str | None = None) -> dict:
@@ -52,18 +54,23 @@ def _ligne(dossier) -> list[str]:
             dossier.updated_at.isoformat(),
             date_format(dossier.updated_at, "j F Y"),
         ),
-        format_html("{}", prochaine_action(dossier.etat)),
+        format_html("{}", etape_porteur(dossier) or prochaine_action(dossier.etat)),
     ]
 
 
 @role_requis(Role.PORTEUR)
 def index(request: HttpRequest) -> HttpResponse:
     """Mes dossiers: the dossiers of my structures, with their state and what is expected of me."""
-    page = Paginator(dossiers_du_porteur(request.user), DOSSIERS_PAR_PAGE).get_page(
-        request.GET.get("page")
+    dossiers = dossiers_du_porteur(request.user)
+    total = compter_borne(dossiers)
+    page = paginer(
+        annoter_etapes_porteur(dossiers),
+        request.GET,
+        ordre=ORDRE_MES_DOSSIERS,
+        par_page=DOSSIERS_PAR_PAGE,
     )
     tableau = {
-        "caption": f"Dossiers de mes structures ({page.paginator.count})",
+        "caption": f"Dossiers de mes structures ({total})",
         "header": [
             "Intitulé",
             "Numéro",
@@ -77,7 +84,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "dossiers/index.html",
-        {"title": "Mes dossiers", "page_obj": page, "tableau": tableau},
+        {"title": "Mes dossiers", "page": page, "total": total, "tableau": tableau},
     )
 
 

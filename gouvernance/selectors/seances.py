@@ -7,17 +7,13 @@ from django.db.models import (
     Case,
     Count,
     Exists,
-    F,
     OuterRef,
     Prefetch,
     Q,
     Subquery,
     Sum,
-    Value,
     When,
-    Window,
 )
-from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 
 from cper.comptes.enums import Role
@@ -35,7 +31,7 @@ from gouvernance.models import (
 )
 from instruction.enums import Cote, avis_divergents
 from instruction.models import Avis
-from instruction.selectors import plan_compare
+from instruction.selectors import dossiers_des_agents, plan_compare
 
 
 def instance_pilotage() -> Instance:
@@ -58,9 +54,17 @@ def est_secretariat(user) -> bool:
 
 
 def seances():
-    """Séances of the instance de pilotage with their number of items (one query)."""
+    """Séances of the instance de pilotage with their number of items (one query).
+
+    The counts are subqueries, computed for the rows of the page only (no GROUP BY over every
+    item of every séance).
+    """
+    points = PointOrdreDuJour.objects.filter(seance=OuterRef("pk")).order_by().values("seance")
     return Seance.objects.filter(instance__type=TypeInstance.PILOTAGE).annotate(
-        nb_points=Count("points"), nb_decisions=Count("points__decision")
+        nb_points=Subquery(points.annotate(n=Count("pk")).values("n")),
+        nb_decisions=Subquery(
+            points.filter(decision__isnull=False).annotate(n=Count("pk")).values("n")
+        ),
     )
 
 
@@ -106,34 +110,37 @@ def dossiers_inscriptibles(seance):
     )
 
 
-def candidats_ordre_du_jour(seance, *, volet=None, mots: str | None = None, limite: int):
+def candidats_ordre_du_jour(
+    seance, *, volet=None, mots: str | None = None, limite: int, apres: str | None = None
+):
     """In one query: the dossiers on the séance's agenda (with `ordre_inscrit`), then at most
     `limite` other instruit dossiers of the volet and matching the words (number, intitulé,
-    structure), by number."""
-    filtre = Q()
+    structure), by number, after the number `apres` (the next candidates).
+
+    The candidates are a LIMIT subquery that walks the (etat, numero) index: the cost is the
+    page's, whatever the number of instruit dossiers.
+    """
+    deja = PointOrdreDuJour.objects.filter(seance=seance, dossier=OuterRef("pk")).values("ordre")
+    candidats = dossiers_inscriptibles(seance).exclude(points_ordre_du_jour__seance=seance)
     if volet:
-        filtre &= Q(volet=volet)
+        candidats = candidats.filter(volet=volet)
     if mots:
-        filtre &= (
+        candidats = candidats.filter(
             Q(numero__icontains=mots)
             | Q(intitule__icontains=mots)
             | Q(structure__raison_sociale__icontains=mots)
         )
-    deja = PointOrdreDuJour.objects.filter(seance=seance, dossier=OuterRef("pk")).values("ordre")
-    dossiers = (
+    if apres:
+        candidats = candidats.filter(numero__gt=apres)
+    candidats = candidats.order_by("numero", "pk").values("pk")[:limite]
+    return (
         dossiers_inscriptibles(seance)
+        .filter(
+            Q(pk__in=PointOrdreDuJour.objects.filter(seance=seance).values("dossier"))
+            | Q(pk__in=candidats)
+        )
         .annotate(ordre_inscrit=Subquery(deja[:1]))
         .annotate(inscrit=Case(When(ordre_inscrit__isnull=False, then=1), default=0))
-    )
-    if filtre:  # an empty Q() would vanish from the OR and leave the agenda alone
-        dossiers = dossiers.filter(Q(inscrit=1) | filtre)
-    return (
-        dossiers.annotate(
-            rang=Window(RowNumber(), partition_by=[F("inscrit")], order_by=[F("numero").asc()]),
-            # Every item of the agenda, and no more than `limite` candidates.
-            plafond=Case(When(inscrit=1, then=Value(10_000)), default=Value(limite)),
-        )
-        .filter(rang__lte=F("plafond"))
         .order_by("-inscrit", "ordre_inscrit", "numero")
     )
 
@@ -223,6 +230,13 @@ def seances_du_porteur(user):
     return Seance.objects.filter(
         etat=EtatSeance.CLOSE,
         points__dossier__structure__membres=user,
+    ).distinct()
+
+
+def seances_des_agents(user):
+    """Closed séances that decided on a dossier the agent handles (guichet or groupe)."""
+    return Seance.objects.filter(
+        etat=EtatSeance.CLOSE, points__dossier__in=dossiers_des_agents(user)
     ).distinct()
 
 

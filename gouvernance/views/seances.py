@@ -6,11 +6,13 @@ the séances are no secret to a member). Every view: fetch → form → service 
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from cper.comptes.decorators import role_requis
 from cper.comptes.enums import Role
+from cper.pagination import paginer
 from cper.televersement.reponses import servir_fichier
 from cper.vues import DEJA_FAIT, deja_effectuee
 from gouvernance.enums import EtatSeance, SensDecision
@@ -21,7 +23,7 @@ from gouvernance.forms.seances import (
     SeanceForm,
     SimulationForm,
 )
-from gouvernance.models import MontantSimule
+from gouvernance.models import MontantSimule, Seance
 from gouvernance.selectors import seances as selectors
 from gouvernance.selectors import simulation as what_if
 from gouvernance.services import seances as services
@@ -32,6 +34,9 @@ def _erreurs(erreur: ValidationError) -> str:
     return " ".join(erreur.messages)
 
 
+SEANCES_PAR_PAGE = 25
+
+
 @role_requis(Role.MEMBRE_PILOTAGE)
 def seances(request: HttpRequest) -> HttpResponse:
     return render(
@@ -39,7 +44,9 @@ def seances(request: HttpRequest) -> HttpResponse:
         "gouvernance/seances/liste.html",
         {
             "title": "Séances de l'instance de pilotage",
-            "seances": selectors.seances(),
+            "page": paginer(
+                selectors.seances(), request.GET, ordre=["-date", "-pk"], par_page=SEANCES_PAR_PAGE
+            ),
             "secretariat": selectors.est_secretariat(request.user),
         },
     )
@@ -118,6 +125,7 @@ def _form_ordre_du_jour(request, seance):
             volet=criteres.get("volet"),
             mots=criteres.get("q"),
             limite=CANDIDATS_AFFICHES + 1,
+            apres=request.GET.get("candidats_apres", "")[:20] or None,
         )
     )
     inscrits = {d.pk: d.ordre_inscrit for d in dossiers if d.ordre_inscrit is not None}
@@ -130,6 +138,17 @@ def _form_ordre_du_jour(request, seance):
     )
     form.recherche = recherche
     form.candidats_en_plus = en_plus
+    form.candidats_suivants = None
+    form.candidats_premiers = None
+    candidats = [d for d in dossiers[: len(dossiers) - en_plus] if d.ordre_inscrit is None]
+    parametres = request.GET.copy()
+    parametres.pop("candidats_apres", None)
+    if en_plus and candidats:
+        parametres["candidats_apres"] = candidats[-1].numero
+        form.candidats_suivants = "?" + parametres.urlencode()
+        parametres.pop("candidats_apres")
+    if request.GET.get("candidats_apres"):
+        form.candidats_premiers = "?" + parametres.urlencode()
     form.candidats_affiches = CANDIDATS_AFFICHES
     return form
 
@@ -282,14 +301,21 @@ def _conflit(dossier) -> str:
 
 
 def releve(request: HttpRequest, pk: int) -> HttpResponse:
-    """The relevé de décisions: for the members, and for porteurs of a dossier on the séance.
+    """The relevé de décisions: for the members, for porteurs of a dossier on the séance and
+    for the agents who handle one.
 
     Anyone else gets 404, the same answer as for a séance that does not exist.
     """
     if request.user.a_le_role(Role.MEMBRE_PILOTAGE):
         seance = get_object_or_404(selectors.seances(), pk=pk)
     else:
-        seance = get_object_or_404(selectors.seances_du_porteur(request.user), pk=pk)
+        seance = get_object_or_404(
+            Seance.objects.filter(
+                Q(pk__in=selectors.seances_du_porteur(request.user).values("pk"))
+                | Q(pk__in=selectors.seances_des_agents(request.user).values("pk"))
+            ),
+            pk=pk,
+        )
     if not seance.releve:
         raise Http404("Le relevé de décisions n'est pas encore prêt.")
     return servir_fichier(

@@ -87,7 +87,7 @@ def test_parcours_d_instruction_conjointe(
     ]:
         se_connecter(page, instructeur.email)
         page.get_by_role("link", name="Instruction").click()
-        page.get_by_role("link", name="En attente de l'avis de mon côté").click()
+        page.get_by_role("link", name=re.compile(r"^À traiter \(\d+\)")).click()
         page.get_by_role("link", name=numero).click()
         page.get_by_role("link", name=re.compile("Donner l'avis")).click()
         page.get_by_label(sens, exact=True).check(force=True)

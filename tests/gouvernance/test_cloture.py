@@ -184,3 +184,24 @@ def test_un_dossier_retire_en_cours_de_seance_ne_bloque_pas_la_cloture(
     texte = _texte_pdf(seance_convoquee.releve.read())
     assert "Sans décision : le dossier est retiré." in texte
     assert [m.to for m in mail.outbox] == [[autre_dossier_instruit.structure.membres.get().email]]
+
+
+def test_l_agent_du_dossier_voit_la_decision_et_telecharge_le_releve(
+    client, seance_close, dossier_instruit
+):
+    from cper.comptes.enums import Role
+    from tests.factories.comptes import UserFactory
+    from tests.factories.instruction import visible_au_guichet
+
+    agent = UserFactory(roles=[Role.AGENT_GUICHET])
+    agent.groups.add(dossier_instruit.guichet.groupe)
+    visible_au_guichet(dossier_instruit)
+    client.force_login(agent)
+    html = unescape(client.get(reverse("instruction:dossier", args=[dossier_instruit.pk])).text)
+    assert "Programmé" in html
+    assert "30 000,50" in html.replace("\u202f", " ").replace("\xa0", " ")
+    releve = reverse("gouvernance:releve", args=[seance_close.pk])
+    assert f'href="{releve}"' in html
+    reponse = client.get(releve)
+    assert reponse.status_code == 200
+    assert reponse["Content-Type"] == "application/pdf"

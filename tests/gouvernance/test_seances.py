@@ -239,3 +239,30 @@ def test_la_recherche_limite_les_candidats_sans_perdre_l_ordre_du_jour(
     )
     assert reponse.status_code == 302
     assert set(seance.points.values_list("dossier", flat=True)) == {inscrit.pk, ailleurs.pk}
+
+
+def test_les_candidats_suivants_se_parcourent_par_numero(
+    client, secretariat, seance, structure, volet, financeurs, monkeypatch
+):
+    import re
+
+    monkeypatch.setattr("gouvernance.views.seances.CANDIDATS_AFFICHES", 2)
+    inscrit = creer_instruit(structure=structure, volet=volet, financeurs=financeurs)
+    PointOrdreDuJour.objects.create(seance=seance, dossier=inscrit, ordre=1)
+    candidats = sorted(
+        (creer_instruit(structure=structure, volet=volet, financeurs=financeurs) for _ in "abcde"),
+        key=lambda d: d.numero,
+    )
+    client.force_login(secretariat)
+    url = reverse("gouvernance:seance", args=[seance.pk])
+    vus, page = [], client.get(url).text
+    while True:
+        # The agenda stays on every page of candidates.
+        assert f'name="dossier_{inscrit.pk}"' in page
+        vus += [d.numero for d in candidats if f'name="dossier_{d.pk}"' in page]
+        suivants = re.search(r'href="([^"]+)">Dossiers instruits suivants', page)
+        if not suivants:
+            break
+        page = client.get(url + unescape(suivants.group(1))).text
+    assert vus == [d.numero for d in candidats]
+    assert "Premiers dossiers instruits" in page

@@ -1,0 +1,205 @@
+"""Keyset pagination: the first page and the three-thousandth cost the same.
+
+An OFFSET makes PostgreSQL read and drop every row before the page; a cursor (the sort key of
+the last row shown) starts the next page where the previous one stopped, on an index. The order
+must end with a unique column (the primary key), so rows whose dates tie keep one place and no
+row is shown twice or skipped from one page to the next.
+
+Counting is bounded too: `compter_borne` counts at most `PLAFOND` rows (« plus de 1 000 »), the
+cost of a page, never a `COUNT(*)` over everything.
+
+The query string carries `apres` (the page after that row), `avant` (the page before it) or
+`fin=1` (the last page); anything else, or a cursor that does not parse, is the first page.
+"""
+
+import base64
+import json
+from dataclasses import dataclass, field
+
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import connections
+from django.db.models import Q, QuerySet
+from django.http import QueryDict
+from django.utils.formats import number_format
+
+PLAFOND = 1000
+PARAMETRES = ("apres", "avant", "fin", "page")
+
+
+@dataclass
+class Compte:
+    """A count that stops at its ceiling: `nombre` rows, or more than `plafond`."""
+
+    nombre: int
+    plafond: int = PLAFOND
+
+    @property
+    def depasse(self) -> bool:
+        return self.nombre > self.plafond
+
+    def __str__(self) -> str:
+        if self.depasse:
+            return f"plus de {number_format(self.plafond, force_grouping=True)}"
+        return number_format(self.nombre, force_grouping=True)
+
+    def __bool__(self) -> bool:
+        return self.nombre > 0
+
+
+def _sql_borne(queryset: QuerySet, plafond: int):
+    return queryset.order_by().values("pk")[: plafond + 1].query.sql_with_params()
+
+
+def compter_borne(queryset: QuerySet, plafond: int = PLAFOND) -> Compte:
+    """At most `plafond` + 1 rows counted (one query)."""
+    return compter_bornes({"n": queryset}, plafond)["n"]
+
+
+def compter_bornes(querysets: dict[str, QuerySet], plafond: int = PLAFOND) -> dict[str, Compte]:
+    """Several bounded counts (e.g. one per tab) in one query."""
+    if not querysets:
+        return {}
+    morceaux, parametres = [], []
+    alias = None
+    for queryset in querysets.values():
+        alias = alias or queryset.db
+        sql, params = _sql_borne(queryset, plafond)
+        # Compiled by Django from the queryset; the values stay parameters.
+        morceaux.append(f"(SELECT count(*) FROM ({sql}) AS borne)")  # noqa: S608
+        parametres.extend(params)
+    with connections[alias].cursor() as curseur:
+        curseur.execute("SELECT " + ", ".join(morceaux), parametres)
+        ligne = curseur.fetchone()
+    return {cle: Compte(n, plafond) for cle, n in zip(querysets, ligne, strict=True)}
+
+
+def _champ(modele, chemin: str):
+    """The model field at the end of `structure__raison_sociale`-like paths."""
+    champ = None
+    for partie in chemin.split("__"):
+        champ = modele._meta.pk if partie == "pk" else modele._meta.get_field(partie)
+        modele = champ.related_model or modele
+    return champ
+
+
+def _valeur(objet, chemin: str):
+    for partie in chemin.split("__"):
+        objet = getattr(objet, partie)
+    return objet
+
+
+def _encoder(valeurs: list) -> str:
+    texte = json.dumps([v.isoformat() if hasattr(v, "isoformat") else v for v in valeurs])
+    return base64.urlsafe_b64encode(texte.encode()).decode().rstrip("=")
+
+
+def _decoder(modele, ordre: list[str], curseur: str) -> list | None:
+    try:
+        brut = base64.urlsafe_b64decode(curseur + "=" * (-len(curseur) % 4))
+        valeurs = json.loads(brut)
+        if not isinstance(valeurs, list) or len(valeurs) != len(ordre):
+            return None
+        resultat = []
+        for cle, valeur in zip(ordre, valeurs, strict=True):
+            if not isinstance(valeur, str | int) or isinstance(valeur, bool):
+                return None
+            resultat.append(_champ(modele, cle.lstrip("-")).to_python(valeur))
+    except (ValueError, TypeError, ValidationError, FieldDoesNotExist, OverflowError):
+        return None
+    if any(v is None for v in resultat):
+        return None
+    return resultat
+
+
+def _au_dela(ordre: list[str], valeurs: list, *, en_arriere: bool) -> Q:
+    """Rows after (or before) the cursor in the lexicographic order.
+
+    The first key also gets a plain range condition, which PostgreSQL reads as the start of an
+    index scan; the OR of ties only filters the few rows that share that first value.
+    """
+    condition = Q()
+    egalites = Q()
+    for cle, valeur in zip(ordre, valeurs, strict=True):
+        descendant = cle.startswith("-") != en_arriere
+        nom = cle.lstrip("-")
+        condition |= egalites & Q(**{f"{nom}__{'lt' if descendant else 'gt'}": valeur})
+        egalites &= Q(**{nom: valeur})
+    premier = ordre[0]
+    descendant = premier.startswith("-") != en_arriere
+    borne = Q(**{f"{premier.lstrip('-')}__{'lte' if descendant else 'gte'}": valeurs[0]})
+    return borne & condition
+
+
+def _inverse(ordre: list[str]) -> list[str]:
+    return [cle[1:] if cle.startswith("-") else f"-{cle}" for cle in ordre]
+
+
+@dataclass
+class Page:
+    """One page of rows and the links around it (None when there is no such page)."""
+
+    lignes: list
+    premiere: str | None = None
+    precedente: str | None = None
+    suivante: str | None = None
+    derniere: str | None = None
+    extra: dict = field(default_factory=dict)
+
+    def __iter__(self):
+        return iter(self.lignes)
+
+    def __len__(self):
+        return len(self.lignes)
+
+    @property
+    def autres_pages(self) -> bool:
+        return bool(self.precedente or self.suivante)
+
+
+def _lien(parametres: QueryDict, **valeurs) -> str:
+    copie = parametres.copy()
+    for cle, valeur in valeurs.items():
+        copie[cle] = valeur
+    return "?" + copie.urlencode() if copie else "?"
+
+
+def paginer(queryset: QuerySet, parametres, *, ordre: list[str], par_page: int) -> Page:
+    """The page the query string asks for, in `ordre` (its last key unique), one query.
+
+    `parametres` is the request's `GET`; the links keep its other parameters (filters, tabs).
+    """
+    modele = queryset.model
+    base = QueryDict(mutable=True)
+    for cle, valeurs in parametres.lists():
+        if cle not in PARAMETRES:
+            base.setlist(cle, valeurs)
+    apres = _decoder(modele, ordre, parametres.get("apres", ""))
+    avant = None if apres else _decoder(modele, ordre, parametres.get("avant", ""))
+    fin = not (apres or avant) and parametres.get("fin") == "1"
+    en_arriere = bool(avant) or fin
+    requete = queryset.order_by(*(_inverse(ordre) if en_arriere else ordre))
+    curseur = apres or avant
+    if curseur:
+        requete = requete.filter(_au_dela(ordre, curseur, en_arriere=en_arriere))
+    lignes = list(requete[: par_page + 1])
+    encore = len(lignes) > par_page
+    lignes = lignes[:par_page]
+    if curseur and not lignes:  # nothing beyond that row any more: the first page
+        return paginer(queryset, base, ordre=ordre, par_page=par_page)
+    if en_arriere:
+        lignes.reverse()
+    # Going back there are rows after; going forward from a cursor there are rows before.
+    a_avant = encore if en_arriere else bool(apres)
+    a_apres = encore if not en_arriere else bool(avant)
+
+    def cle(objet):
+        return _encoder([_valeur(objet, c.lstrip("-")) for c in ordre])
+
+    page = Page(lignes=lignes)
+    if a_avant and lignes:
+        page.premiere = _lien(base)
+        page.precedente = _lien(base, avant=cle(lignes[0]))
+    if a_apres and lignes:
+        page.suivante = _lien(base, apres=cle(lignes[-1]))
+        page.derniere = _lien(base, fin="1")
+    return page
