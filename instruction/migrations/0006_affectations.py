@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("dossiers", "0012_index_des_listes"),
+        ("dossiers", "0013_index_des_listes"),
         ("instruction", "0005_execution_etats"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("dossiers", "0011_execution_etats"),
+        ("dossiers", "0012_suivi_execution"),
         ("referentiel", "0003_avenants_contrat"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
