@@ -31,4 +31,8 @@ class GouvernanceConfig(AppConfig):
             nom_url="gouvernance:territoire",
             ordre=60,
         )
+        for role in (Role.MEMBRE_PILOTAGE, Role.MEMBRE_CONCERTATION):
+            enregistrer_espace(
+                role=role, libelle="Mes intérêts", nom_url="gouvernance:interets", ordre=70
+            )
         evenements.enregistrer()

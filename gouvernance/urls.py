@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gouvernance.views import accueil, seances, tableaux
+from gouvernance.views import accueil, instances, seances, tableaux
 
 app_name = "gouvernance"
 
@@ -39,4 +39,12 @@ urlpatterns = [
     path("seances/<int:pk>/clore/", seances.clore, name="clore"),
     path("seances/<int:pk>/releve.pdf", seances.releve, name="releve"),
     path("seances/<int:pk>/simulation/", seances.simulation, name="simulation"),
+    path("seances/<int:pk>/presences/", instances.presences, name="presences"),
+    path("instances/<slug:type_>/membres/", instances.membres, name="membres"),
+    path(
+        "instances/<slug:type_>/membres/ajouter/", instances.membre_ajouter, name="membre_ajouter"
+    ),
+    path("instances/membres/<int:pk>/retirer/", instances.membre_retirer, name="membre_retirer"),
+    path("interets/", instances.interets, name="interets"),
+    path("interets/<int:pk>/retirer/", instances.interet_retirer, name="interet_retirer"),
 ]

@@ -23,9 +23,10 @@ from django.shortcuts import get_object_or_404
 from cper.comptes.enums import Role
 from cper.referentiel.models import Commune
 from dossiers.enums import EtatDossier as E
-from dossiers.models import Dossier, LigneFinancement, MembreStructure
+from dossiers.models import Dossier, LigneFinancement
 from gouvernance.enums import EtatSeance, RoleMembre, TypeInstance
 from gouvernance.models import (
+    Deport,
     Instance,
     MembreInstance,
     MontantProgramme,
@@ -33,6 +34,7 @@ from gouvernance.models import (
     PointOrdreDuJour,
     Seance,
 )
+from gouvernance.selectors import instances
 from instruction.enums import Cote, avis_divergents
 from instruction.models import Avis
 from instruction.selectors import plan_compare
@@ -67,9 +69,9 @@ def seances():
 def seance_ou_404(user, pk) -> Seance:
     """The séance, annotated with whether the user runs it (same query)."""
     return get_object_or_404(
-        Seance.objects.filter(instance__type=TypeInstance.PILOTAGE).annotate(
-            secretariat=Exists(_secretariat(user))
-        ),
+        Seance.objects.filter(instance__type=TypeInstance.PILOTAGE)
+        .select_related("presidee_par")
+        .annotate(secretariat=Exists(_secretariat(user))),
         pk=pk,
     )
 
@@ -139,8 +141,8 @@ def candidats_ordre_du_jour(seance, *, volet=None, mots: str | None = None, limi
 
 
 def en_conflit(user, dossier) -> bool:
-    """The user belongs to the structure that carries the dossier."""
-    return MembreStructure.objects.filter(structure=dossier.structure_id, user=user).exists()
+    """The user belongs to the structure that carries the dossier or declared an interest in it."""
+    return instances.en_conflit(user, dossier)
 
 
 def plafonds(dossier) -> dict[int, Decimal]:
@@ -159,7 +161,8 @@ def agenda(seance, user=None) -> list[PointOrdreDuJour]:
 
     1 items with dossier, structure, volet and decision, 2 communes with their département,
     3 the plan comparé (requested, proposed), 4 avis, 5 observations, 6 amounts programmed,
-    7 members of the body who belong to the structures (conflicts of interest).
+    7-10 members of the body with an interest in the dossiers (instances.conflits), 11 the
+    members who withdrew from a decision.
     """
     points = list(
         PointOrdreDuJour.objects.filter(seance=seance)
@@ -187,16 +190,10 @@ def agenda(seance, user=None) -> list[PointOrdreDuJour]:
         "decision__point_id", "financeur_id", "montant"
     ):
         programmes[montant["decision__point_id"]][montant["financeur_id"]] = montant["montant"]
-    conflits = defaultdict(list)
-    for adhesion in (
-        MembreStructure.objects.filter(
-            structure__in={p.dossier.structure_id for p in points},
-            user__mandats__instance=seance.instance_id,
-        )
-        .select_related("user")
-        .order_by("user__last_name")
-    ):
-        conflits[adhesion.structure_id].append(adhesion.user)
+    conflits = instances.conflits(dossier_ids, instance=seance.instance_id)
+    deports = defaultdict(list)
+    for deport in Deport.objects.filter(point__seance=seance).select_related("user"):
+        deports[deport.point_id].append(deport)
     for point in points:
         dossier = point.dossier
         point.lignes = montants.get(dossier.pk, [])
@@ -209,7 +206,9 @@ def agenda(seance, user=None) -> list[PointOrdreDuJour]:
         point.avis_region = avis[dossier.pk].get(Cote.REGION)
         point.avis_divergents = avis_divergents(*(a.sens for a in avis[dossier.pk].values()))
         point.observations = observations[dossier.pk]
-        point.membres_en_conflit = conflits[dossier.structure_id]
+        point.conflits = conflits.get(dossier.pk, [])
+        point.membres_en_conflit = [u for u, _ in point.conflits]
+        point.deportes = deports[point.pk]
         point.conflit_pour_moi = user is not None and any(
             u.pk == user.pk for u in point.membres_en_conflit
         )
