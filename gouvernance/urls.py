@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gouvernance.views import accueil, instances, seances, tableaux
+from gouvernance.views import accueil, concertation, instances, seances, tableaux
 
 app_name = "gouvernance"
 
@@ -26,6 +26,14 @@ urlpatterns = [
         tableaux.territoire_dossier,
         name="territoire_dossier",
     ),
+    path("territoire/seances/", concertation.seances, name="concertation_seances"),
+    path(
+        "territoire/seances/nouvelle/",
+        concertation.nouvelle_seance,
+        name="concertation_nouvelle_seance",
+    ),
+    path("territoire/seances/<int:pk>/", concertation.seance, name="concertation_seance"),
+    path("territoire/seances/<int:pk>/clore/", concertation.clore, name="concertation_clore"),
     path("seances/", seances.seances, name="seances"),
     path("seances/nouvelle/", seances.nouvelle_seance, name="nouvelle_seance"),
     path("seances/<int:pk>/", seances.seance, name="seance"),

@@ -139,6 +139,12 @@ def monde(
         role=RoleMembre.MEMBRE,
         pole=pole,
     )
+    seance_concertation = SeanceFactory(
+        instance=instance_du_type(TypeInstance.CONCERTATION),
+        pole=pole,
+        etat=EtatSeance.CONVOQUEE,
+        creee_par=membre_concertation_opale,
+    )
     pilotage = instance_du_type(TypeInstance.PILOTAGE)
     MembreInstanceFactory(instance=pilotage, user=membre_pilotage, role=RoleMembre.SECRETARIAT)
 
@@ -316,6 +322,7 @@ def monde(
             "point": point,
             "seance_close": seance_close,
             "mandat_concertation": mandat_concertation,
+            "seance_concertation": seance_concertation,
             "export": export,
             "commune": commune_douai,
             "jeton_invitation": jeton_invitation(invitation),

@@ -145,3 +145,15 @@ class PresencesForm(CperForm):
     def presidence(self):
         cle = self.cleaned_data.get("presidee_par")
         return self.membres[cle].user if cle else None
+
+
+class ObservationSeanceForm(CperForm):
+    """What the territory says on one dossier, written in the minutes of its séance."""
+
+    dossier = forms.IntegerField(widget=forms.HiddenInput)
+    texte = forms.CharField(
+        label="Observation de l'instance",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Consignée au compte rendu de la séance et lue par l'instance de pilotage.",
+    )
