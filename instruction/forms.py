@@ -138,6 +138,14 @@ class AvisForm(CperForm):
         }
 
 
+class ArbitrageForm(CperForm):
+    motif = forms.CharField(
+        label="Ce que le groupe technique demande d'arbitrer",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Lu par le secrétariat et les membres de l'instance de pilotage.",
+    )
+
+
 def financeurs_pour_avis(dossier):
     """The financeurs of the plan, plus the two signatories that instruct."""
     return Financeur.objects.filter(

@@ -212,6 +212,63 @@ class MontantPropose(models.Model):
         return f"{self.financeur} : {self.montant}"
 
 
+class HistoriqueAvis(models.Model):
+    """One edit of an avis, kept whatever comes after: who, when, what it said, what changed."""
+
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.CASCADE, related_name="historique_avis"
+    )
+    cote = models.CharField("côté", max_length=20, choices=Cote.choices)
+    par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    sens = models.CharField(max_length=30, choices=SensAvis.choices)
+    motivation = models.TextField()
+    # {financeur's name: amount as text}, as proposed by this edit.
+    montants = models.JSONField(default=dict, blank=True)
+    # What this edit changed from the previous one, in French (« Sens : Favorable → … »).
+    changements = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = "modification d'un avis"
+        verbose_name_plural = "historique des avis"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Avis {self.get_cote_display()} du {self.created_at:%d/%m/%Y %H:%M}"
+
+
+class DemandeArbitrage(models.Model):
+    """The groupe technique asks the pilotage secretariat to arbitrate between diverging avis.
+
+    It is shown on the agenda of the séance that decides on the dossier; that decision settles it.
+    """
+
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.CASCADE, related_name="demandes_arbitrage"
+    )
+    motif = models.TextField()
+    demandee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    tranchee_le = models.DateTimeField("tranchée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "demande d'arbitrage"
+        verbose_name_plural = "demandes d'arbitrage"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier"],
+                condition=Q(tranchee_le__isnull=True),
+                name="arbitrage_ouvert_unique",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Demande d'arbitrage du {self.created_at:%d/%m/%Y}"
+
+
 class Message(models.Model):
     """A message of the thread between the porteur and the agents of a dossier."""
 

@@ -17,6 +17,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from cper.effets import differer
 from cper.televersement.controle import controler
 from cper.televersement.enums import Usage
+from cper.templatetags.cper_tags import euros
 from dossiers import agregats
 from dossiers.enums import EtatDossier as E
 from dossiers.models import Dossier, Piece
@@ -27,8 +28,10 @@ from .enums import Cote
 from .models import (
     Annotation,
     Avis,
+    DemandeArbitrage,
     DemandeComplements,
     GroupeTechnique,
+    HistoriqueAvis,
     LectureMessage,
     MembreGroupe,
     Message,
@@ -36,7 +39,7 @@ from .models import (
     PieceJointe,
     Routage,
 )
-from .selectors import cote_de, dossiers_des_agents, groupe_en_charge
+from .selectors import cote_de, divergences, dossiers_des_agents, groupe_en_charge
 
 
 def _verifier(methode, user) -> None:
@@ -224,6 +227,8 @@ def avis_donner(*, dossier, par, sens: str, motivation: str, montants: dict) -> 
     cote = cote_de(par, dossier)
     if cote is None or not est_instructeur_du_dossier(dossier, par):
         raise PermissionDenied
+    avant = Avis.objects.filter(dossier=dossier, cote=cote).first()
+    montants_avant = _montants_avis(avant)
     avis, _ = Avis.objects.update_or_create(
         dossier=dossier,
         cote=cote,
@@ -235,9 +240,64 @@ def avis_donner(*, dossier, par, sens: str, motivation: str, montants: dict) -> 
         for financeur_id, montant in montants.items()
         if montant is not None and montant >= Decimal(0)
     )
+    _historiser(avis, par=par, avant=avant, montants_avant=montants_avant)
     agregats.recalculer_dossier(dossier.pk)
     _notifier_apres(dossier, f"avis_{cote}")
     return avis
+
+
+def _montants_avis(avis) -> dict[str, Decimal]:
+    if avis is None:
+        return {}
+    return {m.financeur.nom: m.montant for m in avis.montants.select_related("financeur")}
+
+
+def _historiser(avis, *, par, avant, montants_avant) -> HistoriqueAvis:
+    """Keep this edit of the avis with what changed since the previous one."""
+    apres = _montants_avis(avis)
+    changements = []
+    if avant is None:
+        changements.append(f"Avis donné : {avis.get_sens_display()}")
+    else:
+        if avant.sens != avis.sens:
+            changements.append(f"Sens : {avant.get_sens_display()} → {avis.get_sens_display()}")
+        if avant.motivation != avis.motivation:
+            changements.append("Motivation modifiée")
+    for nom in sorted(set(montants_avant) | set(apres)):
+        ancien, nouveau = montants_avant.get(nom), apres.get(nom)
+        if ancien != nouveau:
+            changements.append(f"Montant proposé — {nom} : {euros(ancien)} → {euros(nouveau)}")
+    if not changements:
+        changements.append("Enregistré sans modification")
+    return HistoriqueAvis.objects.create(
+        dossier_id=avis.dossier_id,
+        cote=avis.cote,
+        par=par,
+        sens=avis.sens,
+        motivation=avis.motivation,
+        montants={nom: str(montant) for nom, montant in apres.items()},
+        changements=changements,
+    )
+
+
+@transaction.atomic
+def arbitrage_demander(*, dossier, par, motif: str) -> DemandeArbitrage:
+    """The groupe technique asks the pilotage secretariat to arbitrate between its avis.
+
+    Only when the avis diverge (direction or amounts), once at a time per dossier.
+    """
+    dossier = Dossier.objects.select_for_update(of=("self",)).get(pk=dossier.pk)
+    if dossier.etat not in (E.EN_INSTRUCTION, E.INSTRUIT):
+        raise TransitionNotAllowed("Le dossier n'est plus en instruction.")
+    if cote_de(par, dossier) is None or not est_instructeur_du_dossier(dossier, par):
+        raise PermissionDenied
+    if DemandeArbitrage.objects.filter(dossier=dossier, tranchee_le__isnull=True).exists():
+        raise TransitionNotAllowed("Un arbitrage est déjà demandé.")
+    if not divergences(dossier).divergent:
+        raise ValidationError(
+            "Les avis de l'État et de la Région ne divergent pas : il n'y a rien à arbitrer."
+        )
+    return DemandeArbitrage.objects.create(dossier=dossier, demandee_par=par, motif=motif.strip())
 
 
 class AvisManquant(ValidationError):

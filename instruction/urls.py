@@ -19,6 +19,8 @@ urlpatterns = [
         name="demander_complements",
     ),
     path("dossiers/<int:pk>/avis/", views.avis, name="avis"),
+    path("dossiers/<int:pk>/avis/historique/", views.historique_avis, name="historique_avis"),
+    path("dossiers/<int:pk>/arbitrage/", views.arbitrage, name="arbitrage"),
     path("dossiers/<int:pk>/conclure/", views.conclure_instruction, name="conclure_instruction"),
     path("dossiers/<int:pk>/annotations/", views.annoter, name="annoter"),
     path("dossiers/<int:pk>/messages/", views.ecrire_agent, name="ecrire_agent"),

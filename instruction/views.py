@@ -31,6 +31,7 @@ from .enums import Cote, SensAvis, avis_divergents
 from .extensions import blocs_agent, blocs_porteur
 from .forms import (
     AnnotationForm,
+    ArbitrageForm,
     AvisForm,
     CompleterForm,
     ConclureForm,
@@ -44,6 +45,7 @@ from .forms import (
 )
 from .models import (
     Avis,
+    DemandeArbitrage,
     DemandeComplements,
     Message,
     PieceJointe,
@@ -358,6 +360,71 @@ def avis(request: HttpRequest, pk: int) -> HttpResponse:
             "cote": Cote(cote),
             "form": form,
             "lignes": LigneFinancement.objects.filter(dossier=dossier).select_related("financeur"),
+            "historique": selectors.historique_avis(dossier).filter(cote=cote)[:10],
+        },
+    )
+
+
+@role_requis(Role.AGENT_GUICHET, Role.INSTRUCTEUR)
+def historique_avis(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every edit of the dossier's avis, how they diverge, and the arbitration asked for."""
+    dossier = selectors.dossier_pour_agent_ou_404(request.user, pk)
+    lignes = selectors.plan_compare([dossier.pk]).get(dossier.pk, [])
+    divergences = selectors.divergences(dossier, lignes=lignes)
+    arbitrages = list(
+        DemandeArbitrage.objects.filter(dossier=dossier).select_related("demandee_par")
+    )
+    instructeur = selectors.cote_de(request.user, dossier) is not None
+    return render(
+        request,
+        "instruction/historique_avis.html",
+        {
+            "title": f"Historique des avis — dossier {dossier.numero}",
+            "dossier": dossier,
+            "lignes": lignes,
+            "divergences": divergences,
+            "historique": selectors.historique_avis(dossier),
+            "arbitrages": arbitrages,
+            "peut_demander_arbitrage": instructeur
+            and divergences.divergent
+            and dossier.etat in (E.EN_INSTRUCTION, E.INSTRUIT)
+            and not any(a.tranchee_le is None for a in arbitrages),
+        },
+    )
+
+
+@role_requis(Role.INSTRUCTEUR)
+def arbitrage(request: HttpRequest, pk: int) -> HttpResponse:
+    """The groupe technique asks the pilotage secretariat to arbitrate between its avis."""
+    dossier = selectors.dossier_des_groupes_ou_404(request.user, pk)
+    if selectors.cote_de(request.user, dossier) is None:
+        raise Http404("Dossier introuvable.")
+    form = ArbitrageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.arbitrage_demander(
+                dossier=dossier, par=request.user, motif=form.cleaned_data["motif"]
+            )
+        except DEJA_FAIT:
+            return deja_effectuee(request, "instruction:historique_avis", dossier.pk)
+        except PermissionDenied:
+            raise Http404("Dossier introuvable.") from None
+        except ValidationError as erreur:
+            form.add_error(None, erreur)
+        else:
+            messages.success(
+                request,
+                "L'arbitrage est demandé au secrétariat de l'instance de pilotage : il figurera "
+                "à l'ordre du jour de la séance qui décidera du dossier.",
+            )
+            return redirect("instruction:historique_avis", dossier.pk)
+    return render(
+        request,
+        "instruction/arbitrage.html",
+        {
+            "title": f"Demander un arbitrage — dossier {dossier.numero}",
+            "dossier": dossier,
+            "form": form,
         },
     )
 

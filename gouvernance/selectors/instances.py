@@ -113,18 +113,8 @@ def _motif(declaration) -> str:
     return f"mandat départemental : {declaration.departement.nom}{fonction}"
 
 
-def conflits(dossier_ids, *, instance=None, user=None) -> dict[int, list[tuple]]:
-    """{dossier pk: [(user, why)]}: who has an interest in each dossier, in four queries.
-
-    An interest is a membership of the structure that carries it, a declared interest in that
-    structure, a communal or intercommunal mandate where the dossier is located, or a
-    departmental mandate when the porteur is that département. Restricted to the members of
-    `instance`, or to `user`.
-    """
-    dossier_ids = list(dossier_ids)
-    if not dossier_ids:
-        return {}
-    personnes = Q(user__mandats__instance=instance) if instance is not None else Q(user=user)
+def _faits(dossier_ids):
+    """What conflicts are read from, per dossier: its porteur and where it is (two queries)."""
     faits = {
         d["pk"]: d
         for d in Dossier.objects.filter(pk__in=dossier_ids).values(
@@ -138,6 +128,41 @@ def conflits(dossier_ids, *, instance=None, user=None) -> dict[int, list[tuple]]
         communes, epcis = lieux[lien["dossier_id"]]
         communes.add(lien["commune_id"])
         epcis.add(lien["commune__epci_id"])
+    return faits, lieux
+
+
+def _faits_charges(dossiers):
+    """The same facts from dossiers loaded with their structure's commune and their communes."""
+    faits = {
+        d.pk: {
+            "pk": d.pk,
+            "structure_id": d.structure_id,
+            "structure__categorie": d.structure.categorie,
+            "structure__commune__departement_id": d.structure.commune.departement_id,
+        }
+        for d in dossiers
+    }
+    lieux = {
+        d.pk: ({c.pk for c in d.communes.all()}, {c.epci_id for c in d.communes.all()})
+        for d in dossiers
+    }
+    return faits, lieux
+
+
+def conflits(dossier_ids, *, instance=None, user=None, dossiers=None) -> dict[int, list[tuple]]:
+    """{dossier pk: [(user, why)]}: who has an interest in each dossier.
+
+    An interest is a membership of the structure that carries it, a declared interest in that
+    structure, a communal or intercommunal mandate where the dossier is located, or a
+    departmental mandate when the porteur is that département. Restricted to the members of
+    `instance`, or to `user`. Two queries when `dossiers` come loaded with their structure's
+    commune and their communes (the agenda), four otherwise.
+    """
+    dossier_ids = list(dossier_ids)
+    if not dossier_ids:
+        return {}
+    personnes = Q(user__mandats__instance=instance) if instance is not None else Q(user=user)
+    faits, lieux = _faits_charges(dossiers) if dossiers is not None else _faits(dossier_ids)
     trouves = defaultdict(dict)  # dossier → {user pk: (user, why)}, the first reason kept
     for adhesion in (
         MembreStructure.objects.filter(
@@ -157,7 +182,7 @@ def conflits(dossier_ids, *, instance=None, user=None) -> dict[int, list[tuple]]
         .distinct()
     ):
         for pk, fait in faits.items():
-            communes, epcis = lieux[pk]
+            communes, epcis = lieux.get(pk, (set(), set()))
             nature = declaration.nature
             if (
                 (

@@ -35,9 +35,9 @@ from gouvernance.models import (
     Seance,
 )
 from gouvernance.selectors import instances
-from instruction.enums import Cote, avis_divergents
-from instruction.models import Avis
-from instruction.selectors import plan_compare
+from instruction.enums import Cote
+from instruction.models import Avis, DemandeArbitrage
+from instruction.selectors import divergences, plan_compare
 
 
 def instance_pilotage() -> Instance:
@@ -122,9 +122,10 @@ def candidats_ordre_du_jour(seance, *, volet=None, mots: str | None = None, limi
             | Q(structure__raison_sociale__icontains=mots)
         )
     deja = PointOrdreDuJour.objects.filter(seance=seance, dossier=OuterRef("pk")).values("ordre")
+    arbitrage = DemandeArbitrage.objects.filter(dossier=OuterRef("pk"), tranchee_le__isnull=True)
     dossiers = (
         dossiers_inscriptibles(seance)
-        .annotate(ordre_inscrit=Subquery(deja[:1]))
+        .annotate(ordre_inscrit=Subquery(deja[:1]), arbitrage_demande=Exists(arbitrage))
         .annotate(inscrit=Case(When(ordre_inscrit__isnull=False, then=1), default=0))
     )
     if filtre:  # an empty Q() would vanish from the OR and leave the agenda alone
@@ -161,12 +162,13 @@ def agenda(seance, user=None) -> list[PointOrdreDuJour]:
 
     1 items with dossier, structure, volet and decision, 2 communes with their département,
     3 the plan comparé (requested, proposed), 4 avis, 5 observations, 6 amounts programmed,
-    7-10 members of the body with an interest in the dossiers (instances.conflits), 11 the
-    members who withdrew from a decision.
+    7-8 members of the body with an interest in the dossiers (instances.conflits: memberships,
+    declarations), 9 the members who withdrew from a decision, 10 the arbitrations the groupes
+    techniques asked for.
     """
     points = list(
         PointOrdreDuJour.objects.filter(seance=seance)
-        .select_related("dossier__structure", "dossier__volet", "decision__decidee_par")
+        .select_related("dossier__structure__commune", "dossier__volet", "decision__decidee_par")
         .prefetch_related(
             Prefetch(
                 "dossier__communes",
@@ -180,7 +182,7 @@ def agenda(seance, user=None) -> list[PointOrdreDuJour]:
     dossier_ids = [p.dossier_id for p in points]
     montants = plan_compare(dossier_ids)
     avis = defaultdict(dict)
-    for un_avis in Avis.objects.filter(dossier__in=dossier_ids):
+    for un_avis in Avis.objects.filter(dossier__in=dossier_ids, cote__in=[Cote.ETAT, Cote.REGION]):
         avis[un_avis.dossier_id][un_avis.cote] = un_avis
     observations = defaultdict(list)
     for observation in Observation.objects.filter(dossier__in=dossier_ids).select_related("auteur"):
@@ -190,10 +192,17 @@ def agenda(seance, user=None) -> list[PointOrdreDuJour]:
         "decision__point_id", "financeur_id", "montant"
     ):
         programmes[montant["decision__point_id"]][montant["financeur_id"]] = montant["montant"]
-    conflits = instances.conflits(dossier_ids, instance=seance.instance_id)
+    conflits = instances.conflits(
+        dossier_ids, instance=seance.instance_id, dossiers=[p.dossier for p in points]
+    )
     deports = defaultdict(list)
     for deport in Deport.objects.filter(point__seance=seance).select_related("user"):
         deports[deport.point_id].append(deport)
+    arbitrages = defaultdict(list)
+    for demande in DemandeArbitrage.objects.filter(dossier__in=dossier_ids).select_related(
+        "demandee_par"
+    ):
+        arbitrages[demande.dossier_id].append(demande)
     for point in points:
         dossier = point.dossier
         point.lignes = montants.get(dossier.pk, [])
@@ -204,7 +213,20 @@ def agenda(seance, user=None) -> list[PointOrdreDuJour]:
             ligne["programme"] = programmes[point.pk].get(ligne["financeur_id"])
         point.avis_etat = avis[dossier.pk].get(Cote.ETAT)
         point.avis_region = avis[dossier.pk].get(Cote.REGION)
-        point.avis_divergents = avis_divergents(*(a.sens for a in avis[dossier.pk].values()))
+        point.divergences = divergences(
+            dossier, avis=list(avis[dossier.pk].values()), lignes=point.lignes
+        )
+        point.avis_divergents = point.divergences.sens
+        # Undecided: the open request; decided: the request this decision settled.
+        point.arbitrage = next(
+            (
+                a
+                for a in arbitrages[dossier.pk]
+                if (a.tranchee_le is None and decision is None)
+                or (decision and a.tranchee_le and a.tranchee_le >= decision.created_at)
+            ),
+            None,
+        )
         point.observations = observations[dossier.pk]
         point.conflits = conflits.get(dossier.pk, [])
         point.membres_en_conflit = [u for u, _ in point.conflits]

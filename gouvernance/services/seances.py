@@ -25,6 +25,7 @@ from gouvernance.models import (
 )
 from gouvernance.selectors import instances
 from gouvernance.selectors import seances as selectors
+from instruction.models import DemandeArbitrage
 from instruction.selectors import plan_compare
 
 TRANSITIONS = {
@@ -169,6 +170,10 @@ def decision_prendre(
     decision = Decision.objects.create(point=point, sens=sens, motif=motif, decidee_par=par)
     Deport.objects.bulk_create(
         Deport(point=point, user=user, motif=pourquoi[:255]) for user, pourquoi in deports
+    )
+    # The decision settles the arbitration the groupe technique asked for.
+    DemandeArbitrage.objects.filter(dossier=dossier, tranchee_le__isnull=True).update(
+        tranchee_le=timezone.now()
     )
     if sens == SensDecision.PROGRAMME:
         MontantProgramme.objects.bulk_create(
