@@ -23,6 +23,7 @@ from .enums import Cote, avis_divergents
 from .models import (
     Annotation,
     Avis,
+    AvisCofinanceur,
     DemandeComplements,
     GroupeTechnique,
     HistoriqueAvis,
@@ -331,7 +332,7 @@ def divergences(dossier, *, avis=None, lignes=None) -> Divergences:
 
 def historique_avis(dossier):
     """Every edit of the dossier's avis, newest first, with who made it (one query)."""
-    return HistoriqueAvis.objects.filter(dossier=dossier).select_related("par")
+    return HistoriqueAvis.objects.filter(dossier=dossier).select_related("par", "financeur")
 
 
 def totaux_du_plan(lignes) -> dict:
@@ -389,6 +390,8 @@ class PageDossierAgent:
     rapport: object | None
     # Lines of the plan comparé whose two proposals are further apart than the threshold.
     montants_divergents: list = field(default_factory=list)
+    # The optional avis of the co-financing signatories (Départements, MEL).
+    avis_cofinanceurs: list = field(default_factory=list)
 
     def contexte(self) -> dict:
         """The fields as a template context (shallow: model instances stay instances)."""
@@ -518,6 +521,9 @@ def page_dossier_agent(user, pk) -> PageDossierAgent:
         avis_region=avis.get(Cote.REGION),
         avis_divergents=avis_divergents(*(a.sens for a in avis.values())),
         montants_divergents=montants_divergents(lignes),
+        avis_cofinanceurs=list(
+            AvisCofinanceur.objects.filter(dossier=dossier).select_related("financeur", "donne_par")
+        ),
         mon_cote=Cote(mon_cote).label if mon_cote else None,
         actions=actions,
         peut_donner_avis=actions["conclure_instruction"],

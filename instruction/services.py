@@ -24,10 +24,12 @@ from dossiers.models import Dossier, Piece
 from dossiers.models.dossier import est_agent_du_guichet, est_instructeur_du_dossier
 from dossiers.services.structures import structure_verifier
 
+from . import cofinancement
 from .enums import Cote
 from .models import (
     Annotation,
     Avis,
+    AvisCofinanceur,
     DemandeArbitrage,
     DemandeComplements,
     GroupeTechnique,
@@ -252,23 +254,26 @@ def _montants_avis(avis) -> dict[str, Decimal]:
     return {m.financeur.nom: m.montant for m in avis.montants.select_related("financeur")}
 
 
+def _changements(avant, apres, montants_avant: dict, montants_apres: dict) -> list[str]:
+    """What an edit of an avis changed, in French, from the previous version (or none)."""
+    changements = []
+    if avant is None:
+        changements.append(f"Avis donné : {apres.get_sens_display()}")
+    else:
+        if avant.sens != apres.sens:
+            changements.append(f"Sens : {avant.get_sens_display()} → {apres.get_sens_display()}")
+        if avant.motivation != apres.motivation:
+            changements.append("Motivation modifiée")
+    for nom in sorted(set(montants_avant) | set(montants_apres)):
+        ancien, nouveau = montants_avant.get(nom), montants_apres.get(nom)
+        if ancien != nouveau:
+            changements.append(f"Montant proposé — {nom} : {euros(ancien)} → {euros(nouveau)}")
+    return changements or ["Enregistré sans modification"]
+
+
 def _historiser(avis, *, par, avant, montants_avant) -> HistoriqueAvis:
     """Keep this edit of the avis with what changed since the previous one."""
     apres = _montants_avis(avis)
-    changements = []
-    if avant is None:
-        changements.append(f"Avis donné : {avis.get_sens_display()}")
-    else:
-        if avant.sens != avis.sens:
-            changements.append(f"Sens : {avant.get_sens_display()} → {avis.get_sens_display()}")
-        if avant.motivation != avis.motivation:
-            changements.append("Motivation modifiée")
-    for nom in sorted(set(montants_avant) | set(apres)):
-        ancien, nouveau = montants_avant.get(nom), apres.get(nom)
-        if ancien != nouveau:
-            changements.append(f"Montant proposé — {nom} : {euros(ancien)} → {euros(nouveau)}")
-    if not changements:
-        changements.append("Enregistré sans modification")
     return HistoriqueAvis.objects.create(
         dossier_id=avis.dossier_id,
         cote=avis.cote,
@@ -276,8 +281,46 @@ def _historiser(avis, *, par, avant, montants_avant) -> HistoriqueAvis:
         sens=avis.sens,
         motivation=avis.motivation,
         montants={nom: str(montant) for nom, montant in apres.items()},
-        changements=changements,
+        changements=_changements(avant, avis, montants_avant, apres),
     )
+
+
+@transaction.atomic
+def avis_cofinanceur_donner(
+    *, dossier, par, sens: str, motivation: str, montant=None
+) -> AvisCofinanceur:
+    """An agent of a co-financing signatory gives or changes its optional avis.
+
+    Only on a dossier whose financing plan names its financeur, while it is instructed; the
+    conclusion never waits for it. Each edit is kept like the État and Région ones.
+    """
+    dossier = Dossier.objects.select_for_update(of=("self",)).get(pk=dossier.pk)
+    financeur = cofinancement.financeur_du_dossier(par, dossier)
+    if (
+        financeur is None
+        or not cofinancement.dossiers_cofinances(par).filter(pk=dossier.pk).exists()
+    ):
+        raise PermissionDenied
+    if dossier.etat != E.EN_INSTRUCTION:
+        raise TransitionNotAllowed("L'instruction est close ou suspendue.")
+    avant = AvisCofinanceur.objects.filter(dossier=dossier, financeur=financeur).first()
+    montants_avant = {financeur.nom: avant.montant} if avant and avant.montant is not None else {}
+    avis, _ = AvisCofinanceur.objects.update_or_create(
+        dossier=dossier,
+        financeur=financeur,
+        defaults={"sens": sens, "motivation": motivation, "montant": montant, "donne_par": par},
+    )
+    apres = {financeur.nom: avis.montant} if avis.montant is not None else {}
+    HistoriqueAvis.objects.create(
+        dossier=dossier,
+        financeur=financeur,
+        par=par,
+        sens=avis.sens,
+        motivation=avis.motivation,
+        montants={nom: str(m) for nom, m in apres.items()},
+        changements=_changements(avant, avis, montants_avant, apres),
+    )
+    return avis
 
 
 @transaction.atomic

@@ -21,6 +21,12 @@ urlpatterns = [
     path("dossiers/<int:pk>/avis/", views.avis, name="avis"),
     path("dossiers/<int:pk>/avis/historique/", views.historique_avis, name="historique_avis"),
     path("dossiers/<int:pk>/arbitrage/", views.arbitrage, name="arbitrage"),
+    path("cofinancement/", views.cofinancement, name="cofinancement"),
+    path(
+        "cofinancement/dossiers/<int:pk>/avis/",
+        views.avis_cofinanceur,
+        name="avis_cofinanceur",
+    ),
     path("dossiers/<int:pk>/conclure/", views.conclure_instruction, name="conclure_instruction"),
     path("dossiers/<int:pk>/annotations/", views.annoter, name="annoter"),
     path("dossiers/<int:pk>/messages/", views.ecrire_agent, name="ecrire_agent"),

@@ -26,12 +26,14 @@ from dossiers.services.structures import (
     structure_decider_adhesion,
 )
 
+from . import cofinancement as cofinancement_
 from . import selectors, services
 from .enums import Cote, SensAvis, avis_divergents
 from .extensions import blocs_agent, blocs_porteur
 from .forms import (
     AnnotationForm,
     ArbitrageForm,
+    AvisCofinanceurForm,
     AvisForm,
     CompleterForm,
     ConclureForm,
@@ -45,6 +47,7 @@ from .forms import (
 )
 from .models import (
     Avis,
+    AvisCofinanceur,
     DemandeArbitrage,
     DemandeComplements,
     Message,
@@ -425,6 +428,76 @@ def arbitrage(request: HttpRequest, pk: int) -> HttpResponse:
             "title": f"Demander un arbitrage — dossier {dossier.numero}",
             "dossier": dossier,
             "form": form,
+        },
+    )
+
+
+@role_requis(Role.INSTRUCTEUR)
+def cofinancement(request: HttpRequest) -> HttpResponse:
+    """The dossiers co-financed by the agent's collectivité, with the avis given on them."""
+    page = Paginator(cofinancement_.file_cofinanceur(request.user), PAR_PAGE).get_page(
+        request.GET.get("page")
+    )
+    for dossier in page:
+        for champ in ("sens_etat", "sens_region", "sens_cofinanceur"):
+            code = getattr(dossier, champ)
+            setattr(dossier, champ, SensAvis(code).label if code else None)
+    return render(
+        request,
+        "instruction/cofinancement.html",
+        {
+            "title": "Dossiers cofinancés",
+            "page": page,
+            "financeurs": list(cofinancement_.financeurs_de(request.user)),
+        },
+    )
+
+
+@role_requis(Role.INSTRUCTEUR)
+def avis_cofinanceur(request: HttpRequest, pk: int) -> HttpResponse:
+    """The optional avis of a co-financing signatory, beside the État and Région avis."""
+    dossier = cofinancement_.dossier_cofinance_ou_404(request.user, pk)
+    financeur = cofinancement_.financeur_du_dossier(request.user, dossier)
+    existant = AvisCofinanceur.objects.filter(dossier=dossier, financeur=financeur).first()
+    initial = {}
+    if existant:
+        initial = {
+            "sens": existant.sens,
+            "motivation": existant.motivation,
+            "montant": existant.montant,
+        }
+    form = AvisCofinanceurForm(request.POST or None, initial=initial)
+    if request.method == "POST" and dossier.etat != E.EN_INSTRUCTION:
+        return deja_effectuee(request, "instruction:avis_cofinanceur", dossier.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.avis_cofinanceur_donner(
+                dossier=dossier,
+                par=request.user,
+                sens=form.cleaned_data["sens"],
+                motivation=form.cleaned_data["motivation"],
+                montant=form.cleaned_data["montant"],
+            )
+        except DEJA_FAIT:
+            return deja_effectuee(request, "instruction:avis_cofinanceur", dossier.pk)
+        except PermissionDenied:
+            raise Http404("Dossier introuvable.") from None
+        messages.success(request, f"L'avis — {financeur.nom} est enregistré.")
+        return redirect("instruction:avis_cofinanceur", dossier.pk)
+    avis = {a.cote: a for a in Avis.objects.filter(dossier=dossier, cote__in=Cote.values)}
+    return render(
+        request,
+        "instruction/avis_cofinanceur.html",
+        {
+            "title": f"Avis — {financeur.nom} — dossier {dossier.numero}",
+            "dossier": dossier,
+            "financeur": financeur,
+            "form": form,
+            "modifiable": dossier.etat == E.EN_INSTRUCTION,
+            "avis_etat": avis.get(Cote.ETAT),
+            "avis_region": avis.get(Cote.REGION),
+            "lignes": LigneFinancement.objects.filter(dossier=dossier).select_related("financeur"),
+            "historique": selectors.historique_avis(dossier).filter(financeur=financeur)[:10],
         },
     )
 

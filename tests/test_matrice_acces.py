@@ -117,6 +117,8 @@ MATRICE = {
     "instruction:avis": ("pk=en_instruction", "403 403 403 403 200 200 403 403 403 403 302"),
     "instruction:historique_avis": ("pk=en_instruction", "403 403 200 404 200 200 403 403 403 403 302"),
     "instruction:arbitrage": ("pk=en_instruction", "403 403 403 403 200 200 403 403 403 403 302"),
+    "instruction:cofinancement": ("", "403 403 403 403 200 200 403 403 403 403 302"),
+    "instruction:avis_cofinanceur": ("pk=en_instruction", "403 403 403 403 404 404 403 403 403 403 302"),
     "instruction:conclure_instruction": ("pk=en_instruction", "403 403 403 403 200 200 403 403 403 403 302"),
     "instruction:annoter": ("pk=en_instruction", "403 403 405 405 405 405 403 403 403 403 302"),
     "instruction:ecrire_agent": ("pk=en_instruction", "403 403 405 405 405 405 403 403 403 403 302"),

@@ -35,6 +35,7 @@ from gouvernance.models import (
     Seance,
 )
 from gouvernance.selectors import instances
+from instruction.cofinancement import avis_cofinanceurs
 from instruction.enums import Cote
 from instruction.models import Avis, DemandeArbitrage
 from instruction.selectors import divergences, plan_compare
@@ -163,8 +164,8 @@ def agenda(seance, user=None) -> list[PointOrdreDuJour]:
     1 items with dossier, structure, volet and decision, 2 communes with their département,
     3 the plan comparé (requested, proposed), 4 avis, 5 observations, 6 amounts programmed,
     7-8 members of the body with an interest in the dossiers (instances.conflits: memberships,
-    declarations), 9 the members who withdrew from a decision, 10 the arbitrations the groupes
-    techniques asked for.
+    declarations), 9 the members who withdrew from a decision, 10 the co-financers' avis,
+    11 the arbitrations the groupes techniques asked for.
     """
     points = list(
         PointOrdreDuJour.objects.filter(seance=seance)
@@ -198,6 +199,7 @@ def agenda(seance, user=None) -> list[PointOrdreDuJour]:
     deports = defaultdict(list)
     for deport in Deport.objects.filter(point__seance=seance).select_related("user"):
         deports[deport.point_id].append(deport)
+    cofinanceurs = avis_cofinanceurs(dossier_ids)
     arbitrages = defaultdict(list)
     for demande in DemandeArbitrage.objects.filter(dossier__in=dossier_ids).select_related(
         "demandee_par"
@@ -213,6 +215,7 @@ def agenda(seance, user=None) -> list[PointOrdreDuJour]:
             ligne["programme"] = programmes[point.pk].get(ligne["financeur_id"])
         point.avis_etat = avis[dossier.pk].get(Cote.ETAT)
         point.avis_region = avis[dossier.pk].get(Cote.REGION)
+        point.avis_cofinanceurs = cofinanceurs.get(dossier.pk, [])
         point.divergences = divergences(
             dossier, avis=list(avis[dossier.pk].values()), lignes=point.lignes
         )

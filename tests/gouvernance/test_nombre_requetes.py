@@ -38,10 +38,11 @@ def test_page_de_la_seance(
     # dossier, structure, volet and decision, 7 communes with département and EPCI, 8 the plan
     # comparé (amounts requested and proposed), 9 avis, 10 observations with their authors,
     # 11 amounts programmed, 12-13 members with an interest (memberships of the structures,
-    # declared interests), 14 withdrawals, 15 arbitrations asked for, 16 attendance, 17 voting
-    # members, 18 unread notifications; in preparation, 19 the volets of the search form and
-    # 20 the dossiers on the agenda with at most 50 other instruit dossiers to choose from.
-    with django_assert_num_queries(20 if etat == EtatSeance.PREPARATION else 18):
+    # declared interests), 14 withdrawals, 15 the co-financers' avis, 16 arbitrations asked
+    # for, 17 attendance, 18 voting members, 19 unread notifications; in preparation, 20 the
+    # volets of the search form and 21 the dossiers on the agenda with at most 50 other
+    # instruit dossiers to choose from.
+    with django_assert_num_queries(21 if etat == EtatSeance.PREPARATION else 19):
         reponse = client.get(url)
     assert reponse.status_code == 200
     assert reponse.text.count('id="point-') == n
@@ -56,9 +57,9 @@ def test_page_de_simulation(
     url = reverse("gouvernance:simulation", args=[seance.pk])
     client.get(url)
     # 1 session, 2 user, 3 the application that verified the session, 4 roles, 5 the séance,
-    # 6-15 the agenda (as on the séance page), 16 simulated amounts, 17 the envelopes with
-    # programmed and simulated sums, 18 notifications.
-    with django_assert_num_queries(18):
+    # 6-16 the agenda (as on the séance page), 17 simulated amounts, 18 the envelopes with
+    # programmed and simulated sums, 19 notifications.
+    with django_assert_num_queries(19):
         reponse = client.get(url)
     assert reponse.status_code == 200
     assert reponse.text.count('name="simule_') == 2 * n
