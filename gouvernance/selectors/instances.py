@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, Value, When
 from django.http import Http404
 
 from dossiers.enums import CategorieStructure
@@ -27,8 +27,15 @@ def membres(instance):
     return (
         MembreInstance.objects.filter(instance=instance)
         .select_related("user", "financeur", "departement", "epci", "pole")
-        .annotate(nb_interets=Count("user__interets"))
-        .order_by("role", "user__last_name", "user__first_name", "pk")
+        .annotate(
+            nb_interets=Count("user__interets"),
+            rang=Case(
+                When(role=RoleMembre.PRESIDENCE, then=Value(0)),
+                When(role=RoleMembre.MEMBRE, then=Value(1)),
+                default=Value(2),
+            ),
+        )
+        .order_by("rang", "user__last_name", "user__first_name", "pk")
     )
 
 
