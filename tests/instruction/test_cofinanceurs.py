@@ -153,3 +153,36 @@ def test_liste_des_dossiers_cofinances(
     with django_assert_num_queries(7):
         reponse = client.get(url)
     assert reponse.text.count("/cofinancement/dossiers/") == n
+
+
+def test_le_rapport_d_instruction_nomme_le_cofinanceur_et_les_ecarts(
+    agent_nord, instructeur_etat, instructeur_region, dossier_en_instruction, plan
+):
+    import io
+
+    from pypdf import PdfReader
+
+    from instruction.documents import rapport_instruction_pdf
+
+    etat, _ = plan
+    services.avis_cofinanceur_donner(
+        dossier=dossier_en_instruction,
+        par=agent_nord,
+        sens=SensAvis.FAVORABLE,
+        motivation="Le Département soutient le projet.",
+        montant=Decimal(18000),
+    )
+    for instructeur, montant in ((instructeur_etat, 40000), (instructeur_region, 30000)):
+        services.avis_donner(
+            dossier=dossier_en_instruction,
+            par=instructeur,
+            sens=SensAvis.FAVORABLE,
+            motivation="Oui.",
+            montants={etat.pk: Decimal(montant)},
+        )
+    lecteur = PdfReader(io.BytesIO(rapport_instruction_pdf(dossier_en_instruction)))
+    texte = " ".join(" ".join(p.extract_text() for p in lecteur.pages).split())
+    assert "Avis du cofinanceur Département du Nord (facultatif) : Favorable" in texte
+    assert "Le Département soutient le projet." in texte and "18 000,00 €" in texte
+    assert "Montants divergents (écart de plus de 10 % entre les propositions)" in texte
+    assert "État — État 40 000,00 €, Région 30 000,00 €." in texte
