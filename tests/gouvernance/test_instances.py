@@ -319,3 +319,19 @@ def test_ma_declaration_d_interets(client, django_assert_num_queries, elu, commu
     with django_assert_num_queries(9):
         reponse = client.get(url)
     assert reponse.text.count("Mandat communal") == n + 1
+
+
+def test_on_ne_coche_pas_present_quelqu_un_qui_ne_siege_pas(
+    client, secretariat, seance_ouverte, prefete
+):
+    intrus = UserFactory(email="intrus@exemple.fr")
+    client.force_login(secretariat)
+    reponse = client.post(
+        reverse("gouvernance:presences", args=[seance_ouverte.pk]),
+        {"presents": [intrus.pk, prefete.pk], "presidee_par": intrus.pk},
+    )
+    assert reponse.status_code == 200
+    assert "Sélectionnez un choix valide" in unescape(reponse.text)
+    assert not Presence.objects.exists()
+    seance_ouverte.refresh_from_db()
+    assert seance_ouverte.presences_le is None
