@@ -31,4 +31,14 @@ class GouvernanceConfig(AppConfig):
             nom_url="gouvernance:territoire",
             ordre=60,
         )
+        enregistrer_espace(
+            role=Role.MEMBRE_CONCERTATION,
+            libelle="Séances du territoire",
+            nom_url="gouvernance:concertation_seances",
+            ordre=65,
+        )
+        for role in (Role.MEMBRE_PILOTAGE, Role.MEMBRE_CONCERTATION):
+            enregistrer_espace(
+                role=role, libelle="Mes intérêts", nom_url="gouvernance:interets", ordre=70
+            )
         evenements.enregistrer()

@@ -3,6 +3,7 @@
 from django.utils import timezone
 
 from cper.documents import rendre_pdf
+from gouvernance.selectors import instances
 from gouvernance.selectors import seances as selectors
 
 # The two authorities that co-sign the decisions of the instance de pilotage.
@@ -20,11 +21,15 @@ def ordre_du_jour_pdf(seance) -> bytes:
 
 
 def releve_decisions_pdf(seance) -> bytes:
-    """Every item of the séance with its decision, amounts per financeur and motive."""
+    """Who attended and presided, every item with its decision, amounts per financeur, motive,
+    and the members who withdrew from it for a conflict of interests."""
+    presences, quorum = instances.feuille_de_presence(seance)
     return rendre_pdf(
         "gouvernance/pdf/releve.html",
         {
             "seance": seance,
+            "presences": presences,
+            "quorum": quorum,
             "points": selectors.agenda(seance),
             "cosignataires": COSIGNATAIRES,
             "date": timezone.localdate(),

@@ -12,6 +12,15 @@ class RoleMembre(models.TextChoices):
     SECRETARIAT = "secretariat", "Secrétariat"
 
 
+class NatureInteret(models.TextChoices):
+    """What a member declares an interest in (a structure, or a mandate in a collectivité)."""
+
+    STRUCTURE = "structure", "Structure (salarié, dirigeant, administrateur, associé)"
+    COMMUNE = "commune", "Mandat communal"
+    EPCI = "epci", "Mandat intercommunal (EPCI)"
+    DEPARTEMENT = "departement", "Mandat départemental"
+
+
 class EtatSeance(models.TextChoices):
     PREPARATION = "preparation", "En préparation"
     CONVOQUEE = "convoquee", "Convoquée"

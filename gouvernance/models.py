@@ -9,6 +9,7 @@ from gouvernance.enums import (
     EtatExport,
     EtatSeance,
     FormatExport,
+    NatureInteret,
     PageExport,
     RoleMembre,
     SensDecision,
@@ -107,6 +108,31 @@ class Seance(models.Model):
     # Set in the same transaction as the sending: a retried task sends nothing twice.
     convocation_envoyee_le = models.DateTimeField("convocation envoyée le", null=True, blank=True)
     releve = models.FileField("relevé de décisions", upload_to="seances/releves/", blank=True)
+    # Attendance, recorded by the secretariat once the séance is held: the quorum is read from it.
+    presences_le = models.DateTimeField("présences enregistrées le", null=True, blank=True)
+    presidee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="présidée par",
+    )
+    # A séance of the instance de concertation is held for one territory.
+    departement = models.ForeignKey(
+        "referentiel.Departement", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    epci = models.ForeignKey(
+        "referentiel.Epci", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    pole = models.ForeignKey(
+        "referentiel.PoleMetropolitain",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="pôle métropolitain",
+    )
     close_le = models.DateTimeField("close le", null=True, blank=True)
     creee_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -125,6 +151,30 @@ class Seance(models.Model):
 
     def __str__(self):
         return f"Séance du {self.date:%d/%m/%Y}"
+
+    @property
+    def territoire(self):
+        return self.pole or self.epci or self.departement
+
+
+class Presence(models.Model):
+    """A member present at a séance; the seat is copied, so the relevé keeps it if they leave."""
+
+    seance = models.ForeignKey(Seance, on_delete=models.CASCADE, related_name="presences")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    qualite = models.CharField("qualité", max_length=255)
+    # Présidence and members vote and count in the quorum; the secretariat does not.
+    votant = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = "présence"
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["seance", "user"], name="presence_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.qualite})"
 
 
 class PointOrdreDuJour(models.Model):
@@ -149,6 +199,95 @@ class PointOrdreDuJour(models.Model):
 
     def __str__(self):
         return f"{self.ordre}. {self.dossier}"
+
+
+class Deport(models.Model):
+    """A member present who took no part in one decision, for a conflict of interests."""
+
+    point = models.ForeignKey(PointOrdreDuJour, on_delete=models.CASCADE, related_name="deports")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    motif = models.CharField(max_length=255)
+
+    class Meta:
+        verbose_name = "déport"
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["point", "user"], name="deport_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} : {self.motif}"
+
+
+class DeclarationInteret(models.Model):
+    """An interest a member declares: a structure, or a mandate in a commune, EPCI, département."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="interets"
+    )
+    nature = models.CharField(max_length=20, choices=NatureInteret.choices)
+    structure = models.ForeignKey(
+        "dossiers.Structure", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    commune = models.ForeignKey(
+        "referentiel.Commune", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    epci = models.ForeignKey(
+        "referentiel.Epci", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    departement = models.ForeignKey(
+        "referentiel.Departement", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    fonction = models.CharField(
+        max_length=150, blank=True, help_text="Par exemple : maire, vice-président, administrateur."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "déclaration d'intérêts"
+        verbose_name_plural = "déclarations d'intérêts"
+        ordering = ["nature", "pk"]
+        constraints = [
+            # Exactly the field its nature names is set.
+            models.CheckConstraint(
+                condition=Q(
+                    nature=NatureInteret.STRUCTURE,
+                    structure__isnull=False,
+                    commune__isnull=True,
+                    epci__isnull=True,
+                    departement__isnull=True,
+                )
+                | Q(
+                    nature=NatureInteret.COMMUNE,
+                    structure__isnull=True,
+                    commune__isnull=False,
+                    epci__isnull=True,
+                    departement__isnull=True,
+                )
+                | Q(
+                    nature=NatureInteret.EPCI,
+                    structure__isnull=True,
+                    commune__isnull=True,
+                    epci__isnull=False,
+                    departement__isnull=True,
+                )
+                | Q(
+                    nature=NatureInteret.DEPARTEMENT,
+                    structure__isnull=True,
+                    commune__isnull=True,
+                    epci__isnull=True,
+                    departement__isnull=False,
+                ),
+                name="interet_un_objet_selon_nature",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_nature_display()} : {self.objet}"
+
+    @property
+    def objet(self):
+        return self.structure or self.commune or self.epci or self.departement
 
 
 class MontantSimule(models.Model):
@@ -225,6 +364,10 @@ class Observation(models.Model):
     )
     auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     texte = models.TextField()
+    # Recorded during a séance of the instance de concertation: part of its minutes.
+    seance = models.ForeignKey(
+        Seance, on_delete=models.PROTECT, null=True, blank=True, related_name="observations"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

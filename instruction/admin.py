@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import GroupeTechnique, MembreGroupe
+from .models import AgentCofinanceur, GroupeTechnique, MembreGroupe
 
 
 class MembreGroupeInline(admin.TabularInline):
@@ -23,3 +23,14 @@ class GroupeTechniqueAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("volets")
+
+
+@admin.register(AgentCofinanceur)
+class AgentCofinanceurAdmin(admin.ModelAdmin):
+    """The agents of the Départements and of the MEL who may give their collectivité's avis."""
+
+    list_display = ["user", "financeur"]
+    list_filter = ["financeur"]
+    search_fields = ["user__email", "user__last_name"]
+    autocomplete_fields = ["user"]
+    list_select_related = ["user", "financeur"]

@@ -23,3 +23,9 @@ class InstructionConfig(AppConfig):
         enregistrer_espace(
             role=Role.INSTRUCTEUR, libelle="Instruction", nom_url="instruction:index", ordre=30
         )
+        enregistrer_espace(
+            role=Role.INSTRUCTEUR,
+            libelle="Dossiers cofinancés",
+            nom_url="instruction:cofinancement",
+            ordre=35,
+        )

@@ -8,8 +8,8 @@ from django.utils import timezone
 from cper.documents import rendre_pdf
 
 from .enums import avis_divergents
-from .models import Avis, Routage
-from .selectors import plan_compare, totaux_du_plan
+from .models import Avis, AvisCofinanceur, Routage
+from .selectors import montants_divergents, plan_compare, seuil_ecart_montants, totaux_du_plan
 
 
 def rapport_instruction_pdf(dossier) -> bytes:
@@ -25,6 +25,11 @@ def rapport_instruction_pdf(dossier) -> bytes:
             "totaux": totaux_du_plan(lignes),
             "avis": avis,
             "divergents": avis_divergents(*(a.sens for a in avis)),
+            "montants_divergents": montants_divergents(lignes),
+            "seuil": seuil_ecart_montants(),
+            "avis_cofinanceurs": AvisCofinanceur.objects.filter(dossier=dossier).select_related(
+                "financeur", "donne_par"
+            ),
             "groupe": routage.groupe_technique if routage else None,
             "date": timezone.localdate(),
         },

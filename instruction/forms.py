@@ -155,6 +155,27 @@ class AvisForm(CperForm):
         }
 
 
+class AvisCofinanceurForm(CperForm):
+    sens = forms.ChoiceField(
+        label="Sens de l'avis", choices=SensAvis.choices, widget=forms.RadioSelect
+    )
+    motivation = forms.CharField(label="Motivation", widget=forms.Textarea(attrs={"rows": 4}))
+    montant = MontantField(
+        label="Montant que votre collectivité envisage d'apporter (€)",
+        required=False,
+        min_value=0,
+        help_text="Facultatif ; le montant demandé figure ci-dessus.",
+    )
+
+
+class ArbitrageForm(CperForm):
+    motif = forms.CharField(
+        label="Ce que le groupe technique demande d'arbitrer",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Lu par le secrétariat et les membres de l'instance de pilotage.",
+    )
+
+
 def financeurs_pour_avis(dossier):
     """The financeurs of the plan, plus the two signatories that instruct."""
     return Financeur.objects.filter(

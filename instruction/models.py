@@ -212,6 +212,136 @@ class MontantPropose(models.Model):
         return f"{self.financeur} : {self.montant}"
 
 
+class AgentCofinanceur(models.Model):
+    """An agent of a co-financing signatory (a Département, the MEL) who may give its avis."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cofinanceurs"
+    )
+    financeur = models.ForeignKey(
+        "referentiel.Financeur",
+        on_delete=models.CASCADE,
+        related_name="agents_cofinanceurs",
+        limit_choices_to={"categorie__in": ["departement", "metropole"], "signataire": True},
+    )
+
+    class Meta:
+        verbose_name = "agent d'un cofinanceur"
+        verbose_name_plural = "agents des cofinanceurs"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "financeur"], name="agent_cofinanceur_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.financeur}"
+
+
+class AvisCofinanceur(models.Model):
+    """The optional avis of a co-financing signatory, beside the État and Région avis.
+
+    It is not needed to conclude the instruction, and its amount is not « proposé » (the two
+    instructing sides propose); the instance de pilotage reads it on its agenda.
+    """
+
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.CASCADE, related_name="avis_cofinanceurs"
+    )
+    financeur = models.ForeignKey(
+        "referentiel.Financeur", on_delete=models.PROTECT, related_name="avis_donnes"
+    )
+    sens = models.CharField(max_length=30, choices=SensAvis.choices)
+    motivation = models.TextField()
+    montant = models.DecimalField("montant envisagé (€)", null=True, blank=True, **MONTANT)
+    donne_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "avis d'un cofinanceur"
+        verbose_name_plural = "avis des cofinanceurs"
+        ordering = ["financeur__ordre", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier", "financeur"], name="avis_cofinanceur_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(montant__isnull=True) | Q(montant__gte=0),
+                name="avis_cofinanceur_montant_positif",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Avis {self.financeur} : {self.get_sens_display()}"
+
+
+class HistoriqueAvis(models.Model):
+    """One edit of an avis, kept whatever comes after: who, when, what it said, what changed."""
+
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.CASCADE, related_name="historique_avis"
+    )
+    # The État or Région side; blank for a co-financer's avis, which names its financeur.
+    cote = models.CharField("côté", max_length=20, choices=Cote.choices, blank=True)
+    financeur = models.ForeignKey(
+        "referentiel.Financeur", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    sens = models.CharField(max_length=30, choices=SensAvis.choices)
+    motivation = models.TextField()
+    # {financeur's name: amount as text}, as proposed by this edit.
+    montants = models.JSONField(default=dict, blank=True)
+    # What this edit changed from the previous one, in French (« Sens : Favorable → … »).
+    changements = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = "modification d'un avis"
+        verbose_name_plural = "historique des avis"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Avis {self.auteur} du {self.created_at:%d/%m/%Y %H:%M}"
+
+    @property
+    def auteur(self) -> str:
+        """The side that gave the avis: État, Région, or the co-financer's name."""
+        return self.financeur.nom if self.financeur_id else self.get_cote_display()
+
+
+class DemandeArbitrage(models.Model):
+    """The groupe technique asks the pilotage secretariat to arbitrate between diverging avis.
+
+    It is shown on the agenda of the séance that decides on the dossier; that decision settles it.
+    """
+
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.CASCADE, related_name="demandes_arbitrage"
+    )
+    motif = models.TextField()
+    demandee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    tranchee_le = models.DateTimeField("tranchée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "demande d'arbitrage"
+        verbose_name_plural = "demandes d'arbitrage"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier"],
+                condition=Q(tranchee_le__isnull=True),
+                name="arbitrage_ouvert_unique",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Demande d'arbitrage du {self.created_at:%d/%m/%Y}"
+
+
 class Message(models.Model):
     """A message of the thread between the porteur and the agents of a dossier."""
 

@@ -1,7 +1,9 @@
 """Reads of the agents' work: scoped fetches (404 outside scope) and the workbench queues."""
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
+from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.expressions import ArraySubquery
@@ -29,8 +31,10 @@ from .models import (
     Affectation,
     Annotation,
     Avis,
+    AvisCofinanceur,
     DemandeComplements,
     GroupeTechnique,
+    HistoriqueAvis,
     LectureMessage,
     MembreGroupe,
     Message,
@@ -425,6 +429,54 @@ def plan_compare(dossier_ids) -> dict[int, list[dict]]:
     return resultat
 
 
+@dataclass(frozen=True)
+class Divergences:
+    """How the État and Région avis of a dossier diverge: on the direction, on the amounts."""
+
+    sens: bool
+    montants: list  # plan comparé lines whose two proposals are too far apart
+    seuil: Decimal  # percent
+
+    @property
+    def divergent(self) -> bool:
+        return self.sens or bool(self.montants)
+
+
+def seuil_ecart_montants() -> Decimal:
+    return Decimal(str(settings.AVIS_ECART_MONTANTS_POURCENT))
+
+
+def montants_divergents(lignes) -> list[dict]:
+    """Lines of the plan comparé where the two sides propose amounts apart by more than the
+    threshold (`AVIS_ECART_MONTANTS_POURCENT` of the larger one)."""
+    part = seuil_ecart_montants() / 100
+    return [
+        ligne
+        for ligne in lignes
+        if ligne["etat"] is not None
+        and ligne["region"] is not None
+        and abs(ligne["etat"] - ligne["region"]) > part * max(ligne["etat"], ligne["region"])
+    ]
+
+
+def divergences(dossier, *, avis=None, lignes=None) -> Divergences:
+    """The dossier's divergences, from its avis and plan comparé when the caller has them."""
+    if avis is None:
+        avis = list(Avis.objects.filter(dossier=dossier, cote__in=[Cote.ETAT, Cote.REGION]))
+    if lignes is None:
+        lignes = plan_compare([dossier.pk]).get(dossier.pk, [])
+    return Divergences(
+        sens=avis_divergents(*(a.sens for a in avis if a.cote in (Cote.ETAT, Cote.REGION))),
+        montants=montants_divergents(lignes),
+        seuil=seuil_ecart_montants(),
+    )
+
+
+def historique_avis(dossier):
+    """Every edit of the dossier's avis, newest first, with who made it (one query)."""
+    return HistoriqueAvis.objects.filter(dossier=dossier).select_related("par", "financeur")
+
+
 def totaux_du_plan(lignes) -> dict:
     """The plan comparé's totals per column (a missing amount counts 0)."""
     return {
@@ -478,6 +530,10 @@ class PageDossierAgent:
     non_lus: list[Message]  # the thread's messages the user has not read yet
     annotations: list[Annotation]
     rapport: object | None
+    # Lines of the plan comparé whose two proposals are further apart than the threshold.
+    montants_divergents: list = field(default_factory=list)
+    # The optional avis of the co-financing signatories (Départements, MEL).
+    avis_cofinanceurs: list = field(default_factory=list)
 
     def contexte(self) -> dict:
         """The fields as a template context (shallow: model instances stay instances)."""
@@ -607,6 +663,10 @@ def page_dossier_agent(user, pk) -> PageDossierAgent:
         avis_etat=avis.get(Cote.ETAT),
         avis_region=avis.get(Cote.REGION),
         avis_divergents=avis_divergents(*(a.sens for a in avis.values())),
+        montants_divergents=montants_divergents(lignes),
+        avis_cofinanceurs=list(
+            AvisCofinanceur.objects.filter(dossier=dossier).select_related("financeur", "donne_par")
+        ),
         mon_cote=Cote(mon_cote).label if mon_cote else None,
         actions=actions,
         peut_donner_avis=actions["conclure_instruction"],

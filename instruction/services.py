@@ -17,19 +17,24 @@ from guardian.shortcuts import assign_perm, remove_perm
 from cper.effets import differer
 from cper.televersement.controle import controler
 from cper.televersement.enums import Usage
+from cper.templatetags.cper_tags import euros
 from dossiers import agregats
 from dossiers.enums import EtatDossier as E
 from dossiers.models import Dossier, Piece
 from dossiers.models.dossier import est_agent_du_guichet, est_instructeur_du_dossier
 from dossiers.services.structures import structure_verifier
 
+from . import cofinancement
 from .enums import Cote
 from .models import (
     Affectation,
     Annotation,
     Avis,
+    AvisCofinanceur,
+    DemandeArbitrage,
     DemandeComplements,
     GroupeTechnique,
+    HistoriqueAvis,
     LectureMessage,
     MembreGroupe,
     Message,
@@ -37,7 +42,7 @@ from .models import (
     PieceJointe,
     Routage,
 )
-from .selectors import collegues, cote_de, dossiers_des_agents, groupe_en_charge
+from .selectors import collegues, cote_de, divergences, dossiers_des_agents, groupe_en_charge
 
 
 def _verifier(methode, user) -> None:
@@ -225,6 +230,8 @@ def avis_donner(*, dossier, par, sens: str, motivation: str, montants: dict) -> 
     cote = cote_de(par, dossier)
     if cote is None or not est_instructeur_du_dossier(dossier, par):
         raise PermissionDenied
+    avant = Avis.objects.filter(dossier=dossier, cote=cote).first()
+    montants_avant = _montants_avis(avant)
     avis, _ = Avis.objects.update_or_create(
         dossier=dossier,
         cote=cote,
@@ -236,9 +243,105 @@ def avis_donner(*, dossier, par, sens: str, motivation: str, montants: dict) -> 
         for financeur_id, montant in montants.items()
         if montant is not None and montant >= Decimal(0)
     )
+    _historiser(avis, par=par, avant=avant, montants_avant=montants_avant)
     agregats.recalculer_dossier(dossier.pk)
     _notifier_apres(dossier, f"avis_{cote}")
     return avis
+
+
+def _montants_avis(avis) -> dict[str, Decimal]:
+    if avis is None:
+        return {}
+    return {m.financeur.nom: m.montant for m in avis.montants.select_related("financeur")}
+
+
+def _changements(avant, apres, montants_avant: dict, montants_apres: dict) -> list[str]:
+    """What an edit of an avis changed, in French, from the previous version (or none)."""
+    changements = []
+    if avant is None:
+        changements.append(f"Avis donné : {apres.get_sens_display()}")
+    else:
+        if avant.sens != apres.sens:
+            changements.append(f"Sens : {avant.get_sens_display()} → {apres.get_sens_display()}")
+        if avant.motivation != apres.motivation:
+            changements.append("Motivation modifiée")
+    for nom in sorted(set(montants_avant) | set(montants_apres)):
+        ancien, nouveau = montants_avant.get(nom), montants_apres.get(nom)
+        if ancien != nouveau:
+            changements.append(f"Montant proposé — {nom} : {euros(ancien)} → {euros(nouveau)}")
+    return changements or ["Enregistré sans modification"]
+
+
+def _historiser(avis, *, par, avant, montants_avant) -> HistoriqueAvis:
+    """Keep this edit of the avis with what changed since the previous one."""
+    apres = _montants_avis(avis)
+    return HistoriqueAvis.objects.create(
+        dossier_id=avis.dossier_id,
+        cote=avis.cote,
+        par=par,
+        sens=avis.sens,
+        motivation=avis.motivation,
+        montants={nom: str(montant) for nom, montant in apres.items()},
+        changements=_changements(avant, avis, montants_avant, apres),
+    )
+
+
+@transaction.atomic
+def avis_cofinanceur_donner(
+    *, dossier, par, sens: str, motivation: str, montant=None
+) -> AvisCofinanceur:
+    """An agent of a co-financing signatory gives or changes its optional avis.
+
+    Only on a dossier whose financing plan names its financeur, while it is instructed; the
+    conclusion never waits for it. Each edit is kept like the État and Région ones.
+    """
+    dossier = Dossier.objects.select_for_update(of=("self",)).get(pk=dossier.pk)
+    financeur = cofinancement.financeur_du_dossier(par, dossier)
+    if (
+        financeur is None
+        or not cofinancement.dossiers_cofinances(par).filter(pk=dossier.pk).exists()
+    ):
+        raise PermissionDenied
+    if dossier.etat != E.EN_INSTRUCTION:
+        raise TransitionNotAllowed("L'instruction est close ou suspendue.")
+    avant = AvisCofinanceur.objects.filter(dossier=dossier, financeur=financeur).first()
+    montants_avant = {financeur.nom: avant.montant} if avant and avant.montant is not None else {}
+    avis, _ = AvisCofinanceur.objects.update_or_create(
+        dossier=dossier,
+        financeur=financeur,
+        defaults={"sens": sens, "motivation": motivation, "montant": montant, "donne_par": par},
+    )
+    apres = {financeur.nom: avis.montant} if avis.montant is not None else {}
+    HistoriqueAvis.objects.create(
+        dossier=dossier,
+        financeur=financeur,
+        par=par,
+        sens=avis.sens,
+        motivation=avis.motivation,
+        montants={nom: str(m) for nom, m in apres.items()},
+        changements=_changements(avant, avis, montants_avant, apres),
+    )
+    return avis
+
+
+@transaction.atomic
+def arbitrage_demander(*, dossier, par, motif: str) -> DemandeArbitrage:
+    """The groupe technique asks the pilotage secretariat to arbitrate between its avis.
+
+    Only when the avis diverge (direction or amounts), once at a time per dossier.
+    """
+    dossier = Dossier.objects.select_for_update(of=("self",)).get(pk=dossier.pk)
+    if dossier.etat not in (E.EN_INSTRUCTION, E.INSTRUIT):
+        raise TransitionNotAllowed("Le dossier n'est plus en instruction.")
+    if cote_de(par, dossier) is None or not est_instructeur_du_dossier(dossier, par):
+        raise PermissionDenied
+    if DemandeArbitrage.objects.filter(dossier=dossier, tranchee_le__isnull=True).exists():
+        raise TransitionNotAllowed("Un arbitrage est déjà demandé.")
+    if not divergences(dossier).divergent:
+        raise ValidationError(
+            "Les avis de l'État et de la Région ne divergent pas : il n'y a rien à arbitrer."
+        )
+    return DemandeArbitrage.objects.create(dossier=dossier, demandee_par=par, motif=motif.strip())
 
 
 class AvisManquant(ValidationError):

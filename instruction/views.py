@@ -27,12 +27,15 @@ from dossiers.services.structures import (
     structure_decider_adhesion,
 )
 
+from . import cofinancement as cofinancement_
 from . import selectors, services
 from .enums import Cote, SensAvis, avis_divergents
 from .extensions import blocs_agent, blocs_porteur
 from .forms import (
     AffectationForm,
     AnnotationForm,
+    ArbitrageForm,
+    AvisCofinanceurForm,
     AvisForm,
     CompleterForm,
     ConclureForm,
@@ -46,6 +49,8 @@ from .forms import (
 )
 from .models import (
     Avis,
+    AvisCofinanceur,
+    DemandeArbitrage,
     DemandeComplements,
     Message,
     PieceJointe,
@@ -512,6 +517,144 @@ def avis(request: HttpRequest, pk: int) -> HttpResponse:
             "cote": Cote(cote),
             "form": form,
             "lignes": LigneFinancement.objects.filter(dossier=dossier).select_related("financeur"),
+            "historique": selectors.historique_avis(dossier).filter(cote=cote)[:10],
+        },
+    )
+
+
+@role_requis(Role.AGENT_GUICHET, Role.INSTRUCTEUR)
+def historique_avis(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every edit of the dossier's avis, how they diverge, and the arbitration asked for."""
+    dossier = selectors.dossier_pour_agent_ou_404(request.user, pk)
+    lignes = selectors.plan_compare([dossier.pk]).get(dossier.pk, [])
+    divergences = selectors.divergences(dossier, lignes=lignes)
+    arbitrages = list(
+        DemandeArbitrage.objects.filter(dossier=dossier).select_related("demandee_par")
+    )
+    instructeur = selectors.cote_de(request.user, dossier) is not None
+    return render(
+        request,
+        "instruction/historique_avis.html",
+        {
+            "title": f"Historique des avis — dossier {dossier.numero}",
+            "dossier": dossier,
+            "lignes": lignes,
+            "divergences": divergences,
+            "historique": selectors.historique_avis(dossier),
+            "arbitrages": arbitrages,
+            "peut_demander_arbitrage": instructeur
+            and divergences.divergent
+            and dossier.etat in (E.EN_INSTRUCTION, E.INSTRUIT)
+            and not any(a.tranchee_le is None for a in arbitrages),
+        },
+    )
+
+
+@role_requis(Role.INSTRUCTEUR)
+def arbitrage(request: HttpRequest, pk: int) -> HttpResponse:
+    """The groupe technique asks the pilotage secretariat to arbitrate between its avis."""
+    dossier = selectors.dossier_des_groupes_ou_404(request.user, pk)
+    if selectors.cote_de(request.user, dossier) is None:
+        raise Http404("Dossier introuvable.")
+    form = ArbitrageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.arbitrage_demander(
+                dossier=dossier, par=request.user, motif=form.cleaned_data["motif"]
+            )
+        except DEJA_FAIT:
+            return deja_effectuee(request, "instruction:historique_avis", dossier.pk)
+        except PermissionDenied:
+            raise Http404("Dossier introuvable.") from None
+        except ValidationError as erreur:
+            form.add_error(None, erreur)
+        else:
+            messages.success(
+                request,
+                "L'arbitrage est demandé au secrétariat de l'instance de pilotage : il figurera "
+                "à l'ordre du jour de la séance qui décidera du dossier.",
+            )
+            return redirect("instruction:historique_avis", dossier.pk)
+    return render(
+        request,
+        "instruction/arbitrage.html",
+        {
+            "title": f"Demander un arbitrage — dossier {dossier.numero}",
+            "dossier": dossier,
+            "form": form,
+        },
+    )
+
+
+@role_requis(Role.INSTRUCTEUR)
+def cofinancement(request: HttpRequest) -> HttpResponse:
+    """The dossiers co-financed by the agent's collectivité, with the avis given on them."""
+    page = paginer(
+        cofinancement_.file_cofinanceur(request.user),
+        request.GET,
+        ordre=["-depose_le", "-pk"],
+        par_page=PAR_PAGE,
+    )
+    for dossier in page:
+        for champ in ("sens_etat", "sens_region", "sens_cofinanceur"):
+            code = getattr(dossier, champ)
+            setattr(dossier, champ, SensAvis(code).label if code else None)
+    return render(
+        request,
+        "instruction/cofinancement.html",
+        {
+            "title": "Dossiers cofinancés",
+            "page": page,
+            "financeurs": list(cofinancement_.financeurs_de(request.user)),
+        },
+    )
+
+
+@role_requis(Role.INSTRUCTEUR)
+def avis_cofinanceur(request: HttpRequest, pk: int) -> HttpResponse:
+    """The optional avis of a co-financing signatory, beside the État and Région avis."""
+    dossier = cofinancement_.dossier_cofinance_ou_404(request.user, pk)
+    financeur = cofinancement_.financeur_du_dossier(request.user, dossier)
+    existant = AvisCofinanceur.objects.filter(dossier=dossier, financeur=financeur).first()
+    initial = {}
+    if existant:
+        initial = {
+            "sens": existant.sens,
+            "motivation": existant.motivation,
+            "montant": existant.montant,
+        }
+    form = AvisCofinanceurForm(request.POST or None, initial=initial)
+    if request.method == "POST" and dossier.etat != E.EN_INSTRUCTION:
+        return deja_effectuee(request, "instruction:avis_cofinanceur", dossier.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.avis_cofinanceur_donner(
+                dossier=dossier,
+                par=request.user,
+                sens=form.cleaned_data["sens"],
+                motivation=form.cleaned_data["motivation"],
+                montant=form.cleaned_data["montant"],
+            )
+        except DEJA_FAIT:
+            return deja_effectuee(request, "instruction:avis_cofinanceur", dossier.pk)
+        except PermissionDenied:
+            raise Http404("Dossier introuvable.") from None
+        messages.success(request, f"L'avis — {financeur.nom} est enregistré.")
+        return redirect("instruction:avis_cofinanceur", dossier.pk)
+    avis = {a.cote: a for a in Avis.objects.filter(dossier=dossier, cote__in=Cote.values)}
+    return render(
+        request,
+        "instruction/avis_cofinanceur.html",
+        {
+            "title": f"Avis — {financeur.nom} — dossier {dossier.numero}",
+            "dossier": dossier,
+            "financeur": financeur,
+            "form": form,
+            "modifiable": dossier.etat == E.EN_INSTRUCTION,
+            "avis_etat": avis.get(Cote.ETAT),
+            "avis_region": avis.get(Cote.REGION),
+            "lignes": LigneFinancement.objects.filter(dossier=dossier).select_related("financeur"),
+            "historique": selectors.historique_avis(dossier).filter(financeur=financeur)[:10],
         },
     )
 

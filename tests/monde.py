@@ -133,11 +133,17 @@ def monde(
     commune_douai.epci = epci
     commune_douai.save()
     pole = PoleMetropolitainFactory(membres=[epci])
-    MembreInstanceFactory(
+    mandat_concertation = MembreInstanceFactory(
         instance=instance_du_type(TypeInstance.CONCERTATION),
         user=membre_concertation_opale,
         role=RoleMembre.MEMBRE,
         pole=pole,
+    )
+    seance_concertation = SeanceFactory(
+        instance=instance_du_type(TypeInstance.CONCERTATION),
+        pole=pole,
+        etat=EtatSeance.CONVOQUEE,
+        creee_par=membre_concertation_opale,
     )
     pilotage = instance_du_type(TypeInstance.PILOTAGE)
     MembreInstanceFactory(instance=pilotage, user=membre_pilotage, role=RoleMembre.SECRETARIAT)
@@ -188,6 +194,7 @@ def monde(
     seance = SeanceFactory(instance=pilotage, creee_par=membre_pilotage)
     point = PointOrdreDuJour.objects.create(seance=seance, dossier=instruit, ordre=1)
     seance.etat = EtatSeance.CONVOQUEE
+    seance.presences_le = timezone.now()
     seance.save()
     programme = router(dossier("programme"), groupe, par=agent_sp_douai)
     seance_close = SeanceFactory(
@@ -314,6 +321,8 @@ def monde(
             "seance": seance,
             "point": point,
             "seance_close": seance_close,
+            "mandat_concertation": mandat_concertation,
+            "seance_concertation": seance_concertation,
             "export": export,
             "commune": commune_douai,
             "jeton_invitation": jeton_invitation(invitation),

@@ -385,6 +385,13 @@ LOGGING = {
 DUREE_LIEN_INSCRIPTION = env.int("DUREE_LIEN_INSCRIPTION", default=3 * 24 * 3600)
 DUREE_INVITATION = env.int("DUREE_INVITATION", default=14 * 24 * 3600)
 
+# Séances: the share of the voting members (présidence and members, not the secretariat) who
+# must be present for the séance to decide; half by default (« la moitié au moins »).
+QUORUM_SEANCE = env.float("QUORUM_SEANCE", default=0.5)
+# Avis: two proposed amounts for one financeur diverge when they are apart by more than this
+# share of the larger one (percent).
+AVIS_ECART_MONTANTS_POURCENT = env.float("AVIS_ECART_MONTANTS_POURCENT", default=10.0)
+
 # Health: /sante/vivant/ is public and cheap; /sante/ (database, Redis, worker, clamd) answers
 # only its token (header "Authorization: Bearer …" or "X-Sante-Jeton") or the internal networks,
 # and computes its answer at most once every few seconds.

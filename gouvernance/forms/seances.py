@@ -37,7 +37,8 @@ class OrdreDuJourForm(CperForm):
         for rang, dossier in enumerate(self.dossiers, start=1):
             self.fields[f"dossier_{dossier.pk}"] = forms.BooleanField(
                 label=f"{dossier.numero} — {dossier.intitule}",
-                help_text=dossier.structure.raison_sociale,
+                help_text=dossier.structure.raison_sociale
+                + (" — arbitrage demandé" if getattr(dossier, "arbitrage_demande", False) else ""),
                 required=False,
                 initial=dossier.pk in inscrits,
             )

@@ -19,9 +19,10 @@ from django.shortcuts import get_object_or_404
 from cper.comptes.enums import Role
 from cper.referentiel.models import Commune
 from dossiers.enums import EtatDossier as E
-from dossiers.models import Dossier, LigneFinancement, MembreStructure
+from dossiers.models import Dossier, LigneFinancement
 from gouvernance.enums import EtatSeance, RoleMembre, TypeInstance
 from gouvernance.models import (
+    Deport,
     Instance,
     MembreInstance,
     MontantProgramme,
@@ -29,9 +30,11 @@ from gouvernance.models import (
     PointOrdreDuJour,
     Seance,
 )
-from instruction.enums import Cote, avis_divergents
-from instruction.models import Avis
-from instruction.selectors import dossiers_des_agents, plan_compare
+from gouvernance.selectors import instances
+from instruction.cofinancement import avis_cofinanceurs
+from instruction.enums import Cote
+from instruction.models import Avis, DemandeArbitrage
+from instruction.selectors import divergences, dossiers_des_agents, plan_compare
 
 
 def instance_pilotage() -> Instance:
@@ -71,9 +74,9 @@ def seances():
 def seance_ou_404(user, pk) -> Seance:
     """The séance, annotated with whether the user runs it (same query)."""
     return get_object_or_404(
-        Seance.objects.filter(instance__type=TypeInstance.PILOTAGE).annotate(
-            secretariat=Exists(_secretariat(user))
-        ),
+        Seance.objects.filter(instance__type=TypeInstance.PILOTAGE)
+        .select_related("presidee_par")
+        .annotate(secretariat=Exists(_secretariat(user))),
         pk=pk,
     )
 
@@ -139,15 +142,20 @@ def candidats_ordre_du_jour(
             Q(pk__in=PointOrdreDuJour.objects.filter(seance=seance).values("dossier"))
             | Q(pk__in=candidats)
         )
-        .annotate(ordre_inscrit=Subquery(deja[:1]))
+        .annotate(
+            ordre_inscrit=Subquery(deja[:1]),
+            arbitrage_demande=Exists(
+                DemandeArbitrage.objects.filter(dossier=OuterRef("pk"), tranchee_le__isnull=True)
+            ),
+        )
         .annotate(inscrit=Case(When(ordre_inscrit__isnull=False, then=1), default=0))
         .order_by("-inscrit", "ordre_inscrit", "numero")
     )
 
 
 def en_conflit(user, dossier) -> bool:
-    """The user belongs to the structure that carries the dossier."""
-    return MembreStructure.objects.filter(structure=dossier.structure_id, user=user).exists()
+    """The user belongs to the structure that carries the dossier or declared an interest in it."""
+    return instances.en_conflit(user, dossier)
 
 
 def plafonds(dossier) -> dict[int, Decimal]:
@@ -166,11 +174,13 @@ def agenda(seance, user=None) -> list[PointOrdreDuJour]:
 
     1 items with dossier, structure, volet and decision, 2 communes with their département,
     3 the plan comparé (requested, proposed), 4 avis, 5 observations, 6 amounts programmed,
-    7 members of the body who belong to the structures (conflicts of interest).
+    7-8 members of the body with an interest in the dossiers (instances.conflits: memberships,
+    declarations), 9 the members who withdrew from a decision, 10 the co-financers' avis,
+    11 the arbitrations the groupes techniques asked for.
     """
     points = list(
         PointOrdreDuJour.objects.filter(seance=seance)
-        .select_related("dossier__structure", "dossier__volet", "decision__decidee_par")
+        .select_related("dossier__structure__commune", "dossier__volet", "decision__decidee_par")
         .prefetch_related(
             Prefetch(
                 "dossier__communes",
@@ -184,7 +194,7 @@ def agenda(seance, user=None) -> list[PointOrdreDuJour]:
     dossier_ids = [p.dossier_id for p in points]
     montants = plan_compare(dossier_ids)
     avis = defaultdict(dict)
-    for un_avis in Avis.objects.filter(dossier__in=dossier_ids):
+    for un_avis in Avis.objects.filter(dossier__in=dossier_ids, cote__in=[Cote.ETAT, Cote.REGION]):
         avis[un_avis.dossier_id][un_avis.cote] = un_avis
     observations = defaultdict(list)
     for observation in Observation.objects.filter(dossier__in=dossier_ids).select_related("auteur"):
@@ -194,16 +204,18 @@ def agenda(seance, user=None) -> list[PointOrdreDuJour]:
         "decision__point_id", "financeur_id", "montant"
     ):
         programmes[montant["decision__point_id"]][montant["financeur_id"]] = montant["montant"]
-    conflits = defaultdict(list)
-    for adhesion in (
-        MembreStructure.objects.filter(
-            structure__in={p.dossier.structure_id for p in points},
-            user__mandats__instance=seance.instance_id,
-        )
-        .select_related("user")
-        .order_by("user__last_name")
+    conflits = instances.conflits(
+        dossier_ids, instance=seance.instance_id, dossiers=[p.dossier for p in points]
+    )
+    deports = defaultdict(list)
+    for deport in Deport.objects.filter(point__seance=seance).select_related("user"):
+        deports[deport.point_id].append(deport)
+    cofinanceurs = avis_cofinanceurs(dossier_ids)
+    arbitrages = defaultdict(list)
+    for demande in DemandeArbitrage.objects.filter(dossier__in=dossier_ids).select_related(
+        "demandee_par"
     ):
-        conflits[adhesion.structure_id].append(adhesion.user)
+        arbitrages[demande.dossier_id].append(demande)
     for point in points:
         dossier = point.dossier
         point.lignes = montants.get(dossier.pk, [])
@@ -214,9 +226,25 @@ def agenda(seance, user=None) -> list[PointOrdreDuJour]:
             ligne["programme"] = programmes[point.pk].get(ligne["financeur_id"])
         point.avis_etat = avis[dossier.pk].get(Cote.ETAT)
         point.avis_region = avis[dossier.pk].get(Cote.REGION)
-        point.avis_divergents = avis_divergents(*(a.sens for a in avis[dossier.pk].values()))
+        point.avis_cofinanceurs = cofinanceurs.get(dossier.pk, [])
+        point.divergences = divergences(
+            dossier, avis=list(avis[dossier.pk].values()), lignes=point.lignes
+        )
+        point.avis_divergents = point.divergences.sens
+        # Undecided: the open request; decided: the request this decision settled.
+        point.arbitrage = next(
+            (
+                a
+                for a in arbitrages[dossier.pk]
+                if (a.tranchee_le is None and decision is None)
+                or (decision and a.tranchee_le and a.tranchee_le >= decision.created_at)
+            ),
+            None,
+        )
         point.observations = observations[dossier.pk]
-        point.membres_en_conflit = conflits[dossier.structure_id]
+        point.conflits = conflits.get(dossier.pk, [])
+        point.membres_en_conflit = [u for u, _ in point.conflits]
+        point.deportes = deports[point.pk]
         point.conflit_pour_moi = user is not None and any(
             u.pk == user.pk for u in point.membres_en_conflit
         )

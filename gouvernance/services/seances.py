@@ -14,8 +14,18 @@ from cper.effets import differer
 from dossiers import agregats
 from dossiers.models import Dossier
 from gouvernance.enums import EtatSeance, SensDecision
-from gouvernance.models import Decision, MontantProgramme, MontantSimule, PointOrdreDuJour, Seance
+from gouvernance.models import (
+    Decision,
+    Deport,
+    MontantProgramme,
+    MontantSimule,
+    PointOrdreDuJour,
+    Presence,
+    Seance,
+)
+from gouvernance.selectors import instances
 from gouvernance.selectors import seances as selectors
+from instruction.models import DemandeArbitrage
 from instruction.selectors import plan_compare
 
 TRANSITIONS = {
@@ -26,7 +36,13 @@ TRANSITIONS = {
 
 
 class ConflitInterets(PermissionDenied):
-    """The member belongs to the structure that carries the dossier."""
+    """The member belongs to the structure that carries the dossier or declared an interest."""
+
+
+def _exiger_quorum(seance, *, deportes: int = 0) -> None:
+    quorum = instances.quorum(seance)
+    if not quorum.atteint or quorum.presents - deportes < quorum.requis:
+        raise ValidationError(quorum.message(deportes=deportes))
 
 
 def _exiger_secretariat(user) -> None:
@@ -111,6 +127,17 @@ def decision_prendre(
     dossier = Dossier.objects.select_related("structure").get(pk=point.dossier_id)
     if selectors.en_conflit(par, dossier):
         raise ConflitInterets
+    # Present members with an interest in the dossier take no part in its decision: they are
+    # recorded as withdrawn, and the quorum is counted without them.
+    presents = {p.user_id: p for p in Presence.objects.filter(seance=seance)}
+    deports = [
+        (user, pourquoi)
+        for user, pourquoi in instances.conflits([dossier.pk], instance=seance.instance_id).get(
+            dossier.pk, []
+        )
+        if user.pk in presents
+    ]
+    _exiger_quorum(seance, deportes=sum(1 for u, _ in deports if presents[u.pk].votant))
     motif = (motif or "").strip()
     if sens != SensDecision.PROGRAMME and not motif:
         raise ValidationError(
@@ -141,6 +168,13 @@ def decision_prendre(
     if not has_transition_perm(methode, par):
         raise PermissionDenied
     decision = Decision.objects.create(point=point, sens=sens, motif=motif, decidee_par=par)
+    Deport.objects.bulk_create(
+        Deport(point=point, user=user, motif=pourquoi[:255]) for user, pourquoi in deports
+    )
+    # The decision settles the arbitration the groupe technique asked for.
+    DemandeArbitrage.objects.filter(dossier=dossier, tranchee_le__isnull=True).update(
+        tranchee_le=timezone.now()
+    )
     if sens == SensDecision.PROGRAMME:
         MontantProgramme.objects.bulk_create(
             MontantProgramme(decision=decision, financeur_id=f, montant=m)
@@ -163,6 +197,7 @@ def decisions_programmer_restants(*, seance, par) -> tuple[int, list[str]]:
     their own; their numbers are returned.
     """
     _exiger_secretariat(par)
+    _exiger_quorum(seance)
     points = list(
         selectors.points_sans_decision(seance).select_related("dossier").order_by("ordre")
     )
@@ -180,7 +215,8 @@ def decisions_programmer_restants(*, seance, par) -> tuple[int, list[str]]:
         try:
             decision_prendre(point=point, par=par, sens=SensDecision.PROGRAMME, montants=proposes)
             faits += 1
-        except ConflitInterets:
+        except (ConflitInterets, ValidationError):
+            # In conflict, or short of the quorum once the members in conflict withdrew.
             laisses.append(point.dossier.numero)
         except TransitionNotAllowed:
             # Decided meanwhile by someone else: nothing to do.
@@ -193,6 +229,7 @@ def seance_clore(*, seance, par) -> Seance:
     """Close a séance whose every item is decided; the relevé and the porteurs' notices follow."""
     _exiger_secretariat(par)
     seance = _verrouiller(seance, EtatSeance.CONVOQUEE)
+    _exiger_quorum(seance)
     if selectors.points_sans_decision(seance).exists():
         raise ValidationError("Chaque point de l'ordre du jour doit avoir sa décision.")
     seance.etat = EtatSeance.CLOSE

@@ -24,6 +24,7 @@ from gouvernance.forms.seances import (
     SimulationForm,
 )
 from gouvernance.models import MontantSimule, Seance
+from gouvernance.selectors import instances
 from gouvernance.selectors import seances as selectors
 from gouvernance.selectors import simulation as what_if
 from gouvernance.services import seances as services
@@ -94,6 +95,7 @@ def seance(request: HttpRequest, pk: int) -> HttpResponse:
         # The agenda is frozen once the members are convoked.
         return deja_effectuee(request, "gouvernance:seance", seance.pk)
     points = selectors.agenda(seance, request.user)
+    presences, quorum = instances.feuille_de_presence(seance)
     return render(
         request,
         "gouvernance/seances/seance.html",
@@ -101,6 +103,8 @@ def seance(request: HttpRequest, pk: int) -> HttpResponse:
             "title": str(seance),
             "seance": seance,
             "points": points,
+            "presences": presences,
+            "quorum": quorum,
             "form": form,
             "restants": sum(1 for p in points if p.a_decider),
         },
@@ -296,7 +300,8 @@ def decider(request: HttpRequest, pk: int, point_pk: int) -> HttpResponse:
 def _conflit(dossier) -> str:
     return (
         f"Conflit d'intérêts : vous êtes membre de la structure qui porte le dossier "
-        f"{dossier.numero} ; vous ne pouvez pas enregistrer sa décision."
+        f"{dossier.numero} ou vous avez déclaré un intérêt qui le concerne ; vous ne pouvez pas "
+        "enregistrer sa décision."
     )
 
 

@@ -1,4 +1,5 @@
-"""In the browser: the secretariat builds a séance, convokes, decides, closes, gets the relevé."""
+"""In the browser: the secretariat seats the présidence, builds a séance, convokes, takes the
+attendance, decides (a member in conflict withdraws), closes, gets the relevé."""
 
 import io
 import re
@@ -12,6 +13,7 @@ from dossiers.enums import EtatDossier as E
 from gouvernance.enums import EtatSeance
 from gouvernance.models import Seance
 from tests.browser.conftest import capture, se_connecter
+from tests.factories import UserFactory
 from tests.gouvernance.conftest import (  # noqa: F401 - fixtures
     autre_dossier_instruit,
     dossier_instruit,
@@ -34,9 +36,39 @@ def test_parcours_d_une_seance(
     porteur,
 ):
     numero, autre = dossier_instruit.numero, autre_dossier_instruit.numero
+    membre.first_name, membre.last_name = "Étienne", "Élu"
+    membre.save()
+    prefete = UserFactory(email="prefete@exemple.fr", first_name="Paule", last_name="Préfète")
 
-    # The secretariat creates the séance.
+    # A member declares a municipal mandate in Douai, where the first dossier is.
+    se_connecter(page, membre.email)
+    page.get_by_role("navigation", name="Menu principal").get_by_role(
+        "link", name="Mes intérêts"
+    ).click()
+    page.get_by_label("Nature de l'intérêt").select_option("commune")
+    page.get_by_label("Code INSEE de la commune").fill(
+        dossier_instruit.structure.commune.code_insee
+    )
+    page.get_by_label("Fonction").fill("conseiller municipal")
+    page.get_by_role("button", name="Déclarer cet intérêt").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Votre déclaration d'intérêts est enregistrée"
+    )
+
+    # The secretariat seats the présidence, then creates the séance.
     se_connecter(page, secretariat.email)
+    page.get_by_role("navigation", name="Menu principal").get_by_role(
+        "link", name="Séances"
+    ).click()
+    page.get_by_role("link", name="Membres de l'instance de pilotage").click()
+    page.get_by_role("link", name="Ajouter un membre").click()
+    page.get_by_label("Adresse électronique de la personne").fill(prefete.email)
+    page.get_by_label("Rôle").select_option("presidence")
+    page.get_by_label("Signataire représenté").select_option(label="État")
+    page.get_by_role("button", name="Ajouter le membre").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Paule Préfète siège désormais : Présidence — État"
+    )
     page.get_by_role("navigation", name="Menu principal").get_by_role(
         "link", name="Séances"
     ).click()
@@ -55,7 +87,19 @@ def test_parcours_d_une_seance(
     page.get_by_role("button", name="Convoquer les membres").click()
     page.get_by_role("button", name="Convoquer les membres").click()
     expect(page.get_by_role("alert")).to_contain_text("Les membres sont convoqués")
-    assert sorted(m.to[0] for m in mail.outbox) == sorted([secretariat.email, membre.email])
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [secretariat.email, membre.email, prefete.email]
+    )
+    expect(page.get_by_text("Étienne Élu (mandat communal à")).to_be_visible()
+
+    # No decision before the attendance is taken; then who is present, who presides.
+    expect(page.get_by_text("Les présences ne sont pas encore enregistrées")).to_be_visible()
+    page.get_by_role("link", name="Enregistrer les présences").click()
+    page.get_by_label(re.compile("Paule Préfète — Présidence")).check(force=True)
+    page.get_by_label(re.compile("Étienne Élu — Membre")).check(force=True)
+    page.get_by_label("Présidence de la séance").select_option(label="Paule Préfète")
+    page.get_by_role("button", name="Enregistrer les présences").click()
+    expect(page.get_by_role("alert")).to_contain_text("le quorum est atteint (2 membres votants")
 
     # Decides the first item with amounts, one above the request first.
     page.get_by_role("link", name=f"Décider sur le dossier {numero}").click()
@@ -86,6 +130,9 @@ def test_parcours_d_une_seance(
     texte = texte.replace("\u202f", " ").replace("\u00a0", " ")
     assert numero in texte and autre in texte
     assert "32 000,00 €" in texte
+    assert "Présidence : Paule Préfète." in texte
+    assert "Paule Préfète (Présidence — État)" in texte and "Étienne Élu (Membre" in texte
+    assert "Étienne Élu s'est retiré(e) et n'a pas pris part à cette décision" in texte
 
     # The porteur sees the decision on their dossier.
     se_connecter(page, porteur.email)

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from dossiers import agregats
 from gouvernance import models
-from gouvernance.enums import RoleMembre, SensDecision, TypeInstance
+from gouvernance.enums import EtatSeance, RoleMembre, SensDecision, TypeInstance
 
 from .comptes import UserFactory
 from .dossiers import DossierFactory
@@ -38,6 +38,12 @@ class SeanceFactory(factory.django.DjangoModelFactory):
     date = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=14))
     lieu = "Préfecture de la région Hauts-de-France, Lille"
     creee_par = factory.SubFactory(UserFactory)
+    etat = EtatSeance.PREPARATION
+    # A séance past its convocation has had its attendance recorded (the quorum of an instance
+    # without voting members is nobody); tests of the quorum record it themselves.
+    presences_le = factory.LazyAttribute(
+        lambda o: None if o.etat == EtatSeance.PREPARATION else timezone.now()
+    )
 
 
 class PointOrdreDuJourFactory(factory.django.DjangoModelFactory):

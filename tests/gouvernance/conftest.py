@@ -8,6 +8,7 @@ lower of the two, 30 000 € and 25 000 €.
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from cper.comptes.enums import Role
 from dossiers import agregats
@@ -114,6 +115,7 @@ def seance_convoquee(seance, dossier_instruit, autre_dossier_instruit):
     PointOrdreDuJour.objects.create(seance=seance, dossier=dossier_instruit, ordre=1)
     PointOrdreDuJour.objects.create(seance=seance, dossier=autre_dossier_instruit, ordre=2)
     seance.etat = EtatSeance.CONVOQUEE
+    seance.presences_le = timezone.now()
     seance.save()
     return seance
 

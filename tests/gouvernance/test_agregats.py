@@ -135,6 +135,7 @@ def test_les_agregats_suivent_les_services(acteurs, structure, porteur, secretar
     assert _lignes(b)["region"] == (E.INSTRUIT, EUROS(30000), EUROS(20000), 0)
 
     seance.etat = EtatSeance.CONVOQUEE
+    seance.presences_le = timezone.now()
     seance.save()
     point_a = PointOrdreDuJour.objects.create(seance=seance, dossier=a, ordre=1)
     point_b = PointOrdreDuJour.objects.create(seance=seance, dossier=b, ordre=2)
@@ -205,6 +206,7 @@ def test_les_agregats_suivent_complements_irrecevabilite_et_rejet(
         d, acteurs, {Cote.ETAT: {etat.pk: EUROS(20000)}, Cote.REGION: {etat.pk: EUROS(10000)}}
     )
     seance.etat = EtatSeance.CONVOQUEE
+    seance.presences_le = timezone.now()
     seance.save()
     point = PointOrdreDuJour.objects.create(seance=seance, dossier=d, ordre=1)
     gouvernance.decision_prendre(

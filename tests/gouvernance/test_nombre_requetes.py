@@ -34,13 +34,15 @@ def test_page_de_la_seance(
     url = reverse("gouvernance:seance", args=[seance.pk])
     client.get(url)  # warms the per-process caches
     # 1 session, 2 user, 3 the application that verified the session (second factor), 4 roles,
-    # 5 the séance with whether the user is its secretariat, 6 items with dossier, structure,
-    # volet and decision, 7 communes with département and EPCI, 8 the plan comparé (amounts
-    # requested and proposed), 9 avis, 10 observations with their authors, 11 amounts
-    # programmed, 12 members in conflict, 13 unread notifications; in preparation, 14 the volets
-    # of the search form and 15 the dossiers on the agenda with at most 50 other instruit
-    # dossiers to choose from.
-    with django_assert_num_queries(15 if etat == EtatSeance.PREPARATION else 13):
+    # 5 the séance with its présidence and whether the user is its secretariat, 6 items with
+    # dossier, structure, volet and decision, 7 communes with département and EPCI, 8 the plan
+    # comparé (amounts requested and proposed), 9 avis, 10 observations with their authors,
+    # 11 amounts programmed, 12-13 members with an interest (memberships of the structures,
+    # declared interests), 14 withdrawals, 15 the co-financers' avis, 16 arbitrations asked
+    # for, 17 attendance, 18 voting members, 19 unread notifications; in preparation, 20 the
+    # volets of the search form and 21 the dossiers on the agenda with at most 50 other
+    # instruit dossiers to choose from.
+    with django_assert_num_queries(21 if etat == EtatSeance.PREPARATION else 19):
         reponse = client.get(url)
     assert reponse.status_code == 200
     assert reponse.text.count('id="point-') == n
@@ -55,9 +57,9 @@ def test_page_de_simulation(
     url = reverse("gouvernance:simulation", args=[seance.pk])
     client.get(url)
     # 1 session, 2 user, 3 the application that verified the session, 4 roles, 5 the séance,
-    # 6-12 the agenda (as on the séance page), 13 simulated amounts, 14 the envelopes with
-    # programmed and simulated sums, 15 notifications.
-    with django_assert_num_queries(15):
+    # 6-16 the agenda (as on the séance page), 17 simulated amounts, 18 the envelopes with
+    # programmed and simulated sums, 19 notifications.
+    with django_assert_num_queries(19):
         reponse = client.get(url)
     assert reponse.status_code == 200
     assert reponse.text.count('name="simule_') == 2 * n
