@@ -10,9 +10,10 @@ class InstructionConfig(AppConfig):
         from cper.espaces import enregistrer_espace
         from dossiers.extensions import enregistrer_lien_porteur
 
-        from . import agregats
+        from . import agregats, perimetres
         from .views import lien_echanges
 
+        perimetres.enregistrer()
         agregats.enregistrer()
         enregistrer_lien_porteur(lien_echanges)
         enregistrer_espace(

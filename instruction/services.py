@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed, can_proceed, has_transition_perm
-from guardian.shortcuts import assign_perm, remove_perm
 
 from cper.effets import differer
 from cper.televersement.controle import controler
@@ -36,7 +35,8 @@ from .models import (
     PieceJointe,
     Routage,
 )
-from .selectors import cote_de, dossiers_des_agents, groupe_en_charge
+from .perimetres import dossiers_des_agents
+from .selectors import cote_de
 
 
 def _verifier(methode, user) -> None:
@@ -61,12 +61,11 @@ def _notifier_apres(dossier, evenement: str) -> None:
 
 
 def _router(*, dossier, par, groupe_technique, commentaire) -> Routage:
-    routage = Routage.objects.create(
+    """The new routing is the one in force: its group's members see and instruct the dossier."""
+    Routage.objects.en_vigueur().filter(dossier=dossier).update(en_vigueur=False)
+    return Routage.objects.create(
         dossier=dossier, groupe_technique=groupe_technique, par=par, commentaire=commentaire
     )
-    assign_perm("dossiers.view_dossier", groupe_technique.groupe, dossier)
-    assign_perm("dossiers.instruire_dossier", groupe_technique.groupe, dossier)
-    return routage
 
 
 @transaction.atomic
@@ -101,13 +100,9 @@ def dossier_rerouter(
         raise TransitionNotAllowed("Le dossier n'est pas en instruction.")
     if not est_agent_du_guichet(dossier, par):
         raise PermissionDenied
-    ancien = groupe_en_charge(dossier)
     routage = _router(
         dossier=dossier, par=par, groupe_technique=groupe_technique, commentaire=commentaire
     )
-    if ancien and ancien != groupe_technique:
-        remove_perm("dossiers.instruire_dossier", ancien.groupe, dossier)
-        remove_perm("dossiers.view_dossier", ancien.groupe, dossier)
     _notifier_apres(dossier, "recevable")
     return routage
 

@@ -1,10 +1,5 @@
 from .agregat import AgregatFinancement, AgregatVolet, SuiviDossier, TotalSuivi
-from .dossier import (
-    Dossier,
-    DossierGroupObjectPermission,
-    DossierUserObjectPermission,
-    SequenceNumero,
-)
+from .dossier import Dossier, SequenceNumero
 from .financement import LigneDepense, LigneFinancement
 from .invitation import Invitation
 from .piece import Piece
@@ -16,8 +11,6 @@ __all__ = [
     "AgregatVolet",
     "DemandeAdhesion",
     "Dossier",
-    "DossierGroupObjectPermission",
-    "DossierUserObjectPermission",
     "Invitation",
     "LigneDepense",
     "LigneFinancement",

@@ -1,13 +1,14 @@
 """Dépôt and withdrawal of a dossier by its porteur.
 
 A dépôt locks the dossier row, checks every guard of dossiers.completude, takes the next number
-of the year from SequenceNumero under a row lock, files the dossier at the chosen guichet and opens
-it to the guichet's agents; the récépissé and the e-mails follow in Celery once committed.
+of the year from SequenceNumero under a row lock and files the dossier at the chosen guichet (its
+agents see it from then on: `instruction.perimetres`); the récépissé and the e-mails follow in
+Celery once committed.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
@@ -15,10 +16,10 @@ from cper.effets import differer
 from cper.referentiel.enums import TypeGuichet
 from cper.referentiel.models import Guichet
 from dossiers import agregats
-from dossiers.acces import ouvrir_au_guichet
+from dossiers.acces import peut_modifier
 from dossiers.completude import Completude, completude
 from dossiers.enums import EtatDossier
-from dossiers.models import Dossier, MembreStructure, SequenceNumero
+from dossiers.models import Dossier, SequenceNumero
 
 PREFIXE_NUMERO = "NPDC"
 
@@ -62,14 +63,9 @@ def guichets_proposes(dossier: Dossier) -> tuple[list[Guichet], Guichet | None]:
 
 def _verrouiller_pour_le_porteur(dossier: Dossier, porteur) -> Dossier:
     """Lock the dossier row for the rest of the transaction; only its structure's members act."""
-    try:
-        verrouille = Dossier.objects.select_for_update().get(pk=dossier.pk)
-    except Dossier.DoesNotExist:
-        raise Http404("Dossier introuvable") from None
-    if not MembreStructure.objects.filter(
-        structure_id=verrouille.structure_id, user=porteur
-    ).exists():
-        raise Http404("Dossier introuvable")
+    verrouille = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if not peut_modifier(porteur, verrouille):
+        raise PermissionDenied
     return verrouille
 
 
@@ -88,7 +84,8 @@ def dossier_deposer(*, dossier: Dossier, par, guichet: Guichet) -> Dossier:
     """File a complete draft at the chosen guichet, with a number of the year.
 
     Raises DepotRefuse (missing items, guichet not offered), TransitionNotAllowed when the
-    dossier is no longer a draft (a colleague filed it first), Http404 outside the structure.
+    dossier is no longer a draft (a colleague filed it first), PermissionDenied outside the
+    structure.
     """
     dossier = _verrouiller_pour_le_porteur(dossier, par)
     if dossier.etat != EtatDossier.BROUILLON:
@@ -114,7 +111,6 @@ def dossier_deposer(*, dossier: Dossier, par, guichet: Guichet) -> Dossier:
     )
     dossier.save()
     agregats.recalculer_dossier(dossier.pk)
-    ouvrir_au_guichet(dossier)
     differer("dossiers.tasks.emettre_recepisse", dossier.pk, par.pk, cle=f"recepisse:{dossier.pk}")
     differer("dossiers.tasks.notifier_depot", dossier.pk, cle=f"notifications-depot:{dossier.pk}")
     return dossier

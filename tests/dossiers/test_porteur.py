@@ -82,7 +82,7 @@ def test_mes_dossiers_en_nombre_constant_de_requetes(
         DossierFactory(structure=structure, depose=True)
     client.force_login(porteur)
     # 1 session, 2 user, 3 the user's roles (decorator and menu share it),
-    # 4 paginator count, 5 the page of dossiers with structure and guichet (guardian in a subquery),
+    # 4 paginator count, 5 the page of dossiers with structure and guichet (membership subquery),
     # 6 the unread notifications count (header).
     with django_assert_num_queries(6):
         reponse = client.get(reverse("dossiers:index"))
