@@ -8,12 +8,11 @@ Celery once committed.
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
 from cper.effets import differer
-from cper.referentiel.enums import TypeGuichet
+from cper.referentiel import models as referentiel
 from cper.referentiel.models import Guichet
 from dossiers import agregats
 from dossiers.acces import peut_modifier
@@ -35,30 +34,14 @@ class DepotRefuse(Exception):
 def guichets_proposes(dossier: Dossier) -> tuple[list[Guichet], Guichet | None]:
     """The guichets where this dossier may be filed, and the one suggested (two queries).
 
-    The sous-préfecture (or préfecture) of each arrondissement the project touches, the one of
-    its first commune first and suggested; the Conseil régional is always offered.
+    The rule is `referentiel.guichets_proposes`, applied to the arrondissements of the
+    project's communes, its first commune's first.
     """
-    arrondissements = list(
-        dict.fromkeys(
-            Dossier.communes.through.objects.filter(
-                dossier=dossier, commune__arrondissement__isnull=False
-            )
-            .order_by("pk")
-            .values_list("commune__arrondissement", flat=True)
-        )
+    return referentiel.guichets_proposes(
+        Dossier.communes.through.objects.filter(dossier=dossier)
+        .order_by("pk")
+        .values_list("commune__arrondissement", flat=True)
     )
-    rang = {arrondissement: i for i, arrondissement in enumerate(arrondissements)}
-    guichets = sorted(
-        Guichet.objects.filter(
-            Q(arrondissement__in=arrondissements) | Q(type=TypeGuichet.CONSEIL_REGIONAL)
-        ),
-        key=lambda g: (g.arrondissement_id is None, rang.get(g.arrondissement_id, 0), g.nom),
-    )
-    suggere = next(
-        (g for g in guichets if arrondissements and g.arrondissement_id == arrondissements[0]),
-        None,
-    )
-    return guichets, suggere
 
 
 def _verrouiller_pour_le_porteur(dossier: Dossier, porteur) -> Dossier:
