@@ -22,7 +22,7 @@ from .models.dossier import PERIMETRES, est_porteur_du_dossier
 VOIR = "dossiers.view_dossier"
 MODIFIER = "dossiers.change_dossier"
 # The agents' scopes that see the dossier's pages (the financeurs' see its execution only).
-PERIMETRES_VOIR = ("guichet", "instruction")
+PERIMETRES_VOIR = ("guichet", "guichet_lecture", "instruction")
 
 
 def enregistrer_perimetre(nom: str, perimetre: Callable) -> None:

@@ -2,10 +2,9 @@
 
 from dataclasses import dataclass, fields
 
-from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import CharField, Exists, OuterRef, Q, Subquery, Value
+from django.db.models import CharField, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Concat, JSONObject
 from django_fsm import can_proceed
 from django_fsm_log.models import StateLog
@@ -28,6 +27,7 @@ from .models import (
     Routage,
 )
 from .perimetres import (  # noqa: F401 - the scopes, read here by the views
+    au_guichet_de,
     dossier_des_groupes_ou_404,
     dossier_du_guichet_ou_404,
     dossier_du_porteur_ou_404,
@@ -35,6 +35,7 @@ from .perimetres import (  # noqa: F401 - the scopes, read here by the views
     dossiers_des_groupes,
     dossiers_du_guichet,
     dossiers_du_porteur,
+    dossiers_en_lecture,
     ou_404,
 )
 
@@ -43,7 +44,8 @@ def dossier_pour_agent_ou_404(user, pk) -> Dossier:
     """The dossier, annotated with whether the user works at its guichet (same query)."""
     return ou_404(
         dossiers_des_agents(user).annotate(
-            agent_du_guichet=Exists(Group.objects.filter(guichet=OuterRef("guichet"), user=user)),
+            agent_du_guichet=au_guichet_de(user),
+            guichet_conjoint=F("depot_conjoint__guichet__nom"),
             demandes_adhesion_en_cours=Exists(
                 DemandeAdhesion.objects.filter(
                     structure=OuterRef("structure"), decidee_le__isnull=True
@@ -106,6 +108,7 @@ def annoter_file(queryset):
         queryset.select_related("structure", "volet", "guichet")
         .avec_limite_recevabilite()
         .annotate(
+            guichet_conjoint=F("depot_conjoint__guichet__nom"),
             groupe_nom=Subquery(
                 Routage.objects.filter(dossier=OuterRef("pk")).values("groupe_technique__nom")[:1]
             ),
@@ -347,7 +350,8 @@ def page_dossier_agent(user, pk) -> PageDossierAgent:
     """The agents' dossier page in scope (404 outside), in a fixed number of queries."""
     dossier = ou_404(
         dossiers_des_agents(user).annotate(
-            agent_du_guichet=Exists(Group.objects.filter(guichet=OuterRef("guichet"), user=user)),
+            agent_du_guichet=au_guichet_de(user),
+            guichet_conjoint=F("depot_conjoint__guichet__nom"),
             demandes_adhesion_en_cours=Exists(
                 DemandeAdhesion.objects.filter(
                     structure=OuterRef("structure"), decidee_le__isnull=True

@@ -18,7 +18,7 @@ from cper.televersement.controle import controler
 from cper.televersement.enums import Usage
 from dossiers import agregats
 from dossiers.enums import EtatDossier as E
-from dossiers.models import Dossier, Piece
+from dossiers.models import DepotConjoint, Dossier, Piece
 from dossiers.models.dossier import est_agent_du_guichet, est_instructeur_du_dossier
 from dossiers.services.structures import structure_verifier
 
@@ -35,7 +35,7 @@ from .models import (
     PieceJointe,
     Routage,
 )
-from .perimetres import dossiers_des_agents
+from .perimetres import dossiers_des_agents, guichets_de
 from .selectors import cote_de
 
 
@@ -68,6 +68,17 @@ def _router(*, dossier, par, groupe_technique, commentaire) -> Routage:
     )
 
 
+def _au_titre_de(dossier, par) -> str:
+    """For a dépôt conjoint, the guichet the agent acts for, as the history names it."""
+    conjoint = (
+        DepotConjoint.objects.filter(dossier=dossier).values_list("guichet_id", flat=True).first()
+    )
+    if conjoint is None:
+        return ""
+    guichet = guichets_de(par).filter(pk__in=[dossier.guichet_id, conjoint]).first()
+    return f"Pour le guichet « {guichet} ». " if guichet else ""
+
+
 @transaction.atomic
 def dossier_declarer_recevable(
     *, dossier, par, groupe_technique: GroupeTechnique, commentaire: str = ""
@@ -75,9 +86,8 @@ def dossier_declarer_recevable(
     """The guichet finds the dossier complete and routes it to a groupe technique."""
     dossier = _recharger(dossier)
     _verifier(dossier.declarer_recevable, par)
-    dossier.declarer_recevable(
-        by=par, description=f"Routé vers {groupe_technique}. {commentaire}".strip()
-    )
+    description = f"Routé vers {groupe_technique}. {commentaire}".strip()
+    dossier.declarer_recevable(by=par, description=_au_titre_de(dossier, par) + description)
     dossier.save()
     if dossier.structure.verifiee_le is None:
         # Declaring a dossier recevable vouches for the structure that filed it.

@@ -1,5 +1,5 @@
 from .agregat import AgregatFinancement, AgregatVolet, SuiviDossier, TotalSuivi
-from .dossier import Dossier, SequenceNumero
+from .dossier import DepotConjoint, Dossier, SequenceNumero
 from .financement import LigneDepense, LigneFinancement
 from .invitation import Invitation
 from .piece import Piece
@@ -10,6 +10,7 @@ __all__ = [
     "AgregatFinancement",
     "AgregatVolet",
     "DemandeAdhesion",
+    "DepotConjoint",
     "Dossier",
     "Invitation",
     "LigneDepense",

@@ -394,3 +394,29 @@ class SequenceNumero(models.Model):
 
     def __str__(self):
         return f"{self.annee} : {self.dernier}"
+
+
+class DepotConjoint(models.Model):
+    """The second guichet of a dossier filed at both a sous-préfecture and the Conseil régional.
+
+    `Dossier.guichet` is the guichet the porteur chose first (its récépissé names it); this row
+    adds the other one. Both guichets' agents see the dossier in their workbench and either may
+    act on it (`instruction.perimetres`); one number, one state, one history.
+    """
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="depot_conjoint")
+    guichet = models.ForeignKey(
+        "referentiel.Guichet", on_delete=models.PROTECT, related_name="depots_conjoints"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "dépôt conjoint"
+        verbose_name_plural = "dépôts conjoints"
+        indexes = [
+            # The guichet agents' scope: the dossiers filed (also) at their guichet.
+            models.Index(fields=["guichet", "dossier"], name="depot_conjoint_perimetre"),
+        ]
+
+    def __str__(self):
+        return f"{self.dossier_id} aussi déposé auprès de {self.guichet}"

@@ -13,12 +13,13 @@ from django_fsm import TransitionNotAllowed
 
 from cper.effets import differer
 from cper.referentiel import models as referentiel
+from cper.referentiel.enums import TypeGuichet
 from cper.referentiel.models import Guichet
 from dossiers import agregats
 from dossiers.acces import peut_modifier
 from dossiers.completude import Completude, completude
 from dossiers.enums import EtatDossier
-from dossiers.models import Dossier, SequenceNumero
+from dossiers.models import DepotConjoint, Dossier, SequenceNumero
 
 PREFIXE_NUMERO = "NPDC"
 
@@ -62,10 +63,21 @@ def prochain_numero(annee: int) -> str:
     return f"{PREFIXE_NUMERO}-{annee}-{sequence.dernier:05d}"
 
 
+def _guichet_non_propose(guichet: Guichet) -> DepotRefuse:
+    return DepotRefuse(
+        f"Le guichet « {guichet} » n'est pas compétent pour ce projet : choisissez la "
+        "sous-préfecture de l'arrondissement du projet ou le Conseil régional."
+    )
+
+
 @transaction.atomic
-def dossier_deposer(*, dossier: Dossier, par, guichet: Guichet) -> Dossier:
+def dossier_deposer(
+    *, dossier: Dossier, par, guichet: Guichet, guichet_conjoint: Guichet | None = None
+) -> Dossier:
     """File a complete draft at the chosen guichet, with a number of the year.
 
+    `guichet_conjoint`: filed at both a sous-préfecture and the Conseil régional (one of each,
+    both offered for the project); one number, one state, both guichets' agents see it.
     Raises DepotRefuse (missing items, guichet not offered), TransitionNotAllowed when the
     dossier is no longer a draft (a colleague filed it first), PermissionDenied outside the
     structure.
@@ -76,23 +88,33 @@ def dossier_deposer(*, dossier: Dossier, par, guichet: Guichet) -> Dossier:
     etat_complet = completude(dossier.pk)
     if not etat_complet.complet:
         raise DepotRefuse("Le dossier n'est pas complet.", etat_complet)
-    proposes, _ = guichets_proposes(dossier)
-    if guichet.pk not in {g.pk for g in proposes}:
+    proposes = {g.pk for g in guichets_proposes(dossier)[0]}
+    for choisi in filter(None, [guichet, guichet_conjoint]):
+        if choisi.pk not in proposes:
+            raise _guichet_non_propose(choisi)
+    if guichet_conjoint is not None and (
+        (guichet.type == TypeGuichet.CONSEIL_REGIONAL)
+        == (guichet_conjoint.type == TypeGuichet.CONSEIL_REGIONAL)
+    ):
         raise DepotRefuse(
-            f"Le guichet « {guichet} » n'est pas compétent pour ce projet : choisissez la "
-            "sous-préfecture de l'arrondissement du projet ou le Conseil régional."
+            "Un dépôt conjoint se fait auprès d'une sous-préfecture et du Conseil régional."
         )
 
     maintenant = timezone.now()
     numero = prochain_numero(timezone.localdate(maintenant).year)
+    aupres = f"du guichet « {guichet} »"
+    if guichet_conjoint is not None:
+        aupres = f"des guichets « {guichet} » et « {guichet_conjoint} » (dépôt conjoint)"
     dossier.deposer(
         numero=numero,
         guichet=guichet,
         depose_le=maintenant,
         by=par,
-        description=f"Déposé auprès du guichet « {guichet} » sous le numéro {numero}.",
+        description=f"Déposé auprès {aupres} sous le numéro {numero}.",
     )
     dossier.save()
+    if guichet_conjoint is not None:
+        DepotConjoint.objects.create(dossier=dossier, guichet=guichet_conjoint)
     agregats.recalculer_dossier(dossier.pk)
     differer("dossiers.tasks.emettre_recepisse", dossier.pk, par.pk, cle=f"recepisse:{dossier.pk}")
     differer("dossiers.tasks.notifier_depot", dossier.pk, cle=f"notifications-depot:{dossier.pk}")

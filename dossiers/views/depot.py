@@ -21,6 +21,12 @@ def _dossier_du_porteur_ou_404(user, pk) -> Dossier:
     return dossier_du_porteur_ou_404(user, pk, queryset=Dossier.objects.select_related("structure"))
 
 
+def aupres(guichet, conjoint) -> str:
+    if conjoint is None:
+        return f"du guichet « {guichet} »"
+    return f"des guichets « {guichet} » et « {conjoint} »"
+
+
 def deposer(request: HttpRequest, pk: int) -> HttpResponse:
     """Show what still prevents the dépôt, or let the porteur choose the guichet and confirm."""
     dossier = _dossier_du_porteur_ou_404(request.user, pk)
@@ -33,7 +39,10 @@ def deposer(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and etat.complet and form.is_valid():
         try:
             dossier = dossier_deposer(
-                dossier=dossier, par=request.user, guichet=form.cleaned_data["guichet"]
+                dossier=dossier,
+                par=request.user,
+                guichet=form.cleaned_data["guichet"],
+                guichet_conjoint=form.cleaned_data["guichet_conjoint"],
             )
         except DEJA_FAIT:
             return deja_effectuee(request, "dossiers:detail", pk=dossier.pk)
@@ -46,10 +55,10 @@ def deposer(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request,
                 format_html(
-                    "Votre dossier a été déposé auprès du guichet « {} » sous le numéro {}. Le "
+                    "Votre dossier a été déposé auprès {} sous le numéro {}. Le "
                     "récépissé de dépôt vous sera envoyé par courriel dans quelques minutes ; "
                     "vous pourrez aussi le télécharger ci-dessous.",
-                    dossier.guichet,
+                    aupres(dossier.guichet, form.cleaned_data["guichet_conjoint"]),
                     dossier.numero,
                 ),
             )

@@ -2,7 +2,7 @@ import pytest
 from django.http import Http404
 
 from dossiers.acces import MODIFIER, dossier_ou_404, dossiers_visibles
-from tests.factories import DossierFactory
+from tests.factories import CommuneFactory, DossierFactory
 
 
 @pytest.fixture
@@ -39,6 +39,9 @@ def test_la_liste_tient_en_une_requete(dossier, porteur, django_assert_num_queri
 def test_le_guichet_voit_ce_qui_y_est_depose_et_rien_d_autre(
     dossier, agent_sp_douai, agent_region, structure, guichet_region
 ):
-    a_la_region = DossierFactory(structure=structure, depose=True, guichet=guichet_region)
+    # Filed at the Région only, on a commune of another arrondissement, asking the Région nothing.
+    a_la_region = DossierFactory(
+        structure=structure, depose=True, guichet=guichet_region, communes=[CommuneFactory()]
+    )
     assert set(dossiers_visibles(agent_sp_douai)) == {dossier}
     assert set(dossiers_visibles(agent_region)) == {a_la_region}
