@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from django_fsm_log.models import StateLog
 
 from cper.referentiel.models import Commune
@@ -110,6 +110,8 @@ def dossier_complet(user, pk) -> Dossier:
             est_porteur=Exists(
                 MembreStructure.objects.filter(structure=OuterRef("structure"), user=user)
             ),
+            # The other guichet of a dépôt conjoint, if any (a left join).
+            guichet_conjoint=F("depot_conjoint__guichet__nom"),
             # For the timeline: whose names a porteur sees (colleagues', not agents').
             membres_ids=ArraySubquery(
                 MembreStructure.objects.filter(structure=OuterRef("structure")).values("user_id")

@@ -36,6 +36,8 @@ def test_le_porteur_depose_aux_deux_guichets_sous_un_seul_numero(
     )
     assert brouillon.guichet == guichet_douai
     assert DepotConjoint.objects.get(dossier=brouillon).guichet == guichet_region
+    page = " ".join(client.get(reverse("dossiers:detail", args=[brouillon.pk])).text.split())
+    assert f"{guichet_douai.nom} et {guichet_region.nom} (dépôt conjoint)" in page
 
 
 def test_depuis_le_conseil_regional_le_depot_conjoint_ajoute_la_sous_prefecture_suggeree(
