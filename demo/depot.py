@@ -13,13 +13,12 @@ import hashlib
 from collections import defaultdict
 from pathlib import Path
 
-from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from cper.televersement.enums import StatutAntivirus
 from dossiers.completude import pieces_obligatoires
-from dossiers.models import DossierGroupObjectPermission, Piece, Recepisse, SequenceNumero
+from dossiers.models import Piece, Recepisse, SequenceNumero
 from dossiers.services.depot import PREFIXE_NUMERO
 
 from .calendrier import PARIS
@@ -70,13 +69,6 @@ def ecrire(chargement, plans, acteurs) -> None:
             "created_at",
         ],
         ((p.pk, "", 0, "", 0, p.depose_le, p.depose_le, p.depose_le) for p in deposes),
-    )
-    # The guichet's agents see what was filed there (dossiers.acces.ouvrir_au_guichet).
-    voir = Permission.objects.get(content_type__app_label="dossiers", codename="view_dossier")
-    chargement.copier(
-        DossierGroupObjectPermission,
-        ["permission", "group", "content_object"],
-        ((voir.id, p.guichet.groupe_id, p.pk) for p in deposes),
     )
 
 

@@ -13,12 +13,10 @@ import datetime
 from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
-from django.contrib.auth.models import Permission
 
 from cper.referentiel.enums import TypeGuichet
 from cper.referentiel.models import Guichet
 from dossiers.enums import EtatDossier as E
-from dossiers.models import DossierGroupObjectPermission
 from execution.enums import (
     DEBUT_DECRET_2018,
     EtatActe,
@@ -220,21 +218,6 @@ def ecrire(chargement, referentiel, plans, executions: list[Execution], acteurs)
         p.financeur.code: p
         for p in ParametresFinanceur.objects.select_related("financeur", "groupe")
     }
-    # The programmed financeurs' agents carry out the dossier (execution.acces).
-    executer = Permission.objects.get(
-        content_type__app_label="dossiers", codename="executer_dossier"
-    )
-    programmes = [p for p in plans if p.programmes and p.etat not in (E.REJETE,)]
-    chargement.copier(
-        DossierGroupObjectPermission,
-        ["permission", "group", "content_object"],
-        (
-            (executer.id, parametres[code].groupe_id, p.pk)
-            for p in programmes
-            if p.parcours.moment_de("programmer")
-            for code in p.programmes
-        ),
-    )
     nom, _, _ = fichier_de_piece()
     lignes = [(x, code) for x in executions for code in x.plan.programmes]
     ids = dict(zip(((id(x), c) for x, c in lignes), chargement.ids(Acte, len(lignes)), strict=True))

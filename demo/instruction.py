@@ -1,17 +1,14 @@
 """Stage 5: instruction — routing to the groupe technique, requests for complements, avis.
 
-As the services do it: declaring a dossier recevable routes it to the group of its volet,
-opens it to that group (guardian rows) and vouches for its structure; each request for
+As the services do it: declaring a dossier recevable routes it to the group of its volet (the
+routing in force, which opens it to that group) and vouches for its structure; each request for
 complements is a row, answered when the porteur completed; each side's avis has its
 proposed amounts (none for an avis défavorable).
 """
 
 import datetime
 
-from django.contrib.auth.models import Permission
-
 from dossiers.enums import EtatDossier as E
-from dossiers.models import DossierGroupObjectPermission
 from instruction.enums import Cote, SensAvis
 from instruction.models import Avis, DemandeComplements, MontantPropose, Routage
 
@@ -49,28 +46,12 @@ def ecrire(chargement, referentiel, plans, acteurs) -> None:
 
 def _routages(chargement, plans, acteurs) -> None:
     routes = [p for p in plans if p.recevable_le]
-    groupes = {code: (g.id, g.groupe_id) for code, g in acteurs.groupes.items()}
+    groupes = {code: g.id for code, g in acteurs.groupes.items()}
     agents = {guichet: agent.id for guichet, agent in acteurs.agents.items()}
     chargement.copier(
         Routage,
         ["dossier", "groupe_technique", "par", "commentaire", "created_at"],
-        (
-            (p.pk, groupes[p.volet.code][0], agents[p.guichet.id], "", p.recevable_le)
-            for p in routes
-        ),
-    )
-    permissions = {
-        codename: Permission.objects.get(content_type__app_label="dossiers", codename=codename).pk
-        for codename in ("view_dossier", "instruire_dossier")
-    }
-    chargement.copier(
-        DossierGroupObjectPermission,
-        ["permission", "group", "content_object"],
-        (
-            (permission, groupes[p.volet.code][1], p.pk)
-            for p in routes
-            for permission in permissions.values()
-        ),
+        ((p.pk, groupes[p.volet.code], agents[p.guichet.id], "", p.recevable_le) for p in routes),
     )
 
 

@@ -19,7 +19,7 @@ from gouvernance.models import (
     PointOrdreDuJour,
     Seance,
 )
-from gouvernance.selectors.tableaux import dossiers_du_territoire
+from gouvernance.perimetres import dossiers_du_territoire
 
 from .calendrier import seance_en_preparation
 from .chargement import euros

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -109,7 +110,15 @@ def notifier_guichet_du_depot(dossier_pk: int) -> None:
 
 
 def _agents_du_guichet(dossier) -> list:
-    return list(get_user_model().objects.filter(groups=dossier.guichet.groupe_id))
+    """The agents of the guichet(s) where the dossier was filed (both, for a dépôt conjoint)."""
+    return list(
+        get_user_model()
+        .objects.filter(
+            Q(groups__guichet=dossier.guichet_id)
+            | Q(groups__guichet__depots_conjoints__dossier=dossier.pk)
+        )
+        .distinct()
+    )
 
 
 @shared_task

@@ -1,20 +1,28 @@
 """Who acts for a financeur, and which dossiers a financeur's agents may carry out.
 
-A financeur's agents are the members of its `ParametresFinanceur.groupe`. When a dossier is
-programmed, each programmed financeur's group receives `dossiers.executer_dossier` on it
-(django-guardian, direct-FK permission model): the dossier's execution transitions read that
-permission, and the agents' scope is the dossiers it was granted on.
+A financeur's agents are the members of its `ParametresFinanceur.groupe`. They carry out the
+dossiers the instance de pilotage programmed with an amount for that financeur (the decision's
+`MontantProgramme` rows): the relation itself is the scope, nothing is granted per dossier. It
+is registered with `dossiers.acces` at start-up, so the dossier's execution transitions
+(`attribuer`, `solder`, `declarer_caduc`…) read the same scope.
 """
 
-from django.db.models import Q
 from django.http import Http404
-from guardian.shortcuts import assign_perm, get_objects_for_user
 
 from cper.referentiel.models import Financeur
+from dossiers.acces import dossier_du_porteur_ou_404, enregistrer_perimetre
 from dossiers.models import Dossier
-from execution.models import ParametresFinanceur
+from gouvernance.enums import SensDecision
+from gouvernance.models import MontantProgramme
 
-EXECUTER = "dossiers.executer_dossier"
+__all__ = [
+    "agit_pour",
+    "dossier_du_porteur_ou_404",
+    "dossier_execute_ou_404",
+    "dossiers_executables",
+    "enregistrer",
+    "financeurs_de",
+]
 
 
 def financeurs_de(user):
@@ -29,11 +37,15 @@ def agit_pour(user, financeur_id) -> bool:
 
 
 def dossiers_executables(user):
-    """Dossiers one of the user's financeurs carries out."""
+    """Dossiers programmed with an amount for one of the user's financeurs."""
     if not user.is_authenticated:
         return Dossier.objects.none()
-    return get_objects_for_user(
-        user, EXECUTER, klass=Dossier, accept_global_perms=False, with_superuser=False
+    return Dossier.objects.filter(
+        pk__in=MontantProgramme.objects.filter(
+            decision__sens=SensDecision.PROGRAMME,
+            montant__gt=0,
+            financeur__in=financeurs_de(user),
+        ).values("decision__point__dossier_id")
     )
 
 
@@ -46,19 +58,5 @@ def dossier_execute_ou_404(user, pk, queryset=None) -> Dossier:
         raise Http404("Dossier introuvable") from None
 
 
-def dossier_du_porteur_ou_404(user, pk, queryset=None) -> Dossier:
-    base = queryset if queryset is not None else Dossier.objects.all()
-    try:
-        return base.filter(Q(structure__adhesions__user=user)).distinct().get(pk=pk)
-    except (Dossier.DoesNotExist, ValueError, TypeError):
-        raise Http404("Dossier introuvable") from None
-
-
-def ouvrir_aux_financeurs(dossier: Dossier, financeurs) -> int:
-    """Give the groups of these financeurs the execution of the dossier; how many groups."""
-    n = 0
-    for financeur in financeurs:
-        parametres = ParametresFinanceur.objects.de(financeur)
-        assign_perm(EXECUTER, parametres.groupe, dossier)
-        n += 1
-    return n
+def enregistrer() -> None:
+    enregistrer_perimetre("execution", dossiers_executables)

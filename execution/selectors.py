@@ -4,7 +4,8 @@ import itertools
 
 from django.db.models import Prefetch, Q
 
-from execution.acces import EXECUTER, financeurs_de
+from dossiers.models.dossier import est_gestionnaire_du_dossier
+from execution.acces import financeurs_de
 from execution.enums import EtatActe, EtatDemande
 from execution.models import (
     Acte,
@@ -62,7 +63,7 @@ def historique_decisions(dossier) -> dict:
 
 
 def peut_executer(user, dossier) -> bool:
-    return user.has_perm(EXECUTER, dossier) and financeurs_de(user).exists()
+    return est_gestionnaire_du_dossier(dossier, user)
 
 
 def file_versements(user, *, financeur=None, etat=None, type_=None, recherche=""):

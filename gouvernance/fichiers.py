@@ -8,7 +8,7 @@ from django.db.models import F, Prefetch
 from django.http import QueryDict
 
 from cper.referentiel.models import Commune
-from gouvernance import exports
+from gouvernance import exports, perimetres
 from gouvernance.enums import PageExport
 from gouvernance.forms.tableaux import FiltresTerritoireForm, date_des_enveloppes
 from gouvernance.selectors import tableaux
@@ -61,32 +61,24 @@ def dossiers_filtres(mandat, donnees: QueryDict):
     """The territory's dossiers, filtered as the page's form says, with their amounts.
 
     Read through the kept `SuiviDossier` rows (the dossier's territories, GIN-indexed, and its
-    signatories' amounts): the same dossiers as `tableaux.dossiers_du_territoire`, without
+    signatories' amounts): the same dossiers as `perimetres.dossiers_du_territoire`, without
     placing every dossier on its communes per request. The list's `nombre` comes from the kept
     counts (`tableaux.nombre_du_territoire`), not from a `COUNT(*)`.
     """
     filtres = FiltresTerritoireForm(donnees or None)
     criteres = filtres.cleaned_data if filtres.is_valid() else {}
-    dossiers = tableaux.dossiers_du_territoire_suivis(mandat)
+    dossiers = perimetres.dossiers_du_territoire_suivis(mandat)
     if criteres.get("etat"):
         dossiers = dossiers.filter(etat=criteres["etat"])
     if criteres.get("volet"):
         dossiers = dossiers.filter(volet=criteres["volet"])
     liste = (
-        dossiers.annotate(
-            demande=F("suivi__demande"),
-            programme=F("suivi__programme"),
-            mandate=F("suivi__mandate"),
-        )
-        .select_related("structure", "volet")
-        .only(
-            "numero",
-            "intitule",
-            "etat",
-            "depose_le",
-            "structure__raison_sociale",
-            "volet__numero",
-            "volet__intitule",
+        perimetres.champs_publics(
+            dossiers.annotate(
+                demande=F("suivi__demande"),
+                programme=F("suivi__programme"),
+                mandate=F("suivi__mandate"),
+            )
         )
         .prefetch_related(
             Prefetch("communes", queryset=Commune.objects.only("nom").order_by("nom"))
@@ -133,7 +125,7 @@ def construire(export) -> exports.Tableau | None:
         if export.tableau in {"maquette", "volets"}:
             return construire_tableau(export.parametres)
         return construire_tableau()
-    mandat = tableaux.mandat_concertation(export.demandeur)
+    mandat = perimetres.mandat_concertation(export.demandeur)
     if mandat is None or mandat.territoire is None:
         return None
     if export.tableau == "dossiers":

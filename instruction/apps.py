@@ -10,10 +10,11 @@ class InstructionConfig(AppConfig):
         from cper.espaces import enregistrer_espace
         from dossiers.extensions import enregistrer_etape_porteur, enregistrer_lien_porteur
 
-        from . import agregats
+        from . import agregats, perimetres
         from .selectors import annotations_etape_porteur, etape_complements
         from .views import lien_echanges
 
+        perimetres.enregistrer()
         agregats.enregistrer()
         enregistrer_lien_porteur(lien_echanges)
         enregistrer_etape_porteur(annotations=annotations_etape_porteur, texte=etape_complements)

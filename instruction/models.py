@@ -83,8 +83,17 @@ class MembreGroupe(models.Model):
         return super().delete(*args, **kwargs)
 
 
+class RoutageQuerySet(models.QuerySet):
+    def en_vigueur(self):
+        return self.filter(en_vigueur=True)
+
+
 class Routage(models.Model):
-    """One row per routing of a dossier to a groupe technique; the latest one is in force."""
+    """One row per routing of a dossier to a groupe technique; the latest one is in force.
+
+    The row in force (`en_vigueur`, one per dossier) is what gives the group's members the
+    dossier (`instruction.perimetres`); a rerouting turns the previous one off.
+    """
 
     dossier = models.ForeignKey(
         "dossiers.Dossier", on_delete=models.CASCADE, related_name="routages"
@@ -95,10 +104,26 @@ class Routage(models.Model):
     par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     commentaire = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    en_vigueur = models.BooleanField("en vigueur", default=True)
+
+    objects = RoutageQuerySet.as_manager()
 
     class Meta:
         verbose_name = "routage"
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier"], condition=Q(en_vigueur=True), name="routage_un_en_vigueur"
+            ),
+        ]
+        indexes = [
+            # The instructors' scope: the dossiers routed to a group, in force.
+            models.Index(
+                fields=["groupe_technique", "dossier"],
+                condition=Q(en_vigueur=True),
+                name="routage_perimetre",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.dossier_id} → {self.groupe_technique}"

@@ -4,16 +4,13 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import CharField, Exists, OuterRef, Q, Subquery, Value
+from django.db.models import CharField, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Concat, JSONObject, NullIf, Trim
-from django.http import Http404
 from django.utils.formats import date_format
 from django_fsm import can_proceed
 from django_fsm_log.models import StateLog
-from guardian.shortcuts import get_objects_for_user
 
 from cper.comptes.enums import Role
 from cper.comptes.models import User
@@ -41,55 +38,26 @@ from .models import (
     MontantPropose,
     Routage,
 )
-
-
-def dossiers_du_guichet(user):
-    """Dossiers filed at the guichets the user works for (and that their group may see)."""
-    if not user.a_le_role(Role.AGENT_GUICHET):
-        return Dossier.objects.none()
-    return get_objects_for_user(
-        user,
-        "dossiers.view_dossier",
-        klass=Dossier.objects.filter(guichet__groupe__user=user).exclude(etat=E.BROUILLON),
-        accept_global_perms=False,
-    )
-
-
-def dossiers_des_groupes(user):
-    """Dossiers routed to the groupes techniques the user belongs to."""
-    if not user.a_le_role(Role.INSTRUCTEUR):
-        return Dossier.objects.none()
-    return get_objects_for_user(
-        user, "dossiers.instruire_dossier", klass=Dossier, accept_global_perms=False
-    )
-
-
-def dossiers_des_agents(user):
-    return Dossier.objects.filter(
-        Q(pk__in=dossiers_du_guichet(user).values("pk"))
-        | Q(pk__in=dossiers_des_groupes(user).values("pk"))
-    )
-
-
-def dossiers_du_porteur(user):
-    """Filed dossiers of the porteur's structures."""
-    return Dossier.objects.filter(structure__membres=user).exclude(etat=E.BROUILLON)
-
-
-def _ou_404(queryset, pk):
-    try:
-        return queryset.select_related("structure", "guichet", "volet", "rapport_instruction").get(
-            pk=pk
-        )
-    except Dossier.DoesNotExist:
-        raise Http404("Dossier introuvable.") from None
+from .perimetres import (  # noqa: F401 - the scopes, read here by the views
+    au_guichet_de,
+    dossier_des_groupes_ou_404,
+    dossier_du_guichet_ou_404,
+    dossier_du_porteur_ou_404,
+    dossiers_des_agents,
+    dossiers_des_groupes,
+    dossiers_du_guichet,
+    dossiers_du_porteur,
+    dossiers_en_lecture,
+    ou_404,
+)
 
 
 def dossier_pour_agent_ou_404(user, pk) -> Dossier:
     """The dossier, annotated with whether the user works at its guichet (same query)."""
-    return _ou_404(
+    return ou_404(
         dossiers_des_agents(user).annotate(
-            agent_du_guichet=Exists(Group.objects.filter(guichet=OuterRef("guichet"), user=user)),
+            agent_du_guichet=au_guichet_de(user),
+            guichet_conjoint=F("depot_conjoint__guichet__nom"),
             demandes_adhesion_en_cours=Exists(
                 DemandeAdhesion.objects.filter(
                     structure=OuterRef("structure"), decidee_le__isnull=True
@@ -100,25 +68,13 @@ def dossier_pour_agent_ou_404(user, pk) -> Dossier:
     )
 
 
-def dossier_du_guichet_ou_404(user, pk) -> Dossier:
-    return _ou_404(dossiers_du_guichet(user), pk)
-
-
-def dossier_des_groupes_ou_404(user, pk) -> Dossier:
-    return _ou_404(dossiers_des_groupes(user), pk)
-
-
-def dossier_du_porteur_ou_404(user, pk) -> Dossier:
-    return _ou_404(dossiers_du_porteur(user), pk)
-
-
 def collegues(user, dossier):
     """Who `user` may hand the dossier to: the agents of its guichet when `user` is one of
     them, the members of the groupe technique in charge when `user` belongs to it."""
     q = Q(pk__in=[])
     if dossier.guichet_id and user.groups.filter(guichet=dossier.guichet_id).exists():
         q |= Q(groups__guichet=dossier.guichet_id)
-    routage = Routage.objects.filter(dossier=dossier).values("groupe_technique")[:1]
+    routage = Routage.objects.en_vigueur().filter(dossier=dossier).values("groupe_technique")
     if MembreGroupe.objects.filter(user=user, groupe_technique__in=routage).exists():
         q |= Q(adhesions_groupes__groupe_technique__in=routage)
     return User.objects.filter(pk__in=User.objects.filter(q).values("pk"), is_active=True).order_by(
@@ -158,7 +114,12 @@ def _suivi_par():
 
 
 def groupe_en_charge(dossier) -> GroupeTechnique | None:
-    routage = Routage.objects.filter(dossier=dossier).select_related("groupe_technique").first()
+    routage = (
+        Routage.objects.en_vigueur()
+        .filter(dossier=dossier)
+        .select_related("groupe_technique")
+        .first()
+    )
     return routage.groupe_technique if routage else None
 
 
@@ -204,6 +165,7 @@ def annoter_file(queryset):
         queryset.select_related("structure", "volet", "guichet")
         .avec_limite_recevabilite()
         .annotate(
+            guichet_conjoint=F("depot_conjoint__guichet__nom"),
             groupe_nom=Subquery(
                 Routage.objects.filter(dossier=OuterRef("pk")).values("groupe_technique__nom")[:1]
             ),
@@ -584,9 +546,10 @@ CHAMPS_JOURNAL = ("id", "timestamp", "transition", "state", "description")
 
 def page_dossier_agent(user, pk) -> PageDossierAgent:
     """The agents' dossier page in scope (404 outside), in a fixed number of queries."""
-    dossier = _ou_404(
+    dossier = ou_404(
         dossiers_des_agents(user).annotate(
-            agent_du_guichet=Exists(Group.objects.filter(guichet=OuterRef("guichet"), user=user)),
+            agent_du_guichet=au_guichet_de(user),
+            guichet_conjoint=F("depot_conjoint__guichet__nom"),
             demandes_adhesion_en_cours=Exists(
                 DemandeAdhesion.objects.filter(
                     structure=OuterRef("structure"), decidee_le__isnull=True

@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed, can_proceed, has_transition_perm
-from guardian.shortcuts import assign_perm, remove_perm
 
 from cper.effets import differer
 from cper.televersement.controle import controler
@@ -20,7 +19,7 @@ from cper.televersement.enums import Usage
 from cper.templatetags.cper_tags import euros
 from dossiers import agregats
 from dossiers.enums import EtatDossier as E
-from dossiers.models import Dossier, Piece
+from dossiers.models import DepotConjoint, Dossier, Piece
 from dossiers.models.dossier import est_agent_du_guichet, est_instructeur_du_dossier
 from dossiers.services.structures import structure_verifier
 
@@ -42,7 +41,8 @@ from .models import (
     PieceJointe,
     Routage,
 )
-from .selectors import collegues, cote_de, divergences, dossiers_des_agents, groupe_en_charge
+from .perimetres import dossiers_des_agents, guichets_de
+from .selectors import collegues, cote_de, divergences
 
 
 def _verifier(methode, user) -> None:
@@ -67,12 +67,22 @@ def _notifier_apres(dossier, evenement: str) -> None:
 
 
 def _router(*, dossier, par, groupe_technique, commentaire) -> Routage:
-    routage = Routage.objects.create(
+    """The new routing is the one in force: its group's members see and instruct the dossier."""
+    Routage.objects.en_vigueur().filter(dossier=dossier).update(en_vigueur=False)
+    return Routage.objects.create(
         dossier=dossier, groupe_technique=groupe_technique, par=par, commentaire=commentaire
     )
-    assign_perm("dossiers.view_dossier", groupe_technique.groupe, dossier)
-    assign_perm("dossiers.instruire_dossier", groupe_technique.groupe, dossier)
-    return routage
+
+
+def _au_titre_de(dossier, par) -> str:
+    """For a dépôt conjoint, the guichet the agent acts for, as the history names it."""
+    conjoint = (
+        DepotConjoint.objects.filter(dossier=dossier).values_list("guichet_id", flat=True).first()
+    )
+    if conjoint is None:
+        return ""
+    guichet = guichets_de(par).filter(pk__in=[dossier.guichet_id, conjoint]).first()
+    return f"Pour le guichet « {guichet} ». " if guichet else ""
 
 
 @transaction.atomic
@@ -82,9 +92,8 @@ def dossier_declarer_recevable(
     """The guichet finds the dossier complete and routes it to a groupe technique."""
     dossier = _recharger(dossier)
     _verifier(dossier.declarer_recevable, par)
-    dossier.declarer_recevable(
-        by=par, description=f"Routé vers {groupe_technique}. {commentaire}".strip()
-    )
+    description = f"Routé vers {groupe_technique}. {commentaire}".strip()
+    dossier.declarer_recevable(by=par, description=_au_titre_de(dossier, par) + description)
     dossier.save()
     if dossier.structure.verifiee_le is None:
         # Declaring a dossier recevable vouches for the structure that filed it.
@@ -107,13 +116,9 @@ def dossier_rerouter(
         raise TransitionNotAllowed("Le dossier n'est pas en instruction.")
     if not est_agent_du_guichet(dossier, par):
         raise PermissionDenied
-    ancien = groupe_en_charge(dossier)
     routage = _router(
         dossier=dossier, par=par, groupe_technique=groupe_technique, commentaire=commentaire
     )
-    if ancien and ancien != groupe_technique:
-        remove_perm("dossiers.instruire_dossier", ancien.groupe, dossier)
-        remove_perm("dossiers.view_dossier", ancien.groupe, dossier)
     _notifier_apres(dossier, "recevable")
     return routage
 

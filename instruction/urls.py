@@ -7,6 +7,7 @@ app_name = "instruction"
 urlpatterns = [
     path("", views.index, name="index"),
     path("guichet/", views.guichet, name="guichet"),
+    path("guichet/en-lecture/", views.guichet_lecture, name="guichet_lecture"),
     path("guichet/recevables/", views.recevables_en_lot, name="recevables_en_lot"),
     path("guichet/export.<slug:format_>", views.guichet_export, name="guichet_export"),
     path("groupes/", views.groupes, name="groupes"),

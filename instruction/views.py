@@ -178,6 +178,17 @@ def guichet(request: HttpRequest) -> HttpResponse:
     )
 
 
+@role_requis(Role.AGENT_GUICHET)
+def guichet_lecture(request: HttpRequest) -> HttpResponse:
+    """What the guichet follows without acting on it: filed at the other guichet only."""
+    return _file(
+        request,
+        selectors.dossiers_en_lecture(request.user),
+        titre="Dossiers suivis en lecture",
+        modele="instruction/guichet_lecture.html",
+    )
+
+
 @role_requis(Role.INSTRUCTEUR)
 def groupes(request: HttpRequest) -> HttpResponse:
     dossiers = selectors.dossiers_des_groupes(request.user)

@@ -21,7 +21,6 @@ from dossiers import agregats
 from dossiers.enums import EtatDossier
 from dossiers.models import DemandeAdhesion, Dossier, Invitation, MembreStructure, Recepisse
 from dossiers.services.structures import jeton_invitation
-from execution.acces import ouvrir_aux_financeurs
 from execution.enums import (
     Echeance,
     EtatActe,
@@ -48,6 +47,7 @@ from tests.factories import (
     DossierFactory,
     EpciFactory,
     FinanceurFactory,
+    GuichetFactory,
     LigneDepenseFactory,
     LigneFinancementFactory,
     PieceFactory,
@@ -56,14 +56,18 @@ from tests.factories import (
     VoletFactory,
 )
 from tests.factories.dossiers import PDF_MINIMAL
-from tests.factories.gouvernance import DecisionFactory, MembreInstanceFactory, SeanceFactory
+from tests.factories.gouvernance import (
+    DecisionFactory,
+    MembreInstanceFactory,
+    MontantProgrammeFactory,
+    SeanceFactory,
+)
 from tests.factories.gouvernance import instance as instance_du_type
 from tests.factories.instruction import (
     AvisFactory,
     GroupeTechniqueFactory,
     MembreGroupeFactory,
     router,
-    visible_au_guichet,
 )
 
 # Every persona of tests/conftest.py, then the visitor who is not signed in.
@@ -161,8 +165,6 @@ def monde(
         )
         LigneDepenseFactory(dossier=d, montant_ht=100_000, montant_ttc=120_000)
         LigneFinancementFactory(dossier=d, financeur=etat_, montant_demande=40_000)
-        if etat:
-            visible_au_guichet(d)
         return d
 
     etat_ = etat
@@ -189,7 +191,8 @@ def monde(
         AvisFactory(dossier=instruit, cote=cote)
     rapport = RapportInstruction(dossier=instruit, genere_le=timezone.now())
     _fichier(rapport, "fichier", "rapport.pdf")
-    autre = DossierFactory(depose=True, structure=autre_structure, guichet=guichet_douai)
+    # Another structure's dossier, filed at another sous-préfecture: no persona's but pilotage's.
+    autre = DossierFactory(depose=True, structure=autre_structure, guichet=GuichetFactory())
 
     seance = SeanceFactory(instance=pilotage, creee_par=membre_pilotage)
     point = PointOrdreDuJour.objects.create(seance=seance, dossier=instruit, ordre=1)
@@ -234,7 +237,15 @@ def monde(
     agent_sp_douai.groups.add(ParametresFinanceur.objects.de(etat).groupe)
     en_cours = router(dossier("programme"), groupe, par=agent_sp_douai)
     Dossier.objects.filter(pk=en_cours.pk).update(etat=EtatDossier.EN_COURS)
-    ouvrir_aux_financeurs(en_cours, [etat])
+    # Programmed for the État at the closed séance: the État's agents carry it out.
+    MontantProgrammeFactory(
+        decision=DecisionFactory(
+            point=PointOrdreDuJour.objects.create(seance=seance_close, dossier=en_cours, ordre=2),
+            decidee_par=membre_pilotage,
+        ),
+        financeur=etat,
+        montant=40_000,
+    )
     notifie_le = timezone.localdate() - datetime.timedelta(days=200)
     acte = Acte(
         dossier=en_cours,

@@ -105,6 +105,7 @@ MATRICE = {
     "dossiers:retirer": ("pk=depose", "200 404 404 404 404 404 404 404 404 404 302"),
     "instruction:index": ("", "403 403 200 200 200 200 403 403 403 403 302"),
     "instruction:guichet": ("", "403 403 200 200 403 403 403 403 403 403 302"),
+    "instruction:guichet_lecture": ("", "403 403 200 200 403 403 403 403 403 403 302"),
     "instruction:recevables_en_lot": ("", "403 403 405 405 403 403 403 403 403 403 302"),
     "instruction:guichet_export": ("format_=:csv", "403 403 200 200 403 403 403 403 403 403 302"),
     "instruction:groupes": ("", "403 403 403 403 200 200 403 403 403 403 302"),

@@ -1,11 +1,12 @@
 """Which dossiers a person reaches through the API: the screens' own selectors, nothing else.
 
-- porteurs and agents: `dossiers.acces` (the structure's members; the guichet's and the groupe
-  technique's grants), as on the dossier pages;
-- the instance de pilotage: every filed dossier (`gouvernance.selectors.pilotage`);
+- porteurs and agents: `dossiers.acces` (the structure's members; the guichet where the dossier
+  was filed and the groupe technique it is routed to, `instruction.perimetres`), as on the
+  dossier pages;
+- the instance de pilotage: every filed dossier (`gouvernance.perimetres.dossiers_deposes`);
 - the instance de concertation: the dossiers of the member's territory through the list and the
-  fetch of its dashboard (`gouvernance.fichiers.dossiers_filtres`, `dossier_du_territoire_ou_404`):
-  public fields and amounts only, no person's data.
+  fetch of its dashboard (`gouvernance.fichiers.dossiers_filtres`,
+  `gouvernance.perimetres.dossier_du_territoire_ou_404`): public fields and amounts only.
 """
 
 from django.http import Http404, QueryDict
@@ -14,8 +15,8 @@ from cper.comptes.enums import Role
 from dossiers import acces
 from dossiers.models import Dossier
 from execution import acces as execution_acces
+from gouvernance import perimetres
 from gouvernance.fichiers import dossiers_filtres
-from gouvernance.selectors import pilotage, tableaux
 from instruction.selectors import dossier_pour_agent_ou_404
 
 ROLES_DOSSIER_COMPLET = (
@@ -44,7 +45,7 @@ def dossiers(user):
     """The dossiers the user sees in full, as one QuerySet."""
     visibles = acces.dossiers_visibles(user)
     if est_pilotage(user):
-        return pilotage.dossiers_deposes() | visibles
+        return perimetres.dossiers_deposes() | visibles
     return visibles
 
 
@@ -61,12 +62,12 @@ def dossier_ou_404(user, pk, queryset=None) -> Dossier:
 
 def dossiers_publics(user):
     """The concertation member's territory, public projection (none without a seat)."""
-    _filtres, liste = dossiers_filtres(tableaux.mandat_concertation(user), QueryDict())
+    _filtres, liste = dossiers_filtres(perimetres.mandat_concertation(user), QueryDict())
     return liste.queryset
 
 
 def dossier_public_ou_404(user, pk) -> Dossier:
-    return tableaux.dossier_du_territoire_ou_404(tableaux.mandat_concertation(user), pk)
+    return perimetres.dossier_du_territoire_ou_404(perimetres.mandat_concertation(user), pk)
 
 
 def dossier_d_agent_ou_404(user, pk) -> Dossier:

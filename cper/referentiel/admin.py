@@ -30,6 +30,7 @@ from .models import (
     Region,
     RevisionEnveloppe,
     Volet,
+    guichets_proposes,
 )
 from .selectors import matrice_enveloppes
 
@@ -169,7 +170,7 @@ class CommuneAdmin(admin.ModelAdmin):
 
     @admin.display(description="guichet suggéré")
     def guichet_suggere(self, obj):
-        return obj.guichet_suggere() or "—"
+        return guichets_proposes([obj.arrondissement_id])[1] or "—"
 
     @admin.display(description="pôles métropolitains")
     def poles_metropolitains(self, obj):

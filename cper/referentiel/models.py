@@ -133,12 +133,6 @@ class Commune(models.Model):
     def __str__(self):
         return f"{self.nom} ({self.code_insee})"
 
-    def guichet_suggere(self):
-        """The préfecture or sous-préfecture of the commune's arrondissement (one query)."""
-        if self.arrondissement_id is None:
-            return None
-        return Guichet.objects.filter(arrondissement_id=self.arrondissement_id).first()
-
     def poles(self):
         """Pôles métropolitains the commune belongs to through its EPCI (one query)."""
         if self.epci_id is None:
@@ -251,6 +245,28 @@ class Guichet(models.Model):
         if self.groupe_id is None:
             self.groupe, _ = Group.objects.get_or_create(name=f"guichet:{self.code}")
         super().save(*args, **kwargs)
+
+
+def guichets_proposes(arrondissements) -> tuple[list[Guichet], Guichet | None]:
+    """Where a project on these arrondissements may be filed, and the guichet suggested (1 query).
+
+    The one rule of « guichets proposés »: the sous-préfecture (or préfecture) of each
+    arrondissement, in the order given, the first one suggested; the Conseil régional is always
+    offered, last.
+    """
+    arrondissements = list(dict.fromkeys(a for a in arrondissements if a is not None))
+    rang = {arrondissement: i for i, arrondissement in enumerate(arrondissements)}
+    guichets = sorted(
+        Guichet.objects.filter(
+            Q(arrondissement__in=arrondissements) | Q(type=TypeGuichet.CONSEIL_REGIONAL)
+        ),
+        key=lambda g: (g.arrondissement_id is None, rang.get(g.arrondissement_id, 0), g.nom),
+    )
+    suggere = next(
+        (g for g in guichets if arrondissements and g.arrondissement_id == arrondissements[0]),
+        None,
+    )
+    return guichets, suggere
 
 
 class Contrat(models.Model):

@@ -38,7 +38,6 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "mozilla_django_oidc",
-    "guardian",
     "django_fsm_log",
     "django_celery_beat",
     "import_export",
@@ -124,7 +123,6 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     # ProConnect (OpenID Connect) for agents; answers nothing while it is not configured.
     "cper.comptes.proconnect.ProConnectBackend",
-    "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -231,11 +229,6 @@ LIMITES = {
 }
 # At most this many invitations per structure and per day, whoever sends them.
 INVITATIONS_PAR_JOUR_ET_STRUCTURE = env.int("INVITATIONS_PAR_JOUR_ET_STRUCTURE", default=20)
-
-# django-guardian
-ANONYMOUS_USER_NAME = None
-GUARDIAN_RAISE_403 = False
-GUARDIAN_RENDER_403 = False
 
 LANGUAGE_CODE = "fr"
 # Django's French wording where an installed app's catalog (djangorestframework's) words the

@@ -1,10 +1,5 @@
 from .agregat import AgregatFinancement, AgregatVolet, SuiviDossier, TotalSuivi
-from .dossier import (
-    Dossier,
-    DossierGroupObjectPermission,
-    DossierUserObjectPermission,
-    SequenceNumero,
-)
+from .dossier import DepotConjoint, Dossier, SequenceNumero
 from .financement import LigneDepense, LigneFinancement
 from .invitation import Invitation
 from .piece import Piece
@@ -15,9 +10,8 @@ __all__ = [
     "AgregatFinancement",
     "AgregatVolet",
     "DemandeAdhesion",
+    "DepotConjoint",
     "Dossier",
-    "DossierGroupObjectPermission",
-    "DossierUserObjectPermission",
     "Invitation",
     "LigneDepense",
     "LigneFinancement",

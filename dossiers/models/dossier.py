@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.apps import apps
@@ -19,10 +20,11 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate, Upper
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from cper.comptes.enums import Role
 from dossiers.enums import EtatDossier
+
+from .structure import MembreStructure
 
 E = EtatDossier
 # The states a request for complements may come from, and that completer returns to.
@@ -34,36 +36,41 @@ DELAI_RECEVABILITE_MOIS = 2
 
 
 # --- Who may fire a transition (django-fsm `permission=`; checked by the services) --------------
-# The groupe technique lives in a higher layer: it grants `dossiers.instruire_dossier` on the
-# dossier to its group when the dossier is routed to it, so this layer only reads the permission.
+# The agents' scopes are relations owned by the floors above (the guichet's and the groupe
+# technique's in `instruction`, the financeurs' in `execution`): each registers its scope at
+# start-up (`dossiers.acces.enregistrer_perimetre`), and the transitions ask it, one query.
+PERIMETRES: dict[str, Callable] = {}
+
+
+def dans_le_perimetre(nom: str, dossier, user) -> bool:
+    """Whether the dossier is in the registered scope `nom` of the user (one query)."""
+    perimetre = PERIMETRES.get(nom)
+    return (
+        user.is_authenticated
+        and perimetre is not None
+        and perimetre(user).filter(pk=dossier.pk).exists()
+    )
 
 
 def est_agent_du_guichet(dossier, user) -> bool:
-    return (
-        user.is_authenticated
-        and user.a_le_role(Role.AGENT_GUICHET)
-        and dossier.guichet_id is not None
-        and user.groups.filter(guichet__pk=dossier.guichet_id).exists()
-    )
+    return dans_le_perimetre("guichet", dossier, user)
 
 
 def est_instructeur_du_dossier(dossier, user) -> bool:
-    return (
-        user.is_authenticated
-        and user.a_le_role(Role.INSTRUCTEUR)
-        and user.has_perm("dossiers.instruire_dossier", dossier)
-    )
+    return dans_le_perimetre("instruction", dossier, user)
 
 
 def est_porteur_du_dossier(dossier, user) -> bool:
-    """A member of the dossier's structure: the same source as the porteur's scope (acces.py)."""
-    return user.is_authenticated and user.adhesions.filter(structure=dossier.structure_id).exists()
+    """A member of the dossier's structure: the porteur's scope (`dossiers.acces`)."""
+    return (
+        user.is_authenticated
+        and MembreStructure.objects.filter(structure=dossier.structure_id, user=user).exists()
+    )
 
 
 def est_gestionnaire_du_dossier(dossier, user) -> bool:
-    """An agent of a financeur of the dossier: `execution` grants `dossiers.executer_dossier`
-    on the dossier to each programmed financeur's group; this layer only reads it."""
-    return user.is_authenticated and user.has_perm("dossiers.executer_dossier", dossier)
+    """An agent of a financeur the dossier was programmed with (scope kept by `execution`)."""
+    return dans_le_perimetre("execution", dossier, user)
 
 
 def est_membre_pilotage(dossier, user) -> bool:
@@ -220,10 +227,6 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
                 OpClass(Upper("numero"), name="gin_trgm_ops"),
                 name="dossier_numero_trgm",
             ),
-        ]
-        permissions = [
-            ("instruire_dossier", "Instruire le dossier (groupe technique)"),
-            ("executer_dossier", "Exécuter le dossier : actes et versements (financeur)"),
         ]
         constraints = [
             # An incomplete dossier remembers where completer sends it back; no other state does.
@@ -415,9 +418,27 @@ class SequenceNumero(models.Model):
         return f"{self.annee} : {self.dernier}"
 
 
-class DossierUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Dossier, on_delete=models.CASCADE)
+class DepotConjoint(models.Model):
+    """The second guichet of a dossier filed at both a sous-préfecture and the Conseil régional.
 
+    `Dossier.guichet` is the guichet the porteur chose first (its récépissé names it); this row
+    adds the other one. Both guichets' agents see the dossier in their workbench and either may
+    act on it (`instruction.perimetres`); one number, one state, one history.
+    """
 
-class DossierGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Dossier, on_delete=models.CASCADE)
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="depot_conjoint")
+    guichet = models.ForeignKey(
+        "referentiel.Guichet", on_delete=models.PROTECT, related_name="depots_conjoints"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "dépôt conjoint"
+        verbose_name_plural = "dépôts conjoints"
+        indexes = [
+            # The guichet agents' scope: the dossiers filed (also) at their guichet.
+            models.Index(fields=["guichet", "dossier"], name="depot_conjoint_perimetre"),
+        ]
+
+    def __str__(self):
+        return f"{self.dossier_id} aussi déposé auprès de {self.guichet}"

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from django_fsm_log.models import StateLog
 
 from cper.referentiel.models import Commune
-from dossiers.acces import VOIR, dossier_ou_404, dossiers_visibles
+from dossiers.acces import VOIR, dossier_ou_404, dossiers_des_structures
 from dossiers.enums import EtatDossier
 from dossiers.models import Dossier, LigneFinancement, MembreStructure
 
@@ -88,8 +88,7 @@ def prochaine_action(etat: str) -> str:
 def dossiers_du_porteur(user) -> QuerySet[Dossier]:
     """Dossiers of the user's structures that the user may see, latest change first (1 query)."""
     return (
-        dossiers_visibles(user, VOIR)
-        .filter(structure__adhesions__user=user)
+        dossiers_des_structures(user)
         .select_related("structure", "guichet")
         .order_by("-updated_at", "-pk")
     )
@@ -111,6 +110,8 @@ def dossier_complet(user, pk) -> Dossier:
             est_porteur=Exists(
                 MembreStructure.objects.filter(structure=OuterRef("structure"), user=user)
             ),
+            # The other guichet of a dépôt conjoint, if any (a left join).
+            guichet_conjoint=F("depot_conjoint__guichet__nom"),
             # For the timeline: whose names a porteur sees (colleagues', not agents').
             membres_ids=ArraySubquery(
                 MembreStructure.objects.filter(structure=OuterRef("structure")).values("user_id")

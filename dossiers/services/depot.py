@@ -1,24 +1,25 @@
 """Dépôt and withdrawal of a dossier by its porteur.
 
 A dépôt locks the dossier row, checks every guard of dossiers.completude, takes the next number
-of the year from SequenceNumero under a row lock, files the dossier at the chosen guichet and opens
-it to the guichet's agents; the récépissé and the e-mails follow in Celery once committed.
+of the year from SequenceNumero under a row lock and files the dossier at the chosen guichet (its
+agents see it from then on: `instruction.perimetres`); the récépissé and the e-mails follow in
+Celery once committed.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
-from django.http import Http404
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
 from cper.effets import differer
+from cper.referentiel import models as referentiel
 from cper.referentiel.enums import TypeGuichet
 from cper.referentiel.models import Guichet
 from dossiers import agregats
-from dossiers.acces import ouvrir_au_guichet
+from dossiers.acces import peut_modifier
 from dossiers.completude import Completude, completude
 from dossiers.enums import EtatDossier
-from dossiers.models import Dossier, MembreStructure, SequenceNumero
+from dossiers.models import DepotConjoint, Dossier, SequenceNumero
 
 PREFIXE_NUMERO = "NPDC"
 
@@ -34,42 +35,21 @@ class DepotRefuse(Exception):
 def guichets_proposes(dossier: Dossier) -> tuple[list[Guichet], Guichet | None]:
     """The guichets where this dossier may be filed, and the one suggested (two queries).
 
-    The sous-préfecture (or préfecture) of each arrondissement the project touches, the one of
-    its first commune first and suggested; the Conseil régional is always offered.
+    The rule is `referentiel.guichets_proposes`, applied to the arrondissements of the
+    project's communes, its first commune's first.
     """
-    arrondissements = list(
-        dict.fromkeys(
-            Dossier.communes.through.objects.filter(
-                dossier=dossier, commune__arrondissement__isnull=False
-            )
-            .order_by("pk")
-            .values_list("commune__arrondissement", flat=True)
-        )
+    return referentiel.guichets_proposes(
+        Dossier.communes.through.objects.filter(dossier=dossier)
+        .order_by("pk")
+        .values_list("commune__arrondissement", flat=True)
     )
-    rang = {arrondissement: i for i, arrondissement in enumerate(arrondissements)}
-    guichets = sorted(
-        Guichet.objects.filter(
-            Q(arrondissement__in=arrondissements) | Q(type=TypeGuichet.CONSEIL_REGIONAL)
-        ),
-        key=lambda g: (g.arrondissement_id is None, rang.get(g.arrondissement_id, 0), g.nom),
-    )
-    suggere = next(
-        (g for g in guichets if arrondissements and g.arrondissement_id == arrondissements[0]),
-        None,
-    )
-    return guichets, suggere
 
 
 def _verrouiller_pour_le_porteur(dossier: Dossier, porteur) -> Dossier:
     """Lock the dossier row for the rest of the transaction; only its structure's members act."""
-    try:
-        verrouille = Dossier.objects.select_for_update().get(pk=dossier.pk)
-    except Dossier.DoesNotExist:
-        raise Http404("Dossier introuvable") from None
-    if not MembreStructure.objects.filter(
-        structure_id=verrouille.structure_id, user=porteur
-    ).exists():
-        raise Http404("Dossier introuvable")
+    verrouille = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if not peut_modifier(porteur, verrouille):
+        raise PermissionDenied
     return verrouille
 
 
@@ -83,12 +63,24 @@ def prochain_numero(annee: int) -> str:
     return f"{PREFIXE_NUMERO}-{annee}-{sequence.dernier:05d}"
 
 
+def _guichet_non_propose(guichet: Guichet) -> DepotRefuse:
+    return DepotRefuse(
+        f"Le guichet « {guichet} » n'est pas compétent pour ce projet : choisissez la "
+        "sous-préfecture de l'arrondissement du projet ou le Conseil régional."
+    )
+
+
 @transaction.atomic
-def dossier_deposer(*, dossier: Dossier, par, guichet: Guichet) -> Dossier:
+def dossier_deposer(
+    *, dossier: Dossier, par, guichet: Guichet, guichet_conjoint: Guichet | None = None
+) -> Dossier:
     """File a complete draft at the chosen guichet, with a number of the year.
 
+    `guichet_conjoint`: filed at both a sous-préfecture and the Conseil régional (one of each,
+    both offered for the project); one number, one state, both guichets' agents see it.
     Raises DepotRefuse (missing items, guichet not offered), TransitionNotAllowed when the
-    dossier is no longer a draft (a colleague filed it first), Http404 outside the structure.
+    dossier is no longer a draft (a colleague filed it first), PermissionDenied outside the
+    structure.
     """
     dossier = _verrouiller_pour_le_porteur(dossier, par)
     if dossier.etat != EtatDossier.BROUILLON:
@@ -96,25 +88,34 @@ def dossier_deposer(*, dossier: Dossier, par, guichet: Guichet) -> Dossier:
     etat_complet = completude(dossier.pk)
     if not etat_complet.complet:
         raise DepotRefuse("Le dossier n'est pas complet.", etat_complet)
-    proposes, _ = guichets_proposes(dossier)
-    if guichet.pk not in {g.pk for g in proposes}:
+    proposes = {g.pk for g in guichets_proposes(dossier)[0]}
+    for choisi in filter(None, [guichet, guichet_conjoint]):
+        if choisi.pk not in proposes:
+            raise _guichet_non_propose(choisi)
+    if guichet_conjoint is not None and (
+        (guichet.type == TypeGuichet.CONSEIL_REGIONAL)
+        == (guichet_conjoint.type == TypeGuichet.CONSEIL_REGIONAL)
+    ):
         raise DepotRefuse(
-            f"Le guichet « {guichet} » n'est pas compétent pour ce projet : choisissez la "
-            "sous-préfecture de l'arrondissement du projet ou le Conseil régional."
+            "Un dépôt conjoint se fait auprès d'une sous-préfecture et du Conseil régional."
         )
 
     maintenant = timezone.now()
     numero = prochain_numero(timezone.localdate(maintenant).year)
+    aupres = f"du guichet « {guichet} »"
+    if guichet_conjoint is not None:
+        aupres = f"des guichets « {guichet} » et « {guichet_conjoint} » (dépôt conjoint)"
     dossier.deposer(
         numero=numero,
         guichet=guichet,
         depose_le=maintenant,
         by=par,
-        description=f"Déposé auprès du guichet « {guichet} » sous le numéro {numero}.",
+        description=f"Déposé auprès {aupres} sous le numéro {numero}.",
     )
     dossier.save()
+    if guichet_conjoint is not None:
+        DepotConjoint.objects.create(dossier=dossier, guichet=guichet_conjoint)
     agregats.recalculer_dossier(dossier.pk)
-    ouvrir_au_guichet(dossier)
     differer("dossiers.tasks.emettre_recepisse", dossier.pk, par.pk, cle=f"recepisse:{dossier.pk}")
     differer("dossiers.tasks.notifier_depot", dossier.pk, cle=f"notifications-depot:{dossier.pk}")
     return dossier

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from cper.comptes.enums import Role
 from cper.effets import differer
-from dossiers.models import DemandeAdhesion, Dossier, Invitation, MembreStructure, Structure
+from dossiers.acces import perimetre
+from dossiers.models import DemandeAdhesion, Invitation, MembreStructure, Structure
 
 logger = logging.getLogger(__name__)
 
@@ -212,12 +213,8 @@ class AdhesionImpossible(Exception):
 
 
 def est_agent_d_un_guichet_de(structure: Structure, user) -> bool:
-    """An agent of a guichet where the structure filed at least one dossier."""
-    return (
-        user.is_authenticated
-        and user.a_le_role(Role.AGENT_GUICHET)
-        and Dossier.objects.filter(structure=structure, guichet__groupe__user=user).exists()
-    )
+    """An agent of a guichet where the structure filed at least one dossier (its scope)."""
+    return perimetre("guichet", user).filter(structure=structure).exists()
 
 
 def est_administrateur_de(structure: Structure, user) -> bool:

@@ -5,7 +5,7 @@ from django.utils.html import format_html
 
 from cper.televersement.reponses import servir_fichier
 from cper.vues import DEJA_EFFECTUEE, DEJA_FAIT, deja_effectuee
-from dossiers.acces import MODIFIER, VOIR, dossier_ou_404
+from dossiers.acces import VOIR, dossier_du_porteur_ou_404, dossier_ou_404
 from dossiers.completude import completude
 from dossiers.enums import EtatDossier
 from dossiers.forms.depot import DepotForm, RetraitForm
@@ -16,21 +16,20 @@ from dossiers.services.depot import DepotRefuse, dossier_deposer, dossier_retire
 from .porteur import fil_d_ariane
 
 
-def _dossier_du_porteur_ou_404(user, pk, perm: str) -> Dossier:
+def _dossier_du_porteur_ou_404(user, pk) -> Dossier:
     """A dossier of one of the user's structures; agents and outsiders get 404."""
-    return dossier_ou_404(
-        user,
-        pk,
-        perm,
-        queryset=Dossier.objects.filter(structure__adhesions__user=user).select_related(
-            "structure"
-        ),
-    )
+    return dossier_du_porteur_ou_404(user, pk, queryset=Dossier.objects.select_related("structure"))
+
+
+def aupres(guichet, conjoint) -> str:
+    if conjoint is None:
+        return f"du guichet « {guichet} »"
+    return f"des guichets « {guichet} » et « {conjoint} »"
 
 
 def deposer(request: HttpRequest, pk: int) -> HttpResponse:
     """Show what still prevents the dépôt, or let the porteur choose the guichet and confirm."""
-    dossier = _dossier_du_porteur_ou_404(request.user, pk, MODIFIER)
+    dossier = _dossier_du_porteur_ou_404(request.user, pk)
     if dossier.etat != EtatDossier.BROUILLON:
         messages.info(request, "Ce dossier a déjà été déposé.")
         return redirect("dossiers:detail", pk=dossier.pk)
@@ -40,7 +39,10 @@ def deposer(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and etat.complet and form.is_valid():
         try:
             dossier = dossier_deposer(
-                dossier=dossier, par=request.user, guichet=form.cleaned_data["guichet"]
+                dossier=dossier,
+                par=request.user,
+                guichet=form.cleaned_data["guichet"],
+                guichet_conjoint=form.cleaned_data["guichet_conjoint"],
             )
         except DEJA_FAIT:
             return deja_effectuee(request, "dossiers:detail", pk=dossier.pk)
@@ -53,10 +55,10 @@ def deposer(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request,
                 format_html(
-                    "Votre dossier a été déposé auprès du guichet « {} » sous le numéro {}. Le "
+                    "Votre dossier a été déposé auprès {} sous le numéro {}. Le "
                     "récépissé de dépôt vous sera envoyé par courriel dans quelques minutes ; "
                     "vous pourrez aussi le télécharger ci-dessous.",
-                    dossier.guichet,
+                    aupres(dossier.guichet, form.cleaned_data["guichet_conjoint"]),
                     dossier.numero,
                 ),
             )
@@ -92,7 +94,7 @@ def recepisse(request: HttpRequest, pk: int) -> HttpResponse:
 
 def retirer(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask for confirmation, then withdraw the dossier for good."""
-    dossier = _dossier_du_porteur_ou_404(request.user, pk, VOIR)
+    dossier = _dossier_du_porteur_ou_404(request.user, pk)
     if dossier.etat not in ETATS_RETIRABLES:
         messages.info(request, "Ce dossier ne peut plus être retiré.")
         return redirect("dossiers:detail", pk=dossier.pk)

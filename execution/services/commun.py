@@ -14,6 +14,7 @@ from cper.televersement.enums import Usage
 from dossiers import agregats
 from dossiers.enums import EtatDossier
 from dossiers.models import Dossier
+from dossiers.models.dossier import est_gestionnaire_du_dossier, est_porteur_du_dossier
 from execution.acces import agit_pour
 from execution.enums import DEBUT_DECRET_2018, EtatActe, Regime
 from execution.models import Acte, DemandeVersement, PieceExecution
@@ -42,12 +43,12 @@ def verrouiller_acte(acte) -> Acte:
 
 def exiger_agent(par, dossier, financeur_id) -> None:
     """The user acts for that financeur, and the financeur carries out that dossier."""
-    if not (agit_pour(par, financeur_id) and par.has_perm("dossiers.executer_dossier", dossier)):
+    if not (agit_pour(par, financeur_id) and est_gestionnaire_du_dossier(dossier, par)):
         raise PermissionDenied
 
 
 def exiger_porteur(par, dossier) -> None:
-    if not par.adhesions.filter(structure=dossier.structure_id).exists():
+    if not est_porteur_du_dossier(dossier, par):
         raise PermissionDenied
 
 

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from dossiers.enums import EtatDossier as E
 from gouvernance.enums import RoleMembre, TypeInstance
 from gouvernance.models import Observation, Seance
-from gouvernance.selectors.tableaux import dossiers_du_territoire
+from gouvernance.perimetres import dossiers_du_territoire
 
 # Dossiers still under consideration are the ones the territory may still weigh in on.
 ETATS_A_L_ORDRE_DU_JOUR = [E.DEPOSE, E.INCOMPLET, E.EN_INSTRUCTION, E.INSTRUIT]

@@ -1,4 +1,4 @@
-"""Reads of the dashboards: funnel, delays, territorial breakdowns, the concertation's scope.
+"""Reads of the dashboards: funnel, delays, territorial breakdowns, a territory's figures.
 
 Each function is one query computed in PostgreSQL, whatever the number of dossiers.
 """
@@ -9,12 +9,10 @@ from decimal import Decimal
 
 from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.http import Http404
 
 from cper import lecture
 from cper.referentiel.models import (
     Arrondissement,
-    Commune,
     Departement,
     Epci,
     Financeur,
@@ -22,8 +20,7 @@ from cper.referentiel.models import (
     Volet,
 )
 from dossiers.enums import EtatDossier as E
-from dossiers.models import AgregatFinancement, Dossier, TotalSuivi
-from gouvernance.enums import TypeInstance
+from dossiers.models import AgregatFinancement, TotalSuivi
 from gouvernance.models import MembreInstance
 from gouvernance.selectors.maquette import (
     ETATS_EN_COURS,
@@ -387,39 +384,6 @@ def execution_territoriale() -> list[LigneExecution]:
 # --- Concertation: a member's territory -----------------------------------------------------
 
 
-def mandat_concertation(user) -> MembreInstance | None:
-    """The user's seat in the concertation instance, with its territory (one query)."""
-    return (
-        MembreInstance.objects.filter(instance__type=TypeInstance.CONCERTATION, user=user)
-        .select_related("pole", "epci", "departement")
-        .first()
-    )
-
-
-def dossiers_du_territoire(mandat: MembreInstance | None):
-    """Filed dossiers located (at least partly) on the member's territory.
-
-    Never drafts, nor drafts withdrawn before being filed (they have no number).
-    """
-    if mandat is None or mandat.territoire is None:
-        return Dossier.objects.none()
-    communes = Commune.objects.du_territoire(mandat.territoire)
-    return (
-        Dossier.objects.sur_territoire(communes)
-        .exclude(etat=E.BROUILLON)
-        .filter(numero__isnull=False)
-    )
-
-
-def dossiers_du_territoire_suivis(mandat: MembreInstance | None):
-    """`dossiers_du_territoire` read through the kept `SuiviDossier.territoires` (GIN index)."""
-    if mandat is None or mandat.territoire is None:
-        return Dossier.objects.none()
-    return Dossier.objects.filter(
-        suivi__territoires__contains=[cle_du_territoire(mandat.territoire)]
-    )
-
-
 def nombre_du_territoire(mandat: MembreInstance | None, *, etat=None, volet=None) -> int:
     """How many filed dossiers lie on the member's territory, from the kept counts (1 query)."""
     if mandat is None or mandat.territoire is None:
@@ -501,8 +465,8 @@ def synthese_territoire(mandat: MembreInstance | None) -> SyntheseTerritoire:
     """Dossiers, requested and programmed per volet × state of a territory (one query).
 
     Read from the kept counts per territory × volet × state (`TotalSuivi`): the same dossiers
-    as `dossiers_du_territoire` (filed, on at least one commune of the territory), each with
-    what it asks of the signatories and what was programmed for them.
+    as `perimetres.dossiers_du_territoire` (filed, on at least one commune of the territory),
+    each with what it asks of the signatories and what was programmed for them.
     """
     lignes, execution, par_etape = [], {}, {}
     if mandat is not None and mandat.territoire is not None:
@@ -588,27 +552,6 @@ def synthese_territoire(mandat: MembreInstance | None) -> SyntheseTerritoire:
         total_execution=sum(execution.values(), Cellule()),
         entonnoir=_entonnoir(par_etape, dossiers),
     )
-
-
-def dossier_du_territoire_ou_404(mandat, pk) -> Dossier:
-    """A dossier of the member's territory with its public fields and amounts; 404 otherwise."""
-    try:
-        return (
-            avec_montants(dossiers_du_territoire(mandat))
-            .select_related("structure", "volet")
-            .only(
-                "numero",
-                "intitule",
-                "etat",
-                "depose_le",
-                "structure__raison_sociale",
-                "volet__numero",
-                "volet__intitule",
-            )
-            .get(pk=pk)
-        )
-    except Dossier.DoesNotExist:
-        raise Http404("Dossier introuvable.") from None
 
 
 # --- The pilotage dashboard as a whole ------------------------------------------------------

@@ -7,8 +7,8 @@ from django_fsm import TransitionNotAllowed
 
 from gouvernance.enums import EtatSeance
 from gouvernance.models import Instance, Observation, Seance
+from gouvernance.perimetres import dossier_du_territoire_ou_404
 from gouvernance.selectors import concertation as selectors
-from gouvernance.selectors.tableaux import dossier_du_territoire_ou_404
 
 
 def _exiger_animation(mandat) -> None:

@@ -17,8 +17,8 @@ from cper.vues import DEJA_FAIT, deja_effectuee
 from gouvernance.enums import EtatSeance
 from gouvernance.forms.instances import ObservationSeanceForm
 from gouvernance.forms.seances import SeanceForm
+from gouvernance.perimetres import mandat_concertation
 from gouvernance.selectors import concertation as selectors
-from gouvernance.selectors.tableaux import mandat_concertation
 from gouvernance.services import concertation as services
 
 

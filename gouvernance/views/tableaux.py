@@ -19,7 +19,7 @@ from cper.limites import limiter
 from cper.referentiel.selectors import historique_enveloppes
 from cper.televersement.reponses import servir_fichier
 from cper.templatetags.cper_tags import euros
-from gouvernance import exports, fichiers
+from gouvernance import exports, fichiers, perimetres
 from gouvernance.enums import EtatExport, PageExport
 from gouvernance.forms.tableaux import ObservationForm, date_des_enveloppes
 from gouvernance.graphiques import GRIS, ROUGE, graphique
@@ -200,7 +200,7 @@ def export_fichier(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _mandat_ou_refus(request):
-    mandat = tableaux.mandat_concertation(request.user)
+    mandat = perimetres.mandat_concertation(request.user)
     if mandat is None or mandat.territoire is None:
         return None
     return mandat
@@ -269,7 +269,7 @@ def territoire_dossier(request: HttpRequest, pk: int) -> HttpResponse:
     mandat = _mandat_ou_refus(request)
     if mandat is None:
         raise Http404("Dossier introuvable.")
-    dossier = tableaux.dossier_du_territoire_ou_404(mandat, pk)
+    dossier = perimetres.dossier_du_territoire_ou_404(mandat, pk)
     form = ObservationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         observation_poster(mandat=mandat, dossier_pk=dossier.pk, texte=form.cleaned_data["texte"])

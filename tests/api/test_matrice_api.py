@@ -39,7 +39,7 @@ DEPOSES = {"depose", "en_instruction", "incomplet", "instruit", "programme", "en
 PERIMETRES = {
     "porteur": {"brouillon", *DEPOSES},
     "autre_porteur": {"autre"},
-    "agent_sp_douai": DEPOSES,  # « autre » was never opened to the guichet's group
+    "agent_sp_douai": DEPOSES,  # « autre » was filed at another guichet
     "agent_region": set(),
     "instructeur_etat": {"en_instruction", "instruit", "programme", "en_cours"},
     "instructeur_region": {"en_instruction", "instruit", "programme", "en_cours"},

@@ -1,24 +1,14 @@
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 
-from dossiers.acces import (
-    MODIFIER,
-    dossier_ou_404,
-    dossiers_visibles,
-    ouvrir_au_guichet,
-)
-from dossiers.models import Dossier
-from tests.factories import DossierFactory
+from dossiers.acces import MODIFIER, dossier_ou_404, dossiers_visibles
+from tests.factories import CommuneFactory, DossierFactory
 
 
 @pytest.fixture
 def dossier(structure, guichet_douai, porteur):
-    dossier = DossierFactory(
-        structure=structure, cree_par=porteur, depose=True, guichet=guichet_douai
-    )
-    ouvrir_au_guichet(dossier)
-    return dossier
+    # Filed at Douai: that guichet's agents see it, with no grant written anywhere.
+    return DossierFactory(structure=structure, cree_par=porteur, depose=True, guichet=guichet_douai)
 
 
 def test_le_porteur_et_le_guichet_voient_le_dossier(dossier, porteur, agent_sp_douai):
@@ -40,8 +30,18 @@ def test_le_guichet_ne_modifie_pas_le_dossier(dossier, agent_sp_douai):
 
 def test_la_liste_tient_en_une_requete(dossier, porteur, django_assert_num_queries):
     DossierFactory.create_batch(3)
-    # The content type is read once per process (Django caches it); another test may have
-    # cleared that cache, so read it before counting.
-    ContentType.objects.get_for_model(Dossier)
+    # The roles are read once per request (the menu reads them first), cached on the user.
+    assert porteur.roles
     with django_assert_num_queries(1):
         assert list(dossiers_visibles(porteur)) == [dossier]
+
+
+def test_le_guichet_voit_ce_qui_y_est_depose_et_rien_d_autre(
+    dossier, agent_sp_douai, agent_region, structure, guichet_region
+):
+    # Filed at the Région only, on a commune of another arrondissement, asking the Région nothing.
+    a_la_region = DossierFactory(
+        structure=structure, depose=True, guichet=guichet_region, communes=[CommuneFactory()]
+    )
+    assert set(dossiers_visibles(agent_sp_douai)) == {dossier}
+    assert set(dossiers_visibles(agent_region)) == {a_la_region}

@@ -327,7 +327,8 @@ def test_le_recepisse_se_telecharge_en_piece_jointe(
     assert numero in _texte_pdf(b"".join(reponse.streaming_content))
 
 
-@pytest.mark.parametrize("persona", ["autre_porteur", "agent_region", "inconnu"])
+# The Région's guichet reads the dossiers it co-finances (this one asks it): not a persona here.
+@pytest.mark.parametrize("persona", ["autre_porteur", "instructeur_etat", "inconnu"])
 def test_le_recepisse_n_existe_pas_hors_perimetre(
     client, request, persona, porteur, dossier, guichet_douai, django_capture_on_commit_callbacks
 ):

@@ -544,7 +544,7 @@ def test_les_totaux_en_direct_tiennent_en_un_nombre_fixe_de_requetes(
         ),
     }
     url = reverse("dossiers:totaux", args=[brouillon.pk])
-    client_porteur.post(url, {})  # warms the content-type cache guardian reads once per process
+    client_porteur.post(url, {})  # warms what Django caches once per process
     # session, user, dossier (scoped fetch), stored totals, public financeurs among those typed,
     # the user's roles (groups, read by the site's context processor)
     with django_assert_num_queries(6):

@@ -6,7 +6,6 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from dossiers.acces import ouvrir_au_guichet
 from dossiers.enums import TypePiece
 from dossiers.models import Dossier, Piece
 from dossiers.services.pieces import peut_ajouter_pieces, peut_modifier_pieces
@@ -90,7 +89,7 @@ def test_la_page_des_pieces_a_un_nombre_fixe_de_requetes(
     for type_piece in list(TypePiece)[:nombre]:
         PieceFactory(dossier=dossier, deposee_par=porteur, type=type_piece)
     client_porteur.get(url_pieces(dossier))  # warm the session
-    # 1 session, 2 user, 3 dossier in scope (membership or guardian subquery) with its
+    # 1 session, 2 user, 3 dossier in scope (membership or agents' scopes) with its
     # structure, 4 the pieces, 5 membership of the structure (may change),
     # 6 the roles of the user (menu), 7 the unread notifications count (header).
     with django_assert_num_queries(7):
@@ -241,7 +240,6 @@ def test_le_guichet_du_depot_telecharge_les_pieces(
     client, structure, guichet_douai, agent_sp_douai
 ):
     dossier = DossierFactory(structure=structure, depose=True, guichet=guichet_douai)
-    ouvrir_au_guichet(dossier)
     piece = PieceFactory(dossier=dossier)
     client.force_login(agent_sp_douai)
     url = reverse("dossiers:piece_telecharger", args=[dossier.pk, piece.pk])

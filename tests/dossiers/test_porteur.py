@@ -82,7 +82,7 @@ def test_mes_dossiers_en_nombre_constant_de_requetes(
         DossierFactory(structure=structure, depose=True)
     client.force_login(porteur)
     # 1 session, 2 user, 3 the user's roles (decorator and menu share it),
-    # 4 paginator count, 5 the page of dossiers with structure and guichet (guardian in a subquery),
+    # 4 paginator count, 5 the page of dossiers with structure and guichet (membership subquery),
     # 6 the unread notifications count (header).
     with django_assert_num_queries(6):
         reponse = client.get(reverse("dossiers:index"))
@@ -166,7 +166,10 @@ def test_le_porteur_ne_voit_pas_le_nom_des_agents_dans_la_chronologie(
     assert agent_sp_douai.get_full_name() not in html
 
 
-@pytest.mark.parametrize("persona", ["autre_porteur", "agent_region", "inconnu", "administrateur"])
+# The Région's guichet reads the dossiers it co-finances (this one asks it): not a persona here.
+@pytest.mark.parametrize(
+    "persona", ["autre_porteur", "instructeur_etat", "inconnu", "administrateur"]
+)
 def test_la_page_du_dossier_n_existe_pas_hors_perimetre(client, request, persona, depose):
     client.force_login(request.getfixturevalue(persona))
     assert client.get(reverse("dossiers:detail", args=[depose.pk])).status_code == 404

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from dossiers.models import Dossier
 from execution import services
 from execution.enums import EtatDemande, TypeVersement
 from execution.models import DemandeVersement
@@ -54,14 +55,9 @@ def test_mandater_une_selection_puis_encore_dit_deja_effectue(
 def test_l_historique_des_decisions_sur_la_page_de_l_agent(
     client, dossier_programme, acte_etat, agent_sp_douai
 ):
-    from django.contrib.auth.models import Group
-
-    from tests.factories.instruction import visible_au_guichet
-
-    dossier_programme.guichet.groupe = Group.objects.get(
-        guichet=agent_sp_douai.groups.filter(guichet__isnull=False).first().guichet
-    )
-    visible_au_guichet(dossier_programme)
+    # Filed at the agent's guichet: the guichet's agents see it.
+    guichet = agent_sp_douai.groups.filter(guichet__isnull=False).first().guichet
+    Dossier.objects.filter(pk=dossier_programme.pk).update(guichet=guichet)
     client.force_login(agent_sp_douai)
     reponse = client.get(reverse("execution:dossier", args=[dossier_programme.pk]))
     assert "Historique des décisions" in reponse.text

@@ -2,7 +2,6 @@ import datetime
 
 import factory
 from django.utils import timezone
-from guardian.shortcuts import assign_perm
 
 from instruction import models
 from instruction.enums import Cote, SensAvis
@@ -34,19 +33,12 @@ class MembreGroupeFactory(factory.django.DjangoModelFactory):
     cote = Cote.ETAT
 
 
-def visible_au_guichet(dossier):
-    """What the dépôt grants: the guichet's agents may see the dossier."""
-    assign_perm("dossiers.view_dossier", dossier.guichet.groupe, dossier)
-    return dossier
-
-
 def router(dossier, groupe_technique, par=None):
-    """What declarer_recevable grants: the group may see and instruct the dossier."""
+    """What declarer_recevable writes: the routing in force, so the group may instruct it."""
+    models.Routage.objects.filter(dossier=dossier).update(en_vigueur=False)
     models.Routage.objects.create(
         dossier=dossier, groupe_technique=groupe_technique, par=par or dossier.cree_par
     )
-    assign_perm("dossiers.view_dossier", groupe_technique.groupe, dossier)
-    assign_perm("dossiers.instruire_dossier", groupe_technique.groupe, dossier)
     return dossier
 
 

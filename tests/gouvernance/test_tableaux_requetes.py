@@ -11,9 +11,9 @@ from demo.generation import generer
 from dossiers import agregats
 from dossiers.enums import EtatDossier as E
 from dossiers.models import Dossier
+from gouvernance import perimetres
 from gouvernance.enums import EtatExport
 from gouvernance.models import Export
-from gouvernance.selectors import tableaux
 from gouvernance.tasks import produire_export
 
 pytestmark = pytest.mark.django_db
@@ -66,16 +66,16 @@ def test_tableau_du_territoire(client, django_assert_num_queries, referentiel, n
     with django_assert_num_queries(10):
         reponse = client.get(url)
     assert reponse.status_code == 200
-    mandat = tableaux.mandat_concertation(membre)
+    mandat = perimetres.mandat_concertation(membre)
     assert reponse.context["page_obj"].paginator.count == (
-        tableaux.dossiers_du_territoire(mandat).count()
+        perimetres.dossiers_du_territoire(mandat).count()
     )
 
 
 @pytest.mark.parametrize("n", [3, 30])
 def test_page_d_un_dossier_du_territoire(client, django_assert_num_queries, referentiel, n):
     _, membre = _seme(n)
-    dossier = tableaux.dossiers_du_territoire(tableaux.mandat_concertation(membre)).first()
+    dossier = perimetres.dossiers_du_territoire(perimetres.mandat_concertation(membre)).first()
     client.force_login(membre)
     url = reverse("gouvernance:territoire_dossier", args=[dossier.pk])
     client.get(url)

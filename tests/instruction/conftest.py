@@ -8,7 +8,6 @@ from tests.factories.instruction import (
     GroupeTechniqueFactory,
     MembreGroupeFactory,
     router,
-    visible_au_guichet,
 )
 
 
@@ -36,7 +35,7 @@ def dossier_depose(structure, guichet_douai, volet, porteur):
     dossier = DossierFactory(
         depose=True, structure=structure, guichet=guichet_douai, volet=volet, cree_par=porteur
     )
-    return visible_au_guichet(dossier)
+    return dossier
 
 
 @pytest.fixture
@@ -50,5 +49,4 @@ def dossier_en_instruction(
         volet=volet,
         cree_par=porteur,
     )
-    visible_au_guichet(dossier)
     return router(dossier, groupe_mobilite, par=agent_sp_douai)

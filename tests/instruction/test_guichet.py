@@ -13,13 +13,12 @@ from dossiers.models import Dossier
 from instruction.models import DemandeComplements, Routage
 from tests.factories import DossierFactory
 from tests.factories.dossiers import PDF_MINIMAL
-from tests.factories.instruction import visible_au_guichet
 
 
 def test_l_agent_voit_les_dossiers_de_son_guichet_et_pas_ceux_d_un_autre(
     client, agent_sp_douai, dossier_depose, guichet_region
 ):
-    ailleurs = visible_au_guichet(DossierFactory(depose=True, guichet=guichet_region))
+    ailleurs = DossierFactory(depose=True, guichet=guichet_region)
     client.force_login(agent_sp_douai)
     reponse = client.get(reverse("instruction:index"))
     assert reponse.status_code == 200
@@ -149,9 +148,7 @@ def test_aller_retour_des_complements(
 def test_recevables_en_lot(
     client, agent_sp_douai, dossier_depose, groupe_mobilite, structure, guichet_douai
 ):
-    second = visible_au_guichet(
-        DossierFactory(depose=True, structure=structure, guichet=guichet_douai)
-    )
+    second = DossierFactory(depose=True, structure=structure, guichet=guichet_douai)
     client.force_login(agent_sp_douai)
     client.post(
         reverse("instruction:recevables_en_lot"),

@@ -23,7 +23,6 @@ from tests.factories.instruction import (
     AvisFactory,
     DemandeComplementsFactory,
     router,
-    visible_au_guichet,
 )
 
 PERSONAS = [
@@ -86,7 +85,6 @@ def dossier_a(structure, guichet_douai, groupe_mobilite, agent_sp_douai):
         )
         if etat == E.INCOMPLET:
             DemandeComplementsFactory(dossier=dossier)
-        visible_au_guichet(dossier)
         if etat in (E.EN_INSTRUCTION, E.INSTRUIT):
             router(dossier, groupe_mobilite, par=agent_sp_douai)
             AvisFactory(dossier=dossier, cote=Cote.ETAT)

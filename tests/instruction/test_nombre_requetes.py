@@ -5,18 +5,16 @@ from django.urls import reverse
 
 from instruction.enums import Cote
 from tests.factories import DossierFactory
-from tests.factories.instruction import AvisFactory, router, visible_au_guichet
+from tests.factories.instruction import AvisFactory, router
 
 
 def _dossiers(n, *, structure, guichet, groupe):
     for i in range(n):
-        dossier = visible_au_guichet(
-            DossierFactory(
-                depose=i % 2 == 0,
-                en_instruction=i % 2 == 1,
-                structure=structure,
-                guichet=guichet,
-            )
+        dossier = DossierFactory(
+            depose=i % 2 == 0,
+            en_instruction=i % 2 == 1,
+            structure=structure,
+            guichet=guichet,
         )
         if i % 2:
             router(dossier, groupe)

@@ -8,7 +8,7 @@ from django.core import mail
 from django.urls import reverse
 
 from instruction.tasks import relancer_complements
-from tests.factories.instruction import DemandeComplementsFactory, visible_au_guichet
+from tests.factories.instruction import DemandeComplementsFactory
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
@@ -58,7 +58,6 @@ def test_les_demandes_en_retard_sont_listees_pour_les_agents(
         dossier__guichet=guichet_douai,
         echeance=datetime.date(2016, 3, 20),
     )
-    visible_au_guichet(demande.dossier)
     client.force_login(agent_sp_douai)
     with _a(datetime.date(2016, 3, 20)):
         assert "en retard" not in client.get(reverse("instruction:guichet")).text

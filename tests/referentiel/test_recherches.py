@@ -6,16 +6,23 @@ from cper.referentiel.models import (
     Departement,
     Epci,
     PoleMetropolitain,
+    guichets_proposes,
 )
 
 
-def test_commune_arrondissement_guichet_suggere(referentiel, django_assert_num_queries):
+def test_le_guichet_suggere_est_celui_de_l_arrondissement(referentiel, django_assert_num_queries):
+    def suggere(code_insee):
+        commune = Commune.objects.get(code_insee=code_insee)
+        return guichets_proposes([commune.arrondissement_id])[1]
+
     douai = Commune.objects.get(code_insee="59178")
     with django_assert_num_queries(1):
-        assert douai.guichet_suggere().code == "sp-douai"
-    assert Commune.objects.get(code_insee="59350").guichet_suggere().nom == "Préfecture du Nord"
-    assert Commune.objects.get(code_insee="62041").guichet_suggere().ville == "Arras Cedex 9"
-    assert Commune(code_insee="00000", nom="Sans arrondissement").guichet_suggere() is None
+        proposes, suggere_a_douai = guichets_proposes([douai.arrondissement_id])
+    assert suggere_a_douai.code == "sp-douai"
+    assert [g.code for g in proposes][-1] == "conseil-regional"
+    assert suggere("59350").nom == "Préfecture du Nord"
+    assert suggere("62041").ville == "Arras Cedex 9"
+    assert guichets_proposes([None])[1] is None
 
 
 def test_commune_epci_poles(referentiel, django_assert_num_queries):

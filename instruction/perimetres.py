@@ -1,0 +1,136 @@
+"""The agents' scopes during instruction, each read from the relation that says it.
+
+- agent de guichet: the dossiers filed at a guichet whose group the agent belongs to (the
+  guichet chosen at dépôt, or the other one of a dépôt conjoint, `DepotConjoint`); read only
+  (`dossiers_en_lecture`), a sous-préfecture's arrondissement dossiers filed only at the
+  Conseil régional, and the Conseil régional's co-financed dossiers;
+- instructeur: the dossiers whose routing in force (`Routage.en_vigueur`) names a groupe
+  technique the instructor is a member of (`MembreGroupe`).
+Both are registered with `dossiers.acces` at start-up, so the dossier's pages and its
+transitions (`Dossier.declarer_recevable`, `conclure_instruction`…) read the same scopes.
+Outside them a dossier answers 404.
+"""
+
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+
+from cper.comptes.enums import Role
+from cper.referentiel.enums import CategorieFinanceur, TypeGuichet
+from cper.referentiel.models import Guichet
+from dossiers.acces import dossiers_des_structures, enregistrer_perimetre
+from dossiers.enums import EtatDossier as E
+from dossiers.models import DepotConjoint, Dossier, LigneFinancement
+
+from .models import Routage
+
+
+def guichets_de(user):
+    """The guichets the user works for (their groups)."""
+    return Guichet.objects.filter(groupe__user=user)
+
+
+def dossiers_du_guichet(user):
+    """Filed dossiers of the guichets the user works for, dépôts conjoints included."""
+    if not (user.is_authenticated and user.a_le_role(Role.AGENT_GUICHET)):
+        return Dossier.objects.none()
+    mes_guichets = guichets_de(user).values("pk")
+    return Dossier.objects.filter(
+        Q(guichet__in=mes_guichets)
+        | Q(pk__in=DepotConjoint.objects.filter(guichet__in=mes_guichets).values("dossier_id"))
+    ).exclude(etat=E.BROUILLON)
+
+
+def au_guichet_de(user):
+    """Expression on Dossier rows: whether the user works at one of the dossier's guichets."""
+    return Exists(
+        guichets_de(user).filter(
+            Q(pk=OuterRef("guichet")) | Q(depots_conjoints__dossier=OuterRef("pk"))
+        )
+    )
+
+
+def dossiers_en_lecture(user):
+    """What a guichet follows without acting on it (read only).
+
+    A sous-préfecture: the dossiers of its arrondissement filed only at the Conseil régional;
+    the Conseil régional: every filed dossier whose plan asks the Région for money.
+    """
+    if not (user.is_authenticated and user.a_le_role(Role.AGENT_GUICHET)):
+        return Dossier.objects.none()
+    mes_guichets = guichets_de(user)
+    seulement_a_la_region = Dossier.objects.filter(
+        guichet__type=TypeGuichet.CONSEIL_REGIONAL,
+        depot_conjoint__isnull=True,
+        pk__in=Dossier.communes.through.objects.filter(
+            commune__arrondissement__in=mes_guichets.filter(arrondissement__isnull=False).values(
+                "arrondissement"
+            )
+        ).values("dossier_id"),
+    )
+    cofinances = Dossier.objects.filter(
+        Exists(mes_guichets.filter(type=TypeGuichet.CONSEIL_REGIONAL)),
+        pk__in=LigneFinancement.objects.filter(
+            financeur__categorie=CategorieFinanceur.REGION, montant_demande__gt=0
+        ).values("dossier_id"),
+    )
+    return (
+        Dossier.objects.filter(
+            Q(pk__in=seulement_a_la_region.values("pk")) | Q(pk__in=cofinances.values("pk"))
+        )
+        .exclude(etat=E.BROUILLON)
+        .filter(numero__isnull=False)
+        # What the guichet acts on is in its workbench, not here.
+        .exclude(pk__in=dossiers_du_guichet(user).values("pk"))
+    )
+
+
+def dossiers_des_groupes(user):
+    """Dossiers routed (routing in force) to the groupes techniques the user belongs to."""
+    if not (user.is_authenticated and user.a_le_role(Role.INSTRUCTEUR)):
+        return Dossier.objects.none()
+    return Dossier.objects.filter(
+        pk__in=Routage.objects.en_vigueur()
+        .filter(groupe_technique__adhesions__user=user)
+        .values("dossier_id")
+    )
+
+
+def dossiers_des_agents(user):
+    """The guichet's and the groupes techniques' dossiers of the user, as one QuerySet."""
+    return Dossier.objects.filter(
+        Q(pk__in=dossiers_du_guichet(user).values("pk"))
+        | Q(pk__in=dossiers_des_groupes(user).values("pk"))
+    )
+
+
+def dossiers_du_porteur(user):
+    """Filed dossiers of the porteur's structures."""
+    return dossiers_des_structures(user).exclude(etat=E.BROUILLON)
+
+
+def ou_404(queryset, pk) -> Dossier:
+    """One dossier of `queryset` with what every agent page shows, or 404."""
+    try:
+        return queryset.select_related("structure", "guichet", "volet", "rapport_instruction").get(
+            pk=pk
+        )
+    except (Dossier.DoesNotExist, ValueError, TypeError):
+        raise Http404("Dossier introuvable.") from None
+
+
+def dossier_du_guichet_ou_404(user, pk) -> Dossier:
+    return ou_404(dossiers_du_guichet(user), pk)
+
+
+def dossier_des_groupes_ou_404(user, pk) -> Dossier:
+    return ou_404(dossiers_des_groupes(user), pk)
+
+
+def dossier_du_porteur_ou_404(user, pk) -> Dossier:
+    return ou_404(dossiers_du_porteur(user), pk)
+
+
+def enregistrer() -> None:
+    enregistrer_perimetre("guichet", dossiers_du_guichet)
+    enregistrer_perimetre("guichet_lecture", dossiers_en_lecture)
+    enregistrer_perimetre("instruction", dossiers_des_groupes)
