@@ -81,6 +81,26 @@ class IrrecevableForm(CperForm):
     )
 
 
+class CloreForm(CperForm):
+    issue = forms.ChoiceField(
+        label="Issue",
+        choices=[
+            ("classement", "Classer le dossier sans suite"),
+            ("irrecevable", "Déclarer le dossier irrecevable après compléments"),
+        ],
+        widget=forms.RadioSelect,
+        help_text=(
+            "L'irrecevabilité n'est possible que si la demande de compléments précédait la "
+            "recevabilité."
+        ),
+    )
+    motif = forms.CharField(
+        label="Motif",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Il est communiqué au porteur dans le courrier de clôture.",
+    )
+
+
 def _echeance_par_defaut():
     return timezone.localdate() + datetime.timedelta(days=15)
 

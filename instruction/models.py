@@ -138,6 +138,8 @@ class DemandeComplements(models.Model):
     # Reminders are sent once each; the dates make the beat task idempotent.
     relance_j7_le = models.DateTimeField(null=True, blank=True)
     relance_echeance_le = models.DateTimeField(null=True, blank=True)
+    # Once the deadline passed, the guichet is told once that it may close the dossier.
+    cloture_proposee_le = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = DemandeComplementsQuerySet.as_manager()

@@ -8,6 +8,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import CharField, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Concat, JSONObject
 from django.http import Http404
+from django.utils import timezone
 from django_fsm import can_proceed
 from django_fsm_log.models import StateLog
 from guardian.shortcuts import get_objects_for_user
@@ -300,6 +301,7 @@ LIBELLES_TRANSITIONS = {
     "completer": "Compléments transmis",
     "declarer_recevable": "Déclaré recevable",
     "declarer_irrecevable": "Déclaré irrecevable",
+    "classer_sans_suite": "Classé sans suite",
     "conclure_instruction": "Instruction conclue",
     "ajourner": "Ajourné",
     "programmer": "Programmé",
@@ -443,9 +445,17 @@ def page_dossier_agent(user, pk) -> PageDossierAgent:
     mon_cote = routages[0].mon_cote if routages else None
     instructeur = mon_cote is not None and user.a_le_role(Role.INSTRUCTEUR)
     agent_du_guichet = dossier.agent_du_guichet and user.a_le_role(Role.AGENT_GUICHET)
+    demandes = _instances(
+        DemandeComplements, dossier.liste_demandes, CHAMPS_DEMANDE, "demandee_par"
+    )
+    ouverte = next((d for d in demandes if d.repondue_le is None), None)
+    echeance_depassee = ouverte is not None and ouverte.echeance < timezone.localdate()
     actions = {
         "declarer_recevable": can_proceed(dossier.declarer_recevable) and agent_du_guichet,
-        "declarer_irrecevable": can_proceed(dossier.declarer_irrecevable) and agent_du_guichet,
+        "declarer_irrecevable": dossier.etat == E.DEPOSE
+        and can_proceed(dossier.declarer_irrecevable)
+        and agent_du_guichet,
+        "clore": dossier.etat == E.INCOMPLET and agent_du_guichet and echeance_depassee,
         "demander_complements": can_proceed(dossier.demander_complements)
         and (agent_du_guichet if dossier.etat == E.DEPOSE else instructeur),
         "conclure_instruction": can_proceed(dossier.conclure_instruction) and instructeur,
@@ -470,9 +480,7 @@ def page_dossier_agent(user, pk) -> PageDossierAgent:
         peut_rerouter=dossier.etat == E.EN_INSTRUCTION and agent_du_guichet,
         agent_du_guichet=agent_du_guichet,
         routages=routages,
-        demandes=_instances(
-            DemandeComplements, dossier.liste_demandes, CHAMPS_DEMANDE, "demandee_par"
-        ),
+        demandes=demandes,
         journal=[
             {
                 "entree": entree,

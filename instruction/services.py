@@ -118,11 +118,57 @@ def dossier_declarer_irrecevable(*, dossier, par, motif: str) -> Dossier:
     if not motif.strip():
         raise ValidationError("Le motif est obligatoire.")
     dossier = _recharger(dossier)
+    if dossier.etat != E.DEPOSE:
+        # An incomplete dossier is closed once its deadline passed: dossier_clore_incomplet.
+        raise TransitionNotAllowed("Le dossier n'est plus en attente de recevabilité.")
     _verifier(dossier.declarer_irrecevable, par)
     dossier.declarer_irrecevable(by=par, description=motif)
     dossier.save()
     agregats.recalculer_dossier(dossier.pk)
     _notifier_apres(dossier, "irrecevable")
+    return dossier
+
+
+class EcheanceNonDepassee(ValidationError):
+    pass
+
+
+ISSUES_CLOTURE = {"classement": "classer_sans_suite", "irrecevable": "declarer_irrecevable"}
+
+
+@transaction.atomic
+def dossier_clore_incomplet(*, dossier, par, issue: str, motif: str) -> Dossier:
+    """Close an incomplete dossier whose complements deadline has passed, with a motive.
+
+    `issue`: « classement » (classement sans suite) or « irrecevable » (irrecevable after
+    complements, only while the recevabilité was still pending). The porteur is told.
+    """
+    if issue not in ISSUES_CLOTURE:
+        raise ValidationError("Choisissez le classement sans suite ou l'irrecevabilité.")
+    if not motif.strip():
+        raise ValidationError("Le motif est obligatoire.")
+    dossier = _recharger(dossier)
+    if dossier.etat != E.INCOMPLET:
+        raise TransitionNotAllowed("Le dossier n'attend plus de compléments.")
+    if not est_agent_du_guichet(dossier, par):
+        raise PermissionDenied
+    demande = DemandeComplements.objects.filter(dossier=dossier).en_attente().first()
+    if demande is not None and demande.echeance >= timezone.localdate():
+        raise EcheanceNonDepassee(
+            f"Le porteur a jusqu'au {demande.echeance:%d/%m/%Y} pour répondre : le dossier ne "
+            "peut être clos qu'une fois cette échéance dépassée."
+        )
+    methode = getattr(dossier, ISSUES_CLOTURE[issue])
+    if not can_proceed(methode):
+        raise ValidationError(
+            "L'irrecevabilité n'est plus possible : le dossier avait été déclaré recevable avant "
+            "la demande de compléments. Classez-le sans suite."
+        )
+    _verifier(methode, par)
+    methode(by=par, description=motif.strip())
+    dossier.save()
+    agregats.recalculer_dossier(dossier.pk)
+    _notifier_apres(dossier, "irrecevable" if issue == "irrecevable" else "classe_sans_suite")
     return dossier
 
 

@@ -21,6 +21,8 @@ User = get_user_model()
 DESTINATAIRES = {
     "recevable": {"porteur", "groupe"},
     "irrecevable": {"porteur", "guichet"},
+    "classe_sans_suite": {"porteur", "guichet"},
+    "cloture_proposee": {"guichet"},
     "complements_demandes": {"porteur"},
     "complete": {"guichet", "groupe"},
     "avis_etat": {"groupe"},
@@ -33,7 +35,7 @@ DESTINATAIRES = {
 }
 
 
-def _destinataires(dossier, publics: set[str]) -> list[Destinataires]:
+def _destinataires(dossier, publics: set[str], chemin_agents=None) -> list[Destinataires]:
     """The porteur's colleagues (sent to the porteur's page) first, then the agents."""
     groupes = []
     if "porteur" in publics:
@@ -56,17 +58,24 @@ def _destinataires(dossier, publics: set[str]) -> list[Destinataires]:
     groupes.append(
         Destinataires(
             users=list(agents.distinct()),
-            chemin=reverse("instruction:dossier", args=[dossier.pk]),
+            chemin=chemin_agents or reverse("instruction:dossier", args=[dossier.pk]),
             contexte={"public": "agents"},
         )
     )
     return groupes
 
 
+# Events whose agents' notice leads straight to the action they call for.
+CHEMINS_AGENTS = {"cloture_proposee": "instruction:clore"}
+
+
 @shared_task
 def notifier(dossier_pk: int, evenement: str, cle: str) -> int:
     """E-mail and in-app notification, in French, to those concerned by an event (once)."""
     dossier = Dossier.objects.select_related("guichet", "structure").get(pk=dossier_pk)
+    chemin_agents = None
+    if evenement in CHEMINS_AGENTS:
+        chemin_agents = reverse(CHEMINS_AGENTS[evenement], args=[dossier.pk])
     return notifications.notifier(
         cle=cle,
         modele=f"instruction/email/{evenement}",
@@ -74,13 +83,14 @@ def notifier(dossier_pk: int, evenement: str, cle: str) -> int:
             "dossier": dossier,
             "demande": DemandeComplements.objects.filter(dossier=dossier).first(),
         },
-        destinataires=_destinataires(dossier, DESTINATAIRES[evenement]),
+        destinataires=_destinataires(dossier, DESTINATAIRES[evenement], chemin_agents),
     )
 
 
 @shared_task
 def relancer_complements() -> int:
-    """Daily: remind porteurs seven days before the deadline and on the day (once each)."""
+    """Daily: remind porteurs seven days before the deadline and on the day (once each);
+    once the deadline passed, propose to the guichet to close the dossier (once)."""
     aujourdhui = timezone.localdate()
     maintenant = timezone.now()
     envoyees = 0
@@ -94,6 +104,12 @@ def relancer_complements() -> int:
     for demande in ouvertes.filter(echeance=aujourdhui, relance_echeance_le__isnull=True):
         notifier(demande.dossier_id, "relance_jour", f"relance_jour:{demande.pk}")
         DemandeComplements.objects.filter(pk=demande.pk).update(relance_echeance_le=maintenant)
+        envoyees += 1
+    for demande in DemandeComplements.objects.en_retard(aujourdhui).filter(
+        cloture_proposee_le__isnull=True
+    ):
+        notifier(demande.dossier_id, "cloture_proposee", f"cloture_proposee:{demande.pk}")
+        DemandeComplements.objects.filter(pk=demande.pk).update(cloture_proposee_le=maintenant)
         envoyees += 1
     return envoyees
 

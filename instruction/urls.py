@@ -13,6 +13,7 @@ urlpatterns = [
     path("dossiers/<int:pk>/recevable/", views.declarer_recevable, name="declarer_recevable"),
     path("dossiers/<int:pk>/groupe/", views.rerouter, name="rerouter"),
     path("dossiers/<int:pk>/irrecevable/", views.declarer_irrecevable, name="declarer_irrecevable"),
+    path("dossiers/<int:pk>/clore/", views.clore, name="clore"),
     path(
         "dossiers/<int:pk>/complements/",
         views.demander_complements,

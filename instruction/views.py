@@ -32,6 +32,7 @@ from .extensions import blocs_agent, blocs_porteur
 from .forms import (
     AnnotationForm,
     AvisForm,
+    CloreForm,
     CompleterForm,
     ConclureForm,
     DemandeComplementsForm,
@@ -276,6 +277,23 @@ def declarer_irrecevable(request: HttpRequest, pk: int) -> HttpResponse:
             dossier=d, par=request.user, motif=data["motif"]
         ),
         succes="Le dossier est déclaré irrecevable ; le porteur en est informé.",
+    )
+
+
+@role_requis(Role.AGENT_GUICHET)
+def clore(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close an incomplete dossier past its complements deadline (sans suite or irrecevable)."""
+    return _action(
+        request,
+        pk,
+        fetch=selectors.dossier_du_guichet_ou_404,
+        form_class=CloreForm,
+        titre="Clore le dossier incomplet",
+        modele="instruction/action.html",
+        service=lambda d, data: services.dossier_clore_incomplet(
+            dossier=d, par=request.user, issue=data["issue"], motif=data["motif"]
+        ),
+        succes="Le dossier est clos ; le porteur en est informé et reçoit le courrier motivé.",
     )
 
 

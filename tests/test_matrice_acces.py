@@ -111,6 +111,7 @@ MATRICE = {
     "instruction:declarer_recevable": ("pk=depose", "403 403 200 404 403 403 403 403 403 403 302"),
     "instruction:rerouter": ("pk=en_instruction", "403 403 200 404 403 403 403 403 403 403 302"),
     "instruction:declarer_irrecevable": ("pk=depose", "403 403 200 404 403 403 403 403 403 403 302"),
+    "instruction:clore": ("pk=incomplet", "403 403 200 404 403 403 403 403 403 403 302"),
     "instruction:demander_complements": ("pk=depose", "403 403 200 404 404 404 403 403 403 403 302"),
     "instruction:verifier_structure": ("pk=depose", "403 403 405 405 403 403 403 403 403 403 302"),
     "instruction:adhesions": ("pk=depose", "403 403 200 404 403 403 403 403 403 403 302"),
