@@ -11,7 +11,7 @@ from cper.televersement.enums import Usage
 from cper.televersement.models import FichierAnalyse
 from dossiers.enums import EtatDossier, TypePiece
 
-from .enums import Cote, SensAvis
+from .enums import Cote, SensAvis, TypeCourrier
 
 
 class GroupeTechnique(models.Model):
@@ -318,3 +318,41 @@ class RapportInstruction(models.Model):
 
     def __str__(self):
         return f"Rapport d'instruction du dossier {self.dossier_id}"
+
+
+def chemin_courrier(instance, filename: str) -> str:
+    return f"courriers/{instance.dossier_id}/{instance.type}-{instance.pk}.pdf"
+
+
+class Courrier(models.Model):
+    """A letter to the porteur (attestation, request for pieces, irrecevabilité, classement).
+
+    Its row is written in the service's transaction, with what the letter states at that
+    moment (motive, deadline); its PDF is built after the commit, in Celery.
+    """
+
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.CASCADE, related_name="courriers"
+    )
+    type = models.CharField(max_length=30, choices=TypeCourrier.choices)
+    demande = models.ForeignKey(
+        DemandeComplements,
+        on_delete=models.SET_NULL,
+        related_name="courriers",
+        null=True,
+        blank=True,
+    )
+    motif = models.TextField(blank=True)
+    emis_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    fichier = models.FileField(upload_to=chemin_courrier, max_length=255, blank=True)
+    genere_le = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "courrier"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_type_display()} du {self.created_at:%d/%m/%Y}"

@@ -22,6 +22,7 @@ from .enums import Cote, avis_divergents
 from .models import (
     Annotation,
     Avis,
+    Courrier,
     DemandeComplements,
     GroupeTechnique,
     LectureMessage,
@@ -132,6 +133,17 @@ def cote_dans_le_groupe(user):
             groupe_technique=OuterRef("groupe_technique"), user=user
         ).values("cote")[:1]
     )
+
+
+def courrier_visible_ou_404(user, pk) -> Courrier:
+    """A letter, for the agents of its dossier and the members of its structure; else 404."""
+    courrier = Courrier.objects.filter(pk=pk).first()
+    if courrier is None or not (
+        dossiers_des_agents(user).filter(pk=courrier.dossier_id).exists()
+        or dossiers_du_porteur(user).filter(pk=courrier.dossier_id).exists()
+    ):
+        raise Http404("Courrier introuvable.")
+    return courrier
 
 
 def demande_ouverte(dossier) -> DemandeComplements | None:
@@ -333,6 +345,7 @@ class PageDossierAgent:
     agent_du_guichet: bool
     routages: list[Routage]
     demandes: list[DemandeComplements]
+    courriers: list[Courrier]  # the letters to the porteur, latest first
     journal: list[dict]
     fil: list[Message]
     non_lus: list[Message]  # the thread's messages the user has not read yet
@@ -383,6 +396,7 @@ CHAMPS_DEMANDE = (
     "reponse",
 )
 CHAMPS_ANNOTATION = ("id", "created_at", "texte")
+CHAMPS_COURRIER = ("id", "created_at", "type", "genere_le")
 CHAMPS_JOURNAL = ("id", "timestamp", "transition", "state", "description")
 
 
@@ -416,6 +430,11 @@ def page_dossier_agent(user, pk) -> PageDossierAgent:
                 ),
                 CHAMPS_DEMANDE,
                 "demandee_par",
+            ),
+            liste_courriers=_liste_json(
+                Courrier.objects.filter(dossier=OuterRef("pk")).order_by("-created_at", "-pk"),
+                CHAMPS_COURRIER,
+                "emis_par",
             ),
             liste_annotations=_liste_json(
                 Annotation.objects.filter(dossier=OuterRef("pk")).order_by("-created_at", "-pk"),
@@ -481,6 +500,7 @@ def page_dossier_agent(user, pk) -> PageDossierAgent:
         agent_du_guichet=agent_du_guichet,
         routages=routages,
         demandes=demandes,
+        courriers=_instances(Courrier, dossier.liste_courriers, CHAMPS_COURRIER, "emis_par"),
         journal=[
             {
                 "entree": entree,

@@ -23,10 +23,11 @@ from dossiers.models import Dossier, Piece
 from dossiers.models.dossier import est_agent_du_guichet, est_instructeur_du_dossier
 from dossiers.services.structures import structure_verifier
 
-from .enums import Cote
+from .enums import Cote, TypeCourrier
 from .models import (
     Annotation,
     Avis,
+    Courrier,
     DemandeComplements,
     GroupeTechnique,
     LectureMessage,
@@ -60,6 +61,15 @@ def _notifier_apres(dossier, evenement: str) -> None:
     differer("instruction.tasks.notifier", dossier.pk, evenement, cle, cle=cle)
 
 
+def _courrier(*, dossier, type: TypeCourrier, par, demande=None, motif: str = "") -> Courrier:
+    """The letter's row in the service's transaction; its PDF is built in Celery after commit."""
+    courrier = Courrier.objects.create(
+        dossier=dossier, type=type, emis_par=par, demande=demande, motif=motif
+    )
+    differer("instruction.tasks.generer_courrier", courrier.pk, cle=f"courrier:{courrier.pk}")
+    return courrier
+
+
 def _router(*, dossier, par, groupe_technique, commentaire) -> Routage:
     routage = Routage.objects.create(
         dossier=dossier, groupe_technique=groupe_technique, par=par, commentaire=commentaire
@@ -87,6 +97,7 @@ def dossier_declarer_recevable(
         )
     agregats.recalculer_dossier(dossier.pk)
     _router(dossier=dossier, par=par, groupe_technique=groupe_technique, commentaire=commentaire)
+    _courrier(dossier=dossier, type=TypeCourrier.ATTESTATION_COMPLET, par=par)
     _notifier_apres(dossier, "recevable")
     return dossier
 
@@ -125,6 +136,7 @@ def dossier_declarer_irrecevable(*, dossier, par, motif: str) -> Dossier:
     dossier.declarer_irrecevable(by=par, description=motif)
     dossier.save()
     agregats.recalculer_dossier(dossier.pk)
+    _courrier(dossier=dossier, type=TypeCourrier.IRRECEVABILITE, par=par, motif=motif)
     _notifier_apres(dossier, "irrecevable")
     return dossier
 
@@ -168,6 +180,13 @@ def dossier_clore_incomplet(*, dossier, par, issue: str, motif: str) -> Dossier:
     methode(by=par, description=motif.strip())
     dossier.save()
     agregats.recalculer_dossier(dossier.pk)
+    _courrier(
+        dossier=dossier,
+        type=TypeCourrier.IRRECEVABILITE if issue == "irrecevable" else TypeCourrier.CLASSEMENT,
+        par=par,
+        demande=demande,
+        motif=motif.strip(),
+    )
     _notifier_apres(dossier, "irrecevable" if issue == "irrecevable" else "classe_sans_suite")
     return dossier
 
@@ -193,6 +212,7 @@ def dossier_demander_complements(
         demandee_par=par,
         etat_origine=origine,
     )
+    _courrier(dossier=dossier, type=TypeCourrier.DEMANDE_PIECES, par=par, demande=demande)
     _notifier_apres(dossier, "complements_demandes")
     return demande
 

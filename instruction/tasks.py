@@ -1,4 +1,4 @@
-"""Side effects of instruction: notifications (e-mail and in-app), reminders, the rapport PDF."""
+"""Side effects of instruction: notifications (e-mail and in-app), reminders, the PDFs."""
 
 import datetime
 
@@ -12,8 +12,8 @@ from cper import notifications
 from cper.notifications import Destinataires
 from dossiers.models import Dossier
 
-from .documents import rapport_instruction_pdf
-from .models import DemandeComplements, RapportInstruction, Routage
+from .documents import courrier_pdf, rapport_instruction_pdf
+from .models import Courrier, DemandeComplements, RapportInstruction, Routage
 
 User = get_user_model()
 
@@ -126,3 +126,18 @@ def generer_rapport_instruction(dossier_pk: int) -> int:
     rapport.genere_le = timezone.now()
     rapport.save()
     return rapport.pk
+
+
+@shared_task
+def generer_courrier(courrier_pk: int) -> int:
+    """Build (or rebuild) the PDF of a letter to the porteur."""
+    courrier = Courrier.objects.select_related(
+        "dossier__structure__commune", "dossier__guichet", "demande", "emis_par"
+    ).get(pk=courrier_pk)
+    contenu = courrier_pdf(courrier)
+    if courrier.fichier:
+        courrier.fichier.delete(save=False)
+    courrier.fichier.save(f"{courrier.type}.pdf", ContentFile(contenu), save=False)
+    courrier.genere_le = timezone.now()
+    courrier.save(update_fields=["fichier", "genere_le"])
+    return courrier.pk

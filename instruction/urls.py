@@ -31,6 +31,7 @@ urlpatterns = [
     ),
     path("dossiers/<int:pk>/structure/adhesions/", views.adhesions, name="adhesions"),
     path("pieces-jointes/<int:pk>/", views.piece_jointe, name="piece_jointe"),
+    path("courriers/<int:pk>.pdf", views.courrier, name="courrier"),
     path("porteur/dossiers/<int:pk>/", views.porteur_dossier, name="porteur_dossier"),
     path("porteur/dossiers/<int:pk>/completer/", views.completer, name="completer"),
     path("porteur/dossiers/<int:pk>/messages/", views.ecrire_porteur, name="ecrire_porteur"),

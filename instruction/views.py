@@ -45,6 +45,7 @@ from .forms import (
 )
 from .models import (
     Avis,
+    Courrier,
     DemandeComplements,
     Message,
     PieceJointe,
@@ -449,6 +450,18 @@ def rapport(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def courrier(request: HttpRequest, pk: int) -> HttpResponse:
+    """A letter to the porteur (PDF), for the dossier's agents and its structure's members."""
+    lettre = selectors.courrier_visible_ou_404(request.user, pk)
+    if not lettre.fichier:
+        raise Http404("Le courrier n'est pas encore prêt.")
+    return servir_fichier(
+        lettre.fichier,
+        nom=f"{lettre.type}-{lettre.dossier_id}.pdf",
+        type_mime="application/pdf",
+    )
+
+
 def piece_jointe(request: HttpRequest, pk: int) -> HttpResponse:
     """An attachment of a message, for whoever may read the thread."""
     pj = get_object_or_404(PieceJointe.objects.select_related("message"), pk=pk)
@@ -557,6 +570,7 @@ def porteur_dossier(request: HttpRequest, pk: int) -> HttpResponse:
             "demande": demande,
             "form_completer": CompleterForm() if demande else None,
             "demandes": DemandeComplements.objects.filter(dossier=dossier),
+            "courriers": Courrier.objects.filter(dossier=dossier),
             "fil": fil,
             "form_message": MessageForm(),
             # Blocks of higher layers (the decision of the instance de pilotage).

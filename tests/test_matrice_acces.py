@@ -121,6 +121,7 @@ MATRICE = {
     "instruction:ecrire_agent": ("pk=en_instruction", "403 403 405 405 405 405 403 403 403 403 302"),
     "instruction:rapport": ("pk=instruit", "403 403 200 404 200 200 200 403 403 403 302"),
     "instruction:piece_jointe": ("pk=piece_jointe", "200 404 200 404 200 200 404 404 404 404 302"),
+    "instruction:courrier": ("pk=courrier", "200 404 200 404 404 404 404 404 404 404 302"),
     "instruction:porteur_dossier": ("pk=en_instruction", "200 404 403 403 403 403 403 403 403 403 302"),
     "instruction:completer": ("pk=incomplet", "405 405 403 403 403 403 403 403 403 403 302"),
     "instruction:ecrire_porteur": ("pk=en_instruction", "405 405 403 403 403 403 403 403 403 403 302"),

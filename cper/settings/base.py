@@ -290,6 +290,7 @@ FILE_LOURDE = "lourd"
 TACHES_LOURDES = [
     "dossiers.tasks.emettre_recepisse",  # the récépissé's PDF
     "instruction.tasks.generer_rapport_instruction",
+    "instruction.tasks.generer_courrier",  # the guichet's letters to the porteur
     "gouvernance.tasks.convoquer",  # the agenda's PDF, then the convocations
     "gouvernance.tasks.cloturer",  # the relevé de décisions
     "gouvernance.tasks.produire_export",  # CSV and XLSX of the dashboards
