@@ -66,4 +66,6 @@ def courrier_pdf(courrier) -> bytes:
     }
     if courrier.type == TypeCourrier.ATTESTATION_COMPLET:
         contexte["complet_le"] = date_dossier_complet(dossier)
-    return rendre_pdf(f"instruction/pdf/courrier_{courrier.type}.html", contexte)
+    return rendre_pdf(
+        f"instruction/pdf/courrier_{courrier.type}.html", contexte, le=courrier.created_at
+    )

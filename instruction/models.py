@@ -106,7 +106,7 @@ class Routage(models.Model):
 
 class DemandeComplementsQuerySet(models.QuerySet):
     def en_attente(self):
-        return self.filter(repondue_le__isnull=True)
+        return self.filter(repondue_le__isnull=True, close_le__isnull=True)
 
     def en_retard(self, aujourdhui):
         return self.en_attente().filter(
@@ -140,6 +140,8 @@ class DemandeComplements(models.Model):
     relance_echeance_le = models.DateTimeField(null=True, blank=True)
     # Once the deadline passed, the guichet is told once that it may close the dossier.
     cloture_proposee_le = models.DateTimeField(null=True, blank=True)
+    # The dossier was closed (sans suite or irrecevable) with the request still unanswered.
+    close_le = models.DateTimeField("close sans réponse le", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = DemandeComplementsQuerySet.as_manager()

@@ -394,6 +394,7 @@ CHAMPS_DEMANDE = (
     "pieces_demandees",
     "repondue_le",
     "reponse",
+    "close_le",
 )
 CHAMPS_ANNOTATION = ("id", "created_at", "texte")
 CHAMPS_COURRIER = ("id", "created_at", "type", "genere_le")
@@ -467,7 +468,7 @@ def page_dossier_agent(user, pk) -> PageDossierAgent:
     demandes = _instances(
         DemandeComplements, dossier.liste_demandes, CHAMPS_DEMANDE, "demandee_par"
     )
-    ouverte = next((d for d in demandes if d.repondue_le is None), None)
+    ouverte = next((d for d in demandes if d.repondue_le is None and d.close_le is None), None)
     echeance_depassee = ouverte is not None and ouverte.echeance < timezone.localdate()
     actions = {
         "declarer_recevable": can_proceed(dossier.declarer_recevable) and agent_du_guichet,

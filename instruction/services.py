@@ -180,6 +180,9 @@ def dossier_clore_incomplet(*, dossier, par, issue: str, motif: str) -> Dossier:
     methode(by=par, description=motif.strip())
     dossier.save()
     agregats.recalculer_dossier(dossier.pk)
+    if demande is not None:
+        demande.close_le = timezone.now()
+        demande.save(update_fields=["close_le"])
     _courrier(
         dossier=dossier,
         type=TypeCourrier.IRRECEVABILITE if issue == "irrecevable" else TypeCourrier.CLASSEMENT,

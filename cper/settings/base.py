@@ -362,7 +362,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 DSFR_CONTENT_IS_SAFE = False
 
 # Wording of the State block and the service, shown in the header and in documents.
-BLOC_MARQUE = env.str("BLOC_MARQUE", default="Préfet<br>de la région<br>Hauts-de-France")
+# Empty: the State's brand block of the day, from cper.appellations (PDFs use their own date's).
+BLOC_MARQUE = env.str("BLOC_MARQUE", default="")
 NOM_SERVICE = env.str("NOM_SERVICE", default="CPER Nord–Pas-de-Calais")
 SOUS_TITRE_SERVICE = env.str("SOUS_TITRE_SERVICE", default="Contrat de plan État-région 2015-2020")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")

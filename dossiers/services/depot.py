@@ -14,6 +14,7 @@ from django_fsm import TransitionNotAllowed
 from cper.effets import differer
 from cper.referentiel.enums import TypeGuichet
 from cper.referentiel.models import Guichet
+from cper.referentiel.selectors import periode_de_depot
 from dossiers import agregats
 from dossiers.acces import ouvrir_au_guichet
 from dossiers.completude import Completude, completude
@@ -60,6 +61,13 @@ def guichets_proposes(dossier: Dossier) -> tuple[list[Guichet], Guichet | None]:
     return guichets, suggere
 
 
+def verifier_periode_de_depot(dossier: Dossier, jour) -> None:
+    """A demand is filed within the contract's period or an extension covering its volet."""
+    periode = periode_de_depot(dossier.volet)
+    if periode is not None and not periode.couvre(jour):
+        raise DepotRefuse(periode.refus())
+
+
 def _verrouiller_pour_le_porteur(dossier: Dossier, porteur) -> Dossier:
     """Lock the dossier row for the rest of the transaction; only its structure's members act."""
     try:
@@ -104,6 +112,7 @@ def dossier_deposer(*, dossier: Dossier, par, guichet: Guichet) -> Dossier:
         )
 
     maintenant = timezone.now()
+    verifier_periode_de_depot(dossier, timezone.localdate(maintenant))
     numero = prochain_numero(timezone.localdate(maintenant).year)
     dossier.deposer(
         numero=numero,

@@ -55,6 +55,10 @@ def test_l_agent_classe_sans_suite_apres_l_echeance_et_le_porteur_est_informe(
     dossier.refresh_from_db()
     assert dossier.etat == E.CLASSE_SANS_SUITE
     assert dossier.etat_avant_complements == ""
+    demande_en_retard.refresh_from_db()
+    assert demande_en_retard.close_le is not None
+    page = client.get(reverse("instruction:dossier", args=[dossier.pk])).text
+    assert "Restée sans réponse : dossier clos le" in page
     log = StateLog.objects.for_(dossier).get(transition="classer_sans_suite")
     assert log.by == agent_sp_douai and log.description == "Délibération jamais transmise."
     courriel = next(m for m in mail.outbox if m.to == [porteur.email])
