@@ -10,7 +10,7 @@ Outside its scope a dossier answers 404, the same answer as "does not exist".
 
 from django.db.models import Q
 from django.http import Http404
-from guardian.shortcuts import assign_perm, get_objects_for_user
+from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from .models import Dossier, MembreStructure
 
@@ -65,3 +65,8 @@ def dossier_ou_404(user, pk, perm: str = VOIR, queryset=None) -> Dossier:
 def ouvrir_au_guichet(dossier: Dossier) -> None:
     """The agents of the guichet where it was filed see the dossier."""
     assign_perm(VOIR, dossier.guichet.groupe, dossier)
+
+
+def fermer_au_guichet(dossier: Dossier, guichet) -> None:
+    """The agents of a guichet the dossier left (a transfer) no longer see it."""
+    remove_perm(VOIR, guichet.groupe, dossier)

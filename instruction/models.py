@@ -358,3 +358,33 @@ class Courrier(models.Model):
 
     def __str__(self):
         return f"{self.get_type_display()} du {self.created_at:%d/%m/%Y}"
+
+
+class Transfert(models.Model):
+    """A dossier filed at the wrong guichet, sent on to the competent one (logged, motivated).
+
+    The guichets' names are kept as they read that day.
+    """
+
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.CASCADE, related_name="transferts"
+    )
+    de = models.ForeignKey(
+        "referentiel.Guichet", on_delete=models.PROTECT, related_name="transferts_emis"
+    )
+    vers = models.ForeignKey(
+        "referentiel.Guichet", on_delete=models.PROTECT, related_name="transferts_recus"
+    )
+    de_nom = models.CharField("depuis le guichet", max_length=200)
+    vers_nom = models.CharField("vers le guichet", max_length=200)
+    motif = models.TextField()
+    par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "transfert de guichet"
+        verbose_name_plural = "transferts de guichet"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.de_nom} → {self.vers_nom}"

@@ -30,6 +30,7 @@ from .models import (
     Message,
     MontantPropose,
     Routage,
+    Transfert,
 )
 
 
@@ -346,6 +347,7 @@ class PageDossierAgent:
     routages: list[Routage]
     demandes: list[DemandeComplements]
     courriers: list[Courrier]  # the letters to the porteur, latest first
+    transferts: list[Transfert]  # from a wrong guichet to the competent one
     journal: list[dict]
     fil: list[Message]
     non_lus: list[Message]  # the thread's messages the user has not read yet
@@ -398,6 +400,7 @@ CHAMPS_DEMANDE = (
 )
 CHAMPS_ANNOTATION = ("id", "created_at", "texte")
 CHAMPS_COURRIER = ("id", "created_at", "type", "genere_le")
+CHAMPS_TRANSFERT = ("id", "created_at", "de_nom", "vers_nom", "motif")
 CHAMPS_JOURNAL = ("id", "timestamp", "transition", "state", "description")
 
 
@@ -436,6 +439,11 @@ def page_dossier_agent(user, pk) -> PageDossierAgent:
                 Courrier.objects.filter(dossier=OuterRef("pk")).order_by("-created_at", "-pk"),
                 CHAMPS_COURRIER,
                 "emis_par",
+            ),
+            liste_transferts=_liste_json(
+                Transfert.objects.filter(dossier=OuterRef("pk")).order_by("-created_at", "-pk"),
+                CHAMPS_TRANSFERT,
+                "par",
             ),
             liste_annotations=_liste_json(
                 Annotation.objects.filter(dossier=OuterRef("pk")).order_by("-created_at", "-pk"),
@@ -476,6 +484,7 @@ def page_dossier_agent(user, pk) -> PageDossierAgent:
         and can_proceed(dossier.declarer_irrecevable)
         and agent_du_guichet,
         "clore": dossier.etat == E.INCOMPLET and agent_du_guichet and echeance_depassee,
+        "transferer": dossier.etat in (E.DEPOSE, E.INCOMPLET) and agent_du_guichet,
         "demander_complements": can_proceed(dossier.demander_complements)
         and (agent_du_guichet if dossier.etat == E.DEPOSE else instructeur),
         "conclure_instruction": can_proceed(dossier.conclure_instruction) and instructeur,
@@ -502,6 +511,7 @@ def page_dossier_agent(user, pk) -> PageDossierAgent:
         routages=routages,
         demandes=demandes,
         courriers=_instances(Courrier, dossier.liste_courriers, CHAMPS_COURRIER, "emis_par"),
+        transferts=_instances(Transfert, dossier.liste_transferts, CHAMPS_TRANSFERT, "par"),
         journal=[
             {
                 "entree": entree,

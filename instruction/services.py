@@ -18,9 +18,11 @@ from cper.effets import differer
 from cper.televersement.controle import controler
 from cper.televersement.enums import Usage
 from dossiers import agregats
+from dossiers.acces import fermer_au_guichet, ouvrir_au_guichet
 from dossiers.enums import EtatDossier as E
 from dossiers.models import Dossier, Piece
 from dossiers.models.dossier import est_agent_du_guichet, est_instructeur_du_dossier
+from dossiers.services.depot import guichets_proposes
 from dossiers.services.structures import structure_verifier
 
 from .enums import Cote, TypeCourrier
@@ -36,6 +38,7 @@ from .models import (
     MontantPropose,
     PieceJointe,
     Routage,
+    Transfert,
 )
 from .selectors import cote_de, dossiers_des_agents, groupe_en_charge
 
@@ -390,6 +393,56 @@ def annotation_ajouter(*, dossier, par, texte: str) -> Annotation:
 
 def membre_ajouter(*, groupe_technique, user, cote: Cote) -> MembreGroupe:
     return MembreGroupe.objects.create(groupe_technique=groupe_technique, user=user, cote=cote)
+
+
+# Before recevabilité the guichet that received the demand checks it; once it is declared
+# recevable the groupe technique instructs it and the guichet no longer matters.
+ETATS_TRANSFERABLES = (E.DEPOSE, E.INCOMPLET)
+
+
+def _changer_de_guichet(dossier, vers) -> None:
+    """The one place a filed dossier changes guichet: the field, then who sees it."""
+    ancien = dossier.guichet
+    Dossier.objects.filter(pk=dossier.pk).update(guichet=vers, updated_at=timezone.now())
+    dossier.guichet = vers
+    ouvrir_au_guichet(dossier)
+    fermer_au_guichet(dossier, ancien)
+
+
+@transaction.atomic
+def dossier_transferer(*, dossier, par, guichet, motif: str) -> Transfert:
+    """Send a dossier filed at the wrong guichet to the competent one; the porteur is told."""
+    if not motif.strip():
+        raise ValidationError("Le motif est obligatoire.")
+    # Lock the row: a transfer and a decision on the dossier never interleave.
+    dossier = (
+        Dossier.objects.select_for_update(of=("self",)).select_related("guichet").get(pk=dossier.pk)
+    )
+    if not est_agent_du_guichet(dossier, par):
+        raise PermissionDenied
+    if dossier.etat not in ETATS_TRANSFERABLES:
+        raise TransitionNotAllowed("Le dossier n'est plus au stade de la recevabilité.")
+    if guichet.pk == dossier.guichet_id:
+        raise ValidationError("Le dossier est déjà à ce guichet.")
+    proposes, _ = guichets_proposes(dossier)
+    if guichet.pk not in {g.pk for g in proposes}:
+        raise ValidationError(
+            f"Le guichet « {guichet} » n'est pas compétent pour ce projet : choisissez la "
+            "sous-préfecture d'un arrondissement du projet ou le Conseil régional."
+        )
+    transfert = Transfert.objects.create(
+        dossier=dossier,
+        de=dossier.guichet,
+        vers=guichet,
+        de_nom=dossier.guichet.nom,
+        vers_nom=guichet.nom,
+        motif=motif.strip(),
+        par=par,
+    )
+    _changer_de_guichet(dossier, guichet)
+    agregats.recalculer_dossier(dossier.pk)
+    _notifier_apres(dossier, "transfere")
+    return transfert
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ DESTINATAIRES = {
     "irrecevable": {"porteur", "guichet"},
     "classe_sans_suite": {"porteur", "guichet"},
     "cloture_proposee": {"guichet"},
+    "transfere": {"porteur", "guichet"},
     "complements_demandes": {"porteur"},
     "complete": {"guichet", "groupe"},
     "avis_etat": {"groupe"},

@@ -15,11 +15,14 @@ from django.views.decorators.http import require_POST
 from cper.comptes.decorators import role_requis
 from cper.comptes.enums import Role
 from cper.limites import limiter
+from cper.referentiel.models import Guichet
 from cper.televersement.forms import designer_deposant
 from cper.televersement.reponses import servir_fichier
 from cper.vues import DEJA_EFFECTUEE, DEJA_FAIT, deja_effectuee
 from dossiers.enums import EtatDossier as E
 from dossiers.models import LigneFinancement
+from dossiers.services.depot import DepotRefuse, guichets_proposes
+from dossiers.services.papier import dossier_enregistrer_papier
 from dossiers.services.structures import (
     AdhesionImpossible,
     demandes_adhesion_en_cours,
@@ -39,8 +42,10 @@ from .forms import (
     FiltresForm,
     IrrecevableForm,
     MessageForm,
+    PapierForm,
     RecevableForm,
     SelectionRecevableForm,
+    TransfertForm,
     financeurs_pour_avis,
 )
 from .models import (
@@ -169,6 +174,49 @@ def recevables_en_lot(request: HttpRequest) -> HttpResponse:
     return redirect("instruction:guichet")
 
 
+@role_requis(Role.AGENT_GUICHET)
+@limiter("fichier")
+def enregistrer_papier(request: HttpRequest) -> HttpResponse:
+    """Register a demand received on paper, on behalf of its structure."""
+    guichets = list(Guichet.objects.filter(groupe__user=request.user).order_by("nom"))
+    form = PapierForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        guichets=guichets,
+        initial={"recu_le": timezone.localdate()},
+    )
+    designer_deposant(form, request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dossier = dossier_enregistrer_papier(
+                par=request.user,
+                guichet=form.cleaned_data["guichet"],
+                structure=form.cleaned_data["structure"],
+                intitule=form.cleaned_data["intitule"],
+                volet=form.cleaned_data["volet"],
+                communes=form.cleaned_data["communes"],
+                recu_le=form.cleaned_data["recu_le"],
+                pieces=form.pieces(),
+                email_porteur=form.cleaned_data["email_porteur"],
+            )
+        except PermissionDenied:
+            raise Http404("Guichet introuvable.") from None
+        except (DepotRefuse, ValidationError) as refus:
+            form.add_error(None, refus.messages if hasattr(refus, "messages") else str(refus))
+        else:
+            messages.success(
+                request,
+                f"Le dossier papier est enregistré sous le numéro {dossier.numero}, déposé le "
+                f"{form.cleaned_data['recu_le']:%d/%m/%Y} ; le récépissé est en préparation.",
+            )
+            return redirect("instruction:dossier", dossier.pk)
+    return render(
+        request,
+        "instruction/papier.html",
+        {"title": "Enregistrer un dossier reçu sur papier", "form": form},
+    )
+
+
 # --- The dossier as agents see it -----------------------------------------------------------
 
 
@@ -262,6 +310,48 @@ def rerouter(request: HttpRequest, pk: int) -> HttpResponse:
             commentaire=data["commentaire"],
         ),
         succes="Le dossier est confié au groupe technique choisi.",
+    )
+
+
+@role_requis(Role.AGENT_GUICHET)
+def transferer(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send a dossier filed at the wrong guichet to the competent one."""
+    dossier = selectors.dossier_du_guichet_ou_404(request.user, pk)
+    proposes, _ = guichets_proposes(dossier)
+    form = TransfertForm(
+        request.POST if request.method == "POST" else None,
+        guichets=[g for g in proposes if g.pk != dossier.guichet_id],
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dossier_transferer(
+                dossier=dossier,
+                par=request.user,
+                guichet=form.cleaned_data["guichet"],
+                motif=form.cleaned_data["motif"],
+            )
+        except DEJA_FAIT:
+            return deja_effectuee(request, "instruction:guichet")
+        except PermissionDenied:
+            raise Http404("Dossier introuvable.") from None
+        except ValidationError as erreur:
+            form.add_error(None, erreur)
+        else:
+            messages.success(
+                request,
+                f"Le dossier {dossier.numero} est transmis au guichet "
+                f"« {form.cleaned_data['guichet']} » ; le porteur en est informé.",
+            )
+            return redirect("instruction:guichet")
+    return render(
+        request,
+        "instruction/action.html",
+        {
+            "title": f"Transmettre au guichet compétent — dossier {dossier.numero}",
+            "titre": "Transmettre le dossier au guichet compétent",
+            "dossier": dossier,
+            "form": form,
+        },
     )
 
 
