@@ -18,7 +18,8 @@ _SITE_CONFIG = {
         "Service de dépôt, d'instruction conjointe et de programmation des projets du "
         "Contrat de plan État-région Nord–Pas-de-Calais 2015-2020."
     ),
-    "get_accessibility_status_display": "partiellement",
+    # RGAA: without an audit, a service declares itself « non conforme » (cper/accessibilite).
+    "get_accessibility_status_display": "non",
     "mourning": False,
 }
 

@@ -367,6 +367,20 @@ BLOC_MARQUE = env.str("BLOC_MARQUE", default="")
 NOM_SERVICE = env.str("NOM_SERVICE", default="CPER Nord–Pas-de-Calais")
 SOUS_TITRE_SERVICE = env.str("SOUS_TITRE_SERVICE", default="Contrat de plan État-région 2015-2020")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The legal pages: who hosts the service, and where people write about accessibility and
+# personal data (the operator sets the real ones; the defaults are the publisher's own).
+HEBERGEUR = env.str(
+    "HEBERGEUR",
+    default=(
+        "Préfecture de la région Hauts-de-France, secrétariat général pour les affaires "
+        "régionales, 12-14 rue Jean sans Peur, 59039 Lille Cedex (serveurs de l'éditeur, en "
+        "France)"
+    ),
+)
+CONTACT_ACCESSIBILITE = env.str(
+    "CONTACT_ACCESSIBILITE", default="accessibilite.cper@hauts-de-france.gouv.fr"
+)
+CONTACT_DPO = env.str("CONTACT_DPO", default="dpd@hauts-de-france.gouv.fr")
 
 LOGGING = {
     "version": 1,

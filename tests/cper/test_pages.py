@@ -23,7 +23,7 @@ def test_le_pied_de_page_porte_les_liens_obligatoires(client):
     html = client.get(reverse("accueil")).content.decode()
     for lien in ("/accessibilite/", "/mentions-legales/", "/donnees-personnelles/"):
         assert f'href="{lien}"' in html
-    assert "Accessibilité : partiellement conforme" in html
+    assert "Accessibilité : non conforme" in html
 
 
 @pytest.mark.django_db
