@@ -2,20 +2,24 @@ from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 
+from cper.appellations import au
 from cper.espaces import espaces_de
 from cper.models import Notification
 
+# The brand block the operator set, or the one of the day (the region's name in force).
+_BLOC_MARQUE = mark_safe(settings.BLOC_MARQUE or au().bloc_marque)  # noqa: S308 - ours
 # django-dsfr's templates read this object; a plain dict spares a query per page.
 _SITE_CONFIG = {
     "site_title": settings.NOM_SERVICE,
     "site_tagline": settings.SOUS_TITRE_SERVICE,
-    "header_brand_html": mark_safe(settings.BLOC_MARQUE),  # noqa: S308 - operator setting
-    "footer_brand_html": mark_safe(settings.BLOC_MARQUE),  # noqa: S308 - operator setting
+    "header_brand_html": _BLOC_MARQUE,
+    "footer_brand_html": _BLOC_MARQUE,
     "footer_description": (
         "Service de dépôt, d'instruction conjointe et de programmation des projets du "
         "Contrat de plan État-région Nord–Pas-de-Calais 2015-2020."
     ),
-    "get_accessibility_status_display": "partiellement",
+    # RGAA: without an audit, a service declares itself « non conforme » (cper/accessibilite).
+    "get_accessibility_status_display": "non",
     "mourning": False,
 }
 

@@ -14,6 +14,8 @@ from django.utils import timezone
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from cper.appellations import au
+
 logger = logging.getLogger(__name__)
 
 
@@ -75,8 +77,9 @@ class RecuperateurStatique(URLFetcher):
         )
 
 
-def rendre_pdf(template_name: str, context: dict | None = None) -> bytes:
-    contexte = {"bloc_marque": settings.BLOC_MARQUE, **(context or {})}
+def rendre_pdf(template_name: str, context: dict | None = None, *, le=None) -> bytes:
+    """`le`: the document's date, whose appellation the brand block bears (today when None)."""
+    contexte = {"bloc_marque": settings.BLOC_MARQUE or au(le).bloc_marque, **(context or {})}
     html = render_to_string(template_name, contexte)
     return HTML(
         string=html,

@@ -40,18 +40,32 @@ def accueil(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 def accessibilite(request: HttpRequest) -> HttpResponse:
-    return render(request, "cper/accessibilite.html", {"title": "Déclaration d'accessibilité"})
+    return render(
+        request,
+        "cper/accessibilite.html",
+        {
+            "title": "Déclaration d'accessibilité",
+            "contact": settings.CONTACT_ACCESSIBILITE,
+            "site_url": settings.SITE_URL,
+        },
+    )
 
 
 @login_not_required
 def mentions_legales(request: HttpRequest) -> HttpResponse:
-    return render(request, "cper/mentions_legales.html", {"title": "Mentions légales"})
+    return render(
+        request,
+        "cper/mentions_legales.html",
+        {"title": "Mentions légales", "hebergeur": settings.HEBERGEUR},
+    )
 
 
 @login_not_required
 def donnees_personnelles(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "cper/donnees_personnelles.html", {"title": "Données personnelles et cookies"}
+        request,
+        "cper/donnees_personnelles.html",
+        {"title": "Données personnelles et cookies", "contact_dpo": settings.CONTACT_DPO},
     )
 
 

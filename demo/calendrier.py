@@ -20,7 +20,7 @@ ANCIENNETE = {E.DEPOSE: (3, 60), E.INCOMPLET: (10, 120)}
 ANCIENNETE_EN_COURS = (60, 330)
 # Closed dossiers were filed at least this long before AUJOURDHUI.
 RECUL_TERMINES = datetime.timedelta(days=400)
-TERMINES = (E.PROGRAMME, E.REJETE, E.IRRECEVABLE, E.RETIRE)
+TERMINES = (E.PROGRAMME, E.REJETE, E.IRRECEVABLE, E.RETIRE, E.CLASSE_SANS_SUITE)
 
 
 def heure_de_bureau(alea, moment: datetime.datetime) -> datetime.datetime:

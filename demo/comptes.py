@@ -6,6 +6,7 @@ d'Opale for concertation, the porteur's structure. Every other guichet gets an a
 own, so that each dossier is handled by someone of its guichet, as the services require.
 """
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -17,10 +18,12 @@ from cper.comptes.models import User
 from cper.comptes.roles import donner_role
 from cper.referentiel.models import (
     Commune,
+    Contrat,
     Enveloppe,
     Financeur,
     Guichet,
     PoleMetropolitain,
+    ProlongationContrat,
     Volet,
 )
 from dossiers.enums import CategorieStructure
@@ -140,7 +143,29 @@ def assurer_comptes_et_mandats() -> Acteurs:
         agents=_agents_des_guichets(users),
     )
     _mandats(acteurs)
+    _prolongation_de_demonstration()
     return acteurs
+
+
+PROLONGATION_DEMO = (
+    "Prolongation de démonstration : le contrat a pris fin le 31 décembre 2020 (le volet "
+    "mobilité le 31 décembre 2022) ; la démonstration reste ouverte au dépôt pour être essayée."
+)
+
+
+def _prolongation_de_demonstration() -> None:
+    """The demo's data stay in 2015-2020, but whoever tries the demo files today: an extension
+    marked illustrative keeps the demo's contract open, as the admin would record a real one."""
+    for contrat in Contrat.objects.all():
+        ProlongationContrat.objects.update_or_create(
+            contrat=contrat,
+            volet=None,
+            objet=PROLONGATION_DEMO,
+            defaults={
+                "jusqu_au": datetime.date(timezone.localdate().year + 1, 12, 31),
+                "illustratif": True,
+            },
+        )
 
 
 def _agents_des_guichets(users: dict) -> dict:

@@ -48,7 +48,7 @@ ETATS_PORTEUR_DEMO = [
     E.PROGRAMME,
     E.REJETE,
 ]
-ETATS_EN_PLUS = [E.IRRECEVABLE, E.RETIRE]
+ETATS_EN_PLUS = [E.IRRECEVABLE, E.RETIRE, E.CLASSE_SANS_SUITE]
 PROJETS = {
     "mobilite": [
         "Réaménagement du pôle d'échanges multimodal de {v}",

@@ -10,13 +10,14 @@ from .instruction import MOTIF_COMPLEMENTS, REPONSE_COMPLEMENTS
 from .seances import MOTIF_REJET
 
 MOTIF_IRRECEVABLE = "Le projet ne relève d'aucun volet du contrat."
+MOTIF_CLASSEMENT = "Les pièces demandées n'ont pas été transmises avant l'échéance."
 
 
 def _auteur(plan, transition: str, source: str, acteurs) -> int:
     """Who fires each transition: the one the services allow."""
     if transition in ("deposer", "retirer", "completer", "commencer", "abandonner"):
         return plan.structure.createur
-    if transition in ("declarer_recevable", "declarer_irrecevable") or (
+    if transition in ("declarer_recevable", "declarer_irrecevable", "classer_sans_suite") or (
         transition == "demander_complements" and source == "depose"
     ):
         return acteurs.agents[plan.guichet.id].id
@@ -39,6 +40,7 @@ def _description(plan, transition: str, acteurs, seances) -> str:
         "demander_complements": MOTIF_COMPLEMENTS,
         "completer": REPONSE_COMPLEMENTS,
         "declarer_irrecevable": MOTIF_IRRECEVABLE,
+        "classer_sans_suite": MOTIF_CLASSEMENT,
         "conclure_instruction": "Instruction conclue",
         "rejeter": MOTIF_REJET,
         "attribuer": "Acte attributif notifié au porteur.",

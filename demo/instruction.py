@@ -65,6 +65,7 @@ def _demandes(chargement, plans, acteurs) -> None:
                 continue
             suite = jalons[i + 1] if i + 1 < len(jalons) else None
             repondue = suite[3] if suite and suite[0] == "completer" else None
+            close = suite[3] if suite and suite[0] == "classer_sans_suite" else None
             agent = acteurs.agents[p.guichet.id] if source == E.DEPOSE else acteurs.instructeur_etat
             lignes.append(
                 (
@@ -77,6 +78,7 @@ def _demandes(chargement, plans, acteurs) -> None:
                     REPONSE_COMPLEMENTS if repondue else "",
                     p.structure.createur if repondue else None,
                     repondue,
+                    close,
                     moment,
                 )
             )
@@ -92,6 +94,7 @@ def _demandes(chargement, plans, acteurs) -> None:
             "reponse",
             "repondue_par",
             "repondue_le",
+            "close_le",
             "created_at",
         ],
         lignes,

@@ -12,6 +12,8 @@ from .calendrier import AUJOURDHUI, date_de_depot, duree
 Jalon = tuple[str, str, str, datetime.datetime]
 UNE_HEURE = datetime.timedelta(hours=1)
 DIX_JOURS = datetime.timedelta(days=10)
+# The deadline the demo's requests for complements give (instruction.py's ECHEANCE).
+ECHEANCE_COMPLEMENTS = datetime.timedelta(days=30)
 
 
 @dataclass(slots=True)
@@ -57,6 +59,18 @@ def _au_guichet(alea, p: Parcours, etat: str) -> bool:
         return True
     if etat == E.IRRECEVABLE:
         p.passer("declarer_irrecevable", E.DEPOSE, E.IRRECEVABLE, p.moment + duree(alea, 5, 60))
+        return True
+    if etat == E.CLASSE_SANS_SUITE:
+        # The complements never came: closed by the guichet once the request's deadline passed.
+        demande = p.passer(
+            "demander_complements", E.DEPOSE, E.INCOMPLET, p.moment + duree(alea, 3, 40)
+        )
+        p.passer(
+            "classer_sans_suite",
+            E.INCOMPLET,
+            E.CLASSE_SANS_SUITE,
+            demande + ECHEANCE_COMPLEMENTS + duree(alea, 2, 30),
+        )
         return True
     if etat == E.RETIRE and alea.random() < 0.5:
         p.passer("retirer", E.DEPOSE, E.RETIRE, p.moment + duree(alea, 5, 50))

@@ -39,4 +39,5 @@ def rendre_recepisse(dossier_pk: int) -> bytes:
             "rejet_implicite_le": ajouter_mois(recu_le.date(), DELAI_REJET_IMPLICITE_MOIS),
             "emis_le": timezone.localtime(),
         },
+        le=recu_le,
     )

@@ -6,6 +6,7 @@ class EtatDossier(models.TextChoices):
     DEPOSE = "depose", "Déposé"
     INCOMPLET = "incomplet", "Incomplet (compléments demandés)"
     IRRECEVABLE = "irrecevable", "Irrecevable"
+    CLASSE_SANS_SUITE = "classe_sans_suite", "Classé sans suite"
     EN_INSTRUCTION = "en_instruction", "En instruction"
     INSTRUIT = "instruit", "Instruit"
     PROGRAMME = "programme", "Programmé"

@@ -14,6 +14,7 @@ LIBELLES = {
     "completer": "Compléments apportés",
     "declarer_recevable": "Dossier déclaré recevable",
     "declarer_irrecevable": "Dossier déclaré irrecevable",
+    "classer_sans_suite": "Dossier classé sans suite",
     "conclure_instruction": "Instruction conclue",
     "ajourner": "Dossier ajourné",
     "programmer": "Dossier programmé",

@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 
+from cper.appellations import dater
 from cper.documents import rendre_pdf
 from dossiers.models import Dossier
 from execution.enums import Regime
@@ -20,6 +21,7 @@ def acte_pdf(acte) -> bytes:
     communes = list(
         Dossier.communes.through.objects.filter(dossier=dossier).select_related("commune")
     )
+    le = acte.signe_le or timezone.localdate(acte.created_at)
     return rendre_pdf(
         "execution/pdf/acte.html",
         {
@@ -29,5 +31,8 @@ def acte_pdf(acte) -> bytes:
             "communes": [c.commune for c in communes],
             "texte": TEXTES[Regime(acte.regime)],
             "date": timezone.localdate(),
+            # The authority signs with the title it bore that day (cper.appellations).
+            "autorite": dater(acte.autorite, le),
         },
+        le=le,
     )

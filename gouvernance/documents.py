@@ -2,21 +2,24 @@
 
 from django.utils import timezone
 
+from cper.appellations import au
 from cper.documents import rendre_pdf
 from gouvernance.selectors import instances
 from gouvernance.selectors import seances as selectors
 
-# The two authorities that co-sign the decisions of the instance de pilotage.
-COSIGNATAIRES = [
-    "Le préfet de la région Hauts-de-France, préfet du Nord",
-    "Le président du Conseil régional des Hauts-de-France",
-]
+
+def cosignataires(le) -> list[str]:
+    """The two authorities that co-sign the decisions of the instance de pilotage, with the
+    titles they bore on the séance's day (cper.appellations)."""
+    appellation = au(le)
+    return [appellation.prefet, appellation.president]
 
 
 def ordre_du_jour_pdf(seance) -> bytes:
     return rendre_pdf(
         "gouvernance/pdf/ordre_du_jour.html",
         {"seance": seance, "points": selectors.agenda(seance), "date": timezone.localdate()},
+        le=seance.date,
     )
 
 
@@ -31,7 +34,8 @@ def releve_decisions_pdf(seance) -> bytes:
             "presences": presences,
             "quorum": quorum,
             "points": selectors.agenda(seance),
-            "cosignataires": COSIGNATAIRES,
+            "cosignataires": cosignataires(seance.date),
             "date": timezone.localdate(),
         },
+        le=seance.date,
     )

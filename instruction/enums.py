@@ -8,6 +8,15 @@ class Cote(models.TextChoices):
     REGION = "region", "Région"
 
 
+class TypeCourrier(models.TextChoices):
+    """The letters the guichet sends the porteur during the recevabilité, each a PDF."""
+
+    ATTESTATION_COMPLET = "attestation_complet", "Attestation de dossier complet"
+    DEMANDE_PIECES = "demande_pieces", "Demande de pièces complémentaires"
+    IRRECEVABILITE = "irrecevabilite", "Décision d'irrecevabilité"
+    CLASSEMENT = "classement", "Classement sans suite"
+
+
 class SensAvis(models.TextChoices):
     FAVORABLE = "favorable", "Favorable"
     FAVORABLE_SOUS_RESERVE = "favorable_sous_reserve", "Favorable sous réserve"

@@ -5,10 +5,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cper.forms import CperForm, MontantField
-from cper.referentiel.models import Financeur, Volet
+from cper.referentiel.models import Commune, Financeur, Guichet, Volet
 from cper.televersement.enums import Usage
 from cper.televersement.forms import FichierControleField
-from dossiers.enums import EtatDossier, TypePiece
+from dossiers.enums import CategorieStructure, EtatDossier, TypePiece
+from dossiers.models import Structure
+from dossiers.models.structure import valider_siret
 
 from .enums import SensAvis
 from .models import GroupeTechnique
@@ -95,6 +97,26 @@ class IrrecevableForm(CperForm):
         label="Motif de l'irrecevabilité",
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Il est communiqué au porteur ; la décision doit être motivée.",
+    )
+
+
+class CloreForm(CperForm):
+    issue = forms.ChoiceField(
+        label="Issue",
+        choices=[
+            ("classement", "Classer le dossier sans suite"),
+            ("irrecevable", "Déclarer le dossier irrecevable après compléments"),
+        ],
+        widget=forms.RadioSelect,
+        help_text=(
+            "L'irrecevabilité n'est possible que si la demande de compléments précédait la "
+            "recevabilité."
+        ),
+    )
+    motif = forms.CharField(
+        label="Motif",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Il est communiqué au porteur dans le courrier de clôture.",
     )
 
 
@@ -202,3 +224,132 @@ class AnnotationForm(CperForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Visible des seuls agents, jamais du porteur.",
     )
+
+
+class TransfertForm(CperForm):
+    guichet = forms.ModelChoiceField(
+        label="Guichet compétent", queryset=Guichet.objects.none(), empty_label=None
+    )
+    motif = forms.CharField(
+        label="Motif du transfert",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Il est communiqué au porteur et au guichet qui reçoit le dossier.",
+    )
+
+    def __init__(self, *args, guichets, **kwargs):
+        super().__init__(*args, **kwargs)
+        champ = self.fields["guichet"]
+        champ.queryset = Guichet.objects.filter(pk__in=[g.pk for g in guichets])
+        champ.widget.choices = [(g.pk, str(g)) for g in guichets]
+
+
+class PapierForm(CperForm):
+    """A demand received on paper: the structure (by SIRET), the project, the scanned pieces."""
+
+    guichet = forms.ModelChoiceField(
+        label="Guichet qui a reçu le dossier", queryset=Guichet.objects.none(), empty_label=None
+    )
+    recu_le = forms.DateField(
+        label="Reçu le",
+        help_text="Date de réception du dossier papier : c'est sa date de dépôt.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    siret = forms.CharField(
+        label="SIRET de la structure porteuse", max_length=14, validators=[valider_siret]
+    )
+    raison_sociale = forms.CharField(
+        label="Raison sociale",
+        required=False,
+        help_text="Seulement si la structure n'est pas encore connue du service.",
+    )
+    categorie = forms.ChoiceField(
+        label="Catégorie de la structure",
+        required=False,
+        choices=[("", "—"), *CategorieStructure.choices],
+    )
+    adresse = forms.CharField(label="Adresse de la structure", required=False)
+    commune_structure = forms.CharField(
+        label="Commune de la structure (code INSEE)", required=False, max_length=5
+    )
+    representant_nom = forms.CharField(label="Représentant légal", required=False)
+    representant_qualite = forms.CharField(label="Qualité du représentant", required=False)
+    intitule = forms.CharField(label="Intitulé du projet", max_length=255)
+    volet = forms.ModelChoiceField(label="Volet du contrat", queryset=Volet.objects.all())
+    communes = forms.CharField(
+        label="Communes du projet (codes INSEE)",
+        help_text="Séparés par des virgules, par exemple : 59178, 59350.",
+    )
+    type_piece = forms.ChoiceField(label="Type de la pièce numérisée", choices=TypePiece.choices)
+    fichier = FichierControleField(usage=Usage.PIECE, label="Pièce numérisée")
+    type_piece_2 = forms.ChoiceField(
+        label="Type de la deuxième pièce", required=False, choices=TypePiece.choices
+    )
+    fichier_2 = FichierControleField(
+        usage=Usage.PIECE, label="Deuxième pièce numérisée", required=False
+    )
+    email_porteur = forms.EmailField(
+        label="Adresse électronique du porteur",
+        required=False,
+        help_text="Il est invité à rejoindre la structure pour suivre le dossier en ligne.",
+    )
+
+    CHAMPS_STRUCTURE = (
+        "raison_sociale",
+        "categorie",
+        "adresse",
+        "commune_structure",
+        "representant_nom",
+        "representant_qualite",
+    )
+
+    def __init__(self, *args, guichets, **kwargs):
+        super().__init__(*args, **kwargs)
+        champ = self.fields["guichet"]
+        champ.queryset = Guichet.objects.filter(pk__in=[g.pk for g in guichets])
+        champ.widget.choices = [(g.pk, str(g)) for g in guichets]
+
+    def clean_communes(self):
+        codes = [c.strip() for c in self.cleaned_data["communes"].split(",") if c.strip()]
+        communes = list(Commune.objects.filter(code_insee__in=codes))
+        inconnues = sorted(set(codes) - {c.code_insee for c in communes})
+        if inconnues or not communes:
+            raise forms.ValidationError(
+                "Code INSEE inconnu : " + ", ".join(inconnues)
+                if inconnues
+                else "Indiquez au moins une commune."
+            )
+        return communes
+
+    def clean(self):
+        donnees = super().clean()
+        siret = donnees.get("siret")
+        if not siret:
+            return donnees
+        structure = Structure.objects.filter(siret=siret).first()
+        if structure is None:
+            manquants = [c for c in self.CHAMPS_STRUCTURE if not donnees.get(c)]
+            for champ in manquants:
+                self.add_error(champ, "Structure inconnue du service : ce champ est requis.")
+            commune = Commune.objects.filter(code_insee=donnees.get("commune_structure")).first()
+            if not manquants and commune is None:
+                self.add_error("commune_structure", "Code INSEE inconnu.")
+            if not self.errors:
+                structure = Structure(
+                    siret=siret,
+                    raison_sociale=donnees["raison_sociale"],
+                    categorie=donnees["categorie"],
+                    adresse=donnees["adresse"],
+                    commune=commune,
+                    representant_nom=donnees["representant_nom"],
+                    representant_qualite=donnees["representant_qualite"],
+                )
+        donnees["structure"] = structure
+        return donnees
+
+    def pieces(self) -> list:
+        pieces = [(self.cleaned_data["type_piece"], self.cleaned_data["fichier"])]
+        if self.cleaned_data.get("fichier_2"):
+            pieces.append(
+                (self.cleaned_data["type_piece_2"] or "autre", self.cleaned_data["fichier_2"])
+            )
+        return pieces

@@ -11,7 +11,7 @@ from cper.televersement.enums import Usage
 from cper.televersement.models import FichierAnalyse
 from dossiers.enums import EtatDossier, TypePiece
 
-from .enums import Cote, SensAvis
+from .enums import Cote, SensAvis, TypeCourrier
 
 
 class GroupeTechnique(models.Model):
@@ -131,7 +131,7 @@ class Routage(models.Model):
 
 class DemandeComplementsQuerySet(models.QuerySet):
     def en_attente(self):
-        return self.filter(repondue_le__isnull=True)
+        return self.filter(repondue_le__isnull=True, close_le__isnull=True)
 
     def en_retard(self, aujourdhui):
         return self.en_attente().filter(
@@ -163,6 +163,10 @@ class DemandeComplements(models.Model):
     # Reminders are sent once each; the dates make the beat task idempotent.
     relance_j7_le = models.DateTimeField(null=True, blank=True)
     relance_echeance_le = models.DateTimeField(null=True, blank=True)
+    # Once the deadline passed, the guichet is told once that it may close the dossier.
+    cloture_proposee_le = models.DateTimeField(null=True, blank=True)
+    # The dossier was closed (sans suite or irrecevable) with the request still unanswered.
+    close_le = models.DateTimeField("close sans réponse le", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = DemandeComplementsQuerySet.as_manager()
@@ -513,3 +517,71 @@ class Affectation(models.Model):
 
     def __str__(self):
         return f"{self.dossier_id} → {self.agent_id or '—'}"
+
+
+def chemin_courrier(instance, filename: str) -> str:
+    return f"courriers/{instance.dossier_id}/{instance.type}-{instance.pk}.pdf"
+
+
+class Courrier(models.Model):
+    """A letter to the porteur (attestation, request for pieces, irrecevabilité, classement).
+
+    Its row is written in the service's transaction, with what the letter states at that
+    moment (motive, deadline); its PDF is built after the commit, in Celery.
+    """
+
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.CASCADE, related_name="courriers"
+    )
+    type = models.CharField(max_length=30, choices=TypeCourrier.choices)
+    demande = models.ForeignKey(
+        DemandeComplements,
+        on_delete=models.SET_NULL,
+        related_name="courriers",
+        null=True,
+        blank=True,
+    )
+    motif = models.TextField(blank=True)
+    emis_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    fichier = models.FileField(upload_to=chemin_courrier, max_length=255, blank=True)
+    genere_le = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "courrier"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_type_display()} du {self.created_at:%d/%m/%Y}"
+
+
+class Transfert(models.Model):
+    """A dossier filed at the wrong guichet, sent on to the competent one (logged, motivated).
+
+    The guichets' names are kept as they read that day.
+    """
+
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.CASCADE, related_name="transferts"
+    )
+    de = models.ForeignKey(
+        "referentiel.Guichet", on_delete=models.PROTECT, related_name="transferts_emis"
+    )
+    vers = models.ForeignKey(
+        "referentiel.Guichet", on_delete=models.PROTECT, related_name="transferts_recus"
+    )
+    de_nom = models.CharField("depuis le guichet", max_length=200)
+    vers_nom = models.CharField("vers le guichet", max_length=200)
+    motif = models.TextField()
+    par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "transfert de guichet"
+        verbose_name_plural = "transferts de guichet"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.de_nom} → {self.vers_nom}"

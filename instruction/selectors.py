@@ -8,6 +8,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import CharField, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Concat, JSONObject, NullIf, Trim
+from django.http import Http404
+from django.utils import timezone
 from django.utils.formats import date_format
 from django_fsm import can_proceed
 from django_fsm_log.models import StateLog
@@ -29,6 +31,7 @@ from .models import (
     Annotation,
     Avis,
     AvisCofinanceur,
+    Courrier,
     DemandeComplements,
     GroupeTechnique,
     HistoriqueAvis,
@@ -37,6 +40,7 @@ from .models import (
     Message,
     MontantPropose,
     Routage,
+    Transfert,
 )
 from .perimetres import (  # noqa: F401 - the scopes, read here by the views
     au_guichet_de,
@@ -149,6 +153,17 @@ def cote_dans_le_groupe(user):
             groupe_technique=OuterRef("groupe_technique"), user=user
         ).values("cote")[:1]
     )
+
+
+def courrier_visible_ou_404(user, pk) -> Courrier:
+    """A letter, for the agents of its dossier and the members of its structure; else 404."""
+    courrier = Courrier.objects.filter(pk=pk).first()
+    if courrier is None or not (
+        dossiers_des_agents(user).filter(pk=courrier.dossier_id).exists()
+        or dossiers_du_porteur(user).filter(pk=courrier.dossier_id).exists()
+    ):
+        raise Http404("Courrier introuvable.")
+    return courrier
 
 
 def demande_ouverte(dossier) -> DemandeComplements | None:
@@ -456,6 +471,7 @@ LIBELLES_TRANSITIONS = {
     "completer": "Compléments transmis",
     "declarer_recevable": "Déclaré recevable",
     "declarer_irrecevable": "Déclaré irrecevable",
+    "classer_sans_suite": "Classé sans suite",
     "conclure_instruction": "Instruction conclue",
     "ajourner": "Ajourné",
     "programmer": "Programmé",
@@ -487,6 +503,8 @@ class PageDossierAgent:
     agent_du_guichet: bool
     routages: list[Routage]
     demandes: list[DemandeComplements]
+    courriers: list[Courrier]  # the letters to the porteur, latest first
+    transferts: list[Transfert]  # from a wrong guichet to the competent one
     journal: list[dict]
     fil: list[Message]
     non_lus: list[Message]  # the thread's messages the user has not read yet
@@ -539,8 +557,11 @@ CHAMPS_DEMANDE = (
     "pieces_demandees",
     "repondue_le",
     "reponse",
+    "close_le",
 )
 CHAMPS_ANNOTATION = ("id", "created_at", "texte")
+CHAMPS_COURRIER = ("id", "created_at", "type", "genere_le")
+CHAMPS_TRANSFERT = ("id", "created_at", "de_nom", "vers_nom", "motif")
 CHAMPS_JOURNAL = ("id", "timestamp", "transition", "state", "description")
 
 
@@ -577,6 +598,16 @@ def page_dossier_agent(user, pk) -> PageDossierAgent:
                 CHAMPS_DEMANDE,
                 "demandee_par",
             ),
+            liste_courriers=_liste_json(
+                Courrier.objects.filter(dossier=OuterRef("pk")).order_by("-created_at", "-pk"),
+                CHAMPS_COURRIER,
+                "emis_par",
+            ),
+            liste_transferts=_liste_json(
+                Transfert.objects.filter(dossier=OuterRef("pk")).order_by("-created_at", "-pk"),
+                CHAMPS_TRANSFERT,
+                "par",
+            ),
             liste_annotations=_liste_json(
                 Annotation.objects.filter(dossier=OuterRef("pk")).order_by("-created_at", "-pk"),
                 CHAMPS_ANNOTATION,
@@ -605,9 +636,18 @@ def page_dossier_agent(user, pk) -> PageDossierAgent:
     mon_cote = routages[0].mon_cote if routages else None
     instructeur = mon_cote is not None and user.a_le_role(Role.INSTRUCTEUR)
     agent_du_guichet = dossier.agent_du_guichet and user.a_le_role(Role.AGENT_GUICHET)
+    demandes = _instances(
+        DemandeComplements, dossier.liste_demandes, CHAMPS_DEMANDE, "demandee_par"
+    )
+    ouverte = next((d for d in demandes if d.repondue_le is None and d.close_le is None), None)
+    echeance_depassee = ouverte is not None and ouverte.echeance < timezone.localdate()
     actions = {
         "declarer_recevable": can_proceed(dossier.declarer_recevable) and agent_du_guichet,
-        "declarer_irrecevable": can_proceed(dossier.declarer_irrecevable) and agent_du_guichet,
+        "declarer_irrecevable": dossier.etat == E.DEPOSE
+        and can_proceed(dossier.declarer_irrecevable)
+        and agent_du_guichet,
+        "clore": dossier.etat == E.INCOMPLET and agent_du_guichet and echeance_depassee,
+        "transferer": dossier.etat in (E.DEPOSE, E.INCOMPLET) and agent_du_guichet,
         "demander_complements": can_proceed(dossier.demander_complements)
         and (agent_du_guichet if dossier.etat == E.DEPOSE else instructeur),
         "conclure_instruction": can_proceed(dossier.conclure_instruction) and instructeur,
@@ -636,9 +676,9 @@ def page_dossier_agent(user, pk) -> PageDossierAgent:
         peut_rerouter=dossier.etat == E.EN_INSTRUCTION and agent_du_guichet,
         agent_du_guichet=agent_du_guichet,
         routages=routages,
-        demandes=_instances(
-            DemandeComplements, dossier.liste_demandes, CHAMPS_DEMANDE, "demandee_par"
-        ),
+        demandes=demandes,
+        courriers=_instances(Courrier, dossier.liste_courriers, CHAMPS_COURRIER, "emis_par"),
+        transferts=_instances(Transfert, dossier.liste_transferts, CHAMPS_TRANSFERT, "par"),
         journal=[
             {
                 "entree": entree,

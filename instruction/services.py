@@ -21,15 +21,17 @@ from dossiers import agregats
 from dossiers.enums import EtatDossier as E
 from dossiers.models import DepotConjoint, Dossier, Piece
 from dossiers.models.dossier import est_agent_du_guichet, est_instructeur_du_dossier
+from dossiers.services.depot import guichets_proposes
 from dossiers.services.structures import structure_verifier
 
 from . import cofinancement
-from .enums import Cote
+from .enums import Cote, TypeCourrier
 from .models import (
     Affectation,
     Annotation,
     Avis,
     AvisCofinanceur,
+    Courrier,
     DemandeArbitrage,
     DemandeComplements,
     GroupeTechnique,
@@ -40,6 +42,7 @@ from .models import (
     MontantPropose,
     PieceJointe,
     Routage,
+    Transfert,
 )
 from .perimetres import dossiers_des_agents, guichets_de
 from .selectors import collegues, cote_de, divergences
@@ -64,6 +67,15 @@ def _notifier_apres(dossier, evenement: str) -> None:
     # The key lets a task run again know it has already notified.
     cle = f"{evenement}:{uuid.uuid4().hex}"
     differer("instruction.tasks.notifier", dossier.pk, evenement, cle, cle=cle)
+
+
+def _courrier(*, dossier, type: TypeCourrier, par, demande=None, motif: str = "") -> Courrier:
+    """The letter's row in the service's transaction; its PDF is built in Celery after commit."""
+    courrier = Courrier.objects.create(
+        dossier=dossier, type=type, emis_par=par, demande=demande, motif=motif
+    )
+    differer("instruction.tasks.generer_courrier", courrier.pk, cle=f"courrier:{courrier.pk}")
+    return courrier
 
 
 def _router(*, dossier, par, groupe_technique, commentaire) -> Routage:
@@ -102,6 +114,7 @@ def dossier_declarer_recevable(
         )
     agregats.recalculer_dossier(dossier.pk)
     _router(dossier=dossier, par=par, groupe_technique=groupe_technique, commentaire=commentaire)
+    _courrier(dossier=dossier, type=TypeCourrier.ATTESTATION_COMPLET, par=par)
     _notifier_apres(dossier, "recevable")
     return dossier
 
@@ -129,11 +142,68 @@ def dossier_declarer_irrecevable(*, dossier, par, motif: str) -> Dossier:
     if not motif.strip():
         raise ValidationError("Le motif est obligatoire.")
     dossier = _recharger(dossier)
+    if dossier.etat != E.DEPOSE:
+        # An incomplete dossier is closed once its deadline passed: dossier_clore_incomplet.
+        raise TransitionNotAllowed("Le dossier n'est plus en attente de recevabilité.")
     _verifier(dossier.declarer_irrecevable, par)
     dossier.declarer_irrecevable(by=par, description=motif)
     dossier.save()
     agregats.recalculer_dossier(dossier.pk)
+    _courrier(dossier=dossier, type=TypeCourrier.IRRECEVABILITE, par=par, motif=motif)
     _notifier_apres(dossier, "irrecevable")
+    return dossier
+
+
+class EcheanceNonDepassee(ValidationError):
+    pass
+
+
+ISSUES_CLOTURE = {"classement": "classer_sans_suite", "irrecevable": "declarer_irrecevable"}
+
+
+@transaction.atomic
+def dossier_clore_incomplet(*, dossier, par, issue: str, motif: str) -> Dossier:
+    """Close an incomplete dossier whose complements deadline has passed, with a motive.
+
+    `issue`: « classement » (classement sans suite) or « irrecevable » (irrecevable after
+    complements, only while the recevabilité was still pending). The porteur is told.
+    """
+    if issue not in ISSUES_CLOTURE:
+        raise ValidationError("Choisissez le classement sans suite ou l'irrecevabilité.")
+    if not motif.strip():
+        raise ValidationError("Le motif est obligatoire.")
+    dossier = _recharger(dossier)
+    if dossier.etat != E.INCOMPLET:
+        raise TransitionNotAllowed("Le dossier n'attend plus de compléments.")
+    if not est_agent_du_guichet(dossier, par):
+        raise PermissionDenied
+    demande = DemandeComplements.objects.filter(dossier=dossier).en_attente().first()
+    if demande is not None and demande.echeance >= timezone.localdate():
+        raise EcheanceNonDepassee(
+            f"Le porteur a jusqu'au {demande.echeance:%d/%m/%Y} pour répondre : le dossier ne "
+            "peut être clos qu'une fois cette échéance dépassée."
+        )
+    methode = getattr(dossier, ISSUES_CLOTURE[issue])
+    if not can_proceed(methode):
+        raise ValidationError(
+            "L'irrecevabilité n'est plus possible : le dossier avait été déclaré recevable avant "
+            "la demande de compléments. Classez-le sans suite."
+        )
+    _verifier(methode, par)
+    methode(by=par, description=motif.strip())
+    dossier.save()
+    agregats.recalculer_dossier(dossier.pk)
+    if demande is not None:
+        demande.close_le = timezone.now()
+        demande.save(update_fields=["close_le"])
+    _courrier(
+        dossier=dossier,
+        type=TypeCourrier.IRRECEVABILITE if issue == "irrecevable" else TypeCourrier.CLASSEMENT,
+        par=par,
+        demande=demande,
+        motif=motif.strip(),
+    )
+    _notifier_apres(dossier, "irrecevable" if issue == "irrecevable" else "classe_sans_suite")
     return dossier
 
 
@@ -158,6 +228,7 @@ def dossier_demander_complements(
         demandee_par=par,
         etat_origine=origine,
     )
+    _courrier(dossier=dossier, type=TypeCourrier.DEMANDE_PIECES, par=par, demande=demande)
     _notifier_apres(dossier, "complements_demandes")
     return demande
 
@@ -448,6 +519,74 @@ def dossier_affecter(*, dossier, par, agent) -> Affectation:
 
 def membre_ajouter(*, groupe_technique, user, cote: Cote) -> MembreGroupe:
     return MembreGroupe.objects.create(groupe_technique=groupe_technique, user=user, cote=cote)
+
+
+# Before recevabilité the guichet that received the demand checks it; once it is declared
+# recevable the groupe technique instructs it and the guichet no longer matters.
+ETATS_TRANSFERABLES = (E.DEPOSE, E.INCOMPLET)
+
+
+def _changer_de_guichet(dossier, de, vers) -> None:
+    """The one place a filed dossier changes guichet. The scope is the relation itself
+    (`instruction.perimetres`): moving `Dossier.guichet`, or the dépôt conjoint's row when the
+    guichet left is the second one, is what changes who sees the dossier."""
+    conjoint = DepotConjoint.objects.filter(dossier=dossier).first()
+    if conjoint is not None and conjoint.guichet_id == de.pk:
+        if vers.pk == dossier.guichet_id:
+            conjoint.delete()
+        else:
+            DepotConjoint.objects.filter(pk=conjoint.pk).update(guichet=vers)
+    else:
+        Dossier.objects.filter(pk=dossier.pk).update(guichet=vers, updated_at=timezone.now())
+        dossier.guichet = vers
+        if conjoint is not None and conjoint.guichet_id == vers.pk:
+            conjoint.delete()
+
+
+@transaction.atomic
+def dossier_transferer(*, dossier, par, guichet, motif: str) -> Transfert:
+    """Send a dossier filed at the wrong guichet to the competent one; the porteur is told."""
+    if not motif.strip():
+        raise ValidationError("Le motif est obligatoire.")
+    # Lock the row: a transfer and a decision on the dossier never interleave.
+    dossier = (
+        Dossier.objects.select_for_update(of=("self",)).select_related("guichet").get(pk=dossier.pk)
+    )
+    if not est_agent_du_guichet(dossier, par):
+        raise PermissionDenied
+    if dossier.etat not in ETATS_TRANSFERABLES:
+        raise TransitionNotAllowed("Le dossier n'est plus au stade de la recevabilité.")
+    conjoint = DepotConjoint.objects.filter(dossier=dossier).select_related("guichet").first()
+    # The guichet the dossier leaves: the agent's own, the second one of a dépôt conjoint too.
+    de = dossier.guichet
+    if conjoint is not None and not guichets_de(par).filter(pk=dossier.guichet_id).exists():
+        de = conjoint.guichet
+    if guichet.pk == de.pk:
+        raise ValidationError("Le dossier est déjà à ce guichet.")
+    if conjoint is not None and guichet.type != de.type:
+        raise ValidationError(
+            "Ce dossier est déposé à la fois auprès d'une sous-préfecture et du Conseil "
+            f"régional : il ne peut aller que vers un guichet du même type que « {de} »."
+        )
+    proposes, _ = guichets_proposes(dossier)
+    if guichet.pk not in {g.pk for g in proposes}:
+        raise ValidationError(
+            f"Le guichet « {guichet} » n'est pas compétent pour ce projet : choisissez la "
+            "sous-préfecture d'un arrondissement du projet ou le Conseil régional."
+        )
+    transfert = Transfert.objects.create(
+        dossier=dossier,
+        de=de,
+        vers=guichet,
+        de_nom=de.nom,
+        vers_nom=guichet.nom,
+        motif=motif.strip(),
+        par=par,
+    )
+    _changer_de_guichet(dossier, de, guichet)
+    agregats.recalculer_dossier(dossier.pk)
+    _notifier_apres(dossier, "transfere")
+    return transfert
 
 
 @transaction.atomic

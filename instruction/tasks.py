@@ -1,4 +1,4 @@
-"""Side effects of instruction: notifications (e-mail and in-app), reminders, the rapport PDF."""
+"""Side effects of instruction: notifications (e-mail and in-app), reminders, the PDFs."""
 
 import datetime
 
@@ -12,8 +12,8 @@ from cper import notifications
 from cper.notifications import Destinataires
 from dossiers.models import Dossier
 
-from .documents import rapport_instruction_pdf
-from .models import Affectation, DemandeComplements, RapportInstruction, Routage
+from .documents import courrier_pdf, rapport_instruction_pdf
+from .models import Affectation, Courrier, DemandeComplements, RapportInstruction, Routage
 
 User = get_user_model()
 
@@ -21,6 +21,9 @@ User = get_user_model()
 DESTINATAIRES = {
     "recevable": {"porteur", "groupe"},
     "irrecevable": {"porteur", "guichet"},
+    "classe_sans_suite": {"porteur", "guichet"},
+    "cloture_proposee": {"guichet"},
+    "transfere": {"porteur", "guichet"},
     "complements_demandes": {"porteur"},
     "complete": {"guichet", "groupe"},
     "avis_etat": {"groupe"},
@@ -33,7 +36,7 @@ DESTINATAIRES = {
 }
 
 
-def _destinataires(dossier, publics: set[str]) -> list[Destinataires]:
+def _destinataires(dossier, publics: set[str], chemin_agents=None) -> list[Destinataires]:
     """The porteur's colleagues (sent to the porteur's page) first, then the agents."""
     groupes = []
     if "porteur" in publics:
@@ -56,17 +59,24 @@ def _destinataires(dossier, publics: set[str]) -> list[Destinataires]:
     groupes.append(
         Destinataires(
             users=list(agents.distinct()),
-            chemin=reverse("instruction:dossier", args=[dossier.pk]),
+            chemin=chemin_agents or reverse("instruction:dossier", args=[dossier.pk]),
             contexte={"public": "agents"},
         )
     )
     return groupes
 
 
+# Events whose agents' notice leads straight to the action they call for.
+CHEMINS_AGENTS = {"cloture_proposee": "instruction:clore"}
+
+
 @shared_task
 def notifier(dossier_pk: int, evenement: str, cle: str) -> int:
     """E-mail and in-app notification, in French, to those concerned by an event (once)."""
     dossier = Dossier.objects.select_related("guichet", "structure").get(pk=dossier_pk)
+    chemin_agents = None
+    if evenement in CHEMINS_AGENTS:
+        chemin_agents = reverse(CHEMINS_AGENTS[evenement], args=[dossier.pk])
     return notifications.notifier(
         cle=cle,
         modele=f"instruction/email/{evenement}",
@@ -74,13 +84,14 @@ def notifier(dossier_pk: int, evenement: str, cle: str) -> int:
             "dossier": dossier,
             "demande": DemandeComplements.objects.filter(dossier=dossier).first(),
         },
-        destinataires=_destinataires(dossier, DESTINATAIRES[evenement]),
+        destinataires=_destinataires(dossier, DESTINATAIRES[evenement], chemin_agents),
     )
 
 
 @shared_task
 def relancer_complements() -> int:
-    """Daily: remind porteurs seven days before the deadline and on the day (once each)."""
+    """Daily: remind porteurs seven days before the deadline and on the day (once each);
+    once the deadline passed, propose to the guichet to close the dossier (once)."""
     aujourdhui = timezone.localdate()
     maintenant = timezone.now()
     envoyees = 0
@@ -94,6 +105,12 @@ def relancer_complements() -> int:
     for demande in ouvertes.filter(echeance=aujourdhui, relance_echeance_le__isnull=True):
         notifier(demande.dossier_id, "relance_jour", f"relance_jour:{demande.pk}")
         DemandeComplements.objects.filter(pk=demande.pk).update(relance_echeance_le=maintenant)
+        envoyees += 1
+    for demande in DemandeComplements.objects.en_retard(aujourdhui).filter(
+        cloture_proposee_le__isnull=True
+    ):
+        notifier(demande.dossier_id, "cloture_proposee", f"cloture_proposee:{demande.pk}")
+        DemandeComplements.objects.filter(pk=demande.pk).update(cloture_proposee_le=maintenant)
         envoyees += 1
     return envoyees
 
@@ -134,3 +151,18 @@ def notifier_affectation(affectation_pk: int, cle: str) -> int:
             )
         ],
     )
+
+
+@shared_task
+def generer_courrier(courrier_pk: int) -> int:
+    """Build (or rebuild) the PDF of a letter to the porteur."""
+    courrier = Courrier.objects.select_related(
+        "dossier__structure__commune", "dossier__guichet", "demande", "emis_par"
+    ).get(pk=courrier_pk)
+    contenu = courrier_pdf(courrier)
+    if courrier.fichier:
+        courrier.fichier.delete(save=False)
+    courrier.fichier.save(f"{courrier.type}.pdf", ContentFile(contenu), save=False)
+    courrier.genere_le = timezone.now()
+    courrier.save(update_fields=["fichier", "genere_le"])
+    return courrier.pk

@@ -16,11 +16,14 @@ from cper.comptes.decorators import role_requis
 from cper.comptes.enums import Role
 from cper.limites import limiter
 from cper.pagination import compter_bornes, paginer
+from cper.referentiel.models import Guichet
 from cper.televersement.forms import designer_deposant
 from cper.televersement.reponses import servir_fichier
 from cper.vues import DEJA_EFFECTUEE, DEJA_FAIT, deja_effectuee
 from dossiers.enums import EtatDossier as E
 from dossiers.models import LigneFinancement
+from dossiers.services.depot import DepotRefuse, guichets_proposes
+from dossiers.services.papier import dossier_enregistrer_papier
 from dossiers.services.structures import (
     AdhesionImpossible,
     demandes_adhesion_en_cours,
@@ -37,19 +40,23 @@ from .forms import (
     ArbitrageForm,
     AvisCofinanceurForm,
     AvisForm,
+    CloreForm,
     CompleterForm,
     ConclureForm,
     DemandeComplementsForm,
     FiltresForm,
     IrrecevableForm,
     MessageForm,
+    PapierForm,
     RecevableForm,
     SelectionRecevableForm,
+    TransfertForm,
     financeurs_pour_avis,
 )
 from .models import (
     Avis,
     AvisCofinanceur,
+    Courrier,
     DemandeArbitrage,
     DemandeComplements,
     Message,
@@ -337,6 +344,49 @@ def recevables_en_lot(request: HttpRequest) -> HttpResponse:
     return redirect("instruction:guichet")
 
 
+@role_requis(Role.AGENT_GUICHET)
+@limiter("fichier")
+def enregistrer_papier(request: HttpRequest) -> HttpResponse:
+    """Register a demand received on paper, on behalf of its structure."""
+    guichets = list(Guichet.objects.filter(groupe__user=request.user).order_by("nom"))
+    form = PapierForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        guichets=guichets,
+        initial={"recu_le": timezone.localdate()},
+    )
+    designer_deposant(form, request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dossier = dossier_enregistrer_papier(
+                par=request.user,
+                guichet=form.cleaned_data["guichet"],
+                structure=form.cleaned_data["structure"],
+                intitule=form.cleaned_data["intitule"],
+                volet=form.cleaned_data["volet"],
+                communes=form.cleaned_data["communes"],
+                recu_le=form.cleaned_data["recu_le"],
+                pieces=form.pieces(),
+                email_porteur=form.cleaned_data["email_porteur"],
+            )
+        except PermissionDenied:
+            raise Http404("Guichet introuvable.") from None
+        except (DepotRefuse, ValidationError) as refus:
+            form.add_error(None, refus.messages if hasattr(refus, "messages") else str(refus))
+        else:
+            messages.success(
+                request,
+                f"Le dossier papier est enregistré sous le numéro {dossier.numero}, déposé le "
+                f"{form.cleaned_data['recu_le']:%d/%m/%Y} ; le récépissé est en préparation.",
+            )
+            return redirect("instruction:dossier", dossier.pk)
+    return render(
+        request,
+        "instruction/papier.html",
+        {"title": "Enregistrer un dossier reçu sur papier", "form": form},
+    )
+
+
 # --- The dossier as agents see it -----------------------------------------------------------
 
 
@@ -434,6 +484,48 @@ def rerouter(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_requis(Role.AGENT_GUICHET)
+def transferer(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send a dossier filed at the wrong guichet to the competent one."""
+    dossier = selectors.dossier_du_guichet_ou_404(request.user, pk)
+    proposes, _ = guichets_proposes(dossier)
+    form = TransfertForm(
+        request.POST if request.method == "POST" else None,
+        guichets=[g for g in proposes if g.pk != dossier.guichet_id],
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dossier_transferer(
+                dossier=dossier,
+                par=request.user,
+                guichet=form.cleaned_data["guichet"],
+                motif=form.cleaned_data["motif"],
+            )
+        except DEJA_FAIT:
+            return deja_effectuee(request, "instruction:guichet")
+        except PermissionDenied:
+            raise Http404("Dossier introuvable.") from None
+        except ValidationError as erreur:
+            form.add_error(None, erreur)
+        else:
+            messages.success(
+                request,
+                f"Le dossier {dossier.numero} est transmis au guichet "
+                f"« {form.cleaned_data['guichet']} » ; le porteur en est informé.",
+            )
+            return redirect("instruction:guichet")
+    return render(
+        request,
+        "instruction/action.html",
+        {
+            "title": f"Transmettre au guichet compétent — dossier {dossier.numero}",
+            "titre": "Transmettre le dossier au guichet compétent",
+            "dossier": dossier,
+            "form": form,
+        },
+    )
+
+
+@role_requis(Role.AGENT_GUICHET)
 def declarer_irrecevable(request: HttpRequest, pk: int) -> HttpResponse:
     return _action(
         request,
@@ -446,6 +538,23 @@ def declarer_irrecevable(request: HttpRequest, pk: int) -> HttpResponse:
             dossier=d, par=request.user, motif=data["motif"]
         ),
         succes="Le dossier est déclaré irrecevable ; le porteur en est informé.",
+    )
+
+
+@role_requis(Role.AGENT_GUICHET)
+def clore(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close an incomplete dossier past its complements deadline (sans suite or irrecevable)."""
+    return _action(
+        request,
+        pk,
+        fetch=selectors.dossier_du_guichet_ou_404,
+        form_class=CloreForm,
+        titre="Clore le dossier incomplet",
+        modele="instruction/action.html",
+        service=lambda d, data: services.dossier_clore_incomplet(
+            dossier=d, par=request.user, issue=data["issue"], motif=data["motif"]
+        ),
+        succes="Le dossier est clos ; le porteur en est informé et reçoit le courrier motivé.",
     )
 
 
@@ -739,6 +848,18 @@ def rapport(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def courrier(request: HttpRequest, pk: int) -> HttpResponse:
+    """A letter to the porteur (PDF), for the dossier's agents and its structure's members."""
+    lettre = selectors.courrier_visible_ou_404(request.user, pk)
+    if not lettre.fichier:
+        raise Http404("Le courrier n'est pas encore prêt.")
+    return servir_fichier(
+        lettre.fichier,
+        nom=f"{lettre.type}-{lettre.dossier_id}.pdf",
+        type_mime="application/pdf",
+    )
+
+
 def piece_jointe(request: HttpRequest, pk: int) -> HttpResponse:
     """An attachment of a message, for whoever may read the thread."""
     pj = get_object_or_404(PieceJointe.objects.select_related("message"), pk=pk)
@@ -847,6 +968,7 @@ def porteur_dossier(request: HttpRequest, pk: int) -> HttpResponse:
             "demande": demande,
             "form_completer": CompleterForm() if demande else None,
             "demandes": DemandeComplements.objects.filter(dossier=dossier),
+            "courriers": Courrier.objects.filter(dossier=dossier),
             "fil": fil,
             "form_message": MessageForm(),
             # Blocks of higher layers (the decision of the instance de pilotage).

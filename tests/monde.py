@@ -41,8 +41,8 @@ from execution.models import (
 )
 from gouvernance.enums import EtatExport, EtatSeance, RoleMembre, TypeInstance
 from gouvernance.models import Export, PointOrdreDuJour
-from instruction.enums import Cote
-from instruction.models import Message, PieceJointe, RapportInstruction
+from instruction.enums import Cote, TypeCourrier
+from instruction.models import Courrier, Message, PieceJointe, RapportInstruction
 from tests.factories import (
     DossierFactory,
     EpciFactory,
@@ -186,6 +186,12 @@ def monde(
     piece_jointe.sha256 = "1" * 64
     _fichier(piece_jointe, "fichier", "note.pdf")
     incomplet = dossier("incomplet")
+    courrier = Courrier(
+        dossier=incomplet, type=TypeCourrier.DEMANDE_PIECES, emis_par=agent_sp_douai
+    )
+    courrier.genere_le = timezone.now()
+    courrier.save()
+    _fichier(courrier, "fichier", "courrier.pdf")
     instruit = router(dossier("instruit"), groupe, par=agent_sp_douai)
     for cote in (Cote.ETAT, Cote.REGION):
         AvisFactory(dossier=instruit, cote=cote)
@@ -326,6 +332,7 @@ def monde(
             "en_instruction": en_instruction,
             "piece_jointe": piece_jointe,
             "incomplet": incomplet,
+            "courrier": courrier,
             "instruit": instruit,
             "programme": programme,
             "autre": autre,

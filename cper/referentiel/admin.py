@@ -27,6 +27,7 @@ from .models import (
     Financeur,
     Guichet,
     PoleMetropolitain,
+    ProlongationContrat,
     Region,
     RevisionEnveloppe,
     Volet,
@@ -258,6 +259,12 @@ class GuichetAdmin(ImportExportModelAdmin):
     readonly_fields = ["groupe"]
 
 
+class ProlongationInline(admin.TabularInline):
+    model = ProlongationContrat
+    fields = ["volet", "jusqu_au", "objet", "illustratif"]
+    extra = 0
+
+
 class VoletInline(admin.TabularInline):
     model = Volet
     fields = ["numero", "code", "intitule", "montant"]
@@ -266,9 +273,9 @@ class VoletInline(admin.TabularInline):
 
 @admin.register(Contrat)
 class ContratAdmin(admin.ModelAdmin):
-    list_display = ["intitule", "date_signature", "montant", "total_volets"]
+    list_display = ["intitule", "date_signature", "debut", "fin", "montant", "total_volets"]
     search_fields = ["intitule"]
-    inlines = [VoletInline]
+    inlines = [ProlongationInline, VoletInline]
 
     def get_queryset(self, request):
         return (

@@ -273,9 +273,16 @@ class Contrat(models.Model):
     intitule = models.CharField(max_length=200)
     date_signature = models.DateField()
     montant_total = models.DecimalField("montant contractualisé (€)", **MONTANT, validators=POSITIF)
+    # The period the contract covers: the demands it receives are filed within it, or within
+    # one of its extensions (`ProlongationContrat`).
+    debut = models.DateField("début de la période du contrat", default=datetime.date(2015, 1, 1))
+    fin = models.DateField("fin de la période du contrat", default=datetime.date(2020, 12, 31))
 
     class Meta:
         verbose_name = "contrat"
+        constraints = [
+            models.CheckConstraint(condition=Q(fin__gte=F("debut")), name="contrat_periode"),
+        ]
 
     def __str__(self):
         return self.intitule
@@ -404,3 +411,32 @@ class RevisionEnveloppe(models.Model):
 
     def __str__(self):
         return f"{self.avenant} — {self.enveloppe}"
+
+
+class ProlongationContrat(models.Model):
+    """An extension of the contract's period, for the whole contract or one volet (e.g. the
+    mobility volet extended to 2022): demands may still be filed until `jusqu_au`."""
+
+    contrat = models.ForeignKey(Contrat, on_delete=models.CASCADE, related_name="prolongations")
+    volet = models.ForeignKey(
+        Volet,
+        on_delete=models.CASCADE,
+        related_name="prolongations",
+        null=True,
+        blank=True,
+        help_text="Vide : tout le contrat est prolongé.",
+    )
+    jusqu_au = models.DateField("prolongé jusqu'au")
+    objet = models.CharField(max_length=300)
+    illustratif = models.BooleanField(
+        default=False, help_text="Prolongation de démonstration, qui n'existe pas."
+    )
+
+    class Meta:
+        verbose_name = "prolongation du contrat"
+        verbose_name_plural = "prolongations du contrat"
+        ordering = ["contrat", "jusqu_au", "pk"]
+
+    def __str__(self):
+        cible = f"volet {self.volet}" if self.volet_id else "tout le contrat"
+        return f"Prolongation ({cible}) jusqu'au {self.jusqu_au:%d/%m/%Y}"

@@ -4,8 +4,9 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
+from django.utils.formats import date_format
 
 from .models import (
     ZERO,
@@ -13,6 +14,7 @@ from .models import (
     Contrat,
     Enveloppe,
     Financeur,
+    ProlongationContrat,
     RevisionEnveloppe,
     Volet,
 )
@@ -138,3 +140,58 @@ def historique_enveloppes() -> HistoriqueEnveloppes:
         lignes=lignes,
         illustratif=any(e.illustratif for e in enveloppes) or any(a.illustratif for a in avenants),
     )
+
+
+# --- The contract's calendar: when demands may be filed -------------------------------------
+
+
+def _date_fr(jour: datetime.date) -> str:
+    texte = date_format(jour, "j F Y")
+    return texte.replace("1 ", "1er ", 1) if jour.day == 1 else texte
+
+
+@dataclass(frozen=True)
+class PeriodeDepot:
+    """The days a demand on a volet may be filed: the contract's period, stretched by the
+    latest extension of the whole contract or of that volet."""
+
+    contrat: Contrat
+    debut: datetime.date
+    fin: datetime.date
+    prolongation: object | None  # the ProlongationContrat that sets `fin`, if any
+
+    def couvre(self, jour: datetime.date) -> bool:
+        return self.debut <= jour <= self.fin
+
+    def refus(self) -> str:
+        """The French message shown when a demand is filed outside the period."""
+        message = (
+            f"Le dépôt n'est pas ouvert à cette date : le {self.contrat.intitule} reçoit les "
+            f"demandes du {_date_fr(self.debut)} au {_date_fr(self.contrat.fin)}"
+        )
+        if self.prolongation is not None:
+            cible = (
+                f"pour le volet « {self.prolongation.volet.intitule} »"
+                if self.prolongation.volet_id
+                else "pour tout le contrat"
+            )
+            message += f", prolongé jusqu'au {_date_fr(self.fin)} {cible}"
+        return message + "."
+
+
+def periode_de_depot(volet: Volet | None) -> PeriodeDepot | None:
+    """The filing period of a volet's demands (two queries); None without any contract."""
+    contrat = (
+        Contrat.objects.get(pk=volet.contrat_id) if volet is not None else Contrat.objects.first()
+    )
+    if contrat is None:
+        return None
+    prolongation = (
+        ProlongationContrat.objects.filter(contrat=contrat, jusqu_au__gt=contrat.fin)
+        .filter(Q(volet__isnull=True) | Q(volet=volet))
+        .select_related("volet")
+        .order_by("-jusqu_au", "pk")
+        .first()
+    )
+    fin = prolongation.jusqu_au if prolongation else contrat.fin
+    return PeriodeDepot(contrat=contrat, debut=contrat.debut, fin=fin, prolongation=prolongation)

@@ -21,6 +21,7 @@ from .models import (
     Financeur,
     Guichet,
     PoleMetropolitain,
+    ProlongationContrat,
     Region,
     RevisionEnveloppe,
     Volet,
@@ -282,6 +283,28 @@ def _valider_referentiel(donnees):
     if sum(montants.values()) != Decimal(donnees["contrat"]["montant_total"]):
         raise DonneesInvalides("Le total du contrat n'est pas la somme des signataires.")
     _valider_avenants(donnees, set(volets), set(colonnes))
+    _valider_calendrier(donnees["contrat"], set(volets))
+
+
+def _valider_calendrier(contrat, volets: set):
+    """The contract's period is ordered; each extension names a known volet (or none) and
+    ends after the period."""
+    try:
+        debut = datetime.date.fromisoformat(contrat.get("debut", "2015-01-01"))
+        fin = datetime.date.fromisoformat(contrat.get("fin", "2020-12-31"))
+        fins = [
+            datetime.date.fromisoformat(p["jusqu_au"]) for p in contrat.get("prolongations", [])
+        ]
+    except (KeyError, TypeError, ValueError) as erreur:
+        raise DonneesInvalides("Période du contrat ou prolongation : date illisible.") from erreur
+    if fin < debut:
+        raise DonneesInvalides("La période du contrat finit avant de commencer.")
+    for prolongation, jusqu_au in zip(contrat.get("prolongations", []), fins, strict=True):
+        _exiger(prolongation, ["jusqu_au", "objet"])
+        if prolongation.get("volet") and prolongation["volet"] not in volets:
+            raise DonneesInvalides(f"Prolongation : volet {prolongation['volet']} inconnu.")
+        if jusqu_au <= fin:
+            raise DonneesInvalides("Une prolongation doit finir après la période du contrat.")
 
 
 def _valider_avenants(donnees, volets: set, signataires: set):
@@ -379,6 +402,11 @@ def referentiel_charger(*, donnees, mettre_a_jour=False) -> Rapport:
         {
             "date_signature": datetime.date.fromisoformat(c["date_signature"]),
             "montant_total": Decimal(c["montant_total"]),
+            **{
+                champ: datetime.date.fromisoformat(c[champ])
+                for champ in ("debut", "fin")
+                if c.get(champ)
+            },
         },
         intitule=c["intitule"],
     )
@@ -432,6 +460,17 @@ def referentiel_charger(*, donnees, mettre_a_jour=False) -> Rapport:
             )
 
     _charger_avenants(donnees, rapport, contrat, mettre_a_jour)
+    compteur = rapport.compteurs["Prolongations"] = Compteur()
+    for p in c.get("prolongations", []):
+        _creer_ou_mettre_a_jour(
+            ProlongationContrat,
+            compteur,
+            mettre_a_jour,
+            {"objet": p["objet"]},
+            contrat=contrat,
+            volet=volets.get(p.get("volet") or ""),
+            jusqu_au=datetime.date.fromisoformat(p["jusqu_au"]),
+        )
 
     arrondissements = Arrondissement.objects.in_bulk(field_name="code")
     occupes = dict(

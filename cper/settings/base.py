@@ -285,6 +285,7 @@ FILE_LOURDE = "lourd"
 TACHES_LOURDES = [
     "dossiers.tasks.emettre_recepisse",  # the récépissé's PDF
     "instruction.tasks.generer_rapport_instruction",
+    "instruction.tasks.generer_courrier",  # the guichet's letters to the porteur
     "gouvernance.tasks.convoquer",  # the agenda's PDF, then the convocations
     "gouvernance.tasks.cloturer",  # the relevé de décisions
     "gouvernance.tasks.produire_export",  # CSV and XLSX of the dashboards
@@ -356,10 +357,25 @@ SECURE_REFERRER_POLICY = "same-origin"
 DSFR_CONTENT_IS_SAFE = False
 
 # Wording of the State block and the service, shown in the header and in documents.
-BLOC_MARQUE = env.str("BLOC_MARQUE", default="Préfet<br>de la région<br>Hauts-de-France")
+# Empty: the State's brand block of the day, from cper.appellations (PDFs use their own date's).
+BLOC_MARQUE = env.str("BLOC_MARQUE", default="")
 NOM_SERVICE = env.str("NOM_SERVICE", default="CPER Nord–Pas-de-Calais")
 SOUS_TITRE_SERVICE = env.str("SOUS_TITRE_SERVICE", default="Contrat de plan État-région 2015-2020")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The legal pages: who hosts the service, and where people write about accessibility and
+# personal data (the operator sets the real ones; the defaults are the publisher's own).
+HEBERGEUR = env.str(
+    "HEBERGEUR",
+    default=(
+        "Préfecture de la région Hauts-de-France, secrétariat général pour les affaires "
+        "régionales, 12-14 rue Jean sans Peur, 59039 Lille Cedex (serveurs de l'éditeur, en "
+        "France)"
+    ),
+)
+CONTACT_ACCESSIBILITE = env.str(
+    "CONTACT_ACCESSIBILITE", default="accessibilite.cper@hauts-de-france.gouv.fr"
+)
+CONTACT_DPO = env.str("CONTACT_DPO", default="dpd@hauts-de-france.gouv.fr")
 
 LOGGING = {
     "version": 1,
@@ -451,6 +467,7 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI from the drf-spectacular-sidecar package's static files: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # No deep links: Swagger UI puts them inside each operation's button (nested interactive).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False, "validatorUrl": None},
     "ENUM_NAME_OVERRIDES": {"EtatDossierEnum": "dossiers.enums.EtatDossier"},
 }

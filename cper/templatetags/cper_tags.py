@@ -2,6 +2,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 
+from cper.appellations import au as appellation_au
+from cper.appellations import dater
+
 register = template.Library()
 
 ESPACE_FINE = "\u202f"
@@ -35,3 +38,15 @@ def octets(valeur) -> str:
             nombre = f"{taille / diviseur:.1f}".removesuffix(".0").replace(".", ",")
             return f"{nombre}\u00a0{unite}"
     return f"{taille}\u00a0octets"  # pragma: no cover
+
+
+@register.filter
+def au(titre, le) -> str:
+    """A title (« Conseil régional Hauts-de-France ») as it read on the date `le`."""
+    return dater(str(titre or ""), le)
+
+
+@register.simple_tag
+def appellation(le=None):
+    """The region's appellation on a date: `.prefet`, `.president`, `.conseil_regional`, `.nom`."""
+    return appellation_au(le)

@@ -84,6 +84,11 @@ def peut_demander_complements(dossier, user) -> bool:
     return est_instructeur_du_dossier(dossier, user)
 
 
+def recevabilite_en_suspens(dossier) -> bool:
+    """Filed and not yet found complete: awaiting the check, or the complements it asked."""
+    return dossier.etat == E.DEPOSE or dossier.etat_avant_complements == E.DEPOSE
+
+
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
 
 
@@ -311,9 +316,29 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=etat, source=E.DEPOSE, target=E.IRRECEVABLE, permission=est_agent_du_guichet)
+    @transition(
+        field=etat,
+        source=[E.DEPOSE, E.INCOMPLET],
+        target=E.IRRECEVABLE,
+        permission=est_agent_du_guichet,
+        conditions=[recevabilite_en_suspens],
+    )
     def declarer_irrecevable(self, *, by=None, description=None):
-        pass
+        # After complements the guichet may still refuse; the instruction layer, which owns
+        # the request and its deadline, checks that the deadline has passed.
+        self.etat_avant_complements = ""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=etat,
+        source=E.INCOMPLET,
+        target=E.CLASSE_SANS_SUITE,
+        permission=est_agent_du_guichet,
+    )
+    def classer_sans_suite(self, *, by=None, description=None):
+        # The complements never came: the instruction layer checks the deadline has passed.
+        self.etat_avant_complements = ""
 
     @fsm_log_by
     @fsm_log_description

@@ -23,6 +23,7 @@ PROCHAINE_ACTION = {
     E.DEPOSE: "Aucune : le guichet vérifie que le dossier est complet",
     E.INCOMPLET: "Fournir les compléments demandés par le guichet",
     E.IRRECEVABLE: "Aucune : dossier irrecevable",
+    E.CLASSE_SANS_SUITE: "Aucune : dossier classé sans suite",
     E.EN_INSTRUCTION: "Aucune : instruction conjointe État-Région en cours",
     E.INSTRUIT: "Aucune : en attente de la décision de l'instance de pilotage",
     E.PROGRAMME: "Aucune : financement programmé",
@@ -42,6 +43,7 @@ EVENEMENTS = {
     "retirer": "Dossier retiré",
     "declarer_recevable": "Dossier déclaré recevable",
     "declarer_irrecevable": "Dossier déclaré irrecevable",
+    "classer_sans_suite": "Dossier classé sans suite",
     "demander_complements": "Compléments demandés",
     "completer": "Compléments fournis",
     "conclure_instruction": "Instruction conclue",
@@ -68,6 +70,7 @@ COMMENTAIRES_POUR_LE_PORTEUR = frozenset(
         "demander_complements",
         "completer",
         "declarer_irrecevable",
+        "classer_sans_suite",
         "programmer",
         "rejeter",
     }

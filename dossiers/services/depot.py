@@ -15,6 +15,7 @@ from cper.effets import differer
 from cper.referentiel import models as referentiel
 from cper.referentiel.enums import TypeGuichet
 from cper.referentiel.models import Guichet
+from cper.referentiel.selectors import periode_de_depot
 from dossiers import agregats
 from dossiers.acces import peut_modifier
 from dossiers.completude import Completude, completude
@@ -43,6 +44,13 @@ def guichets_proposes(dossier: Dossier) -> tuple[list[Guichet], Guichet | None]:
         .order_by("pk")
         .values_list("commune__arrondissement", flat=True)
     )
+
+
+def verifier_periode_de_depot(dossier: Dossier, jour) -> None:
+    """A demand is filed within the contract's period or an extension covering its volet."""
+    periode = periode_de_depot(dossier.volet)
+    if periode is not None and not periode.couvre(jour):
+        raise DepotRefuse(periode.refus())
 
 
 def _verrouiller_pour_le_porteur(dossier: Dossier, porteur) -> Dossier:
@@ -101,6 +109,7 @@ def dossier_deposer(
         )
 
     maintenant = timezone.now()
+    verifier_periode_de_depot(dossier, timezone.localdate(maintenant))
     numero = prochain_numero(timezone.localdate(maintenant).year)
     aupres = f"du guichet « {guichet} »"
     if guichet_conjoint is not None:

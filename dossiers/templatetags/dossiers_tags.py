@@ -15,6 +15,7 @@ CLASSES_ETAT = {
     E.DEPOSE: "fr-badge--info",
     E.INCOMPLET: "fr-badge--warning",
     E.IRRECEVABLE: "fr-badge--error",
+    E.CLASSE_SANS_SUITE: "",
     E.EN_INSTRUCTION: "fr-badge--info",
     E.INSTRUIT: "fr-badge--info",
     E.PROGRAMME: "fr-badge--success",

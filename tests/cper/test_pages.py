@@ -23,7 +23,7 @@ def test_le_pied_de_page_porte_les_liens_obligatoires(client):
     html = client.get(reverse("accueil")).content.decode()
     for lien in ("/accessibilite/", "/mentions-legales/", "/donnees-personnelles/"):
         assert f'href="{lien}"' in html
-    assert "Accessibilité : partiellement conforme" in html
+    assert "Accessibilité : non conforme" in html
 
 
 @pytest.mark.django_db
@@ -108,3 +108,19 @@ def test_les_pages_portent_une_politique_de_securite_avec_nonce(client):
     scripts = re.findall(r"<script[^>]*>", reponse.content.decode())
     assert scripts
     assert all(f'nonce="{nonce}"' in balise for balise in scripts)
+
+
+@pytest.mark.django_db
+def test_la_pagination_marque_aria_disabled_les_liens_sans_destination(client, porteur):
+    """On the first page, « Page précédente » leads nowhere: the DSFR marks it aria-disabled."""
+    from cper.models import Notification
+
+    Notification.objects.bulk_create(
+        Notification(user=porteur, texte=f"Notification {i}", url="/") for i in range(30)
+    )
+    client.force_login(porteur)
+    html = client.get(reverse("notifications")).text
+    precedente = re.search(r"<a[^>]*fr-pagination__link--prev[^>]*>", html).group(0)
+    assert 'aria-disabled="true"' in precedente and "href" not in precedente
+    suivante = re.search(r"<a[^>]*fr-pagination__link--next[^>]*>", html).group(0)
+    assert "href=" in suivante and "aria-disabled" not in suivante

@@ -11,6 +11,7 @@ from .dossiers import (
 from .referentiel import (
     ArrondissementFactory,
     CommuneFactory,
+    ContratFactory,
     DepartementFactory,
     EnveloppeFactory,
     EpciFactory,
@@ -25,6 +26,7 @@ __all__ = [
     "MOT_DE_PASSE",
     "ArrondissementFactory",
     "CommuneFactory",
+    "ContratFactory",
     "DepartementFactory",
     "DossierFactory",
     "EnveloppeFactory",

@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
 from cper.referentiel import models
 from cper.referentiel.enums import CategorieFinanceur, ChefLieu, NatureEpci, TypeGuichet
@@ -126,10 +127,26 @@ class ContratFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.Contrat
         django_get_or_create = ["intitule"]
+        skip_postgeneration_save = True
 
     intitule = "Contrat de plan État-région Nord–Pas-de-Calais 2015-2020"
     date_signature = datetime.date(2015, 7, 10)
     montant_total = Decimal("2164804000.00")
+    debut = datetime.date(2015, 1, 1)
+    fin = datetime.date(2020, 12, 31)
+
+    @factory.post_generation
+    def prolongation_du_monde_de_test(self, create, extracted, **kwargs):
+        """The test world files today: its contract is extended to the end of next year, as
+        an avenant would, so that filing today stays inside the contract's calendar.
+        `ContratFactory(prolongation_du_monde_de_test=False)` for the real calendar alone."""
+        if create and extracted is not False and not self.prolongations.exists():
+            models.ProlongationContrat.objects.create(
+                contrat=self,
+                jusqu_au=datetime.date(timezone.localdate().year + 1, 12, 31),
+                objet="Prolongation du monde de test",
+                illustratif=True,
+            )
 
 
 class VoletFactory(factory.django.DjangoModelFactory):
