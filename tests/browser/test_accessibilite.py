@@ -1,8 +1,9 @@
 """axe-core on every page of every role: no serious or critical finding.
 
 The pages are those of the persona × URL matrix (tests/test_matrice_acces.py) that answer 200
-to the persona with a whole HTML page (downloads, JSON and htmx fragments aside), on the objects
-of tests/monde.py, each read in Chromium as the persona signed in.
+with a whole HTML page (downloads, JSON and htmx fragments aside), on the objects of
+tests/monde.py, each read in Chromium signed in as the first persona the matrix lets in. Every URL
+is read once (the roles share the templates): the run stays within a couple of minutes.
 """
 
 import pytest
@@ -19,12 +20,14 @@ GRAVES = ("serious", "critical")
 
 
 def _pages_de(persona: str, monde) -> list[str]:
+    """The matrix's URLs whose first persona answered 200 is `persona`."""
     rang = PERSONAS.index(persona)
-    return [
-        _url(monde, nom, arguments)
-        for nom, (arguments, reponses) in MATRICE.items()
-        if reponses.split()[rang] == "200"
-    ]
+    pages = []
+    for nom, (arguments, reponses) in MATRICE.items():
+        codes = reponses.split()
+        if "200" in codes and codes.index("200") == rang:
+            pages.append(_url(monde, nom, arguments))
+    return pages
 
 
 def _anomalies(page, axe, url: str) -> list[str]:
@@ -55,7 +58,7 @@ def test_aucune_anomalie_grave_ou_critique_sur_aucune_page(page, monde, sans_jou
             trouvees = _anomalies(page, axe, url)
             anomalies.extend(f"{persona} : {a}" for a in trouvees)
             lues += 1
-    assert lues > 100
+    assert lues > 60
     assert not anomalies, "\n".join(anomalies)
 
 
