@@ -78,6 +78,8 @@ def _file_filtree(request, onglets):
         onglet = selectors.A_TRAITER
     if onglet not in onglets:
         onglet = selectors.TOUS if criteres.get("etat") else selectors.A_TRAITER
+    if onglet not in onglets:  # a list without tabs (the dossiers followed read only)
+        onglet = next(iter(onglets))
     # Closed dossiers: the latest first, unless another order is asked for.
     tri = criteres.get("tri") or ("-depot" if onglet == selectors.CLOS else "")
     filtrees = {
@@ -104,6 +106,8 @@ def _onglets(request, onglet, comptes) -> list[dict]:
         parametres.pop(cle, None)
     liens = []
     for cle, libelle in selectors.LIBELLES_ONGLETS.items():
+        if cle not in comptes:  # a list with fewer tabs
+            continue
         parametres["onglet"] = cle
         liens.append(
             {
@@ -190,7 +194,7 @@ def guichet_lecture(request: HttpRequest) -> HttpResponse:
     """What the guichet follows without acting on it: filed at the other guichet only."""
     return _file(
         request,
-        selectors.dossiers_en_lecture(request.user),
+        {selectors.TOUS: selectors.dossiers_en_lecture(request.user)},
         titre="Dossiers suivis en lecture",
         modele="instruction/guichet_lecture.html",
     )

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from instruction.tasks import relancer_complements
 from tests.browser.conftest import capture, se_connecter, texte_pdf
-from tests.factories.instruction import DemandeComplementsFactory, visible_au_guichet
+from tests.factories.instruction import DemandeComplementsFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +25,7 @@ def test_un_dossier_incomplet_apres_l_echeance_est_clos_avec_un_courrier(
         dossier__cree_par=porteur,
         echeance=echeance,
     )
-    dossier = visible_au_guichet(demande.dossier)
+    dossier = demande.dossier
     relancer_complements()  # the beat job, this morning: it proposes the closing to the guichet
 
     se_connecter(page, agent_sp_douai.email)

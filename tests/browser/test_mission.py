@@ -138,6 +138,10 @@ def test_de_la_demande_a_la_decision_et_aux_tableaux_de_bord(
     page.get_by_role("button", name="Convoquer les membres").click()
     page.get_by_role("button", name="Convoquer les membres").click()  # confirmation page
     expect(page.get_by_role("alert")).to_contain_text("Les membres sont convoqués")
+    # The attendance is recorded before any decision (no voting member here: no quorum to reach).
+    page.get_by_role("link", name="Enregistrer les présences").click()
+    page.get_by_role("button", name="Enregistrer les présences").click()
+    expect(page.get_by_role("alert")).to_contain_text("le quorum est atteint")
     page.get_by_role("link", name=f"Décider sur le dossier {numero}").click()
     page.get_by_label("Programmé", exact=True).check(force=True)
     # Each side gave its avis without an amount for the other's financeur: « proposé » is 0

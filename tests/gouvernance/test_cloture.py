@@ -191,11 +191,9 @@ def test_l_agent_du_dossier_voit_la_decision_et_telecharge_le_releve(
 ):
     from cper.comptes.enums import Role
     from tests.factories.comptes import UserFactory
-    from tests.factories.instruction import visible_au_guichet
 
     agent = UserFactory(roles=[Role.AGENT_GUICHET])
     agent.groups.add(dossier_instruit.guichet.groupe)
-    visible_au_guichet(dossier_instruit)
     client.force_login(agent)
     html = unescape(client.get(reverse("instruction:dossier", args=[dossier_instruit.pk])).text)
     assert "Programmé" in html

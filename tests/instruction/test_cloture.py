@@ -14,7 +14,7 @@ from dossiers.enums import EtatDossier as E
 from dossiers.models import Dossier
 from instruction import services
 from instruction.tasks import relancer_complements
-from tests.factories.instruction import DemandeComplementsFactory, visible_au_guichet
+from tests.factories.instruction import DemandeComplementsFactory
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 ECHEANCE = datetime.date(2016, 3, 20)
@@ -32,7 +32,6 @@ def demande_en_retard(structure, guichet_douai, porteur):
         dossier__cree_par=porteur,
         echeance=ECHEANCE,
     )
-    visible_au_guichet(demande.dossier)
     return demande
 
 
@@ -89,7 +88,6 @@ def test_pas_d_irrecevabilite_pour_un_dossier_deja_recevable(
         etat_origine=E.EN_INSTRUCTION,
         echeance=ECHEANCE,
     )
-    visible_au_guichet(demande.dossier)
     client.force_login(agent_sp_douai)
     with _a(ECHEANCE + datetime.timedelta(days=1)):
         reponse = client.post(

@@ -13,7 +13,6 @@ from django.urls import reverse
 from cper.comptes.enums import Role
 from cper.referentiel.enums import CategorieFinanceur
 from dossiers.enums import EtatDossier as E
-from dossiers.models.dossier import DossierGroupObjectPermission, DossierUserObjectPermission
 from instruction import services
 from instruction.enums import SensAvis
 from instruction.models import AgentCofinanceur, AvisCofinanceur, HistoriqueAvis
@@ -72,9 +71,6 @@ def test_l_agent_du_departement_donne_son_avis(
     avis = AvisCofinanceur.objects.get()
     assert (avis.financeur.code, avis.sens) == ("departement-nord", SensAvis.DEFAVORABLE)
     assert HistoriqueAvis.objects.filter(financeur__code="departement-nord").count() == 2
-    # No object permission was written for the co-financer's agent.
-    assert not DossierUserObjectPermission.objects.filter(user=agent_nord).exists()
-    assert not DossierGroupObjectPermission.objects.filter(group__user=agent_nord).exists()
 
     # Shown beside the État and Région avis to the instructors.
     client.force_login(instructeur_etat)
@@ -148,9 +144,9 @@ def test_liste_des_dossiers_cofinances(
     client.force_login(agent_nord)
     url = reverse("instruction:cofinancement")
     client.get(url)
-    # 1 session, 2 user, 3 roles, 4 the count of the page, 5 the page's dossiers with the
-    # three avis (subqueries), 6 the user's financeurs, 7 unread notifications.
-    with django_assert_num_queries(7):
+    # 1 session, 2 user, 3 roles, 4 the page of dossiers with the three avis (subqueries, the
+    # keyset page needs no count), 5 the user's financeurs, 6 unread notifications.
+    with django_assert_num_queries(6):
         reponse = client.get(url)
     assert reponse.text.count("/cofinancement/dossiers/") == n
 

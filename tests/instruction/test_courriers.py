@@ -16,7 +16,7 @@ from instruction import services
 from instruction.enums import TypeCourrier
 from instruction.models import Courrier
 from tests.factories import DossierFactory
-from tests.factories.instruction import DemandeComplementsFactory, visible_au_guichet
+from tests.factories.instruction import DemandeComplementsFactory
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
@@ -42,7 +42,7 @@ def _depose_le(structure, guichet, porteur, depose_le):
     dossier = DossierFactory(
         depose=True, structure=structure, guichet=guichet, cree_par=porteur, depose_le=depose_le
     )
-    return visible_au_guichet(dossier)
+    return dossier
 
 
 @pytest.mark.parametrize(
@@ -152,7 +152,6 @@ def test_classement_sans_suite_apres_l_echeance(
         dossier__guichet=guichet_douai,
         echeance=datetime.date(2016, 3, 20),
     )
-    visible_au_guichet(demande.dossier)
     with _a(datetime.date(2016, 3, 25)), django_capture_on_commit_callbacks(execute=True):
         services.dossier_clore_incomplet(
             dossier=demande.dossier,

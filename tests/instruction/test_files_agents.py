@@ -15,7 +15,6 @@ from instruction import services
 from instruction.models import Affectation
 from tests.factories import DossierFactory, StructureFactory
 from tests.factories.comptes import UserFactory
-from tests.factories.instruction import visible_au_guichet
 
 
 @pytest.fixture
@@ -99,12 +98,8 @@ def test_un_instructeur_confie_a_un_membre_du_groupe(
 def _file_douai(guichet, n):
     structure = StructureFactory(raison_sociale='=HYPERLINK("http://x")')
     for i in range(n):
-        visible_au_guichet(
-            DossierFactory(depose=True, structure=structure, guichet=guichet, intitule=f"Gare {i}")
-        )
-    visible_au_guichet(
-        DossierFactory(depose=True, structure=structure, guichet=guichet, intitule="Voie verte")
-    )
+        (DossierFactory(depose=True, structure=structure, guichet=guichet, intitule=f"Gare {i}"))
+    (DossierFactory(depose=True, structure=structure, guichet=guichet, intitule="Voie verte"))
 
 
 def test_export_csv_de_la_file_filtree(client, agent_sp_douai, guichet_douai):

@@ -6,11 +6,11 @@ from django.urls import reverse
 
 from instruction.enums import Cote
 from tests.factories import DossierFactory
-from tests.factories.instruction import AvisFactory, router, visible_au_guichet
+from tests.factories.instruction import AvisFactory, router
 
 
 def _au_guichet(guichet, structure, **etat):
-    return visible_au_guichet(DossierFactory(structure=structure, guichet=guichet, **etat))
+    return DossierFactory(structure=structure, guichet=guichet, **etat)
 
 
 def test_le_guichet_ouvre_sur_les_dossiers_a_traiter(

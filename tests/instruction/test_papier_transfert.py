@@ -17,7 +17,6 @@ from instruction.models import Transfert
 from tests.dossiers.fichiers import EXE
 from tests.factories import DossierFactory, VoletFactory
 from tests.factories.dossiers import PDF_MINIMAL
-from tests.factories.instruction import visible_au_guichet
 
 
 def _pdf(nom="deliberation.pdf"):
@@ -147,7 +146,7 @@ def dossier_mal_oriente(structure, guichet_douai, porteur, volet, commune_douai)
         volet=volet,
         communes=[commune_douai],
     )
-    return visible_au_guichet(dossier)
+    return dossier
 
 
 def test_le_dossier_est_transmis_au_guichet_competent_et_le_porteur_informe(
