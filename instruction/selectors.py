@@ -16,6 +16,7 @@ from django_fsm_log.models import StateLog
 
 from cper.comptes.enums import Role
 from cper.comptes.models import User
+from cper.referentiel.models import Financeur
 from dossiers.enums import EtatDossier as E
 from dossiers.models import (
     AgregatFinancement,
@@ -523,16 +524,18 @@ class PageDossierAgent:
 PERSONNE = ("id", "first_name", "last_name", "email")
 
 
-def _liste_json(queryset, champs: tuple[str, ...], personne: str):
+def _liste_json(queryset, champs: tuple[str, ...], personne: str, **autres):
     """The rows of `queryset` as an array of JSON objects, in the dossier's own query.
 
-    `champs` of the model, and the names of the user behind the foreign key `personne`.
+    `champs` of the model, the names of the user behind the foreign key `personne`, and
+    `autres` values read through other relations (name → lookup).
     """
     return ArraySubquery(
         queryset.values(
             json=JSONObject(
                 **{c: c for c in champs},
                 **{f"{personne}__{c}": f"{personne}__{c}" for c in PERSONNE},
+                **autres,
             )
         )
     )
@@ -563,6 +566,14 @@ CHAMPS_ANNOTATION = ("id", "created_at", "texte")
 CHAMPS_COURRIER = ("id", "created_at", "type", "genere_le")
 CHAMPS_TRANSFERT = ("id", "created_at", "de_nom", "vers_nom", "motif")
 CHAMPS_JOURNAL = ("id", "timestamp", "transition", "state", "description")
+CHAMPS_AVIS_COFINANCEUR = ("id", "updated_at", "sens", "motivation", "montant")
+
+
+def _avis_cofinanceurs(lignes: list[dict]) -> list[AvisCofinanceur]:
+    avis = _instances(AvisCofinanceur, lignes, CHAMPS_AVIS_COFINANCEUR, "donne_par")
+    for un_avis, ligne in zip(avis, lignes, strict=True):
+        un_avis.financeur = Financeur(nom=ligne["financeur_nom"])
+    return avis
 
 
 def page_dossier_agent(user, pk) -> PageDossierAgent:
@@ -612,6 +623,14 @@ def page_dossier_agent(user, pk) -> PageDossierAgent:
                 Annotation.objects.filter(dossier=OuterRef("pk")).order_by("-created_at", "-pk"),
                 CHAMPS_ANNOTATION,
                 "auteur",
+            ),
+            liste_avis_cofinanceurs=_liste_json(
+                AvisCofinanceur.objects.filter(dossier=OuterRef("pk")).order_by(
+                    "financeur__nom", "pk"
+                ),
+                CHAMPS_AVIS_COFINANCEUR,
+                "donne_par",
+                financeur_nom="financeur__nom",
             ),
             liste_journal=_liste_json(
                 StateLog.objects.filter(
@@ -667,9 +686,7 @@ def page_dossier_agent(user, pk) -> PageDossierAgent:
         avis_region=avis.get(Cote.REGION),
         avis_divergents=avis_divergents(*(a.sens for a in avis.values())),
         montants_divergents=montants_divergents(lignes),
-        avis_cofinanceurs=list(
-            AvisCofinanceur.objects.filter(dossier=dossier).select_related("financeur", "donne_par")
-        ),
+        avis_cofinanceurs=_avis_cofinanceurs(dossier.liste_avis_cofinanceurs),
         mon_cote=Cote(mon_cote).label if mon_cote else None,
         actions=actions,
         peut_donner_avis=actions["conclure_instruction"],

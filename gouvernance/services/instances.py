@@ -155,7 +155,7 @@ def interet_declarer(
         NatureInteret.DEPARTEMENT: ("departement", departement),
     }[NatureInteret(nature)]
     if champ[1] is None:
-        raise ValidationError({champ[0]: "Indiquez ce que concerne cet intérêt."})
+        raise ValidationError("Indiquez ce que concerne cet intérêt.")
     return DeclarationInteret.objects.create(
         user=par, nature=nature, fonction=(fonction or "").strip(), **{champ[0]: champ[1]}
     )
