@@ -95,6 +95,28 @@ def dossiers_des_groupes(user):
     )
 
 
+def au_perimetre_des_agents(user, dossier: str = "dossier"):
+    """Expression on rows that name a dossier (`dossier`, a path from the outer row): it is in
+    the user's guichet or groups scope. Per-row EXISTS through the relations' indexes, for
+    lists of few rows about dossiers (overdue requests), where `dossier__in=` the whole scope
+    would hash every dossier of the scope first."""
+    condition = Q(pk__in=[])
+    if user.is_authenticated and user.a_le_role(Role.AGENT_GUICHET):
+        condition |= Exists(
+            guichets_de(user).filter(
+                Q(pk=OuterRef(f"{dossier}__guichet"))
+                | Q(depots_conjoints__dossier=OuterRef(dossier))
+            )
+        )
+    if user.is_authenticated and user.a_le_role(Role.INSTRUCTEUR):
+        condition |= Exists(
+            Routage.objects.en_vigueur().filter(
+                dossier=OuterRef(dossier), groupe_technique__adhesions__user=user
+            )
+        )
+    return condition
+
+
 def dossiers_des_agents(user):
     """The guichet's and the groupes techniques' dossiers of the user, as one QuerySet."""
     return Dossier.objects.filter(

@@ -45,6 +45,7 @@ from .models import (
 )
 from .perimetres import (  # noqa: F401 - the scopes, read here by the views
     au_guichet_de,
+    au_perimetre_des_agents,
     dossier_des_groupes_ou_404,
     dossier_du_guichet_ou_404,
     dossier_du_porteur_ou_404,
@@ -346,7 +347,7 @@ def demandes_en_retard(user, aujourdhui):
     """Requests for complements past their deadline, on the dossiers the user handles."""
     return (
         DemandeComplements.objects.en_retard(aujourdhui)
-        .filter(dossier__in=dossiers_des_agents(user))
+        .filter(au_perimetre_des_agents(user))
         .select_related("dossier", "dossier__structure")
         .order_by("echeance")
     )

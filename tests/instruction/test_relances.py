@@ -76,3 +76,46 @@ def test_une_notification_rejouee_ne_part_qu_une_fois(db, porteur, structure):
     assert notifier(demande.dossier_id, "complements_demandes", "cle-1") == 0
     assert len(mail.outbox) == 1
     assert Notification.objects.get().user == porteur
+
+
+def test_chacun_ne_voit_en_retard_que_les_demandes_de_son_perimetre(
+    client,
+    agent_sp_douai,
+    instructeur_etat,
+    structure,
+    guichet_douai,
+    guichet_region,
+    groupe_mobilite,
+    autre_groupe,
+):
+    from tests.factories.instruction import router
+
+    a_douai = DemandeComplementsFactory(
+        dossier__structure=structure,
+        dossier__guichet=guichet_douai,
+        echeance=datetime.date(2016, 3, 20),
+    )
+    a_la_region = DemandeComplementsFactory(
+        dossier__structure=structure,
+        dossier__guichet=guichet_region,
+        echeance=datetime.date(2016, 3, 20),
+    )
+    router(a_la_region.dossier, groupe_mobilite)
+    # Once routed to the group, then rerouted elsewhere: no longer the group's.
+    ailleurs = DemandeComplementsFactory(
+        dossier__structure=structure,
+        dossier__guichet=guichet_region,
+        echeance=datetime.date(2016, 3, 20),
+    )
+    router(ailleurs.dossier, groupe_mobilite)
+    router(ailleurs.dossier, autre_groupe)
+    with _a(datetime.date(2016, 3, 21)):
+        client.force_login(agent_sp_douai)
+        page = client.get(reverse("instruction:guichet")).text
+        assert a_douai.dossier.numero in page
+        assert a_la_region.dossier.numero not in page
+        client.force_login(instructeur_etat)
+        page = client.get(reverse("instruction:groupes")).text
+    assert a_la_region.dossier.numero in page
+    assert a_douai.dossier.numero not in page
+    assert ailleurs.dossier.numero not in page
