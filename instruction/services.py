@@ -563,7 +563,14 @@ def dossier_transferer(*, dossier, par, guichet, motif: str) -> Transfert:
         de = conjoint.guichet
     if guichet.pk == de.pk:
         raise ValidationError("Le dossier est déjà à ce guichet.")
-    if conjoint is not None and guichet.type != de.type:
+    # The other guichet of the pair takes it alone; otherwise the pair stays a sous-préfecture
+    # and the Conseil régional.
+    autre = (
+        None
+        if conjoint is None
+        else (conjoint.guichet_id if de.pk == dossier.guichet_id else dossier.guichet_id)
+    )
+    if conjoint is not None and guichet.type != de.type and guichet.pk != autre:
         raise ValidationError(
             "Ce dossier est déposé à la fois auprès d'une sous-préfecture et du Conseil "
             f"régional : il ne peut aller que vers un guichet du même type que « {de} »."

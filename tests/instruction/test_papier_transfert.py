@@ -209,3 +209,29 @@ def test_un_dossier_en_instruction_ne_change_plus_de_guichet(
     assert reponse.status_code == 200
     dossier_en_instruction.refresh_from_db()
     assert dossier_en_instruction.guichet != guichet_region
+
+
+def test_un_depot_conjoint_transmis_au_conseil_regional_n_a_plus_qu_un_guichet(
+    agent_sp_douai, agent_region, guichet_region, guichet_douai, dossier_mal_oriente
+):
+    from django.core.exceptions import ValidationError
+
+    from dossiers.models import DepotConjoint
+    from tests.factories.referentiel import GuichetFactory
+
+    DepotConjoint.objects.create(dossier=dossier_mal_oriente, guichet=guichet_region)
+    # The Région's side cannot leave for another sous-préfecture: the pair would be two of them.
+    with pytest.raises(ValidationError, match="même type"):
+        services.dossier_transferer(
+            dossier=dossier_mal_oriente, par=agent_region, guichet=GuichetFactory(), motif="Non."
+        )
+    services.dossier_transferer(
+        dossier=dossier_mal_oriente,
+        par=agent_sp_douai,
+        guichet=guichet_region,
+        motif="Projet régional : la Région seule.",
+    )
+    dossier_mal_oriente.refresh_from_db()
+    assert dossier_mal_oriente.guichet == guichet_region
+    assert not DepotConjoint.objects.filter(dossier=dossier_mal_oriente).exists()
+    assert Transfert.objects.get().de_nom == "Sous-préfecture de Douai"
