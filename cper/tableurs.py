@@ -18,6 +18,7 @@ from html import escape
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 # The full-width forms are read as their ASCII counterparts by some spreadsheet versions.
 DEBUTS_DE_FORMULE = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
@@ -39,11 +40,13 @@ def est_nombre(valeur) -> bool:
 
 @dataclass
 class Feuille:
-    """A title, column headers and rows of plain values (str, int, Decimal, date, None)."""
+    """A title, column headers and rows of plain values (str, int, Decimal, date, None);
+    `formats`, one per column, the XLSX number format of its numbers (None: as they are)."""
 
     titre: str
     entetes: list[str]
     lignes: list[list]
+    formats: list[str | None] | None = None
 
 
 FORMATS = {
@@ -80,6 +83,10 @@ def en_xlsx(feuille: Feuille) -> bytes:
     classeur = Workbook(write_only=True)
     onglet = classeur.create_sheet(feuille.titre[:31])
     onglet.freeze_panes = "A2"
+    for indice, libelle in enumerate(feuille.entetes, start=1):
+        onglet.column_dimensions[get_column_letter(indice)].width = max(
+            12, min(60, len(libelle) + 2)
+        )
     gras = Font(bold=True)
     entete = []
     for libelle in feuille.entetes:
@@ -87,11 +94,16 @@ def en_xlsx(feuille: Feuille) -> bytes:
         cellule.font = gras
         entete.append(cellule)
     onglet.append(entete)
+    formats = feuille.formats or [None] * len(feuille.entetes)
     for ligne in feuille.lignes:
         cellules = []
-        for valeur in ligne:
-            if valeur is None or est_nombre(valeur):
+        for valeur, format_ in zip(ligne, formats, strict=True):
+            if valeur is None or (est_nombre(valeur) and not format_):
                 cellules.append(valeur)
+            elif est_nombre(valeur):
+                cellule = WriteOnlyCell(onglet, value=valeur)
+                cellule.number_format = format_
+                cellules.append(cellule)
             elif isinstance(valeur, datetime.date):
                 cellule = WriteOnlyCell(onglet, value=valeur)
                 cellule.number_format = "dd/mm/yyyy"

@@ -5,21 +5,14 @@ speaks French Excel: `;` separator, decimal comma, UTF-8 with a BOM; the XLSX ke
 numbers with a French display format.
 """
 
-import csv
-import io
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.contrib.postgres.aggregates import StringAgg
 from django.db.models import OuterRef, Subquery, Value
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
+from cper import tableurs
 from cper.referentiel.models import Commune
-from cper.tableurs import est_nombre, neutraliser_formule
 from dossiers.enums import EtatDossier
 from gouvernance.selectors.maquette import Maquette
 from gouvernance.selectors.tableaux import NIVEAUX, Entonnoir, SyntheseTerritoire
@@ -388,71 +381,28 @@ def tableau_dossiers_territoire(dossiers) -> Tableau:
 # --- Files ----------------------------------------------------------------------------------
 
 
-def _texte_csv(valeur, type_) -> str:
-    if valeur is None:
-        return ""
-    if isinstance(valeur, Decimal | float):
-        return f"{valeur}".replace(".", ",")
-    if est_nombre(valeur):
-        return str(valeur)
-    return neutraliser_formule(str(valeur))
-
-
 def nom_fichier(prefixe: str, tableau: Tableau, extension: str) -> str:
     return f"cper-{prefixe}-{tableau.code}-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
-TYPES_MIME = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+TYPES_MIME = tableurs.FORMATS
+
+
+def _feuille(tableau: Tableau) -> tableurs.Feuille:
+    return tableurs.Feuille(
+        titre=tableau.titre,
+        entetes=[libelle for libelle, _ in tableau.colonnes],
+        lignes=tableau.lignes,
+        formats=[FORMATS_XLSX.get(type_) for type_ in tableau.types],
+    )
 
 
 def en_csv(tableau: Tableau) -> bytes:
-    tampon = io.StringIO()
-    tampon.write("\ufeff")  # the BOM tells Excel the file is UTF-8
-    ecrivain = csv.writer(tampon, delimiter=";", lineterminator="\r\n")
-    ecrivain.writerow([libelle for libelle, _ in tableau.colonnes])
-    for ligne in tableau.lignes:
-        ecrivain.writerow(
-            [_texte_csv(valeur, type_) for valeur, type_ in zip(ligne, tableau.types, strict=True)]
-        )
-    return tampon.getvalue().encode("utf-8")
+    return tableurs.en_csv(_feuille(tableau))
 
 
 def en_xlsx(tableau: Tableau) -> bytes:
-    # Write-only mode streams rows: several times faster for a few thousand of them.
-    classeur = Workbook(write_only=True)
-    feuille = classeur.create_sheet(tableau.titre[:31])
-    feuille.freeze_panes = "A2"
-    for indice, (libelle, _type) in enumerate(tableau.colonnes, start=1):
-        largeur = max(12, min(60, len(libelle) + 2))
-        feuille.column_dimensions[get_column_letter(indice)].width = largeur
-    gras = Font(bold=True)
-    entete = []
-    for libelle, _type in tableau.colonnes:
-        cellule = WriteOnlyCell(feuille, value=neutraliser_formule(libelle))
-        cellule.font = gras
-        entete.append(cellule)
-    feuille.append(entete)
-    formats = [FORMATS_XLSX.get(type_) for type_ in tableau.types]
-    for ligne in tableau.lignes:
-        cellules = []
-        for valeur, format_ in zip(ligne, formats, strict=True):
-            if valeur is None or (est_nombre(valeur) and not format_):
-                cellule = valeur
-            elif est_nombre(valeur):
-                cellule = WriteOnlyCell(feuille, value=valeur)
-                cellule.number_format = format_
-            else:
-                # Typed as a string, so that openpyxl never stores it as a formula either.
-                cellule = WriteOnlyCell(feuille, value=neutraliser_formule(str(valeur)))
-                cellule.data_type = "s"
-            cellules.append(cellule)
-        feuille.append(cellules)
-    tampon = io.BytesIO()
-    classeur.save(tampon)
-    return tampon.getvalue()
+    return tableurs.en_xlsx(_feuille(tableau))
 
 
 def contenu(tableau: Tableau, format_: str) -> bytes:
