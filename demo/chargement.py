@@ -3,17 +3,15 @@
 The demo writes hundreds of thousands of rows in one transaction. Row by row, PostgreSQL
 checks every foreign key at commit (Django's constraints are deferred) and updates every index
 per row; both cost more than the rows themselves. For a big load, `Chargement.suspendre()`
-drops the foreign keys, unique constraints and secondary indexes of the tables it loads and
-disables their user triggers, then puts every one back from its saved definition: PostgreSQL
-checks each constraint in one pass and builds each index by sorting, which is several times
-faster. Primary keys and check constraints stay in force all along.
+sets the constraints and indexes of the tables it loads aside meanwhile (`cper.masse`).
 """
 
-import contextlib
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from django.db import connection
+
+from cper import masse
 
 # A table whose load adds fewer rows than this keeps its constraints: not worth the rebuild.
 SEUIL_SUSPENSION = 20_000
@@ -81,67 +79,12 @@ class Chargement:
         self.lignes[table] = self.lignes.get(table, 0) + n
         return n
 
-    @contextlib.contextmanager
     def suspendre(self, models: Sequence):
         """Set aside the constraints and indexes of these tables while the block loads them."""
-        tables = [m._meta.db_table for m in models]
-        with connection.cursor() as curseur:
-            # A table with checks still deferred cannot be altered: run them now, then defer
-            # again (Django's foreign keys are all INITIALLY DEFERRED).
-            curseur.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            curseur.execute("SET CONSTRAINTS ALL DEFERRED")
-            definitions = _definitions(curseur, tables)
-            for table, nom, _ in definitions["contraintes"]:
-                curseur.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{nom}"')
-            for _, nom, _ in definitions["index"]:
-                curseur.execute(f'DROP INDEX "{nom}"')
-            for table in tables:
-                curseur.execute(f'ALTER TABLE "{table}" DISABLE TRIGGER USER')
-        yield
-        with connection.cursor() as curseur:
-            # More memory to sort in, and two workers: each index builds in one sort.
-            curseur.execute("SET LOCAL maintenance_work_mem = '256MB'")
-            for table in tables:
-                curseur.execute(f'ALTER TABLE "{table}" ENABLE TRIGGER USER')
-            for _, _, definition in definitions["index"]:
-                curseur.execute(definition)
-            # Unique constraints first: foreign keys may lean on them.
-            for table, nom, definition in sorted(
-                definitions["contraintes"], key=lambda c: "FOREIGN KEY" in c[2]
-            ):
-                curseur.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{nom}" {definition}')
+        return masse.suspendus([m._meta.db_table for m in models])
 
-    def analyser(self, models: Sequence) -> None:
-        """Fresh statistics, so that the first pages are planned on the real sizes."""
-        with connection.cursor() as curseur:
-            for model in models:
-                curseur.execute(f'ANALYZE "{model._meta.db_table}"')
-
-
-def _definitions(curseur, tables: list[str]) -> dict[str, list[tuple[str, str, str]]]:
-    """Foreign keys and unique constraints, then the other indexes, but primary keys."""
-    curseur.execute(
-        """
-        SELECT t.relname, c.conname, pg_get_constraintdef(c.oid)
-        FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
-        WHERE t.relname = ANY(%s) AND t.relnamespace = 'public'::regnamespace
-          AND (c.contype = 'f' OR (c.contype = 'u' AND NOT EXISTS (
-              SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid)))
-        ORDER BY t.relname, c.conname
-        """,
-        [tables],
-    )
-    contraintes = curseur.fetchall()
-    curseur.execute(
-        """
-        SELECT t.relname, x.relname, pg_get_indexdef(x.oid)
-        FROM pg_index i
-        JOIN pg_class t ON t.oid = i.indrelid
-        JOIN pg_class x ON x.oid = i.indexrelid
-        WHERE t.relname = ANY(%s) AND t.relnamespace = 'public'::regnamespace
-          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
-        ORDER BY t.relname, x.relname
-        """,
-        [tables],
-    )
-    return {"contraintes": contraintes, "index": curseur.fetchall()}
+    def analyser(self, autres: Sequence = ()) -> None:
+        """Fresh statistics of every table loaded and of `autres` (models), so that the first
+        pages are planned on the real sizes."""
+        tables = dict.fromkeys([*self.lignes, *(m._meta.db_table for m in autres)])
+        masse.analyser(list(tables))

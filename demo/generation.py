@@ -17,8 +17,6 @@ from django_fsm_log.models import StateLog
 from cper.comptes.models import User
 from dossiers import agregats
 from dossiers.models import (
-    AgregatFinancement,
-    AgregatVolet,
     Dossier,
     LigneDepense,
     LigneFinancement,
@@ -58,7 +56,6 @@ GRANDES_TABLES = [
     Commencement,
     OrdreReversement,
 ]
-AGREGATS = [AgregatFinancement, AgregatVolet]
 PETITES_TABLES = [User, User.groups.through, Structure, MembreStructure, Seance]
 
 
@@ -120,13 +117,11 @@ def _generer(alea, nombre: int, acteurs: Acteurs, rapport: Rapport) -> None:
         historique.ecrire(chargement, plans, acteurs, dates_seances)
         rapport.top("historique")
     rapport.top("index et contraintes")
-    chargement.analyser(GRANDES_TABLES + PETITES_TABLES)
+    chargement.analyser(PETITES_TABLES)
     rapport.top("statistiques")
     seances.observer(chargement, plans, acteurs)
     # The dashboards' kept rows, rebuilt from everything just written (set-based).
-    suspension = chargement.suspendre(AGREGATS) if grand else contextlib.nullcontext()
-    with suspension:
-        chargement.lignes["agrégats"] = agregats.reconstruire()
+    chargement.lignes["agrégats"] = agregats.reconstruire()
     rapport.top("agrégats")
     rapport.dossiers = len(plans)
     rapport.lignes = chargement.lignes
