@@ -18,14 +18,19 @@ from django.db import connections
 
 
 @contextlib.contextmanager
-def suspendus(tables: Sequence[str], *, using: str = "default"):
-    """Set aside the constraints and indexes of these tables while the block writes them."""
+def suspendus(tables: Sequence[str], *, cles_seules: Sequence[str] = (), using: str = "default"):
+    """Set aside the constraints and indexes of these tables while the block writes them, and
+    only the foreign keys of `cles_seules` (tables whose indexes must stay as they were made:
+    PostgreSQL prints some partial indexes back in another form than the one they were given)."""
     with connections[using].cursor() as curseur:
         # A table with checks still deferred cannot be altered: run them now, then defer
         # again (Django's foreign keys are all INITIALLY DEFERRED).
         curseur.execute("SET CONSTRAINTS ALL IMMEDIATE")
         curseur.execute("SET CONSTRAINTS ALL DEFERRED")
         definitions = _definitions(curseur, list(tables))
+        if cles_seules:
+            cles = _definitions(curseur, list(cles_seules))["contraintes"]
+            definitions["contraintes"] += [c for c in cles if "FOREIGN KEY" in c[2]]
         for table, nom, _ in definitions["contraintes"]:
             curseur.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{nom}"')
         for _, nom, _ in definitions["index"]:

@@ -79,9 +79,13 @@ class Chargement:
         self.lignes[table] = self.lignes.get(table, 0) + n
         return n
 
-    def suspendre(self, models: Sequence):
-        """Set aside the constraints and indexes of these tables while the block loads them."""
-        return masse.suspendus([m._meta.db_table for m in models])
+    def suspendre(self, models: Sequence, *, cles_seules: Sequence = ()):
+        """Set aside the constraints and indexes of these tables while the block loads them
+        (only the foreign keys of `cles_seules`)."""
+        return masse.suspendus(
+            [m._meta.db_table for m in models],
+            cles_seules=[m._meta.db_table for m in cles_seules],
+        )
 
     def analyser(self, autres: Sequence = ()) -> None:
         """Fresh statistics of every table loaded and of `autres` (models), so that the first

@@ -25,7 +25,7 @@ from dossiers.models import (
     Recepisse,
     Structure,
 )
-from execution.models import Acte, Commencement, OrdreReversement
+from execution.models import Acte, Commencement, DemandeVersement, OrdreReversement
 from gouvernance.models import Decision, MontantProgramme, PointOrdreDuJour, Seance
 from instruction.models import Avis, DemandeComplements, MontantPropose, Routage
 
@@ -50,8 +50,8 @@ GRANDES_TABLES = [
     PointOrdreDuJour,
     Decision,
     MontantProgramme,
-    # Not DemandeVersement: PostgreSQL prints its partial unique indexes back in another form
-    # than it was given, so they keep their checks during the load (a few rows per dossier).
+    # DemandeVersement below: PostgreSQL prints its partial unique indexes back in another
+    # form than it was given, so they stay in force during the load; its foreign keys wait.
     Acte,
     Commencement,
     OrdreReversement,
@@ -100,7 +100,11 @@ def _generer(alea, nombre: int, acteurs: Acteurs, rapport: Rapport) -> None:
     depot.numeroter(plans)
     instruction.verifier_structures(plans, acteurs)
     rapport.top("numéros")
-    suspension = chargement.suspendre(GRANDES_TABLES) if grand else contextlib.nullcontext()
+    suspension = (
+        chargement.suspendre(GRANDES_TABLES, cles_seules=[DemandeVersement])
+        if grand
+        else contextlib.nullcontext()
+    )
     with suspension:
         rapport.top("contraintes levées")
         structures.ecrire(chargement, lesquelles, acteurs)
