@@ -29,6 +29,7 @@ from dossiers.models import (
 )
 from execution.models import Acte, Commencement, OrdreReversement
 from gouvernance.models import Decision, MontantProgramme, PointOrdreDuJour, Seance
+from instruction import suivi
 from instruction.models import Avis, DemandeComplements, MontantPropose, Routage
 
 from . import calendrier, depot, dossiers, execution, historique, instruction, seances, structures
@@ -127,6 +128,8 @@ def _generer(alea, nombre: int, acteurs: Acteurs, rapport: Rapport) -> None:
     suspension = chargement.suspendre(AGREGATS) if grand else contextlib.nullcontext()
     with suspension:
         chargement.lignes["agrégats"] = agregats.reconstruire()
+    # The instructors' kept instruction state, from the routings and avis just written.
+    chargement.lignes["états d'instruction"] = suivi.reconstruire()
     rapport.top("agrégats")
     rapport.dossiers = len(plans)
     rapport.lignes = chargement.lignes
