@@ -159,9 +159,12 @@ def au_perimetre_des_agents(user, dossier: str = "dossier"):
             )
         )
     if user.is_authenticated and user.a_le_role(Role.INSTRUCTEUR):
+        # The groups as an array read once (not a semi-join PostgreSQL would estimate from
+        # the statistics of a table of a few rows, and answer by hashing the whole scope).
         condition |= Exists(
             EtatInstruction.objects.filter(
-                dossier=OuterRef(dossier), groupe_technique__in=mes_groupes(user)
+                UnDe(F("groupe_technique"), ArraySubquery(mes_groupes(user))),
+                dossier=OuterRef(dossier),
             )
         )
     return condition
