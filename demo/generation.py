@@ -27,6 +27,7 @@ from dossiers.models import (
 )
 from execution.models import Acte, Commencement, DemandeVersement, OrdreReversement
 from gouvernance.models import Decision, MontantProgramme, PointOrdreDuJour, Seance
+from instruction import suivi
 from instruction.models import Avis, DemandeComplements, MontantPropose, Routage
 
 from . import calendrier, depot, dossiers, execution, historique, instruction, seances, structures
@@ -126,6 +127,8 @@ def _generer(alea, nombre: int, acteurs: Acteurs, rapport: Rapport) -> None:
     seances.observer(chargement, plans, acteurs)
     # The dashboards' kept rows, rebuilt from everything just written (set-based).
     chargement.lignes["agrégats"] = agregats.reconstruire()
+    # The instructors' kept instruction state, from the routings and avis just written.
+    chargement.lignes["états d'instruction"] = suivi.reconstruire()
     rapport.top("agrégats")
     rapport.dossiers = len(plans)
     rapport.lignes = chargement.lignes

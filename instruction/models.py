@@ -129,6 +129,40 @@ class Routage(models.Model):
         return f"{self.dossier_id} → {self.groupe_technique}"
 
 
+class EtatInstruction(models.Model):
+    """Kept per routed dossier: the group in force and which sides have given their avis.
+
+    Copies of `Routage.en_vigueur` and of the `Avis` rows, so that the instructors' scope and
+    workbench tabs read one row per dossier (no semi-join on the routings re-hashed per tab,
+    no nested subquery per row). Rewritten by `instruction.suivi.tenir()`, which the services
+    that route a dossier or record an avis call in their transaction; the tests compare it with
+    a from-scratch computation (`instruction.suivi.ecarts()`).
+    """
+
+    dossier = models.OneToOneField(
+        "dossiers.Dossier",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="etat_instruction",
+    )
+    groupe_technique = models.ForeignKey(
+        GroupeTechnique, on_delete=models.PROTECT, related_name="+"
+    )
+    avis_etat = models.BooleanField("avis de l'État donné", default=False)
+    avis_region = models.BooleanField("avis de la Région donné", default=False)
+
+    class Meta:
+        verbose_name = "état d'instruction"
+        verbose_name_plural = "états d'instruction"
+        indexes = [
+            # The scope: a group's dossiers, read from the index alone.
+            models.Index(fields=["groupe_technique", "dossier"], name="etat_instruction_groupe"),
+        ]
+
+    def __str__(self):
+        return f"{self.dossier_id} → {self.groupe_technique_id}"
+
+
 class DemandeComplementsQuerySet(models.QuerySet):
     def en_attente(self):
         return self.filter(repondue_le__isnull=True, close_le__isnull=True)
@@ -186,6 +220,15 @@ class DemandeComplements(models.Model):
                 fields=["dossier"],
                 condition=Q(repondue_le__isnull=True),
                 name="demande_ouverte_unique",
+            ),
+        ]
+        indexes = [
+            # The workbenches' overdue requests: the open ones walked by deadline, each checked
+            # against the agent's scope, until the first twenty.
+            models.Index(
+                fields=["echeance", "id"],
+                condition=Q(repondue_le__isnull=True, close_le__isnull=True),
+                name="demande_en_attente_echeance",
             ),
         ]
 

@@ -21,6 +21,7 @@ from dossiers.enums import EtatDossier as E
 from dossiers.models import (
     AgregatFinancement,
     DemandeAdhesion,
+    DepotConjoint,
     Dossier,
     LigneFinancement,
     Structure,
@@ -54,6 +55,8 @@ from .perimetres import (  # noqa: F401 - the scopes, read here by the views
     dossiers_du_guichet,
     dossiers_du_porteur,
     dossiers_en_lecture,
+    file_du_guichet,
+    mes_groupes,
     ou_404,
 )
 
@@ -182,7 +185,10 @@ def annoter_file(queryset):
         queryset.select_related("structure", "volet", "guichet")
         .avec_limite_recevabilite()
         .annotate(
-            guichet_conjoint=F("depot_conjoint__guichet__nom"),
+            # A scalar subquery rather than two outer joins: fewer join orders to plan.
+            guichet_conjoint=Subquery(
+                DepotConjoint.objects.filter(dossier=OuterRef("pk")).values("guichet__nom")[:1]
+            ),
             groupe_nom=Subquery(
                 Routage.objects.filter(dossier=OuterRef("pk")).values("groupe_technique__nom")[:1]
             ),
@@ -265,17 +271,21 @@ def recherche_texte(texte: str) -> Q:
     )
 
 
-def _avis_de_mon_cote(user):
-    # Nested in the Avis subquery, OuterRef names the avis: its dossier, not its own pk.
-    mes_cotes = MembreGroupe.objects.filter(
-        user=user, groupe_technique__routages__dossier=OuterRef("dossier")
-    ).values("cote")
-    return Exists(Avis.objects.filter(dossier=OuterRef("pk"), cote__in=mes_cotes))
+def _mon_avis_donne(user) -> Q:
+    """Condition on Dossier rows in the instructors' scope: the avis of the side the user
+    holds in the group in force is given (read from the kept `EtatInstruction`)."""
+    return Q(
+        etat_instruction__groupe_technique__in=mes_groupes(user, Cote.ETAT),
+        etat_instruction__avis_etat=True,
+    ) | Q(
+        etat_instruction__groupe_technique__in=mes_groupes(user, Cote.REGION),
+        etat_instruction__avis_region=True,
+    )
 
 
 def en_attente_de_mon_avis(queryset, user):
     """Dossiers in instruction whose avis on the user's side is still missing."""
-    return queryset.filter(etat=E.EN_INSTRUCTION).exclude(_avis_de_mon_cote(user))
+    return queryset.filter(etat=E.EN_INSTRUCTION).exclude(_mon_avis_donne(user))
 
 
 # --- Tabs of the workbenches: what is the person's to act on first -------------------------
@@ -306,14 +316,33 @@ def onglets_guichet(queryset) -> dict:
     }
 
 
-def onglets_groupes(queryset, user) -> dict:
-    """{tab: queryset} of the instructors' workbench: « à traiter » is the avis of my side still
-    missing, or both avis given (the instruction may be concluded); « en cours » waits on the
-    other side, the porteur or the decision."""
-    mon_avis = _avis_de_mon_cote(user)
-    deux_avis = Exists(Avis.objects.filter(dossier=OuterRef("pk"), cote=Cote.ETAT)) & Exists(
-        Avis.objects.filter(dossier=OuterRef("pk"), cote=Cote.REGION)
+def onglets_groupes(user) -> dict:
+    """{tab: queryset} of the instructors' workbench, on their scope: « à traiter » is the avis
+    of my side still missing, or both avis given (the instruction may be concluded);
+    « en cours » waits on the other side, the porteur or the decision.
+
+    One query reads the user's groups and sides; the tabs then name them, and read the kept
+    `EtatInstruction` row of each dossier (group in force, avis given)."""
+    groupes_par_cote: dict[str, list[int]] = {}
+    for groupe, cote in MembreGroupe.objects.filter(user=user).values_list(
+        "groupe_technique", "cote"
+    ):
+        groupes_par_cote.setdefault(cote, []).append(groupe)
+    queryset = dossiers_des_groupes(
+        user, groupes=[g for groupes in groupes_par_cote.values() for g in groupes]
     )
+    if len(groupes_par_cote) == 1:  # one side in every group (the usual case)
+        mon_avis = Q(**{f"etat_instruction__avis_{next(iter(groupes_par_cote))}": True})
+    else:
+        mon_avis = Q(pk__in=[])
+        for cote, groupes in groupes_par_cote.items():
+            mon_avis |= Q(
+                **{
+                    "etat_instruction__groupe_technique__in": groupes,
+                    f"etat_instruction__avis_{cote}": True,
+                }
+            )
+    deux_avis = Q(etat_instruction__avis_etat=True, etat_instruction__avis_region=True)
     en_instruction = Q(etat=E.EN_INSTRUCTION)
     return {
         A_TRAITER: queryset.filter(en_instruction & (~mon_avis | deux_avis)),

@@ -24,7 +24,7 @@ from dossiers.models.dossier import est_agent_du_guichet, est_instructeur_du_dos
 from dossiers.services.depot import guichets_proposes
 from dossiers.services.structures import structure_verifier
 
-from . import cofinancement
+from . import cofinancement, suivi
 from .enums import Cote, TypeCourrier
 from .models import (
     Affectation,
@@ -81,9 +81,11 @@ def _courrier(*, dossier, type: TypeCourrier, par, demande=None, motif: str = ""
 def _router(*, dossier, par, groupe_technique, commentaire) -> Routage:
     """The new routing is the one in force: its group's members see and instruct the dossier."""
     Routage.objects.en_vigueur().filter(dossier=dossier).update(en_vigueur=False)
-    return Routage.objects.create(
+    routage = Routage.objects.create(
         dossier=dossier, groupe_technique=groupe_technique, par=par, commentaire=commentaire
     )
+    suivi.tenir(dossier.pk)
+    return routage
 
 
 def _au_titre_de(dossier, par) -> str:
@@ -321,6 +323,7 @@ def avis_donner(*, dossier, par, sens: str, motivation: str, montants: dict) -> 
     )
     _historiser(avis, par=par, avant=avant, montants_avant=montants_avant)
     agregats.recalculer_dossier(dossier.pk)
+    suivi.tenir(dossier.pk)
     _notifier_apres(dossier, f"avis_{cote}")
     return avis
 

@@ -177,7 +177,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @role_requis(Role.AGENT_GUICHET)
 def guichet(request: HttpRequest) -> HttpResponse:
-    dossiers = selectors.dossiers_du_guichet(request.user)
+    dossiers = selectors.file_du_guichet(request.user)
     return _file(
         request,
         selectors.onglets_guichet(dossiers),
@@ -202,10 +202,9 @@ def guichet_lecture(request: HttpRequest) -> HttpResponse:
 
 @role_requis(Role.INSTRUCTEUR)
 def groupes(request: HttpRequest) -> HttpResponse:
-    dossiers = selectors.dossiers_des_groupes(request.user)
     return _file(
         request,
-        selectors.onglets_groupes(dossiers, request.user),
+        selectors.onglets_groupes(request.user),
         titre="Dossiers de mes groupes techniques",
         modele="instruction/groupes.html",
     )
@@ -265,7 +264,7 @@ def _exporter(request, onglets, *, prefixe, format_):
 
 @role_requis(Role.AGENT_GUICHET)
 def guichet_export(request: HttpRequest, format_: str) -> HttpResponse:
-    dossiers = selectors.dossiers_du_guichet(request.user)
+    dossiers = selectors.file_du_guichet(request.user)
     return _exporter(
         request, selectors.onglets_guichet(dossiers), prefixe="guichet", format_=format_
     )
@@ -273,10 +272,9 @@ def guichet_export(request: HttpRequest, format_: str) -> HttpResponse:
 
 @role_requis(Role.INSTRUCTEUR)
 def groupes_export(request: HttpRequest, format_: str) -> HttpResponse:
-    dossiers = selectors.dossiers_des_groupes(request.user)
     return _exporter(
         request,
-        selectors.onglets_groupes(dossiers, request.user),
+        selectors.onglets_groupes(request.user),
         prefixe="groupes",
         format_=format_,
     )

@@ -86,12 +86,20 @@ def _agregats_a_jour(request):
     from django.db import DatabaseError, transaction
 
     from dossiers import agregats
+    from instruction import suivi
 
     try:
         with transaction.atomic():
             ecarts = agregats.ecarts()
+            ecarts_instruction = suivi.ecarts()
     except DatabaseError:
         return  # the test left its transaction broken on purpose: nothing to compare
+    if ecarts_instruction:
+        pytest.fail(
+            "États d'instruction tenus périmés (un service a routé un dossier ou enregistré "
+            f"un avis sans instruction.suivi.tenir) : {ecarts_instruction[:5]}",
+            pytrace=False,
+        )
     if ecarts:
         pytest.fail(
             "Agrégats des tableaux de bord périmés (un service n'a pas appelé "

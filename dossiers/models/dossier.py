@@ -220,6 +220,9 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
                 fields=["guichet", "etat", "depose_le", "id"], name="dossier_guichet_etat_idx"
             ),
             models.Index(fields=["etat", "depose_le", "id"], name="dossier_etat_depot_idx"),
+            # The instructors' tabs that span several states (« en cours », « clos », « tous »):
+            # walked in order, each row checked on its kept instruction state.
+            models.Index(fields=["depose_le", "id"], name="dossier_depot_idx"),
             models.Index(fields=["etat", "numero", "id"], name="dossier_etat_numero_idx"),
             models.Index(
                 fields=["structure", "updated_at", "id"], name="dossier_structure_maj_idx"

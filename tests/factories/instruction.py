@@ -3,7 +3,7 @@ import datetime
 import factory
 from django.utils import timezone
 
-from instruction import models
+from instruction import models, suivi
 from instruction.enums import Cote, SensAvis
 
 from .comptes import UserFactory
@@ -39,6 +39,7 @@ def router(dossier, groupe_technique, par=None):
     models.Routage.objects.create(
         dossier=dossier, groupe_technique=groupe_technique, par=par or dossier.cree_par
     )
+    suivi.tenir(dossier.pk)
     return dossier
 
 
@@ -51,6 +52,13 @@ class AvisFactory(factory.django.DjangoModelFactory):
     sens = SensAvis.FAVORABLE
     motivation = "Projet conforme aux priorités du volet."
     donne_par = factory.SubFactory(UserFactory)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # As avis_donner does: the dossier's kept instruction state follows its avis.
+        avis = super()._create(model_class, *args, **kwargs)
+        suivi.tenir(avis.dossier_id)
+        return avis
 
 
 class DemandeComplementsFactory(factory.django.DjangoModelFactory):

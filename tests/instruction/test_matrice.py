@@ -17,6 +17,7 @@ from django.utils import timezone
 from django_fsm import has_transition_perm
 
 from dossiers.enums import EtatDossier as E
+from instruction import suivi
 from instruction.enums import Cote
 from tests.factories import DossierFactory
 from tests.factories.instruction import (
@@ -116,6 +117,7 @@ def test_transition_par_persona(client, request, dossier_a, groupe_mobilite, tra
 def test_avis_par_persona(client, request, dossier_a, persona):
     dossier = dossier_a(E.EN_INSTRUCTION)
     dossier.avis.all().delete()
+    suivi.tenir(dossier.pk)  # the kept state follows the avis removed by hand
     client.force_login(request.getfixturevalue(persona))
     reponse = client.post(
         reverse("instruction:avis", args=[dossier.pk]),

@@ -28,12 +28,12 @@ def test_file_du_guichet(
     _dossiers(n, structure=structure, guichet=guichet_douai, groupe=groupe_mobilite)
     client.force_login(agent_sp_douai)
     client.get(reverse("instruction:guichet"))  # warms the per-process content-type cache
-    # 1 session, 2 user, 3 roles, 4 the bounded count of each tab (one query), 5 the page
-    # (« à traiter »: the filed ones) of dossiers with structure,
-    # volet, guichet, group, both avis and the deadline of complements (subqueries), 6 unread
-    # notifications, 7 overdue requests for complements, 8 volets of the filter form,
-    # 9 groupes techniques of the bulk form (read once).
-    with django_assert_num_queries(9):
+    # 1 session, 2 user, 3 roles, 4 the agent's guichets and their dépôts conjoints, 5 the
+    # bounded count of each tab (one query), 6 the page (« à traiter »: the filed ones) of
+    # dossiers with structure, volet, guichet, group, both avis and the deadline of
+    # complements (subqueries), 7 unread notifications, 8 overdue requests for complements,
+    # 9 volets of the filter form, 10 groupes techniques of the bulk form (read once).
+    with django_assert_num_queries(10):
         reponse = client.get(reverse("instruction:guichet"))
     assert reponse.status_code == 200
     assert reponse.text.count('name="dossiers"') == min((n + 1) // 2, 25)
@@ -52,10 +52,10 @@ def test_file_des_groupes(
     _dossiers(n, structure=structure, guichet=guichet_douai, groupe=groupe_mobilite)
     client.force_login(instructeur_region)
     client.get(reverse("instruction:groupes"))  # warms the per-process content-type cache
-    # 1 session, 2 user, 3 roles, 4 the bounded count of each tab, 5 the page of dossiers
-    # (group perms as a subquery),
-    # 6 unread notifications, 7 overdue requests, 8 volets of the filter form.
-    with django_assert_num_queries(8):
+    # 1 session, 2 user, 3 roles, 4 the instructor's groups and sides, 5 the bounded count
+    # of each tab, 6 the page of dossiers, 7 unread notifications, 8 overdue requests,
+    # 9 volets of the filter form.
+    with django_assert_num_queries(9):
         reponse = client.get(reverse("instruction:groupes"), {"attente": "1"})
     assert reponse.status_code == 200
     assert reponse.text.count("/instruction/dossiers/") >= min(n // 2, 25)

@@ -1,0 +1,85 @@
+"""The kept instruction state of each routed dossier (`EtatInstruction`), and its checks.
+
+One row per dossier that has a routing in force: the group in force and whether the État and
+the Région have given their avis. It is what the instructors' scope and workbench tabs read
+(`instruction.perimetres`, `instruction.selectors.onglets_groupes`): one row per dossier, on
+its indexes, instead of a semi-join on the routings and a nested subquery on the avis per row.
+
+**One function** writes it, `tenir(dossier_id)`, from the source rows (`Routage`, `Avis`):
+the services that route a dossier or record an avis call it after their write, in their
+transaction. `reconstruire()` rebuilds every row (the migration that created the table,
+`seed_demo`); `ecarts()` lists the rows that differ from a from-scratch computation (the
+test suite checks it after every test, as for the dashboards' aggregates).
+"""
+
+from django.db import connection, connections, transaction
+
+from .enums import Cote
+from .models import Avis, EtatInstruction, Routage
+
+TABLE = EtatInstruction._meta.db_table
+CHAMPS = "dossier_id, groupe_technique_id, avis_etat, avis_region"
+
+
+def _source(filtre: str = "TRUE") -> str:
+    """The rows as computed from scratch: (dossier_id, groupe_technique_id, avis_etat,
+    avis_region), one per dossier with a routing in force."""
+    avis = Avis._meta.db_table
+    return f"""
+        SELECT r.dossier_id, r.groupe_technique_id,
+               EXISTS (SELECT 1 FROM {avis} a
+                       WHERE a.dossier_id = r.dossier_id AND a.cote = '{Cote.ETAT}'),
+               EXISTS (SELECT 1 FROM {avis} a
+                       WHERE a.dossier_id = r.dossier_id AND a.cote = '{Cote.REGION}')
+        FROM {Routage._meta.db_table} r
+        WHERE r.en_vigueur AND {filtre}
+    """  # noqa: S608 - table names and enum values from the code
+
+
+def tenir(dossier_id: int) -> None:
+    """Rewrite the dossier's kept row from its routing in force and its avis (two statements).
+
+    Call it after the write, in the same transaction."""
+    with connection.cursor() as curseur:
+        curseur.execute(
+            f"""
+            INSERT INTO {TABLE} ({CHAMPS}) {_source("r.dossier_id = %(dossier)s")}
+            ON CONFLICT (dossier_id) DO UPDATE SET
+                groupe_technique_id = EXCLUDED.groupe_technique_id,
+                avis_etat = EXCLUDED.avis_etat,
+                avis_region = EXCLUDED.avis_region
+            """,
+            {"dossier": dossier_id},
+        )
+        if curseur.rowcount == 0:  # no routing in force (any more): no row
+            curseur.execute(f"DELETE FROM {TABLE} WHERE dossier_id = %s", [dossier_id])  # noqa: S608
+
+
+def reconstruire(*, using: str = "default") -> int:
+    """Rebuild every row from scratch; returns the number of rows."""
+    with transaction.atomic(using=using), connections[using].cursor() as curseur:
+        curseur.execute(f"LOCK TABLE {TABLE} IN EXCLUSIVE MODE")
+        curseur.execute(f"DELETE FROM {TABLE}")  # noqa: S608
+        curseur.execute(f"INSERT INTO {TABLE} ({CHAMPS}) {_source()}")
+        n = curseur.rowcount
+        curseur.execute(f"ANALYZE {TABLE}")
+    return n
+
+
+def ecarts() -> list[tuple]:
+    """Rows that differ from a from-scratch computation (empty when all is current): the
+    kept row, then the computed one (None where a side has no row)."""
+    with connection.cursor() as curseur:
+        curseur.execute(
+            f"""
+            SELECT k.dossier_id, k.groupe_technique_id, k.avis_etat, k.avis_region,
+                   s.dossier_id, s.groupe_technique_id, s.avis_etat, s.avis_region
+            FROM {TABLE} k
+            FULL JOIN ({_source()}) AS s (dossier_id, groupe_technique_id, avis_etat, avis_region)
+                ON s.dossier_id = k.dossier_id
+            WHERE (k.dossier_id, k.groupe_technique_id, k.avis_etat, k.avis_region)
+                IS DISTINCT FROM (s.dossier_id, s.groupe_technique_id, s.avis_etat, s.avis_region)
+            ORDER BY COALESCE(k.dossier_id, s.dossier_id)
+            """  # noqa: S608
+        )
+        return curseur.fetchall()
