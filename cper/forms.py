@@ -4,23 +4,25 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
-from django.utils.html import conditional_escape, escape
+from django.utils.html import escape
 from django.utils.safestring import SafeData
 from dsfr.forms import DsfrBaseForm, DsfrDjangoTemplates
 from dsfr.templatetags.dsfr_tags import dsfr_mark_optionnal_fields
+
+from cper.balisage import echapper
 
 # DsfrBaseForm names a renderer class, so every form built its own template engine and parsed its
 # field templates again (about 20 ms per form): one shared renderer keeps them cached.
 RENDU_DSFR = DsfrDjangoTemplates()
 
 # What a template prints: escaped unless already safe (Django's `stringformat` keeps safety).
-e = conditional_escape
+e = echapper
 
 
 def _attributs(attrs: dict) -> str:
     """django/forms/widgets/attrs.html."""
     return "".join(
-        f" {escape(nom)}" if valeur is True else f' {escape(nom)}="{e(valeur)}"'
+        f" {e(nom)}" if valeur is True else f' {e(nom)}="{e(valeur)}"'
         for nom, valeur in attrs.items()
         if valeur is not False
     )
@@ -29,13 +31,13 @@ def _attributs(attrs: dict) -> str:
 def _input(widget: dict) -> str:
     valeur = "" if widget["value"] is None else f' value="{e(widget["value"])}"'
     return (
-        f'<input type="{escape(widget["type"])}" name="{escape(widget["name"])}"{valeur}'
+        f'<input type="{e(widget["type"])}" name="{e(widget["name"])}"{valeur}'
         f"{_attributs(widget['attrs'])}>"
     )
 
 
 def _select(widget: dict) -> str:
-    morceaux = [f'<select name="{escape(widget["name"])}"{_attributs(widget["attrs"])}>']
+    morceaux = [f'<select name="{e(widget["name"])}"{_attributs(widget["attrs"])}>']
     for groupe, options, _index in widget["optgroups"]:
         if groupe:
             morceaux.append(f'<optgroup label="{e(groupe)}">')
@@ -53,8 +55,7 @@ def _select(widget: dict) -> str:
 def _textarea(widget: dict) -> str:
     valeur = e(widget["value"]) if widget["value"] else ""
     return (
-        f'<textarea name="{escape(widget["name"])}"{_attributs(widget["attrs"])}>\n'
-        f"{valeur}</textarea>"
+        f'<textarea name="{e(widget["name"])}"{_attributs(widget["attrs"])}>\n{valeur}</textarea>'
     )
 
 
@@ -76,23 +77,21 @@ WIDGETS_GROUPE = {"text", "date", "email", "number", "url", "checkbox", "select"
 
 def _groupe_de_champ(champ) -> str:
     """dsfr/form_field_snippets/input_snippet.html and checkbox_snippet.html, valid field."""
-    marque = conditional_escape(dsfr_mark_optionnal_fields(champ))
+    marque = e(dsfr_mark_optionnal_fields(champ))
     case = champ.widget_type == "checkbox"
     aide = ""
     if champ.help_text:
         id_aide = champ.auto_id if case else champ.id_for_label
-        aide = (
-            f'<span class="fr-hint-text" id="{escape(id_aide)}_helptext">{champ.help_text}</span>'
-        )
+        aide = f'<span class="fr-hint-text" id="{e(id_aide)}_helptext">{champ.help_text}</span>'
     libelle = (
-        f'<label for="{escape(champ.id_for_label)}" class="fr-label">'
-        f"{conditional_escape(champ.label)}{marque}{aide}</label>"
+        f'<label for="{e(champ.id_for_label)}" class="fr-label">'
+        f"{e(champ.label)}{marque}{aide}</label>"
     )
     desactive = " fr-input-group--disabled" if champ.field.disabled else ""
     if case:
         return f'<div class="fr-checkbox-group{desactive} fr-mb-2w">{champ}{libelle}</div>'
     classe = getattr(champ.field.widget, "group_class", "") or "fr-input-group"
-    return f'<div class="{escape(classe)}{desactive}">{libelle}{champ}</div>'
+    return f'<div class="{e(classe)}{desactive}">{libelle}{champ}</div>'
 
 
 class RenduDsfrRapide(DsfrDjangoTemplates):
