@@ -7,10 +7,125 @@ from django.utils.deconstruct import deconstructible
 from django.utils.html import escape
 from django.utils.safestring import SafeData
 from dsfr.forms import DsfrBaseForm, DsfrDjangoTemplates
+from dsfr.templatetags.dsfr_tags import dsfr_mark_optionnal_fields
+
+from cper.balisage import echapper
 
 # DsfrBaseForm names a renderer class, so every form built its own template engine and parsed its
 # field templates again (about 20 ms per form): one shared renderer keeps them cached.
 RENDU_DSFR = DsfrDjangoTemplates()
+
+# What a template prints: escaped unless already safe (Django's `stringformat` keeps safety).
+e = echapper
+
+
+def _attributs(attrs: dict) -> str:
+    """django/forms/widgets/attrs.html."""
+    return "".join(
+        f" {e(nom)}" if valeur is True else f' {e(nom)}="{e(valeur)}"'
+        for nom, valeur in attrs.items()
+        if valeur is not False
+    )
+
+
+def _input(widget: dict) -> str:
+    valeur = "" if widget["value"] is None else f' value="{e(widget["value"])}"'
+    return (
+        f'<input type="{e(widget["type"])}" name="{e(widget["name"])}"{valeur}'
+        f"{_attributs(widget['attrs'])}>"
+    )
+
+
+def _select(widget: dict) -> str:
+    morceaux = [f'<select name="{e(widget["name"])}"{_attributs(widget["attrs"])}>']
+    for groupe, options, _index in widget["optgroups"]:
+        if groupe:
+            morceaux.append(f'<optgroup label="{e(groupe)}">')
+        morceaux.extend(
+            f'<option value="{e(option["value"])}"{_attributs(option["attrs"])}>'
+            f"{e(option['label'])}</option>"
+            for option in options
+        )
+        if groupe:
+            morceaux.append("</optgroup>")
+    morceaux.append("</select>")
+    return "\n".join(morceaux)
+
+
+def _textarea(widget: dict) -> str:
+    valeur = e(widget["value"]) if widget["value"] else ""
+    return (
+        f'<textarea name="{e(widget["name"])}"{_attributs(widget["attrs"])}>\n{valeur}</textarea>'
+    )
+
+
+WIDGETS_PYTHON = {
+    **{
+        f"django/forms/widgets/{nom}.html": _input
+        for nom in ("input", "text", "date", "email", "number", "url", "checkbox")
+    },
+    "django/forms/widgets/select.html": _select,
+    "django/forms/widgets/textarea.html": _textarea,
+}
+OPTION = "django/forms/widgets/select_option.html"
+GROUPES_PYTHON = {
+    "dsfr/form_field_snippets/input_snippet.html",
+    "dsfr/form_field_snippets/checkbox_snippet.html",
+}
+WIDGETS_GROUPE = {"text", "date", "email", "number", "url", "checkbox", "select", "textarea"}
+
+
+def _groupe_de_champ(champ) -> str:
+    """dsfr/form_field_snippets/input_snippet.html and checkbox_snippet.html, valid field."""
+    marque = e(dsfr_mark_optionnal_fields(champ))
+    case = champ.widget_type == "checkbox"
+    aide = ""
+    if champ.help_text:
+        id_aide = champ.auto_id if case else champ.id_for_label
+        aide = f'<span class="fr-hint-text" id="{e(id_aide)}_helptext">{champ.help_text}</span>'
+    libelle = (
+        f'<label for="{e(champ.id_for_label)}" class="fr-label">'
+        f"{e(champ.label)}{marque}{aide}</label>"
+    )
+    desactive = " fr-input-group--disabled" if champ.field.disabled else ""
+    if case:
+        return f'<div class="fr-checkbox-group{desactive} fr-mb-2w">{champ}{libelle}</div>'
+    classe = getattr(champ.field.widget, "group_class", "") or "fr-input-group"
+    return f'<div class="{e(classe)}{desactive}">{libelle}{champ}</div>'
+
+
+class RenduDsfrRapide(DsfrDjangoTemplates):
+    """django-dsfr's rendering of fields, with the common cases built in Python.
+
+    A field is two or three templates deep (field group, widget, one include per attribute and
+    per option): the filters of a workbench cost more than its queries. Text, date, select,
+    checkbox and textarea widgets, and the field group of a valid field, give here the markup of
+    their templates (tests/cper/test_rendu_rapide.py compares both); anything else — a field in
+    error, a radio list, a custom template — goes to the templates.
+    """
+
+    def render(self, template_name, context, request=None):
+        widget = context.get("widget")
+        if template_name in WIDGETS_PYTHON and all(
+            option["template_name"] == OPTION
+            for _groupe, options, _index in widget.get("optgroups", ())
+            for option in options
+        ):
+            return WIDGETS_PYTHON[template_name](widget)
+        champ = context.get("field")
+        if (
+            template_name in GROUPES_PYTHON
+            and champ is not None
+            and champ.widget_type in WIDGETS_GROUPE
+            and not champ.field.show_hidden_initial
+            and not champ.errors
+        ):
+            return _groupe_de_champ(champ)
+        return super().render(template_name, context, request)
+
+
+# For the forms on every page of a list (the workbenches' filters).
+RENDU_DSFR_RAPIDE = RenduDsfrRapide()
 
 # Control characters (NUL among them: PostgreSQL refuses it in text), DEL, and the lone
 # surrogates that no valid UTF-8 carries. A textarea keeps tab and line breaks.

@@ -4,7 +4,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from cper.forms import CperForm, MontantField
+from cper.forms import RENDU_DSFR_RAPIDE, CperForm, MontantField
 from cper.referentiel.models import Commune, Financeur, Guichet, Volet
 from cper.televersement.enums import Usage
 from cper.televersement.forms import FichierControleField
@@ -25,6 +25,9 @@ TRIS = [
 
 
 class FiltresForm(CperForm):
+    # On every page of a workbench: its fields are built in Python (same markup).
+    default_renderer = RENDU_DSFR_RAPIDE
+
     q = forms.CharField(
         label="Recherche",
         required=False,
@@ -83,6 +86,7 @@ class RecevableForm(CperForm):
 
 
 class SelectionRecevableForm(RecevableForm):
+    default_renderer = RENDU_DSFR_RAPIDE  # under the guichet's workbench, as FiltresForm
     dossiers = forms.ModelMultipleChoiceField(
         label="Dossiers", queryset=None, widget=forms.CheckboxSelectMultiple
     )

@@ -32,7 +32,7 @@ from dossiers.services.structures import (
 
 from . import cofinancement as cofinancement_
 from . import selectors, services
-from .enums import Cote, SensAvis, avis_divergents
+from .enums import Cote, SensAvis
 from .extensions import blocs_agent, blocs_porteur
 from .forms import (
     AffectationForm,
@@ -133,23 +133,7 @@ def _file(request, onglets, *, titre, modele, contexte=None):
         ordre=selectors.ordre_de(tri),
         par_page=PAR_PAGE,
     )
-    aujourdhui = timezone.localdate()
-    for dossier in page:
-        depot = timezone.localtime(dossier.depose_le).date()
-        dossier.jours_depuis_depot = (aujourdhui - depot).days
-        dossier.recevabilite_depassee = (
-            dossier.etat == E.DEPOSE and aujourdhui > dossier.limite_recevabilite
-        )
-        dossier.recevabilite_proche = (
-            dossier.etat == E.DEPOSE
-            and not dossier.recevabilite_depassee
-            and (dossier.limite_recevabilite - aujourdhui).days <= 15
-        )
-        dossier.avis_divergents = avis_divergents(dossier.avis_etat, dossier.avis_region)
-        dossier.avis_etat_libelle = SensAvis(dossier.avis_etat).label if dossier.avis_etat else None
-        dossier.avis_region_libelle = (
-            SensAvis(dossier.avis_region).label if dossier.avis_region else None
-        )
+    # Each row's cells (days since filing, deadlines, avis) are built by the `lignes_file` tag.
     return render(
         request,
         modele,
@@ -161,7 +145,7 @@ def _file(request, onglets, *, titre, modele, contexte=None):
             "onglet": onglet,
             "onglets": _onglets(request, onglet, comptes),
             "formats_export": [("csv", "CSV"), ("xlsx", "Excel"), ("ods", "OpenDocument")],
-            "en_retard": selectors.demandes_en_retard(request.user, aujourdhui)[:20],
+            "en_retard": selectors.demandes_en_retard(request.user, timezone.localdate())[:20],
             **(contexte or {}),
         },
     )

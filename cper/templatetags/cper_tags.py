@@ -1,6 +1,8 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
+from django.urls import get_script_prefix
+from django.utils.translation import get_language
 
 from cper.appellations import au as appellation_au
 from cper.appellations import dater
@@ -50,3 +52,26 @@ def au(titre, le) -> str:
 def appellation(le=None):
     """The region's appellation on a date: `.prefet`, `.president`, `.conseil_regional`, `.nom`."""
     return appellation_au(le)
+
+
+class FigeNode(template.Node):
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+        self.rendus = {}
+
+    def render(self, context):
+        cle = (get_language(), get_script_prefix())
+        if cle not in self.rendus:
+            self.rendus[cle] = self.nodelist.render(context)
+        return self.rendus[cle]
+
+
+@register.tag
+def fige(parser, token):
+    """`{% fige %}…{% endfige %}`: markup that reads nothing of the request, the user or the
+    data (the footer, the display settings dialog), rendered once per process and language
+    rather than on every page. Only for content that depends on settings, URLs and static
+    files alone."""
+    nodelist = parser.parse(("endfige",))
+    parser.delete_first_token()
+    return FigeNode(nodelist)
