@@ -89,15 +89,22 @@ def quorum(seance) -> Quorum:
     )
 
 
-def feuille_de_presence(seance) -> tuple[list, Quorum]:
-    """Who attended (with their seat as it was) and the quorum, in two queries."""
+def membres_votants(instance):
+    """The voting members of an instance (a queryset: count it, or use it as a subquery)."""
+    return MembreInstance.objects.filter(instance=instance, role__in=VOTANTS)
+
+
+def feuille_de_presence(seance, *, nb_votants: int | None = None) -> tuple[list, Quorum]:
+    """Who attended (with their seat as it was) and the quorum, in two queries (one when the
+    caller read the number of voting members with the séance)."""
     presences = list(seance.presences.select_related("user").order_by("-votant", "pk"))
-    votants = MembreInstance.objects.filter(instance=seance.instance_id, role__in=VOTANTS).count()
+    if nb_votants is None:
+        nb_votants = membres_votants(seance.instance_id).count()
     enregistre = seance.presences_le is not None
     return presences, Quorum(
-        votants=votants,
+        votants=nb_votants,
         presents=sum(1 for p in presences if p.votant) if enregistre else 0,
-        requis=requis(votants),
+        requis=requis(nb_votants),
         enregistre=enregistre,
     )
 
