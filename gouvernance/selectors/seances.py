@@ -4,16 +4,15 @@ from decimal import Decimal
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
-    Case,
     CharField,
     Count,
     Exists,
+    F,
     OuterRef,
     Prefetch,
     Q,
     Subquery,
     Sum,
-    When,
 )
 from django.db.models.functions import Cast, Coalesce, JSONObject
 from django.shortcuts import get_object_or_404
@@ -166,8 +165,8 @@ def candidats_ordre_du_jour(
                 DemandeArbitrage.objects.filter(dossier=OuterRef("pk"), tranchee_le__isnull=True)
             ),
         )
-        .annotate(inscrit=Case(When(ordre_inscrit__isnull=False, then=1), default=0))
-        .order_by("-inscrit", "ordre_inscrit", "numero")
+        # The agenda's dossiers first, in their order, then the candidates by number.
+        .order_by(F("ordre_inscrit").asc(nulls_last=True), "numero")
     )
 
 
