@@ -145,8 +145,9 @@ def _faits(dossier_ids):
     return faits, lieux
 
 
-def _faits_charges(dossiers):
-    """The same facts from dossiers loaded with their structure's commune and their communes."""
+def _faits_charges(dossiers, communes):
+    """The same facts from dossiers loaded with their structure's commune, and their communes
+    ({dossier pk: [communes]})."""
     faits = {
         d.pk: {
             "pk": d.pk,
@@ -157,26 +158,30 @@ def _faits_charges(dossiers):
         for d in dossiers
     }
     lieux = {
-        d.pk: ({c.pk for c in d.communes.all()}, {c.epci_id for c in d.communes.all()})
+        d.pk: ({c.pk for c in communes[d.pk]}, {c.epci_id for c in communes[d.pk]})
         for d in dossiers
     }
     return faits, lieux
 
 
-def conflits(dossier_ids, *, instance=None, user=None, dossiers=None) -> dict[int, list[tuple]]:
+def conflits(
+    dossier_ids, *, instance=None, user=None, dossiers=None, communes=None
+) -> dict[int, list[tuple]]:
     """{dossier pk: [(user, why)]}: who has an interest in each dossier.
 
     An interest is a membership of the structure that carries it, a declared interest in that
     structure, a communal or intercommunal mandate where the dossier is located, or a
     departmental mandate when the porteur is that département. Restricted to the members of
     `instance`, or to `user`. Two queries when `dossiers` come loaded with their structure's
-    commune and their communes (the agenda), four otherwise.
+    commune, with their `communes` ({dossier pk: [communes]}, the agenda), four otherwise.
     """
     dossier_ids = list(dossier_ids)
     if not dossier_ids:
         return {}
     personnes = Q(user__mandats__instance=instance) if instance is not None else Q(user=user)
-    faits, lieux = _faits_charges(dossiers) if dossiers is not None else _faits(dossier_ids)
+    faits, lieux = (
+        _faits_charges(dossiers, communes) if dossiers is not None else _faits(dossier_ids)
+    )
     trouves = defaultdict(dict)  # dossier → {user pk: (user, why)}, the first reason kept
     for adhesion in (
         MembreStructure.objects.filter(

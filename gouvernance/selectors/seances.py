@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404
 
 from cper.comptes.enums import Role
 from cper.comptes.models import User
-from cper.referentiel.models import Commune, Financeur
+from cper.referentiel.models import Commune, Departement, Financeur
 from dossiers.enums import EtatDossier as E
 from dossiers.models import Dossier, LigneFinancement
 from gouvernance.enums import EtatSeance, RoleMembre, TypeInstance
@@ -217,6 +217,7 @@ def _instances(modele, lignes, champs: tuple[str, ...], personne: str | None = N
     return resultat
 
 
+CHAMPS_COMMUNE = ("id", "code_insee", "nom", "departement_id", "epci_id")
 CHAMPS_AVIS = ("id", "cote", "sens", "motivation")
 CHAMPS_AVIS_COFINANCEUR = ("id", "financeur_id", "sens", "motivation", "montant")
 CHAMPS_OBSERVATION = ("id", "created_at", "texte")
@@ -228,22 +229,21 @@ def agenda(seance, user=None) -> list[PointOrdreDuJour]:
     """Every item of the séance with what the members need to decide, in a fixed number of queries.
 
     1 items with dossier, structure, volet and decision, and as JSON arrays in the same rows
-    the avis, the co-financers' avis, the observations, the amounts programmed, the members who
-    withdrew from the decision and the arbitrations the groupes techniques asked for; 2 communes
-    with their département, 3 the plan comparé (requested, proposed), 4-5 members of the body
-    with an interest in the dossiers (instances.conflits: memberships, declarations).
+    the communes with their département, the avis, the co-financers' avis, the observations, the
+    amounts programmed, the members who withdrew from the decision and the arbitrations the
+    groupes techniques asked for; 2 the plan comparé (requested, proposed), 3-4 members of the
+    body with an interest in the dossiers (instances.conflits: memberships, declarations).
     """
     dossier = OuterRef("dossier_id")
     points = list(
         PointOrdreDuJour.objects.filter(seance=seance)
         .select_related("dossier__structure__commune", "dossier__volet", "decision__decidee_par")
-        .prefetch_related(
-            Prefetch(
-                "dossier__communes",
-                queryset=Commune.objects.select_related("departement", "epci").order_by("nom"),
-            )
-        )
         .annotate(
+            json_communes=_liste_json(
+                Commune.objects.filter(dossiers=dossier).order_by("nom", "code_insee"),
+                CHAMPS_COMMUNE,
+                departement__nom="departement__nom",
+            ),
             json_avis=_liste_json(
                 Avis.objects.filter(dossier=dossier, cote__in=[Cote.ETAT, Cote.REGION]).order_by(
                     "cote"
@@ -281,8 +281,20 @@ def agenda(seance, user=None) -> list[PointOrdreDuJour]:
         return []
     dossier_ids = [p.dossier_id for p in points]
     montants = plan_compare(dossier_ids)
+    communes = {}
+    for point in points:
+        communes[point.dossier_id] = _instances(Commune, point.json_communes, CHAMPS_COMMUNE)
+        for commune, ligne in zip(
+            communes[point.dossier_id], point.json_communes or (), strict=True
+        ):
+            commune.departement = Departement(
+                pk=commune.departement_id, nom=ligne["departement__nom"]
+            )
     conflits = instances.conflits(
-        dossier_ids, instance=seance.instance_id, dossiers=[p.dossier for p in points]
+        dossier_ids,
+        instance=seance.instance_id,
+        dossiers=[p.dossier for p in points],
+        communes=communes,
     )
     for point in points:
         dossier = point.dossier
@@ -329,7 +341,7 @@ def agenda(seance, user=None) -> list[PointOrdreDuJour]:
         point.conflit_pour_moi = user is not None and any(
             u.pk == user.pk for u in point.membres_en_conflit
         )
-        point.communes = list(dossier.communes.all())
+        point.communes = communes[dossier.pk]
         point.departements = sorted({c.departement.nom for c in point.communes if c.departement})
     return points
 
