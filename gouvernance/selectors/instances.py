@@ -89,15 +89,22 @@ def quorum(seance) -> Quorum:
     )
 
 
-def feuille_de_presence(seance) -> tuple[list, Quorum]:
-    """Who attended (with their seat as it was) and the quorum, in two queries."""
+def membres_votants(instance):
+    """The voting members of an instance (a queryset: count it, or use it as a subquery)."""
+    return MembreInstance.objects.filter(instance=instance, role__in=VOTANTS)
+
+
+def feuille_de_presence(seance, *, nb_votants: int | None = None) -> tuple[list, Quorum]:
+    """Who attended (with their seat as it was) and the quorum, in two queries (one when the
+    caller read the number of voting members with the séance)."""
     presences = list(seance.presences.select_related("user").order_by("-votant", "pk"))
-    votants = MembreInstance.objects.filter(instance=seance.instance_id, role__in=VOTANTS).count()
+    if nb_votants is None:
+        nb_votants = membres_votants(seance.instance_id).count()
     enregistre = seance.presences_le is not None
     return presences, Quorum(
-        votants=votants,
+        votants=nb_votants,
         presents=sum(1 for p in presences if p.votant) if enregistre else 0,
-        requis=requis(votants),
+        requis=requis(nb_votants),
         enregistre=enregistre,
     )
 
@@ -138,8 +145,9 @@ def _faits(dossier_ids):
     return faits, lieux
 
 
-def _faits_charges(dossiers):
-    """The same facts from dossiers loaded with their structure's commune and their communes."""
+def _faits_charges(dossiers, communes):
+    """The same facts from dossiers loaded with their structure's commune, and their communes
+    ({dossier pk: [communes]})."""
     faits = {
         d.pk: {
             "pk": d.pk,
@@ -150,26 +158,30 @@ def _faits_charges(dossiers):
         for d in dossiers
     }
     lieux = {
-        d.pk: ({c.pk for c in d.communes.all()}, {c.epci_id for c in d.communes.all()})
+        d.pk: ({c.pk for c in communes[d.pk]}, {c.epci_id for c in communes[d.pk]})
         for d in dossiers
     }
     return faits, lieux
 
 
-def conflits(dossier_ids, *, instance=None, user=None, dossiers=None) -> dict[int, list[tuple]]:
+def conflits(
+    dossier_ids, *, instance=None, user=None, dossiers=None, communes=None
+) -> dict[int, list[tuple]]:
     """{dossier pk: [(user, why)]}: who has an interest in each dossier.
 
     An interest is a membership of the structure that carries it, a declared interest in that
     structure, a communal or intercommunal mandate where the dossier is located, or a
     departmental mandate when the porteur is that département. Restricted to the members of
     `instance`, or to `user`. Two queries when `dossiers` come loaded with their structure's
-    commune and their communes (the agenda), four otherwise.
+    commune, with their `communes` ({dossier pk: [communes]}, the agenda), four otherwise.
     """
     dossier_ids = list(dossier_ids)
     if not dossier_ids:
         return {}
     personnes = Q(user__mandats__instance=instance) if instance is not None else Q(user=user)
-    faits, lieux = _faits_charges(dossiers) if dossiers is not None else _faits(dossier_ids)
+    faits, lieux = (
+        _faits_charges(dossiers, communes) if dossiers is not None else _faits(dossier_ids)
+    )
     trouves = defaultdict(dict)  # dossier → {user pk: (user, why)}, the first reason kept
     for adhesion in (
         MembreStructure.objects.filter(

@@ -1,23 +1,25 @@
 """Reads of the instance de pilotage: séances, their agenda and its money, conflicts."""
 
-from collections import defaultdict
 from decimal import Decimal
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
-    Case,
+    CharField,
     Count,
     Exists,
+    F,
     OuterRef,
     Prefetch,
     Q,
     Subquery,
     Sum,
-    When,
 )
+from django.db.models.functions import Cast, Coalesce, JSONObject
 from django.shortcuts import get_object_or_404
 
 from cper.comptes.enums import Role
-from cper.referentiel.models import Commune
+from cper.comptes.models import User
+from cper.referentiel.models import Commune, Departement, Financeur
 from dossiers.enums import EtatDossier as E
 from dossiers.models import Dossier, LigneFinancement
 from gouvernance.enums import EtatSeance, RoleMembre, TypeInstance
@@ -31,9 +33,8 @@ from gouvernance.models import (
     Seance,
 )
 from gouvernance.selectors import instances
-from instruction.cofinancement import avis_cofinanceurs
 from instruction.enums import Cote
-from instruction.models import Avis, DemandeArbitrage
+from instruction.models import Avis, AvisCofinanceur, DemandeArbitrage
 from instruction.selectors import divergences, dossiers_des_agents, plan_compare
 
 
@@ -72,11 +73,22 @@ def seances():
 
 
 def seance_ou_404(user, pk) -> Seance:
-    """The séance, annotated with whether the user runs it (same query)."""
+    """The séance, annotated with whether the user runs it and the number of voting members of
+    its instance (same query)."""
+    votants = (
+        instances.membres_votants(OuterRef("instance_id"))
+        .order_by()
+        .values("instance")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return get_object_or_404(
         Seance.objects.filter(instance__type=TypeInstance.PILOTAGE)
         .select_related("presidee_par")
-        .annotate(secretariat=Exists(_secretariat(user))),
+        .annotate(
+            secretariat=Exists(_secretariat(user)),
+            nb_votants=Coalesce(Subquery(votants), 0),
+        ),
         pk=pk,
     )
 
@@ -123,7 +135,11 @@ def candidats_ordre_du_jour(
     The candidates are a LIMIT subquery that walks the (etat, numero) index: the cost is the
     page's, whatever the number of instruit dossiers.
     """
-    deja = PointOrdreDuJour.objects.filter(seance=seance, dossier=OuterRef("pk")).values("ordre")
+    deja = (
+        PointOrdreDuJour.objects.filter(seance=seance, dossier=OuterRef("pk"))
+        .order_by()
+        .values("ordre")
+    )
     candidats = dossiers_inscriptibles(seance).exclude(points_ordre_du_jour__seance=seance)
     if volet:
         candidats = candidats.filter(volet=volet)
@@ -136,20 +152,21 @@ def candidats_ordre_du_jour(
     if apres:
         candidats = candidats.filter(numero__gt=apres)
     candidats = candidats.order_by("numero", "pk").values("pk")[:limite]
+    # One list of keys (the agenda's, then the candidates'): the rows are then fetched by primary
+    # key. An OR of the two IN made PostgreSQL filter every instruit dossier and hash every item
+    # of every séance to exclude those awaiting a decision elsewhere.
+    inscrits = PointOrdreDuJour.objects.filter(seance=seance).order_by().values("dossier")
     return (
         dossiers_inscriptibles(seance)
-        .filter(
-            Q(pk__in=PointOrdreDuJour.objects.filter(seance=seance).values("dossier"))
-            | Q(pk__in=candidats)
-        )
+        .filter(pk__in=inscrits.union(candidats, all=True))
         .annotate(
             ordre_inscrit=Subquery(deja[:1]),
             arbitrage_demande=Exists(
                 DemandeArbitrage.objects.filter(dossier=OuterRef("pk"), tranchee_le__isnull=True)
             ),
         )
-        .annotate(inscrit=Case(When(ordre_inscrit__isnull=False, then=1), default=0))
-        .order_by("-inscrit", "ordre_inscrit", "numero")
+        # The agenda's dossiers first, in their order, then the candidates by number.
+        .order_by(F("ordre_inscrit").asc(nulls_last=True), "numero")
     )
 
 
@@ -169,23 +186,94 @@ def plafonds(dossier) -> dict[int, Decimal]:
     )
 
 
+PERSONNE = ("id", "first_name", "last_name", "email")
+
+
+def _liste_json(queryset, champs: tuple[str, ...], personne: str | None = None, **autres):
+    """The rows of `queryset` as an array of JSON objects, read in the items' own query.
+
+    `champs` of the model, the names of the user behind the foreign key `personne`, and
+    `autres` values read through other relations (name → expression).
+    """
+    noms = {f"{personne}__{c}": f"{personne}__{c}" for c in PERSONNE} if personne else {}
+    return ArraySubquery(
+        queryset.values(json=JSONObject(**{c: c for c in champs}, **noms, **autres))
+    )
+
+
+def _en_texte(champ: str):
+    """A decimal amount as text in JSON, so it comes back exact (not a float)."""
+    return Cast(champ, output_field=CharField())
+
+
+def _instances(modele, lignes, champs: tuple[str, ...], personne: str | None = None) -> list:
+    """Model instances rebuilt from `_liste_json` rows (values typed by each field)."""
+    resultat = []
+    for ligne in lignes or ():
+        instance = modele(**{c: modele._meta.get_field(c).to_python(ligne[c]) for c in champs})
+        if personne and ligne[f"{personne}__id"] is not None:
+            setattr(instance, personne, User(**{c: ligne[f"{personne}__{c}"] for c in PERSONNE}))
+        resultat.append(instance)
+    return resultat
+
+
+CHAMPS_COMMUNE = ("id", "code_insee", "nom", "departement_id", "epci_id")
+CHAMPS_AVIS = ("id", "cote", "sens", "motivation")
+CHAMPS_AVIS_COFINANCEUR = ("id", "financeur_id", "sens", "motivation", "montant")
+CHAMPS_OBSERVATION = ("id", "created_at", "texte")
+CHAMPS_DEPORT = ("id", "motif")
+CHAMPS_ARBITRAGE = ("id", "created_at", "motif", "tranchee_le")
+
+
 def agenda(seance, user=None) -> list[PointOrdreDuJour]:
     """Every item of the séance with what the members need to decide, in a fixed number of queries.
 
-    1 items with dossier, structure, volet and decision, 2 communes with their département,
-    3 the plan comparé (requested, proposed), 4 avis, 5 observations, 6 amounts programmed,
-    7-8 members of the body with an interest in the dossiers (instances.conflits: memberships,
-    declarations), 9 the members who withdrew from a decision, 10 the co-financers' avis,
-    11 the arbitrations the groupes techniques asked for.
+    1 items with dossier, structure, volet and decision, and as JSON arrays in the same rows
+    the communes with their département, the avis, the co-financers' avis, the observations, the
+    amounts programmed, the members who withdrew from the decision and the arbitrations the
+    groupes techniques asked for; 2 the plan comparé (requested, proposed), 3-4 members of the
+    body with an interest in the dossiers (instances.conflits: memberships, declarations).
     """
+    dossier = OuterRef("dossier_id")
     points = list(
         PointOrdreDuJour.objects.filter(seance=seance)
         .select_related("dossier__structure__commune", "dossier__volet", "decision__decidee_par")
-        .prefetch_related(
-            Prefetch(
-                "dossier__communes",
-                queryset=Commune.objects.select_related("departement", "epci").order_by("nom"),
-            )
+        .annotate(
+            json_communes=_liste_json(
+                Commune.objects.filter(dossiers=dossier).order_by("nom", "code_insee"),
+                CHAMPS_COMMUNE,
+                departement__nom="departement__nom",
+            ),
+            json_avis=_liste_json(
+                Avis.objects.filter(dossier=dossier, cote__in=[Cote.ETAT, Cote.REGION]).order_by(
+                    "cote"
+                ),
+                CHAMPS_AVIS,
+            ),
+            json_cofinanceurs=_liste_json(
+                AvisCofinanceur.objects.filter(dossier=dossier).order_by("financeur__ordre", "pk"),
+                CHAMPS_AVIS_COFINANCEUR[:-1],
+                montant=_en_texte("montant"),
+                financeur__nom="financeur__nom",
+            ),
+            json_observations=_liste_json(
+                Observation.objects.filter(dossier=dossier).order_by("created_at", "pk"),
+                CHAMPS_OBSERVATION,
+                "auteur",
+            ),
+            json_programmes=_liste_json(
+                MontantProgramme.objects.filter(decision__point=OuterRef("pk")).order_by("pk"),
+                ("financeur_id",),
+                montant=_en_texte("montant"),
+            ),
+            json_deports=_liste_json(
+                Deport.objects.filter(point=OuterRef("pk")).order_by("pk"), CHAMPS_DEPORT, "user"
+            ),
+            json_arbitrages=_liste_json(
+                DemandeArbitrage.objects.filter(dossier=dossier).order_by("-created_at", "-pk"),
+                CHAMPS_ARBITRAGE,
+                "demandee_par",
+            ),
         )
         .order_by("ordre")
     )
@@ -193,62 +281,67 @@ def agenda(seance, user=None) -> list[PointOrdreDuJour]:
         return []
     dossier_ids = [p.dossier_id for p in points]
     montants = plan_compare(dossier_ids)
-    avis = defaultdict(dict)
-    for un_avis in Avis.objects.filter(dossier__in=dossier_ids, cote__in=[Cote.ETAT, Cote.REGION]):
-        avis[un_avis.dossier_id][un_avis.cote] = un_avis
-    observations = defaultdict(list)
-    for observation in Observation.objects.filter(dossier__in=dossier_ids).select_related("auteur"):
-        observations[observation.dossier_id].append(observation)
-    programmes = defaultdict(dict)
-    for montant in MontantProgramme.objects.filter(decision__point__seance=seance).values(
-        "decision__point_id", "financeur_id", "montant"
-    ):
-        programmes[montant["decision__point_id"]][montant["financeur_id"]] = montant["montant"]
+    communes = {}
+    for point in points:
+        communes[point.dossier_id] = _instances(Commune, point.json_communes, CHAMPS_COMMUNE)
+        for commune, ligne in zip(
+            communes[point.dossier_id], point.json_communes or (), strict=True
+        ):
+            commune.departement = Departement(
+                pk=commune.departement_id, nom=ligne["departement__nom"]
+            )
     conflits = instances.conflits(
-        dossier_ids, instance=seance.instance_id, dossiers=[p.dossier for p in points]
+        dossier_ids,
+        instance=seance.instance_id,
+        dossiers=[p.dossier for p in points],
+        communes=communes,
     )
-    deports = defaultdict(list)
-    for deport in Deport.objects.filter(point__seance=seance).select_related("user"):
-        deports[deport.point_id].append(deport)
-    cofinanceurs = avis_cofinanceurs(dossier_ids)
-    arbitrages = defaultdict(list)
-    for demande in DemandeArbitrage.objects.filter(dossier__in=dossier_ids).select_related(
-        "demandee_par"
-    ):
-        arbitrages[demande.dossier_id].append(demande)
     for point in points:
         dossier = point.dossier
+        avis = {a.cote: a for a in _instances(Avis, point.json_avis, CHAMPS_AVIS)}
+        cofinanceurs = _instances(AvisCofinanceur, point.json_cofinanceurs, CHAMPS_AVIS_COFINANCEUR)
+        for un_avis, ligne in zip(cofinanceurs, point.json_cofinanceurs or (), strict=True):
+            un_avis.financeur = Financeur(pk=un_avis.financeur_id, nom=ligne["financeur__nom"])
+        programmes = {
+            ligne["financeur_id"]: MontantProgramme._meta.get_field("montant").to_python(
+                ligne["montant"]
+            )
+            for ligne in point.json_programmes or ()
+        }
+        arbitrages = _instances(
+            DemandeArbitrage, point.json_arbitrages, CHAMPS_ARBITRAGE, "demandee_par"
+        )
         point.lignes = montants.get(dossier.pk, [])
         decision = getattr(point, "decision", None)
         point.decision_prise = decision
         point.a_decider = decision is None and dossier.etat == E.INSTRUIT
         for ligne in point.lignes:
-            ligne["programme"] = programmes[point.pk].get(ligne["financeur_id"])
-        point.avis_etat = avis[dossier.pk].get(Cote.ETAT)
-        point.avis_region = avis[dossier.pk].get(Cote.REGION)
-        point.avis_cofinanceurs = cofinanceurs.get(dossier.pk, [])
-        point.divergences = divergences(
-            dossier, avis=list(avis[dossier.pk].values()), lignes=point.lignes
-        )
+            ligne["programme"] = programmes.get(ligne["financeur_id"])
+        point.avis_etat = avis.get(Cote.ETAT)
+        point.avis_region = avis.get(Cote.REGION)
+        point.avis_cofinanceurs = cofinanceurs
+        point.divergences = divergences(dossier, avis=list(avis.values()), lignes=point.lignes)
         point.avis_divergents = point.divergences.sens
         # Undecided: the open request; decided: the request this decision settled.
         point.arbitrage = next(
             (
                 a
-                for a in arbitrages[dossier.pk]
+                for a in arbitrages
                 if (a.tranchee_le is None and decision is None)
                 or (decision and a.tranchee_le and a.tranchee_le >= decision.created_at)
             ),
             None,
         )
-        point.observations = observations[dossier.pk]
+        point.observations = _instances(
+            Observation, point.json_observations, CHAMPS_OBSERVATION, "auteur"
+        )
         point.conflits = conflits.get(dossier.pk, [])
         point.membres_en_conflit = [u for u, _ in point.conflits]
-        point.deportes = deports[point.pk]
+        point.deportes = _instances(Deport, point.json_deports, CHAMPS_DEPORT, "user")
         point.conflit_pour_moi = user is not None and any(
             u.pk == user.pk for u in point.membres_en_conflit
         )
-        point.communes = list(dossier.communes.all())
+        point.communes = communes[dossier.pk]
         point.departements = sorted({c.departement.nom for c in point.communes if c.departement})
     return points
 

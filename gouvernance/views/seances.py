@@ -95,7 +95,12 @@ def seance(request: HttpRequest, pk: int) -> HttpResponse:
         # The agenda is frozen once the members are convoked.
         return deja_effectuee(request, "gouvernance:seance", seance.pk)
     points = selectors.agenda(seance, request.user)
-    presences, quorum = instances.feuille_de_presence(seance)
+    # The attendance is taken once the members are convoked: none to show in preparation.
+    presences, quorum = (
+        ([], None)
+        if preparation
+        else instances.feuille_de_presence(seance, nb_votants=seance.nb_votants)
+    )
     return render(
         request,
         "gouvernance/seances/seance.html",

@@ -1,23 +1,43 @@
 """The séance and simulation pages run a fixed number of queries, whatever the agenda's length."""
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from gouvernance.enums import EtatSeance
-from gouvernance.models import MontantSimule, PointOrdreDuJour
-from tests.factories import EnveloppeFactory, StructureFactory
+from gouvernance.models import Deport, MontantSimule, PointOrdreDuJour, Presence
+from instruction.enums import SensAvis
+from instruction.models import AvisCofinanceur, DemandeArbitrage
+from tests.factories import EnveloppeFactory, FinanceurFactory, StructureFactory, UserFactory
 from tests.factories.gouvernance import ObservationFactory
 
 from .conftest import creer_instruit
 
 
 def _agenda(seance, n, *, volet, financeurs):
+    """n items, each with every kind of row the page reads: observation, co-financer's avis,
+    arbitration asked for, a member who withdrew; and as many members present."""
     structure = StructureFactory()
+    cofinanceur = FinanceurFactory()
     for i in range(n):
         dossier = creer_instruit(structure=structure, volet=volet, financeurs=financeurs)
         ObservationFactory(dossier=dossier)
         point = PointOrdreDuJour.objects.create(seance=seance, dossier=dossier, ordre=i + 1)
         MontantSimule.objects.create(point=point, financeur=financeurs["etat"], montant=1000)
+        membre = UserFactory()
+        AvisCofinanceur.objects.create(
+            dossier=dossier,
+            financeur=cofinanceur,
+            sens=SensAvis.FAVORABLE,
+            motivation="Projet utile.",
+            montant=Decimal(1500),
+            donne_par=membre,
+        )
+        DemandeArbitrage.objects.create(dossier=dossier, motif="Écart.", demandee_par=membre)
+        Deport.objects.create(point=point, user=membre, motif="Intérêt personnel.")
+        Presence.objects.create(seance=seance, user=membre, qualite="Membre")
     for financeur in financeurs.values():
         EnveloppeFactory(volet=volet, financeur=financeur)
 
@@ -29,23 +49,33 @@ def test_page_de_la_seance(
 ):
     _agenda(seance, n, volet=volet, financeurs=financeurs)
     seance.etat = etat
+    if etat == EtatSeance.CONVOQUEE:
+        seance.presences_le = timezone.now()
     seance.save()
     client.force_login(secretariat)
     url = reverse("gouvernance:seance", args=[seance.pk])
     client.get(url)  # warms the per-process caches
     # 1 session, 2 user, 3 the application that verified the session (second factor), 4 roles,
-    # 5 the séance with its présidence and whether the user is its secretariat, 6 items with
-    # dossier, structure, volet and decision, 7 communes with département and EPCI, 8 the plan
-    # comparé (amounts requested and proposed), 9 avis, 10 observations with their authors,
-    # 11 amounts programmed, 12-13 members with an interest (memberships of the structures,
-    # declared interests), 14 withdrawals, 15 the co-financers' avis, 16 arbitrations asked
-    # for, 17 attendance, 18 voting members, 19 unread notifications; in preparation, 20 the
-    # volets of the search form and 21 the dossiers on the agenda with at most 50 other
-    # instruit dossiers to choose from.
-    with django_assert_num_queries(21 if etat == EtatSeance.PREPARATION else 19):
+    # 5 the séance with its présidence, whether the user is its secretariat and the number of
+    # voting members, 6 items with dossier, structure, volet and decision, and in the same rows
+    # their communes, avis, co-financers' avis, observations, amounts programmed, withdrawals
+    # and arbitrations asked for, 7 the plan comparé (amounts requested and proposed), 8-9
+    # members with an interest (memberships of the structures, declared interests), 10 unread
+    # notifications; in preparation, 11 the volets of the search form and 12 the dossiers on the
+    # agenda with at most 50 other instruit dossiers to choose from; once convoked, 11
+    # attendance.
+    with django_assert_num_queries(12 if etat == EtatSeance.PREPARATION else 11):
         reponse = client.get(url)
     assert reponse.status_code == 200
     assert reponse.text.count('id="point-') == n
+    # What the folded reads bring, on every item.
+    assert reponse.text.count("(cofinanceur)") == n
+    assert reponse.text.count("montant envisagé 1\u202f500,00") == n
+    assert reponse.text.count("<strong>Arbitrage demandé</strong>") == n
+    assert reponse.text.count("s'est retiré(e) de cette décision (Intérêt personnel.)") == n
+    assert reponse.text.count("Aucune observation.") == 0
+    commune = seance.points.first().dossier.communes.select_related("departement").get()
+    assert reponse.text.count(f"{commune}\n({commune.departement.nom})") == n
 
 
 @pytest.mark.parametrize("n", [5, 50])
@@ -57,9 +87,9 @@ def test_page_de_simulation(
     url = reverse("gouvernance:simulation", args=[seance.pk])
     client.get(url)
     # 1 session, 2 user, 3 the application that verified the session, 4 roles, 5 the séance,
-    # 6-16 the agenda (as on the séance page), 17 simulated amounts, 18 the envelopes with
-    # programmed and simulated sums, 19 notifications.
-    with django_assert_num_queries(19):
+    # 6-9 the agenda (as on the séance page), 10 simulated amounts, 11 the envelopes with
+    # programmed and simulated sums, 12 notifications.
+    with django_assert_num_queries(12):
         reponse = client.get(url)
     assert reponse.status_code == 200
     assert reponse.text.count('name="simule_') == 2 * n

@@ -92,6 +92,34 @@ def test_l_ordre_du_jour_ne_propose_que_des_dossiers_instruits(
     assert "Convoquer les membres" in page
 
 
+def test_un_ordre_de_passage_refuse_est_signale_a_son_champ(
+    client, secretariat, seance, dossier_instruit, autre_dossier_instruit
+):
+    """The agenda form's pairs are written by the page; a pair in error shows its message, and
+    the other pairs keep what was typed."""
+    client.force_login(secretariat)
+    reponse = client.post(
+        reverse("gouvernance:seance", args=[seance.pk]),
+        {
+            f"dossier_{dossier_instruit.pk}": "on",
+            f"ordre_{dossier_instruit.pk}": "0",
+            f"dossier_{autre_dossier_instruit.pk}": "on",
+            f"ordre_{autre_dossier_instruit.pk}": "7",
+        },
+    )
+    assert reponse.status_code == 200
+    assert not seance.points.exists()
+    html = reponse.text
+    assert f'id="id_ordre_{dossier_instruit.pk}-desc-error"' in html
+    assert "supérieure ou égale à 1" in unescape(html)
+    assert (
+        f'<input type="checkbox" name="dossier_{autre_dossier_instruit.pk}" '
+        f'aria-describedby="id_dossier_{autre_dossier_instruit.pk}_helptext" '
+        f'id="id_dossier_{autre_dossier_instruit.pk}" checked>'
+    ) in html
+    assert f'name="ordre_{autre_dossier_instruit.pk}" value="7"' in html
+
+
 def test_le_service_refuse_un_dossier_non_instruit(seance, secretariat, structure, volet):
     en_instruction = DossierFactory(en_instruction=True, structure=structure, volet=volet)
     with pytest.raises(services.ValidationError):
