@@ -587,7 +587,8 @@ def _annotations_page_agent() -> dict:
         "demandes_adhesion_en_cours": Exists(
             DemandeAdhesion.objects.filter(structure=OuterRef("structure"), decidee_le__isnull=True)
         ),
-        **_suivi_par(),
+        # Who follows the dossier, by name (the queues also need the id, this page does not).
+        "suivi_par_nom": _suivi_par()["suivi_par_nom"],
         "noms_communes": ArraySubquery(
             Dossier.communes.through.objects.filter(dossier=OuterRef("pk"))
             .order_by("commune__nom")
