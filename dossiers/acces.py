@@ -13,7 +13,8 @@ Outside its scope a dossier answers 404, the same answer as "does not exist".
 
 from collections.abc import Callable
 
-from django.db.models import Q
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef, Q
 from django.http import Http404
 
 from .models import Dossier, MembreStructure
@@ -47,6 +48,30 @@ def dossiers_des_structures(user):
     )
 
 
+def _membres(user):
+    return Q(structure__in=MembreStructure.objects.filter(user=user).values("structure"))
+
+
+def _condition_agents(user) -> Q | None:
+    """The agents' scopes that see the dossier's pages, as one condition on Dossier rows;
+    None when the user's roles give none (a registered scope answers `none()`): the
+    porteur's condition is then the membership alone, cheaper to build and to plan."""
+    condition = None
+    for nom in PERIMETRES_VOIR:
+        portee = perimetre(nom, user)
+        if not portee.query.is_empty():
+            q = Q(pk__in=portee.values("pk"))
+            condition = q if condition is None else condition | q
+    return condition
+
+
+def _condition_visible(user, perm: str) -> Q:
+    """The condition on Dossier rows of `dossiers_visibles`, to filter any queryset with."""
+    condition = _membres(user)
+    agents = _condition_agents(user) if perm == VOIR else None
+    return condition if agents is None else condition | agents
+
+
 def dossiers_visibles(user, perm: str = VOIR):
     """Dossiers the user may see (VOIR) or change (MODIFIER), as one query.
 
@@ -54,12 +79,7 @@ def dossiers_visibles(user, perm: str = VOIR):
     """
     if not user.is_authenticated:
         return Dossier.objects.none()
-    if perm == MODIFIER:
-        return dossiers_des_structures(user)
-    condition = Q(structure__in=MembreStructure.objects.filter(user=user).values("structure"))
-    for nom in PERIMETRES_VOIR:
-        condition |= Q(pk__in=perimetre(nom, user).values("pk"))
-    return Dossier.objects.filter(condition)
+    return Dossier.objects.filter(_condition_visible(user, perm))
 
 
 def peut_modifier(user, dossier: Dossier) -> bool:
@@ -67,15 +87,45 @@ def peut_modifier(user, dossier: Dossier) -> bool:
     return est_porteur_du_dossier(dossier, user)
 
 
-def dossier_ou_404(user, pk, perm: str = VOIR, queryset=None) -> Dossier:
-    """Fetch one dossier in the user's scope, or raise 404."""
-    visibles = dossiers_visibles(user, perm)
-    if queryset is not None:
-        visibles = queryset.filter(pk__in=visibles.values("pk"))
+def _un_dossier(queryset, pk) -> Dossier:
     try:
-        return visibles.get(pk=pk)
+        return queryset.get(pk=pk)
     except (Dossier.DoesNotExist, ValueError, TypeError):
         raise Http404("Dossier introuvable") from None
+
+
+def dossier_ou_404(user, pk, perm: str = VOIR, queryset=None) -> Dossier:
+    """Fetch one dossier in the user's scope, or raise 404."""
+    if not user.is_authenticated:
+        raise Http404("Dossier introuvable")
+    # The scope's condition on the queryset itself (no `pk IN (scope)` around it).
+    queryset = Dossier.objects.all() if queryset is None else queryset
+    return _un_dossier(queryset.filter(_condition_visible(user, perm)), pk)
+
+
+def dossier_et_membres_ou_404(user, pk, queryset=None) -> Dossier:
+    """One dossier the user may see (VOIR), or 404; with `membres_ids`, the ids of its
+    structure's members, and `est_porteur`, whether the user is one of them.
+
+    For the pages that read the members anyway (whose names a porteur sees): membership is
+    checked on those ids, so a user without agent roles is served by a primary-key fetch;
+    an agent's scopes are in the query, as in `dossier_ou_404`.
+    """
+    if not user.is_authenticated:
+        raise Http404("Dossier introuvable")
+    queryset = (Dossier.objects.all() if queryset is None else queryset).annotate(
+        membres_ids=ArraySubquery(
+            MembreStructure.objects.filter(structure=OuterRef("structure")).values("user_id")
+        )
+    )
+    agents = _condition_agents(user)
+    if agents is not None:
+        queryset = queryset.filter(_membres(user) | agents)
+    dossier = _un_dossier(queryset, pk)
+    dossier.est_porteur = user.pk in dossier.membres_ids
+    if agents is None and not dossier.est_porteur:
+        raise Http404("Dossier introuvable")
+    return dossier
 
 
 def dossier_du_porteur_ou_404(user, pk, queryset=None) -> Dossier:

@@ -227,6 +227,9 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
             models.Index(
                 fields=["structure", "updated_at", "id"], name="dossier_structure_maj_idx"
             ),
+            # « Mes dossiers » of a porteur in many structures: the latest changes first, read
+            # backwards until a page of the user's structures is found (no sort of them all).
+            models.Index(fields=["updated_at", "id"], name="dossier_maj_idx"),
             GinIndex(
                 OpClass(Upper("intitule"), name="gin_trgm_ops"),
                 name="dossier_intitule_trgm",

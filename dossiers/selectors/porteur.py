@@ -6,15 +6,16 @@ only to say whether the viewer belongs to the structure (porteur actions, names 
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import F, QuerySet
 from django_fsm_log.models import StateLog
 
 from cper.referentiel.models import Commune
-from dossiers.acces import VOIR, dossier_ou_404, dossiers_des_structures
+from dossiers.acces import dossier_et_membres_ou_404, dossiers_des_structures
 from dossiers.enums import EtatDossier
-from dossiers.models import Dossier, LigneFinancement, MembreStructure
+from dossiers.models import Dossier, LigneDepense, LigneFinancement, MembreStructure, Piece
 
 E = EtatDossier
 
@@ -97,43 +98,49 @@ def dossiers_du_porteur(user) -> QuerySet[Dossier]:
     )
 
 
+def _totaux(dossier: Dossier) -> None:
+    """The money of `Dossier.objects.avec_totaux()`, summed from the lines the page lists."""
+    zero = Decimal("0.00")
+    depenses, financements = dossier.lignes_depense, dossier.lignes_financement
+    dossier.depenses_ht = sum((ligne.montant_ht for ligne in depenses), zero)
+    dossier.depenses_ttc = sum((ligne.montant_ttc for ligne in depenses), zero)
+    dossier.total_financement = sum((ligne.montant_demande for ligne in financements), zero)
+    dossier.aide_publique = sum(
+        (ligne.montant_demande for ligne in financements if ligne.financeur.public), zero
+    )
+    dossier.cout_eligible = dossier.depenses_ht if dossier.tva_recuperable else dossier.depenses_ttc
+    dossier.ecart_financement = dossier.total_financement - dossier.cout_eligible
+
+
 def dossier_complet(user, pk) -> Dossier:
     """One dossier in the user's scope with its money, location, lines and pieces, or 404.
 
-    Five queries whatever the number of lines: the dossier (totals, structure, volet, guichet,
-    récépissé, whether the user belongs to the structure, the structure's member ids for the
-    timeline), communes, expenses, financing, pieces.
+    Five queries whatever the number of lines: the dossier (structure, volet, guichet,
+    creator, récépissé, the other guichet of a dépôt conjoint, the structure's member ids —
+    whether the user is one, whose names the timeline shows), then its communes
+    (`liste_communes`), expenses (`lignes_depense`), financing lines (`lignes_financement`)
+    and pieces (`liste_pieces`), each a plain query. The totals of `avec_totaux` are summed
+    from those lines.
     """
-    queryset = (
-        Dossier.objects.avec_totaux()
-        .select_related(
-            "structure", "structure__commune", "volet", "guichet", "cree_par", "recepisse"
-        )
-        .annotate(
-            est_porteur=Exists(
-                MembreStructure.objects.filter(structure=OuterRef("structure"), user=user)
-            ),
-            # The other guichet of a dépôt conjoint, if any (a left join).
-            guichet_conjoint=F("depot_conjoint__guichet__nom"),
-            # For the timeline: whose names a porteur sees (colleagues', not agents').
-            membres_ids=ArraySubquery(
-                MembreStructure.objects.filter(structure=OuterRef("structure")).values("user_id")
-            ),
-        )
-        .prefetch_related(
-            Prefetch(
-                "communes",
-                queryset=Commune.objects.select_related("arrondissement", "epci").order_by("nom"),
-            ),
-            "depenses",
-            Prefetch(
-                "financements",
-                queryset=LigneFinancement.objects.select_related("financeur"),
-            ),
-            "pieces",
-        )
+    dossier = dossier_et_membres_ou_404(
+        user,
+        pk,
+        queryset=Dossier.objects.select_related(
+            "structure", "volet", "guichet", "cree_par", "recepisse"
+        ).annotate(guichet_conjoint=F("depot_conjoint__guichet__nom")),
     )
-    return dossier_ou_404(user, pk, VOIR, queryset=queryset)
+    dossier.liste_communes = list(
+        Commune.objects.filter(dossiers=dossier)
+        .select_related("arrondissement", "epci")
+        .order_by("nom")
+    )
+    dossier.lignes_depense = list(LigneDepense.objects.filter(dossier=dossier))
+    dossier.lignes_financement = list(
+        LigneFinancement.objects.filter(dossier=dossier).select_related("financeur")
+    )
+    dossier.liste_pieces = list(Piece.objects.filter(dossier=dossier))
+    _totaux(dossier)
+    return dossier
 
 
 @dataclass(frozen=True)
@@ -176,9 +183,7 @@ def chronologie(dossier: Dossier, *, pour_le_porteur: bool) -> list[Evenement]:
     ]
     journal = (
         StateLog.objects.filter(
-            content_type__app_label="dossiers",
-            content_type__model="dossier",
-            object_id=dossier.pk,
+            content_type=ContentType.objects.get_for_model(Dossier), object_id=dossier.pk
         )
         .select_related("by")
         .order_by("timestamp", "pk")

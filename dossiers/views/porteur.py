@@ -102,7 +102,7 @@ def _tableaux(dossier) -> dict:
                     format_html("{}", commune.epci or "—"),
                     format_html("{}", commune.arrondissement or "—"),
                 ]
-                for commune in dossier.communes.all()
+                for commune in dossier.liste_communes
             ],
         },
         "depenses": {
@@ -115,7 +115,7 @@ def _tableaux(dossier) -> dict:
                     euros(ligne.montant_ht),
                     euros(ligne.montant_ttc),
                 ]
-                for ligne in dossier.depenses.all()
+                for ligne in dossier.lignes_depense
             ]
             + [
                 [
@@ -135,7 +135,7 @@ def _tableaux(dossier) -> dict:
                     format_html("{}", ligne.precision or "—"),
                     euros(ligne.montant_demande),
                 ]
-                for ligne in dossier.financements.all()
+                for ligne in dossier.lignes_financement
             ]
             + [[format_html("<strong>{}</strong>", "Total"), "", euros(dossier.total_financement)]],
         },

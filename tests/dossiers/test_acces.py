@@ -1,7 +1,7 @@
 import pytest
 from django.http import Http404
 
-from dossiers.acces import MODIFIER, dossier_ou_404, dossiers_visibles
+from dossiers.acces import MODIFIER, dossier_et_membres_ou_404, dossier_ou_404, dossiers_visibles
 from tests.factories import CommuneFactory, DossierFactory
 
 
@@ -21,6 +21,20 @@ def test_le_porteur_et_le_guichet_voient_le_dossier(dossier, porteur, agent_sp_d
 def test_hors_perimetre_le_dossier_n_existe_pas(dossier, request, persona):
     with pytest.raises(Http404):
         dossier_ou_404(request.getfixturevalue(persona), dossier.pk)
+
+
+def test_la_lecture_avec_les_membres_garde_le_meme_perimetre(
+    dossier, porteur, agent_sp_douai, request
+):
+    # Membership read from the member ids: the same answer as the scope in the query.
+    assert dossier_et_membres_ou_404(porteur, dossier.pk).est_porteur
+    vu_du_guichet = dossier_et_membres_ou_404(agent_sp_douai, dossier.pk)
+    assert vu_du_guichet == dossier and not vu_du_guichet.est_porteur
+    for persona in ("autre_porteur", "agent_region", "instructeur_etat", "inconnu"):
+        with pytest.raises(Http404):
+            dossier_et_membres_ou_404(request.getfixturevalue(persona), dossier.pk)
+    with pytest.raises(Http404):
+        dossier_et_membres_ou_404(porteur, 999999)
 
 
 def test_le_guichet_ne_modifie_pas_le_dossier(dossier, agent_sp_douai):

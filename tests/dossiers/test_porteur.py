@@ -6,12 +6,16 @@ import pytest
 from django.urls import reverse
 
 from dossiers.enums import EtatDossier
+from dossiers.models import Dossier
+from dossiers.selectors import porteur as lecture
 from dossiers.services.depot import dossier_deposer
 from tests.dossiers.complets import dossier_complet
 from tests.factories import (
     CommuneFactory,
     DossierFactory,
+    FinanceurFactory,
     LigneDepenseFactory,
+    LigneFinancementFactory,
     StructureFactory,
     UserFactory,
 )
@@ -203,11 +207,11 @@ def test_la_page_du_dossier_en_nombre_constant_de_requetes(
     with django_capture_on_commit_callbacks(execute=True):
         dossier_deposer(dossier=dossier, par=porteur, guichet=guichet_douai)
     client.force_login(porteur)
-    # 1 session, 2 user, 3 roles (menu), 4 the dossier with its totals, structure, volet,
-    # guichet, creator, récépissé, whether the viewer is a member and the structure's member
-    # ids, 5 communes with EPCI and arrondissement, 6 expense lines, 7 financing lines with
-    # financeurs, 8 pieces, 9 the transition log with its authors, 10 the unread
-    # notifications count (header).
+    # 1 session, 2 user, 3 roles (menu), 4 the dossier with its structure, volet, guichet,
+    # creator, récépissé and the structure's member ids (whether the viewer is one), 5 communes
+    # with EPCI and arrondissement, 6 expense lines, 7 financing lines with financeurs (the
+    # totals are summed from both), 8 pieces, 9 the transition log with its authors, 10 the
+    # unread notifications count (header).
     with django_assert_num_queries(10):
         reponse = client.get(reverse("dossiers:detail", args=[dossier.pk]))
     assert reponse.status_code == 200
@@ -221,3 +225,27 @@ def test_le_porteur_d_un_dossier_incomplet_est_mene_a_la_demande_de_complements(
     html = client.get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
     assert "Répondre à la demande de compléments" in html
     assert reverse("instruction:porteur_dossier", args=[dossier.pk]) in html
+
+
+@pytest.mark.parametrize("tva_recuperable", [True, False, None])
+def test_les_totaux_de_la_page_sont_ceux_de_la_base(porteur, structure, tva_recuperable):
+    # The page sums the lines it lists; the same figures as `avec_totaux` in the database.
+    dossier = DossierFactory(structure=structure, tva_recuperable=tva_recuperable)
+    LigneDepenseFactory(dossier=dossier, montant_ht="1000.10", montant_ttc="1200.12")
+    LigneDepenseFactory(dossier=dossier, montant_ht="0.00", montant_ttc="0.00")
+    LigneFinancementFactory(dossier=dossier, montant_demande="400.05")
+    prive = FinanceurFactory(code="prive", nom="Mécène", public=False, signataire=False)
+    LigneFinancementFactory(dossier=dossier, financeur=prive, montant_demande="99.95")
+    vide = DossierFactory(structure=structure, tva_recuperable=tva_recuperable)
+    champs = (
+        "depenses_ht",
+        "depenses_ttc",
+        "cout_eligible",
+        "total_financement",
+        "aide_publique",
+        "ecart_financement",
+    )
+    for un_dossier in (dossier, vide):
+        page = lecture.dossier_complet(porteur, un_dossier.pk)
+        base = Dossier.objects.avec_totaux().values(*champs).get(pk=un_dossier.pk)
+        assert {champ: getattr(page, champ) for champ in champs} == base
