@@ -46,10 +46,10 @@ def test_tableau_de_pilotage(client, django_assert_num_queries, referentiel, n):
     url = reverse("gouvernance:pilotage")
     client.get(url)  # warms the per-process content-type cache
     # 1 session, 2 user, 3 the application that verified the session (the demo pilotage
-    # member is of the secretariat: second factor), 4 roles, 5 volets, 6 signatories,
-    # 7 envelopes, 8 requested, 9 proposed, 10 programmed, 11 funnel, 12 delays,
-    # 13 territories, 14 unread notifications.
-    with django_assert_num_queries(14):
+    # member is of the secretariat: second factor), 4 roles, 5 the maquette (volets ×
+    # signatories, envelopes, kept totals), 6 funnel, 7 delays, 8 territories, 9 unread
+    # notifications.
+    with django_assert_num_queries(9):
         reponse = client.get(url)
     assert reponse.status_code == 200
 
@@ -90,7 +90,7 @@ def test_page_d_un_dossier_du_territoire(client, django_assert_num_queries, refe
     ("tableau", "requetes"),
     [
         # 1 the export with its author, the table's own queries, 1 the export saved.
-        ("maquette", 8),  # the six of the maquette
+        ("maquette", 3),  # the maquette's one
         ("entonnoir", 3),
         ("delais", 3),
         ("territoires-epci", 3),
