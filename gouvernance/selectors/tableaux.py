@@ -284,8 +284,10 @@ def _parametres_execution(**autres) -> dict:
 def repartition_territoriale() -> dict[str, list[LigneTerritoire]]:
     """Dossiers, requested and programmed per département, arrondissement, EPCI, pôle (1 query).
 
-    Read from the kept counts per territory × volet × state (`TotalSuivi`, a few thousand rows
-    whatever the number of dossiers): no dossier, commune link or financing line is read.
+    Read from the kept counts per territory × state (`TotalSuivi`, section `repartition`: a few
+    hundred rows whatever the number of dossiers): no dossier, commune link or financing line
+    is read. Execution under the maquette's rule: a caduc or abandoned dossier keeps only what
+    was paid, the rest is released.
 
     See REGLE_MULTI_TERRITOIRES for dossiers on several territories.
     """
@@ -293,14 +295,17 @@ def repartition_territoriale() -> dict[str, list[LigneTerritoire]]:
         WITH totaux AS (
             SELECT split_part(t.cle, ':', 1) AS niveau,
                    split_part(t.cle, ':', 2)::int AS territoire,
-                   COALESCE(SUM(t.dossiers) FILTER (WHERE t.section = 'territoire'), 0)
-                       AS dossiers,
-                   COALESCE(SUM(t.demande) FILTER (
-                       WHERE t.section = 'territoire' AND t.etat = ANY(%(en_cours)s)), 0
-                   ) AS demande,
-                   {SOMMES_EXECUTION}
+                   SUM(t.dossiers) AS dossiers,
+                   COALESCE(SUM(t.demande) FILTER (WHERE t.etat = ANY(%(en_cours)s)), 0)
+                       AS demande,
+                   SUM(CASE WHEN t.etat = ANY(%(liberes)s) THEN t.mandate ELSE t.programme END)
+                       AS programme,
+                   SUM(t.engage) AS engage,
+                   SUM(t.mandate) AS mandate,
+                   COALESCE(SUM(t.programme - t.mandate)
+                            FILTER (WHERE t.etat = ANY(%(liberes)s)), 0) AS libere
             FROM {TotalSuivi._meta.db_table} t
-            WHERE t.section IN ('territoire', 'execution') AND t.dossiers <> 0
+            WHERE t.section = 'repartition' AND t.dossiers <> 0
             GROUP BY t.cle
         )
         SELECT t.niveau, COALESCE(dep.nom, arr.nom, epci.nom, pole.nom) AS nom,
@@ -571,9 +576,8 @@ class TableauDeBordPilotage:
 def tableau_de_bord_pilotage(le: datetime.date | None = None) -> TableauDeBordPilotage:
     """Maquette, funnel, delays and territorial breakdowns, all from the kept aggregates.
 
-    Nine small queries whatever the number of dossiers: the maquette's six, then one each for
-    the funnel, the delays (processing and payments) and the territories (with their
-    execution).
+    Four small queries whatever the number of dossiers: one each for the maquette, the funnel,
+    the delays (processing and payments) and the territories (with their execution).
     """
     traitement, paiement = tous_les_delais()
     return TableauDeBordPilotage(
