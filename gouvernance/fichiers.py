@@ -57,13 +57,15 @@ def existe(page: str, code: str) -> bool:
     return code in (TABLEAUX_PILOTAGE if page == PageExport.PILOTAGE else TABLEAUX_TERRITOIRE)
 
 
-def dossiers_filtres(mandat, donnees: QueryDict):
+def dossiers_filtres(mandat, donnees: QueryDict, *, noms_des_communes: bool = False):
     """The territory's dossiers, filtered as the page's form says, with their amounts.
 
     Read through the kept `SuiviDossier` rows (the dossier's territories, GIN-indexed, and its
     signatories' amounts): the same dossiers as `perimetres.dossiers_du_territoire`, without
     placing every dossier on its communes per request. The list's `nombre` comes from the kept
-    counts (`tableaux.nombre_du_territoire`), not from a `COUNT(*)`.
+    counts (`tableaux.nombre_du_territoire`), not from a `COUNT(*)`. Newest filed first, on the
+    kept rows' index. Their communes are prefetched, or with `noms_des_communes` their names
+    joined in the same query (`noms_communes`: what the page shows).
     """
     filtres = FiltresTerritoireForm(donnees or None)
     criteres = filtres.cleaned_data if filtres.is_valid() else {}
@@ -72,19 +74,19 @@ def dossiers_filtres(mandat, donnees: QueryDict):
         dossiers = dossiers.filter(etat=criteres["etat"])
     if criteres.get("volet"):
         dossiers = dossiers.filter(volet=criteres["volet"])
-    liste = (
-        perimetres.champs_publics(
-            dossiers.annotate(
-                demande=F("suivi__demande"),
-                programme=F("suivi__programme"),
-                mandate=F("suivi__mandate"),
-            )
+    liste = perimetres.champs_publics(
+        dossiers.annotate(
+            demande=F("suivi__demande"),
+            programme=F("suivi__programme"),
+            mandate=F("suivi__mandate"),
         )
-        .prefetch_related(
+    ).order_by("-suivi__depose_le", "-suivi__dossier_id")
+    if noms_des_communes:
+        liste = liste.annotate(noms_communes=exports.noms_des_communes())
+    else:
+        liste = liste.prefetch_related(
             Prefetch("communes", queryset=Commune.objects.only("nom").order_by("nom"))
         )
-        .order_by("-suivi__depose_le", "-suivi__dossier")
-    )
     return filtres, ListeDenombree(
         liste,
         lambda: tableaux.nombre_du_territoire(

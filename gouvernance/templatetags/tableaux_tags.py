@@ -178,14 +178,14 @@ def _url_dossier_du_territoire(_script: str) -> str:
 
 @register.simple_tag
 def lignes_dossiers_du_territoire(dossiers):
-    """The rows of the territory's dossiers (a page of them, communes prefetched): public
+    """The rows of the territory's dossiers (a page of them, with `noms_communes`): public
     fields only; what a porteur typed is escaped and kept out of htmx's reach."""
     if not dossiers:
         return mark_safe('<tr><td colspan="9">Aucun dossier déposé sur ce territoire.</td></tr>')
     debut = _url_dossier_du_territoire(get_script_prefix())
     rangees = []
     for dossier in dossiers:
-        communes = ", ".join(escape(commune.nom) for commune in dossier.communes.all())
+        communes = escape(dossier.noms_communes or "")
         volet = escape(str(dossier.volet)) if dossier.volet else "—"
         rangees.append(
             f'<tr><td><a href="{debut}{dossier.pk}/">{escape(dossier.numero)}</a></td>'

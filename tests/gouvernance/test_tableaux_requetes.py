@@ -61,9 +61,9 @@ def test_tableau_du_territoire(client, django_assert_num_queries, referentiel, n
     url = reverse("gouvernance:territoire")
     client.get(url)
     # 1 session, 2 user, 3 roles, 4 the member's seat and territory, 5 volet × state summary,
-    # 6 count, 7 the page of dossiers with their amounts, 8 their communes, 9 volets of the
-    # filter form, 10 unread notifications.
-    with django_assert_num_queries(10):
+    # 6 count, 7 the page of dossiers with their amounts and communes, 8 volets of the filter
+    # form, 9 unread notifications.
+    with django_assert_num_queries(9):
         reponse = client.get(url)
     assert reponse.status_code == 200
     mandat = perimetres.mandat_concertation(membre)
