@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import timezone
 
 from cper import lecture
-from cper.referentiel.models import Enveloppe, Financeur, Volet
+from cper.referentiel.models import AvenantContrat, Enveloppe, Financeur, RevisionEnveloppe, Volet
 from dossiers.enums import EtatDossier as E
 from dossiers.models import AgregatVolet
 
@@ -130,12 +130,6 @@ def _lignes_de_la_maquette(le: datetime.date) -> list[tuple]:
     """
     _, champs_volet = _colonnes(Volet, "v")
     _, champs_financeur = _colonnes(Financeur, "f")
-    enveloppes, parametres_enveloppes = (
-        Enveloppe.objects.en_vigueur(le)
-        .values("volet_id", "financeur_id", "montant_en_vigueur")
-        .order_by()
-        .query.sql_with_params()
-    )
     en = "a.etat = ANY(%s)"
     sql = f"""
         WITH argent AS (
@@ -149,7 +143,19 @@ def _lignes_de_la_maquette(le: datetime.date) -> list[tuple]:
                 COALESCE(SUM(a.mandate), 0.00) AS mandate
             FROM {AgregatVolet._meta.db_table} a
             GROUP BY a.volet_id, a.financeur_id
-        ), enveloppes AS ({enveloppes})
+        ), enveloppes AS (
+            -- Enveloppe.objects.en_vigueur(le): the amount of the latest avenant dated on or
+            -- before `le` that revised the envelope, else its initial amount.
+            SELECT e.volet_id, e.financeur_id, COALESCE((
+                SELECT r.montant
+                FROM {RevisionEnveloppe._meta.db_table} r
+                JOIN {AvenantContrat._meta.db_table} av ON av.id = r.avenant_id
+                WHERE r.enveloppe_id = e.id AND av.date <= %s
+                ORDER BY av.date DESC, av.numero DESC
+                LIMIT 1
+            ), e.montant) AS montant_en_vigueur
+            FROM {Enveloppe._meta.db_table} e
+        )
         SELECT {champs_volet}, {champs_financeur},
             COALESCE(e.montant_en_vigueur, 0.00), COALESCE(m.demande, 0.00),
             COALESCE(m.propose, 0.00), COALESCE(m.programme, 0.00), COALESCE(m.libere, 0.00),
@@ -164,7 +170,7 @@ def _lignes_de_la_maquette(le: datetime.date) -> list[tuple]:
     """  # noqa: S608 - table and column names from the models, values as parameters
     etats = [[str(e) for e in etats] for etats in (ETATS_EN_COURS, ETATS_PROPOSES)]
     liberes = [str(e) for e in ETATS_LIBERES]
-    parametres = [*etats, liberes, liberes, *parametres_enveloppes]
+    parametres = [*etats, liberes, liberes, le]
     with lecture.connexion().cursor() as curseur:
         curseur.execute(sql, parametres)
         return curseur.fetchall()

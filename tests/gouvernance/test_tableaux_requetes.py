@@ -47,9 +47,9 @@ def test_tableau_de_pilotage(client, django_assert_num_queries, referentiel, n):
     client.get(url)  # warms the per-process content-type cache
     # 1 session, 2 user, 3 the application that verified the session (the demo pilotage
     # member is of the secretariat: second factor), 4 roles, 5 the maquette (volets ×
-    # signatories, envelopes, kept totals), 6 funnel, 7 delays, 8 territories, 9 unread
+    # signatories, envelopes, kept totals), 6 funnel and delays, 7 territories, 8 unread
     # notifications.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         reponse = client.get(url)
     assert reponse.status_code == 200
 
