@@ -15,6 +15,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils.safestring import mark_safe
 
 from cper.templatetags.cper_tags import euros
+from dossiers.enums import EtatDossier
 
 register = template.Library()
 
@@ -178,25 +179,29 @@ def _url_dossier_du_territoire(_script: str) -> str:
 
 @register.simple_tag
 def lignes_dossiers_du_territoire(dossiers):
-    """The rows of the territory's dossiers (a page of them, with `noms_communes`): public
-    fields only; what a porteur typed is escaped and kept out of htmx's reach."""
+    """The rows of the territory's dossiers (a page of `fichiers.VALEURS_DE_LA_PAGE` dicts):
+    public fields only; what a porteur typed is escaped and kept out of htmx's reach."""
     if not dossiers:
         return mark_safe('<tr><td colspan="9">Aucun dossier déposé sur ce territoire.</td></tr>')
     debut = _url_dossier_du_territoire(get_script_prefix())
+    libelles = dict(EtatDossier.choices)
     rangees = []
-    for dossier in dossiers:
-        communes = escape(dossier.noms_communes or "")
-        volet = escape(str(dossier.volet)) if dossier.volet else "—"
+    for d in dossiers:
+        volet = (
+            escape(f"{d['volet__numero']}. {d['volet__intitule']}")
+            if d["volet__numero"] is not None
+            else "—"
+        )
         rangees.append(
-            f'<tr><td><a href="{debut}{dossier.pk}/">{escape(dossier.numero)}</a></td>'
-            f"<td hx-disable>{escape(dossier.intitule)}</td>"
-            f"<td hx-disable>{escape(dossier.structure.raison_sociale)}</td>"
-            f"<td>{volet}</td><td>{communes}</td>"
+            f'<tr><td><a href="{debut}{d["pk"]}/">{escape(d["numero"])}</a></td>'
+            f"<td hx-disable>{escape(d['intitule'])}</td>"
+            f"<td hx-disable>{escape(d['structure__raison_sociale'])}</td>"
+            f"<td>{volet}</td><td>{escape(d['noms_communes'] or '')}</td>"
             '<td><p class="fr-badge fr-badge--sm fr-badge--no-icon">'
-            f"{escape(dossier.get_etat_display())}</p></td>"
-            f'<td class="fr-cell--right">{euros(dossier.demande)}</td>'
-            f'<td class="fr-cell--right">{euros(dossier.programme)}</td>'
-            f'<td class="fr-cell--right">{euros(dossier.mandate)}</td></tr>'
+            f"{escape(str(libelles[d['etat']]))}</p></td>"
+            f'<td class="fr-cell--right">{euros(d["demande"])}</td>'
+            f'<td class="fr-cell--right">{euros(d["programme"])}</td>'
+            f'<td class="fr-cell--right">{euros(d["mandate"])}</td></tr>'
         )
     return mark_safe("\n".join(rangees))  # noqa: S308 - every value escaped or formatted
 
