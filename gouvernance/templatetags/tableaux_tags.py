@@ -144,8 +144,7 @@ def tableau_de_bord(context, tableau, prefixe: str, requete: str = ""):
     )
 
 
-@register.simple_tag
-def cellule_maquette(cellule_):
+def _cellule_maquette(cellule_) -> str:
     """One cell of the maquette: envelope, requested, proposed, programmed, rate, remaining."""
     badge = ""
     if cellule_.depassement:
@@ -163,13 +162,34 @@ def cellule_maquette(cellule_):
             f"<br>Reste à payer : {euros(cellule_.reste_a_payer)}"
             f"<br>Taux d'exécution : {pourcentage(cellule_.taux_execution)}"
         )
-    return mark_safe(  # noqa: S308 - figures only, formatted above
+    return (
         f'<span class="fr-text--xs">Enveloppe : {euros(cellule_.enveloppe)}'
         f"<br>Demandé : {euros(cellule_.demande)}<br>Proposé : {euros(cellule_.propose)}"
         f"<br><strong>Programmé : {euros(cellule_.programme)}</strong>{libere}"
         f"<br>Taux : {pourcentage(cellule_.taux_programmation)}"
         f"<br>Reste : {euros(cellule_.reste)}{execution}</span>{badge}"
     )
+
+
+@register.simple_tag
+def lignes_maquette(maquette):
+    """The body of the crossed maquette: a row per volet (its signatories' cells, then their
+    total), then the row of the volets' totals."""
+    rangees = [
+        f'<tr><th scope="row">{escape(str(ligne.volet))}</th>'
+        + "".join(f"<td>{_cellule_maquette(c)}</td>" for c in (*ligne.cellules, ligne.total))
+        + "</tr>"
+        for ligne in maquette.lignes
+    ]
+    rangees.append(
+        '<tr><th scope="row">Total des volets</th>'
+        + "".join(
+            f"<td>{_cellule_maquette(c)}</td>"
+            for c in (*maquette.totaux_financeurs, maquette.total)
+        )
+        + "</tr>"
+    )
+    return mark_safe("\n".join(rangees))  # noqa: S308 - escaped or figures only
 
 
 @lru_cache(maxsize=8)
