@@ -423,6 +423,10 @@ def _comptes(relation: str, signe: str = "") -> str:
         UNION ALL SELECT 'etape', x, 0, e, 0, {un}, 0, 0, 0, 0
             FROM {relation} s, unnest(s.territoires) x, unnest(s.transitions) e
             WHERE e IN ({etapes})
+        UNION ALL SELECT 'repartition', x, 0, s.etat, 0, {un}, {signe}s.demande,
+               {signe}s.programme, {signe}(SELECT COALESCE(SUM(e), 0) FROM unnest(s.engages) e),
+               {signe}s.mandate
+            FROM {relation} s, unnest(s.territoires) x
     """  # noqa: S608 - names from the code
 
 

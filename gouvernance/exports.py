@@ -315,13 +315,9 @@ COLONNES_DOSSIERS = [
 ]
 
 
-def tableau_dossiers_territoire(dossiers) -> Tableau:
-    """The public fields of each dossier, nothing about people (DESIGN §4), in one query.
-
-    `dossiers` is annotated with `demande`, `programme` and `mandate` (the kept suivi); plain
-    values rather than model instances keep a few thousand rows fast.
-    """
-    communes = (
+def noms_des_communes():
+    """Per dossier, the names of its communes in alphabetical order, joined by « , »."""
+    return Subquery(
         Commune.objects.filter(dossiers=OuterRef("pk"))
         .order_by()
         .annotate(groupe=Value(1))
@@ -329,10 +325,18 @@ def tableau_dossiers_territoire(dossiers) -> Tableau:
         .annotate(noms=StringAgg("nom", ", ", order_by="nom"))
         .values("noms")
     )
+
+
+def tableau_dossiers_territoire(dossiers) -> Tableau:
+    """The public fields of each dossier, nothing about people (DESIGN §4), in one query.
+
+    `dossiers` is annotated with `demande`, `programme` and `mandate` (the kept suivi); plain
+    values rather than model instances keep a few thousand rows fast.
+    """
     libelles = dict(EtatDossier.choices)
     lignes = (
         dossiers.prefetch_related(None)
-        .annotate(noms_communes=Subquery(communes))
+        .annotate(noms_communes=noms_des_communes())
         .values_list(
             "numero",
             "intitule",

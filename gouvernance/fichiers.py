@@ -57,13 +57,32 @@ def existe(page: str, code: str) -> bool:
     return code in (TABLEAUX_PILOTAGE if page == PageExport.PILOTAGE else TABLEAUX_TERRITOIRE)
 
 
-def dossiers_filtres(mandat, donnees: QueryDict):
+# What the territory's page shows of each dossier, as plain values (`dossiers_filtres`).
+VALEURS_DE_LA_PAGE = (
+    "pk",
+    "numero",
+    "intitule",
+    "structure__raison_sociale",
+    "volet__numero",
+    "volet__intitule",
+    "etat",
+    "demande",
+    "programme",
+    "mandate",
+    "noms_communes",
+)
+
+
+def dossiers_filtres(mandat, donnees: QueryDict, *, valeurs: bool = False):
     """The territory's dossiers, filtered as the page's form says, with their amounts.
 
     Read through the kept `SuiviDossier` rows (the dossier's territories, GIN-indexed, and its
     signatories' amounts): the same dossiers as `perimetres.dossiers_du_territoire`, without
     placing every dossier on its communes per request. The list's `nombre` comes from the kept
-    counts (`tableaux.nombre_du_territoire`), not from a `COUNT(*)`.
+    counts (`tableaux.nombre_du_territoire`), not from a `COUNT(*)`. Newest filed first, on the
+    kept rows' index. Their communes are prefetched; with `valeurs`, the rows are plain dicts
+    of VALEURS_DE_LA_PAGE, the communes' names joined in the same query (what the page shows:
+    no model instance is built for a page of 50).
     """
     filtres = FiltresTerritoireForm(donnees or None)
     criteres = filtres.cleaned_data if filtres.is_valid() else {}
@@ -72,19 +91,21 @@ def dossiers_filtres(mandat, donnees: QueryDict):
         dossiers = dossiers.filter(etat=criteres["etat"])
     if criteres.get("volet"):
         dossiers = dossiers.filter(volet=criteres["volet"])
-    liste = (
-        perimetres.champs_publics(
-            dossiers.annotate(
-                demande=F("suivi__demande"),
-                programme=F("suivi__programme"),
-                mandate=F("suivi__mandate"),
-            )
+    liste = perimetres.champs_publics(
+        dossiers.annotate(
+            demande=F("suivi__demande"),
+            programme=F("suivi__programme"),
+            mandate=F("suivi__mandate"),
         )
-        .prefetch_related(
+    ).order_by("-suivi__depose_le", "-suivi__dossier_id")
+    if valeurs:
+        liste = liste.annotate(noms_communes=exports.noms_des_communes()).values(
+            *VALEURS_DE_LA_PAGE
+        )
+    else:
+        liste = liste.prefetch_related(
             Prefetch("communes", queryset=Commune.objects.only("nom").order_by("nom"))
         )
-        .order_by("-suivi__depose_le", "-suivi__dossier")
-    )
     return filtres, ListeDenombree(
         liste,
         lambda: tableaux.nombre_du_territoire(

@@ -10,21 +10,22 @@ from cper.appellations import dater
 register = template.Library()
 
 ESPACE_FINE = "\u202f"
+_CENTIME = Decimal("0.01")
 
 
 @register.filter
 def euros(valeur) -> str:
-    """Format an amount the French way: 1 234 567,89 € (narrow no-break spaces)."""
-    if valeur in (None, ""):
+    """Format an amount the French way: 1 234 567,89 € (narrow no-break spaces).
+
+    Dashboards format hundreds of amounts per page: Python's own grouping, then the French
+    separators, rather than a loop per group of digits.
+    """
+    if valeur is None or valeur == "":
         return "—"
-    montant = Decimal(valeur).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    signe = "-" if montant < 0 else ""
-    entier, decimales = f"{abs(montant):.2f}".split(".")
-    groupes = []
-    while entier:
-        groupes.insert(0, entier[-3:])
-        entier = entier[:-3]
-    return f"{signe}{ESPACE_FINE.join(groupes)},{decimales}\u00a0€"
+    montant = Decimal(valeur).quantize(_CENTIME, rounding=ROUND_HALF_UP)
+    if not montant:
+        return "0,00\u00a0€"  # never « -0,00 € »
+    return f"{montant:,.2f}".replace(",", ESPACE_FINE).replace(".", ",") + "\u00a0€"
 
 
 @register.filter

@@ -145,7 +145,9 @@ class TotalSuivi(models.Model):
     "<niveau>:<id>", per volet and state, with the signatories' requested and programmed
     amounts), `execution` (the same key, per volet × state × `financeur`: programmed, engaged,
     mandated), `etape` (the same key, `etat` holding a transition's name: the territory's
-    funnel). Moved by the difference between a
+    funnel), `repartition` (the same key, per state only: the signatories' requested,
+    programmed, engaged and mandated amounts, what the pilotage dashboard's territorial
+    breakdowns read). Moved by the difference between a
     dossier's new and old `SuiviDossier` row, in the same statement; a total back to zero may
     stay (it counts as absent).
     """

@@ -1,8 +1,8 @@
 """The maquette financière: per volet × signatory, envelope against requested, proposed, programmed.
 
 Every figure is read from the volet × financeur × state totals kept current by the services that
-move money (dossiers.agregats): six small queries whatever the number of dossiers (volets,
-signatories, envelopes, requested, proposed, programmed), each over a few hundred rows.
+move money (dossiers.agregats): one query whatever the number of dossiers, over a few hundred
+rows and the envelopes.
 """
 
 import datetime
@@ -10,10 +10,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, DecimalField, F, Q, Sum, When
 from django.utils import timezone
 
-from cper.referentiel.models import Enveloppe, Financeur, Volet
+from cper import lecture
+from cper.referentiel.models import AvenantContrat, Enveloppe, Financeur, RevisionEnveloppe, Volet
 from dossiers.enums import EtatDossier as E
 from dossiers.models import AgregatVolet
 
@@ -113,117 +113,134 @@ class Maquette:
         yield "Total des volets", "Total des signataires", self.total
 
 
-def _somme_des_agregats(colonne: str, etats: list | None = None) -> dict:
-    """One column of the volet × financeur × state totals summed per (volet, financeur).
+def _colonnes(modele, alias: str) -> tuple[list[str], str]:
+    """The concrete fields of a model (attnames) and their SELECT list under `alias`."""
+    champs = [f.attname for f in modele._meta.concrete_fields]
+    return champs, ", ".join(f"{alias}.{modele._meta.get_field(c).column}" for c in champs)
 
-    One query over a few hundred rows (dossiers.agregats keeps them current): none of the
-    financing lines, avis, decisions or dossiers is read.
+
+def _lignes_de_la_maquette(le: datetime.date) -> list[tuple]:
+    """Per volet × signatory: the volet's and the signatory's fields, the envelope in force on
+    `le`, then requested, proposed, programmed (net of releases), released, engaged, mandated.
+
+    One query over the kept volet × financeur × state totals (a few hundred rows, kept current
+    by dossiers.agregats) and the envelopes: none of the financing lines, avis, decisions or
+    dossiers is read. A volet without signatory, or a signatory without volet, still has its
+    row (the other side's columns null).
     """
-    lignes = AgregatVolet.objects.all()
-    if etats is not None:
-        lignes = lignes.filter(etat__in=etats)
-    lignes = lignes.values("volet_id", "financeur_id").annotate(total=Sum(colonne)).order_by()
-    return {(ligne["volet_id"], ligne["financeur_id"]): ligne["total"] or ZERO for ligne in lignes}
-
-
-def demandes_par_volet_et_financeur() -> dict:
-    """Requested amounts of the dossiers in progress (one query)."""
-    return _somme_des_agregats("demande", ETATS_EN_COURS)
-
-
-def propositions_par_volet_et_financeur() -> dict:
-    """Per dossier and financeur the lower of the two sides' proposals, summed (one query).
-
-    The per-dossier rule is applied when the aggregate rows are written: a side that gave its
-    avis without an amount for a financeur proposes nothing for it; while only one side has
-    given its avis, its proposal stands alone.
-    """
-    return _somme_des_agregats("propose", ETATS_PROPOSES)
-
-
-def programmations_et_liberations() -> tuple[dict, dict]:
-    """Programmed amounts of the decisions 'programmé', and per cell what was released,
-    engaged (acts' legal commitments) and paid (mandated, less reversements) (one query).
-
-    A dossier that became caduc or was abandoned keeps on its envelope only what was paid
-    (mandated, less what a reversement brought back): the rest of its programmed money is
-    released and returns to the envelope.
-    """
-    liberes = Q(etat__in=ETATS_LIBERES)
-    lignes = (
-        AgregatVolet.objects.values("volet_id", "financeur_id")
-        .annotate(
-            programme_net=Sum(
-                Case(When(liberes, then=F("mandate")), default=F("programme")),
-                output_field=DecimalField(max_digits=16, decimal_places=2),
-            ),
-            libere=Sum(F("programme") - F("mandate"), filter=liberes),
-            engage=Sum("engage"),
-            mandate=Sum("mandate"),
+    _, champs_volet = _colonnes(Volet, "v")
+    _, champs_financeur = _colonnes(Financeur, "f")
+    en = "a.etat = ANY(%s)"
+    sql = f"""
+        WITH argent AS (
+            SELECT a.volet_id, a.financeur_id,
+                COALESCE(SUM(a.demande) FILTER (WHERE {en}), 0.00) AS demande,
+                COALESCE(SUM(a.propose) FILTER (WHERE {en}), 0.00) AS propose,
+                COALESCE(SUM(CASE WHEN {en} THEN a.mandate ELSE a.programme END), 0.00)
+                    AS programme,
+                COALESCE(SUM(a.programme - a.mandate) FILTER (WHERE {en}), 0.00) AS libere,
+                COALESCE(SUM(a.engage), 0.00) AS engage,
+                COALESCE(SUM(a.mandate), 0.00) AS mandate
+            FROM {AgregatVolet._meta.db_table} a
+            GROUP BY a.volet_id, a.financeur_id
+        ), enveloppes AS (
+            -- Enveloppe.objects.en_vigueur(le): the amount of the latest avenant dated on or
+            -- before `le` that revised the envelope, else its initial amount.
+            SELECT e.volet_id, e.financeur_id, COALESCE((
+                SELECT r.montant
+                FROM {RevisionEnveloppe._meta.db_table} r
+                JOIN {AvenantContrat._meta.db_table} av ON av.id = r.avenant_id
+                WHERE r.enveloppe_id = e.id AND av.date <= %s
+                ORDER BY av.date DESC, av.numero DESC
+                LIMIT 1
+            ), e.montant) AS montant_en_vigueur
+            FROM {Enveloppe._meta.db_table} e
         )
-        .order_by()
-    )
-    programmes, liberations = {}, {}
-    for ligne in lignes:
-        cle = (ligne["volet_id"], ligne["financeur_id"])
-        programmes[cle] = ligne["programme_net"] or ZERO
-        liberations[cle] = {
-            "libere": ligne["libere"] or ZERO,
-            "engage": ligne["engage"] or ZERO,
-            "mandate": ligne["mandate"] or ZERO,
-        }
-    return programmes, liberations
-
-
-def programmations_par_volet_et_financeur() -> dict:
-    """Programmed amounts still standing on the envelopes (see programmations_et_liberations)."""
-    return programmations_et_liberations()[0]
+        SELECT {champs_volet}, {champs_financeur},
+            COALESCE(e.montant_en_vigueur, 0.00), COALESCE(m.demande, 0.00),
+            COALESCE(m.propose, 0.00), COALESCE(m.programme, 0.00), COALESCE(m.libere, 0.00),
+            COALESCE(m.engage, 0.00), COALESCE(m.mandate, 0.00)
+        FROM {Volet._meta.db_table} v
+        FULL JOIN (
+            SELECT * FROM {Financeur._meta.db_table} WHERE signataire
+        ) f ON TRUE
+        LEFT JOIN enveloppes e ON e.volet_id = v.id AND e.financeur_id = f.id
+        LEFT JOIN argent m ON m.volet_id = v.id AND m.financeur_id = f.id
+        ORDER BY v.numero, f.ordre, f.nom
+    """  # noqa: S608 - table and column names from the models, values as parameters
+    etats = [[str(e) for e in etats] for etats in (ETATS_EN_COURS, ETATS_PROPOSES)]
+    liberes = [str(e) for e in ETATS_LIBERES]
+    parametres = [*etats, liberes, liberes, le]
+    with lecture.connexion().cursor() as curseur:
+        curseur.execute(sql, parametres)
+        return curseur.fetchall()
 
 
 def maquette(le: datetime.date | None = None) -> Maquette:
-    """The maquette of the contract, volets in rows and signatories in columns (6 queries).
+    """The maquette of the contract, volets in rows and signatories in columns (one query).
 
     Envelopes are those in force on `le` (today by default): the signed contract as revised by
-    the avenants dated on or before it. Money requested, proposed and programmed is today's.
+    the avenants dated on or before it. Money requested, proposed and programmed is today's:
+    requested while the dossier may still be programmed, proposed while the groupe technique
+    works on it (per dossier and financeur the lower of the two sides' proposals, applied when
+    the kept rows are written), programmed by the decisions « programmé » — a caduc or
+    abandoned dossier keeps only what was paid, the rest is released to the envelope.
     """
     le = le or timezone.localdate()
-    volets = list(Volet.objects.order_by("numero"))
-    financeurs = list(Financeur.objects.filter(signataire=True).order_by("ordre", "nom"))
-    enveloppes = {
-        (e["volet_id"], e["financeur_id"]): e["montant_en_vigueur"]
-        for e in Enveloppe.objects.en_vigueur(le).values(
-            "volet_id", "financeur_id", "montant_en_vigueur"
-        )
-    }
-    demandes = demandes_par_volet_et_financeur()
-    propositions = propositions_par_volet_et_financeur()
-    programmations, liberations = programmations_et_liberations()
+    champs_volet, _ = _colonnes(Volet, "v")
+    champs_financeur, _ = _colonnes(Financeur, "f")
+    n_volet, n_financeur = len(champs_volet), len(champs_financeur)
+    base = lecture.connexion().alias
+    volets: dict[int, Volet] = {}
+    financeurs: dict[int, Financeur] = {}
+    cellules: dict[tuple[int, int], Cellule] = {}
+    for ligne in _lignes_de_la_maquette(le):
+        valeurs_volet = ligne[:n_volet]
+        valeurs_financeur = ligne[n_volet : n_volet + n_financeur]
+        volet_id, financeur_id = valeurs_volet[0], valeurs_financeur[0]
+        if volet_id is not None and volet_id not in volets:
+            volets[volet_id] = Volet.from_db(base, champs_volet, valeurs_volet)
+        if financeur_id is not None and financeur_id not in financeurs:
+            financeurs[financeur_id] = Financeur.from_db(base, champs_financeur, valeurs_financeur)
+        if volet_id is not None and financeur_id is not None:
+            enveloppe, demande, propose, programme, libere, engage, mandate = ligne[
+                n_volet + n_financeur :
+            ]
+            cellules[volet_id, financeur_id] = Cellule(
+                enveloppe=enveloppe,
+                demande=demande,
+                propose=propose,
+                programme=programme,
+                libere=libere,
+                engage=engage,
+                mandate=mandate,
+            )
+    # The rows come volet by volet, signatories in their order; a signatory without volet
+    # comes last: sort them again by their own order.
+    ordre = sorted(financeurs.values(), key=lambda f: (f.ordre, f.nom))
 
     lignes, par_financeur = [], defaultdict(Cellule)
-    for volet in volets:
-        cellules = []
-        for financeur in financeurs:
-            cle = (volet.pk, financeur.pk)
-            cellule = Cellule(
-                enveloppe=enveloppes.get(cle, ZERO),
-                demande=demandes.get(cle, ZERO),
-                propose=propositions.get(cle, ZERO),
-                programme=programmations.get(cle, ZERO),
-                **liberations.get(cle, {}),
-            )
-            cellules.append(cellule)
+    for volet in volets.values():
+        ligne_cellules = []
+        for financeur in ordre:
+            cellule = cellules[volet.pk, financeur.pk]
+            ligne_cellules.append(cellule)
             par_financeur[financeur.pk] += cellule
-        lignes.append(LigneMaquette(volet=volet, cellules=cellules, total=sum(cellules, Cellule())))
-    totaux_financeurs = [par_financeur[f.pk] for f in financeurs]
+        lignes.append(
+            LigneMaquette(
+                volet=volet, cellules=ligne_cellules, total=sum(ligne_cellules, Cellule())
+            )
+        )
+    totaux_financeurs = [par_financeur[f.pk] for f in ordre]
     resultat = Maquette(
         le=le,
-        financeurs=financeurs,
+        financeurs=ordre,
         lignes=lignes,
         totaux_financeurs=totaux_financeurs,
         total=sum(totaux_financeurs, Cellule()),
     )
     for ligne in lignes:
-        for financeur, cellule in zip(financeurs, ligne.cellules, strict=True):
+        for financeur, cellule in zip(ordre, ligne.cellules, strict=True):
             if cellule.depassement:
                 resultat.alertes.append(
                     f"Volet « {ligne.volet.intitule} » : la programmation de « {financeur.nom} » "

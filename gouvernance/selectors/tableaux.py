@@ -89,25 +89,38 @@ def _entonnoir(par_etape: dict, deposes: int, etats=None) -> Entonnoir:
     )
 
 
-def entonnoir() -> Entonnoir:
-    """Dossiers per current state, and how many ever reached each stage (one query).
+def totaux_du_suivi() -> list[tuple]:
+    """The kept counts of the funnel and the delays, in one query (a few hundred rows whatever
+    the number of dossiers): (section, cle, etat, dossiers, financeur's name) — the name for
+    the payment delays' keys (`versement:<financeur>:<days>`), in the financeurs' order."""
+    sql = f"""
+        SELECT t.section, t.cle, t.etat, SUM(t.dossiers)::int, f.nom
+        FROM {TotalSuivi._meta.db_table} t
+        LEFT JOIN {Financeur._meta.db_table} f
+            ON starts_with(t.cle, 'versement:')
+           AND f.id = CASE WHEN starts_with(t.cle, 'versement:')
+                           THEN split_part(t.cle, ':', 2)::int END
+        WHERE t.section IN ('etat', 'transition', 'delai') AND t.dossiers > 0
+        GROUP BY t.section, t.cle, t.etat, f.id
+        ORDER BY f.ordre, f.nom, t.section, t.cle, t.etat
+    """  # noqa: S608 - table names from the models
+    return _lignes(sql, [])
+
+
+def entonnoir(lignes: list[tuple] | None = None) -> Entonnoir:
+    """Dossiers per current state, and how many ever reached each stage (one query, none
+    when given the rows of `totaux_du_suivi`).
 
     Read from the kept counts (`TotalSuivi`, a few dozen rows): a stage counts the dossiers
     that went through its transition at least once (django-fsm-log), so a dossier withdrawn
     after being declared recevable still counts as recevable.
     """
-    lignes = (
-        TotalSuivi.objects.filter(section__in=["etat", "transition"], dossiers__gt=0)
-        .values("section", "cle", "etat")
-        .annotate(n=Sum("dossiers"))
-        .order_by()
-    )
     par_etat, par_etape = {}, {}
-    for ligne in lignes:
-        if ligne["section"] == "etat":
-            par_etat[ligne["etat"]] = ligne["n"]
-        else:
-            par_etape[ligne["cle"]] = ligne["n"]
+    for section, cle, etat, n, _financeur in totaux_du_suivi() if lignes is None else lignes:
+        if section == "etat":
+            par_etat[etat] = par_etat.get(etat, 0) + n
+        elif section == "transition":
+            par_etape[cle] = par_etape.get(cle, 0) + n
     return _entonnoir(
         par_etape,
         sum(par_etat.values()),
@@ -176,22 +189,14 @@ def _fusion(*histogrammes: list[tuple[int, int]]) -> list[tuple[int, int]]:
 TOUS_FINANCEURS = "Tous les financeurs"
 
 
-def tous_les_delais() -> tuple[list[Delai], list[Delai]]:
-    """The processing delays and the payment delays, from one query (see delais and
-    delais_versement)."""
-    sql = f"""
-        SELECT t.cle, t.dossiers, f.nom
-        FROM {TotalSuivi._meta.db_table} t
-        LEFT JOIN {Financeur._meta.db_table} f
-            ON starts_with(t.cle, 'versement:')
-           AND f.id = CASE WHEN starts_with(t.cle, 'versement:')
-                           THEN split_part(t.cle, ':', 2)::int END
-        WHERE t.section = 'delai' AND t.dossiers > 0
-        ORDER BY f.ordre, f.nom
-    """  # noqa: S608 - table names from the models
+def tous_les_delais(lignes: list[tuple] | None = None) -> tuple[list[Delai], list[Delai]]:
+    """The processing delays and the payment delays, from one query (none when given the rows
+    of `totaux_du_suivi`; see delais and delais_versement)."""
     histogrammes: dict[str, list[tuple[int, int]]] = {code: [] for code, _ in DELAIS}
     versements: dict[str, list[tuple[int, int]]] = {}  # per financeur name, in their order
-    for cle, n, financeur in _lignes(sql, []):
+    for section, cle, _etat, n, financeur in totaux_du_suivi() if lignes is None else lignes:
+        if section != "delai":
+            continue
         code, jours = cle.rsplit(":", 1)
         if code in histogrammes:
             histogrammes[code].append((int(jours), n))
@@ -284,8 +289,10 @@ def _parametres_execution(**autres) -> dict:
 def repartition_territoriale() -> dict[str, list[LigneTerritoire]]:
     """Dossiers, requested and programmed per département, arrondissement, EPCI, pôle (1 query).
 
-    Read from the kept counts per territory × volet × state (`TotalSuivi`, a few thousand rows
-    whatever the number of dossiers): no dossier, commune link or financing line is read.
+    Read from the kept counts per territory × state (`TotalSuivi`, section `repartition`: a few
+    hundred rows whatever the number of dossiers): no dossier, commune link or financing line
+    is read. Execution under the maquette's rule: a caduc or abandoned dossier keeps only what
+    was paid, the rest is released.
 
     See REGLE_MULTI_TERRITOIRES for dossiers on several territories.
     """
@@ -293,14 +300,17 @@ def repartition_territoriale() -> dict[str, list[LigneTerritoire]]:
         WITH totaux AS (
             SELECT split_part(t.cle, ':', 1) AS niveau,
                    split_part(t.cle, ':', 2)::int AS territoire,
-                   COALESCE(SUM(t.dossiers) FILTER (WHERE t.section = 'territoire'), 0)
-                       AS dossiers,
-                   COALESCE(SUM(t.demande) FILTER (
-                       WHERE t.section = 'territoire' AND t.etat = ANY(%(en_cours)s)), 0
-                   ) AS demande,
-                   {SOMMES_EXECUTION}
+                   SUM(t.dossiers) AS dossiers,
+                   COALESCE(SUM(t.demande) FILTER (WHERE t.etat = ANY(%(en_cours)s)), 0)
+                       AS demande,
+                   SUM(CASE WHEN t.etat = ANY(%(liberes)s) THEN t.mandate ELSE t.programme END)
+                       AS programme,
+                   SUM(t.engage) AS engage,
+                   SUM(t.mandate) AS mandate,
+                   COALESCE(SUM(t.programme - t.mandate)
+                            FILTER (WHERE t.etat = ANY(%(liberes)s)), 0) AS libere
             FROM {TotalSuivi._meta.db_table} t
-            WHERE t.section IN ('territoire', 'execution') AND t.dossiers <> 0
+            WHERE t.section = 'repartition' AND t.dossiers <> 0
             GROUP BY t.cle
         )
         SELECT t.niveau, COALESCE(dep.nom, arr.nom, epci.nom, pole.nom) AS nom,
@@ -571,14 +581,14 @@ class TableauDeBordPilotage:
 def tableau_de_bord_pilotage(le: datetime.date | None = None) -> TableauDeBordPilotage:
     """Maquette, funnel, delays and territorial breakdowns, all from the kept aggregates.
 
-    Nine small queries whatever the number of dossiers: the maquette's six, then one each for
-    the funnel, the delays (processing and payments) and the territories (with their
-    execution).
+    Three small queries whatever the number of dossiers: the maquette, the funnel with the
+    delays (processing and payments), the territories (with their execution).
     """
-    traitement, paiement = tous_les_delais()
+    suivi = totaux_du_suivi()
+    traitement, paiement = tous_les_delais(suivi)
     return TableauDeBordPilotage(
         maquette=maquette(le),
-        entonnoir=entonnoir(),
+        entonnoir=entonnoir(suivi),
         delais=traitement,
         territoires=repartition_territoriale(),
         delais_versement=paiement,

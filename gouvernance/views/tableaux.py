@@ -221,7 +221,7 @@ def territoire(request: HttpRequest) -> HttpResponse:
     mandat = _mandat_ou_refus(request)
     if mandat is None:
         return _sans_mandat(request)
-    filtres, liste = fichiers.dossiers_filtres(mandat, request.GET)
+    filtres, liste = fichiers.dossiers_filtres(mandat, request.GET, valeurs=True)
     synthese = tableaux.synthese_territoire(mandat)
     tableau_programmation = exports.tableau_programmation_territoire(synthese)
     page = Paginator(liste, PAR_PAGE).get_page(request.GET.get("page"))

@@ -85,7 +85,7 @@ def test_brouillons_et_rejetes_ne_comptent_pas(c):
     assert all(k(999) != cel.demande and k(77) != cel.demande for _, _, cel in m.a_plat())
 
 
-def test_six_requetes_quel_que_soit_le_nombre_de_dossiers(c, django_assert_num_queries):
-    # volets, signatories, envelopes, requested, proposed, programmed.
-    with django_assert_num_queries(6):
+def test_une_requete_quel_que_soit_le_nombre_de_dossiers(c, django_assert_num_queries):
+    # Volets × signatories with their envelopes and the kept totals, in one query.
+    with django_assert_num_queries(1):
         maquette()

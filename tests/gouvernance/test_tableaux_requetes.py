@@ -46,10 +46,10 @@ def test_tableau_de_pilotage(client, django_assert_num_queries, referentiel, n):
     url = reverse("gouvernance:pilotage")
     client.get(url)  # warms the per-process content-type cache
     # 1 session, 2 user, 3 the application that verified the session (the demo pilotage
-    # member is of the secretariat: second factor), 4 roles, 5 volets, 6 signatories,
-    # 7 envelopes, 8 requested, 9 proposed, 10 programmed, 11 funnel, 12 delays,
-    # 13 territories, 14 unread notifications.
-    with django_assert_num_queries(14):
+    # member is of the secretariat: second factor), 4 roles, 5 the maquette (volets ×
+    # signatories, envelopes, kept totals), 6 funnel and delays, 7 territories, 8 unread
+    # notifications.
+    with django_assert_num_queries(8):
         reponse = client.get(url)
     assert reponse.status_code == 200
 
@@ -61,9 +61,9 @@ def test_tableau_du_territoire(client, django_assert_num_queries, referentiel, n
     url = reverse("gouvernance:territoire")
     client.get(url)
     # 1 session, 2 user, 3 roles, 4 the member's seat and territory, 5 volet × state summary,
-    # 6 count, 7 the page of dossiers with their amounts, 8 their communes, 9 volets of the
-    # filter form, 10 unread notifications.
-    with django_assert_num_queries(10):
+    # 6 count, 7 the page of dossiers with their amounts and communes, 8 volets of the filter
+    # form, 9 unread notifications.
+    with django_assert_num_queries(9):
         reponse = client.get(url)
     assert reponse.status_code == 200
     mandat = perimetres.mandat_concertation(membre)
@@ -90,7 +90,7 @@ def test_page_d_un_dossier_du_territoire(client, django_assert_num_queries, refe
     ("tableau", "requetes"),
     [
         # 1 the export with its author, the table's own queries, 1 the export saved.
-        ("maquette", 8),  # the six of the maquette
+        ("maquette", 3),  # the maquette's one
         ("entonnoir", 3),
         ("delais", 3),
         ("territoires-epci", 3),

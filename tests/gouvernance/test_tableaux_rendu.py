@@ -1,0 +1,85 @@
+"""The dashboards' cells, tables and filters written in Python read as the templates wrote them."""
+
+from decimal import Decimal
+
+import pytest
+from django import forms
+from django.http import QueryDict
+from django.template import Context, Template
+
+from cper.templatetags.cper_tags import euros
+from gouvernance.exports import EUROS, TEXTE, Tableau
+from gouvernance.forms.tableaux import FiltresTerritoireForm
+
+FINE, INSECABLE = "\u202f", "\u00a0"
+
+
+@pytest.mark.parametrize(
+    ("valeur", "attendu"),
+    [
+        (None, "—"),
+        ("", "—"),
+        (0, f"0,00{INSECABLE}€"),
+        (Decimal("-0.004"), f"0,00{INSECABLE}€"),
+        (Decimal("0.005"), f"0,01{INSECABLE}€"),
+        (Decimal("999.995"), f"1{FINE}000,00{INSECABLE}€"),
+        (Decimal("-1234567.891"), f"-1{FINE}234{FINE}567,89{INSECABLE}€"),
+        ("12", f"12,00{INSECABLE}€"),
+        (Decimal("1E+3"), f"1{FINE}000,00{INSECABLE}€"),
+    ],
+)
+def test_montants_a_la_francaise(valeur, attendu):
+    assert euros(valeur) == attendu
+
+
+def _rendu(gabarit, **contexte):
+    return Template("{% load tableaux_tags %}" + gabarit).render(Context(contexte))
+
+
+def test_un_tableau_echappe_le_texte_et_formate_les_chiffres():
+    tableau = Tableau(
+        code="essai",
+        titre="Titre <b>",
+        colonnes=[("Nom", TEXTE), ("Commentaire", TEXTE), ("Montant (€)", EUROS)],
+        lignes=[["<script>alert(1)</script>", "L'Avesnois", Decimal("1500")]],
+    )
+    html = _rendu(
+        '{% tableau_de_bord tableau "pilotage" requete %}',
+        tableau=tableau,
+        requete="le=2017-01-01&x=<",
+        csrf_token="jeton",
+    )
+    assert "<script>" not in html
+    assert '<th scope="row">&lt;script&gt;alert(1)&lt;/script&gt;</th>' in html
+    assert '<td class="cper-texte">L&#x27;Avesnois</td>' in html
+    assert f"<td>1{FINE}500,00{INSECABLE}€</td>" in html
+    assert "<caption>Titre &lt;b&gt;</caption>" in html
+    # Both export buttons post with the CSRF token, the query string kept and escaped.
+    assert 'action="/gouvernance/pilotage/export/essai.csv?le=2017-01-01&amp;x=&lt;"' in html
+    assert 'action="/gouvernance/pilotage/export/essai.xlsx?le=2017-01-01&amp;x=&lt;"' in html
+    assert html.count('name="csrfmiddlewaretoken" value="jeton"') == 2
+    assert '<span class="fr-sr-only"> — Titre &lt;b&gt;</span>' in html
+
+
+def test_un_tableau_vide_le_dit():
+    tableau = Tableau(code="vide", titre="Vide", colonnes=[("A", TEXTE), ("B", EUROS)], lignes=[])
+    html = _rendu('{% tableau_de_bord tableau "territoire" %}', tableau=tableau)
+    assert '<td class="cper-texte" colspan="2">Aucune donnée pour le moment.</td>' in html
+    assert 'action="/gouvernance/territoire/export/vide.csv"' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("requete", ["", "etat=depose&volet=", "etat=inconnu", "volet=VOLET"])
+def test_les_listes_du_filtre_sont_celles_de_django(volet, requete):
+    # The selected option, an invalid choice and a volet with an apostrophe included.
+    volet.intitule = "Innovation, filières d'avenir <et> usine du futur"
+    volet.save()
+    formulaire = FiltresTerritoireForm(QueryDict(requete.replace("VOLET", str(volet.pk))) or None)
+    formulaire.is_valid()
+    for nom in ("etat", "volet"):
+        champ = formulaire[nom]
+        attributs = champ.build_widget_attrs({"id": champ.auto_id})
+        widget = champ.field.widget
+        ecrit = widget.render(champ.html_name, champ.value(), attributs)
+        gabarit = forms.Select.render(widget, champ.html_name, champ.value(), attributs)
+        assert ecrit == gabarit
