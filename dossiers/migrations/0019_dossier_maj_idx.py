@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("dossiers", "0017_index_depot"),
+        ("dossiers", "0018_totaux_repartition"),
         ("referentiel", "0004_calendrier_du_contrat"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -6,7 +6,7 @@ class Migration(migrations.Migration):
     here and rebuilt from scratch right after the migration (`dossiers.apps.remplir_agregats`)."""
 
     dependencies = [
-        ("dossiers", "0016_cloture_incomplet"),
+        ("dossiers", "0017_index_depot"),
     ]
 
     operations = [
