@@ -16,7 +16,7 @@ import base64
 import json
 from dataclasses import dataclass, field
 
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist, ValidationError
 from django.db import connections
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
@@ -63,7 +63,11 @@ def compter_bornes(querysets: dict[str, QuerySet], plafond: int = PLAFOND) -> di
     alias = None
     for queryset in querysets.values():
         alias = alias or queryset.db
-        sql, params = _sql_borne(queryset, plafond)
+        try:
+            sql, params = _sql_borne(queryset, plafond)
+        except EmptyResultSet:  # e.g. `groupe__in=[]`: an instructor without a group
+            morceaux.append("0")
+            continue
         # Compiled by Django from the queryset; the values stay parameters.
         morceaux.append(f"(SELECT count(*) FROM ({sql}) AS borne)")  # noqa: S608
         parametres.extend(params)

@@ -207,3 +207,15 @@ def test_chaque_tri_se_parcourt_sans_doublon(client, agent_sp_douai, guichet_dou
     assert len(vus) == len(set(vus)) == 34
     if tri == "numero":
         assert vus == sorted(vus)
+
+
+@pytest.mark.django_db
+def test_un_onglet_qui_ne_peut_rien_contenir_compte_zero_sans_empecher_les_autres():
+    from cper import pagination
+
+    DossierFactory(depose=True)
+    # `__in=[]` cannot match: Django refuses to compile it (an instructor without a group).
+    comptes = pagination.compter_bornes(
+        {"vide": Dossier.objects.filter(pk__in=[]), "tous": Dossier.objects}
+    )
+    assert (comptes["vide"].nombre, comptes["tous"].nombre) == (0, 1)
