@@ -11,7 +11,7 @@ import random
 import time
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django_fsm_log.models import StateLog
 
 from cper.comptes.models import User
@@ -81,12 +81,19 @@ def generer(nombre: int, *, graine: int = 2015, acteurs: Acteurs | None = None) 
     acteurs = acteurs or assurer_comptes_et_mandats()
     rapport = Rapport()
     with transaction.atomic():
-        _generer(random.Random(graine), nombre, acteurs, rapport)  # noqa: S311 - not secrets
+        grand = _generer(random.Random(graine), nombre, acteurs, rapport)  # noqa: S311 - not secrets
     rapport.top("validation (commit)")
+    if grand and not connection.in_atomic_block:
+        # The visibility map of the rows just written, as autovacuum would set it later:
+        # counts and lists read their indexes alone from the first page on.
+        with connection.cursor() as curseur:
+            curseur.execute("VACUUM")
+        rapport.top("VACUUM")
     return rapport
 
 
-def _generer(alea, nombre: int, acteurs: Acteurs, rapport: Rapport) -> None:
+def _generer(alea, nombre: int, acteurs: Acteurs, rapport: Rapport) -> bool:
+    """Returns whether the load was big (its constraints set aside)."""
     chargement = Chargement()
     referentiel = lire_referentiel()
     dates_seances = calendrier.seances()
@@ -132,6 +139,7 @@ def _generer(alea, nombre: int, acteurs: Acteurs, rapport: Rapport) -> None:
     rapport.top("agrégats")
     rapport.dossiers = len(plans)
     rapport.lignes = chargement.lignes
+    return grand
 
 
 def donnees_demo_presentes() -> bool:
