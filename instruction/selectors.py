@@ -16,6 +16,7 @@ from django_fsm_log.models import StateLog
 
 from cper.comptes.enums import Role
 from cper.comptes.models import User
+from cper.pagination import PLAFOND, Compte
 from cper.referentiel.models import Financeur
 from dossiers.enums import EtatDossier as E
 from dossiers.models import (
@@ -179,28 +180,53 @@ def _sens_avis(cote):
     return Subquery(Avis.objects.filter(dossier=OuterRef("pk"), cote=cote).values("sens")[:1])
 
 
+# What the rows of a queue (and its export) print of the dossier and its relations.
+CHAMPS_FILE = (
+    "numero",
+    "intitule",
+    "etat",
+    "depose_le",
+    "structure",
+    "volet",
+    "guichet",
+    "structure__raison_sociale",
+    "volet__intitule",
+    "guichet__nom",
+)
+
+
+@cache
+def _annotations_file() -> dict:
+    """The subqueries of a queue's rows, which do not depend on the viewer: built once per
+    process (building them cost as much as running the page's query); `annotate` copies
+    them as it resolves them, never changing them."""
+    return {
+        # A scalar subquery rather than two outer joins: fewer join orders to plan.
+        "guichet_conjoint": Subquery(
+            DepotConjoint.objects.filter(dossier=OuterRef("pk")).values("guichet__nom")[:1]
+        ),
+        "groupe_nom": Subquery(
+            Routage.objects.filter(dossier=OuterRef("pk")).values("groupe_technique__nom")[:1]
+        ),
+        "avis_etat": _sens_avis(Cote.ETAT),
+        "avis_region": _sens_avis(Cote.REGION),
+        "echeance_complements": Subquery(
+            DemandeComplements.objects.filter(dossier=OuterRef("pk"), repondue_le__isnull=True)
+            .order_by("-created_at")
+            .values("echeance")[:1]
+        ),
+        **_suivi_par(),
+    }
+
+
 def annoter_file(queryset):
-    """What each row of a workbench shows, in the same query: group, both avis, deadlines."""
+    """What each row of a workbench shows, in the same query: group, both avis, deadlines;
+    of the dossier and its relations, only what the rows print (`CHAMPS_FILE`)."""
     return (
         queryset.select_related("structure", "volet", "guichet")
+        .only(*CHAMPS_FILE)
         .avec_limite_recevabilite()
-        .annotate(
-            # A scalar subquery rather than two outer joins: fewer join orders to plan.
-            guichet_conjoint=Subquery(
-                DepotConjoint.objects.filter(dossier=OuterRef("pk")).values("guichet__nom")[:1]
-            ),
-            groupe_nom=Subquery(
-                Routage.objects.filter(dossier=OuterRef("pk")).values("groupe_technique__nom")[:1]
-            ),
-            avis_etat=_sens_avis(Cote.ETAT),
-            avis_region=_sens_avis(Cote.REGION),
-            echeance_complements=Subquery(
-                DemandeComplements.objects.filter(dossier=OuterRef("pk"), repondue_le__isnull=True)
-                .order_by("-created_at")
-                .values("echeance")[:1]
-            ),
-            **_suivi_par(),
-        )
+        .annotate(**_annotations_file())
     )
 
 
@@ -305,21 +331,38 @@ ETATS_GUICHET = {
 }
 
 
+# The others, named rather than excluded: each tab is then a range of the dossiers'
+# (guichet, state) index. A workbench never shows a draft.
+ETATS_GUICHET[CLOS] = [
+    etat
+    for etat in E.values
+    if etat != E.BROUILLON and not any(etat in etats for etats in ETATS_GUICHET.values())
+]
+
+
 def onglets_guichet(queryset) -> dict:
-    """{tab: queryset} of the guichet's workbench, « à traiter » first."""
-    ouverts = [etat for etats in ETATS_GUICHET.values() for etat in etats]
+    """{tab: queryset} of the guichet's workbench (filed dossiers), « à traiter » first; the
+    first three split « tous » (see `somme_des_onglets`)."""
     return {
         A_TRAITER: queryset.filter(etat__in=ETATS_GUICHET[A_TRAITER]),
         EN_COURS: queryset.filter(etat__in=ETATS_GUICHET[EN_COURS]),
-        CLOS: queryset.exclude(etat__in=ouverts),
+        CLOS: queryset.filter(etat__in=ETATS_GUICHET[CLOS]),
         TOUS: queryset,
     }
+
+
+def somme_des_onglets(comptes: dict) -> Compte:
+    """The bounded count of « tous » from those of the tabs that split it: exact when each
+    is, beyond the ceiling when one is (no second scan of the whole workbench)."""
+    nombre = sum(compte.nombre for cle, compte in comptes.items() if cle != TOUS)
+    return Compte(min(nombre, PLAFOND + 1))
 
 
 def onglets_groupes(user) -> dict:
     """{tab: queryset} of the instructors' workbench, on their scope: « à traiter » is the avis
     of my side still missing, or both avis given (the instruction may be concluded);
-    « en cours » waits on the other side, the porteur or the decision.
+    « en cours » waits on the other side, the porteur or the decision. The first three split
+    « tous » (the avis given are booleans, never null; see `somme_des_onglets`).
 
     One query reads the user's groups and sides; the tabs then name them, and read the kept
     `EtatInstruction` row of each dossier (group in force, avis given)."""
@@ -372,13 +415,26 @@ def etape_complements(dossier) -> str | None:
     return f"Répondre à la demande de compléments avant le {date_format(echeance, 'j F Y')}"
 
 
-def demandes_en_retard(user, aujourdhui):
-    """Requests for complements past their deadline, on the dossiers the user handles."""
-    return (
-        DemandeComplements.objects.en_retard(aujourdhui)
-        .filter(au_perimetre_des_agents(user))
-        .select_related("dossier", "dossier__structure")
-        .order_by("echeance")
+def demandes_en_retard(user, aujourdhui, perimetre=None):
+    """Requests for complements past their deadline, on the dossiers the user handles: what
+    the list prints (dossier, number, structure, deadline), as dicts.
+
+    `perimetre`: the dossiers of a small scope (the guichet's), when the user acts in that role
+    alone; the requests are then read from that scope's dossiers in « incomplet » (an index
+    range), not from every open request of the database checked one by one against the scope.
+    Without it (the groups, whose scope is most of the database), the requests are walked by
+    deadline and each checked against the scope until the page is full."""
+    demandes = DemandeComplements.objects.en_retard(aujourdhui)
+    un_seul_role = user.a_le_role(Role.AGENT_GUICHET) != user.a_le_role(Role.INSTRUCTEUR)
+    if perimetre is not None and un_seul_role:
+        demandes = demandes.filter(dossier__in=perimetre.filter(etat=E.INCOMPLET).values("pk"))
+    else:
+        demandes = demandes.filter(au_perimetre_des_agents(user))
+    return demandes.order_by("echeance").values(
+        "dossier_id",
+        "echeance",
+        numero=F("dossier__numero"),
+        structure=F("dossier__structure__raison_sociale"),
     )
 
 

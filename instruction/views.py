@@ -121,11 +121,19 @@ def _onglets(request, onglet, comptes) -> list[dict]:
     return liens
 
 
-def _file(request, onglets, *, titre, modele, contexte=None):
+def _file(request, onglets, *, titre, modele, contexte=None, perimetre=None, partition=False):
     """Tabs, filters, sort and a page of a queue; a fixed number of queries whatever its
-    length: the bounded counts of every tab in one query, then the page."""
+    length: the bounded counts of every tab in one query, then the page.
+
+    `perimetre`: the dossiers of the role's whole scope, from which the overdue requests are
+    read (see `selectors.demandes_en_retard`); `partition`: the other tabs split « tous »,
+    whose count is then their sum."""
     filtres, onglet, tri, filtrees = _file_filtree(request, onglets)
-    comptes = compter_bornes(filtrees)
+    if partition:
+        comptes = compter_bornes({k: q for k, q in filtrees.items() if k != selectors.TOUS})
+        comptes[selectors.TOUS] = selectors.somme_des_onglets(comptes)
+    else:
+        comptes = compter_bornes(filtrees)
     total = comptes[onglet]
     page = paginer(
         selectors.annoter_file(filtrees[onglet]),
@@ -145,7 +153,9 @@ def _file(request, onglets, *, titre, modele, contexte=None):
             "onglet": onglet,
             "onglets": _onglets(request, onglet, comptes),
             "formats_export": [("csv", "CSV"), ("xlsx", "Excel"), ("ods", "OpenDocument")],
-            "en_retard": selectors.demandes_en_retard(request.user, timezone.localdate())[:20],
+            "en_retard": selectors.demandes_en_retard(
+                request.user, timezone.localdate(), perimetre
+            )[:20],
             **(contexte or {}),
         },
     )
@@ -167,6 +177,8 @@ def guichet(request: HttpRequest) -> HttpResponse:
         selectors.onglets_guichet(dossiers),
         titre="Dossiers déposés à mon guichet",
         modele="instruction/guichet.html",
+        perimetre=dossiers,
+        partition=True,
         contexte={
             "selection": SelectionRecevableForm(dossiers=dossiers.filter(etat=E.DEPOSE)),
         },
@@ -191,6 +203,7 @@ def groupes(request: HttpRequest) -> HttpResponse:
         selectors.onglets_groupes(request.user),
         titre="Dossiers de mes groupes techniques",
         modele="instruction/groupes.html",
+        partition=True,
     )
 
 

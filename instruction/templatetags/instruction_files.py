@@ -138,20 +138,20 @@ def lignes_file(context, page):
 
 @register.simple_tag
 def demandes_en_retard(demandes, *, clore_possible=False):
-    """The items of « Demandes de compléments en retard » (up to 20 a page); the guichet may
-    close each dossier from here."""
+    """The items of « Demandes de compléments en retard » (`selectors.demandes_en_retard` rows,
+    up to 20 a page); the guichet may close each dossier from here."""
     dossier, clore = liens("instruction:dossier"), liens("instruction:clore")
     items = []
     for demande in demandes:
-        numero = e(demande.dossier.numero)
+        numero = e(demande["numero"])
         html = (
-            f'<li><a href="{e(dossier(demande.dossier_id))}">{numero}</a>'
-            f" — {e(demande.dossier.structure.raison_sociale)}"
-            f" — échéance dépassée le {_date(demande.echeance)}"
+            f'<li><a href="{e(dossier(demande["dossier_id"]))}">{numero}</a>'
+            f" — {e(demande['structure'])}"
+            f" — échéance dépassée le {_date(demande['echeance'])}"
         )
         if clore_possible:
             html += (
-                f' — <a href="{e(clore(demande.dossier_id))}">Clore le dossier'
+                f' — <a href="{e(clore(demande["dossier_id"]))}">Clore le dossier'
                 f'<span class="fr-sr-only"> {numero}</span></a>'
             )
         items.append(html + "</li>")

@@ -94,3 +94,58 @@ def test_les_deux_avis_donnes_l_instruction_est_a_conclure(
     html = client.get(reverse("instruction:groupes")).text
     assert "Deux avis" in html
     assert "En cours ailleurs (0)" in html
+
+
+def test_les_onglets_du_guichet_partagent_tous_ses_etats():
+    """« Tous » is counted as the sum of the three others: every filed state in one of them."""
+    from dossiers.enums import EtatDossier as E
+    from instruction import selectors
+
+    etats = [
+        etat for cle in ("a_traiter", "en_cours", "clos") for etat in selectors.ETATS_GUICHET[cle]
+    ]
+    assert sorted(etats) == sorted(set(E.values) - {E.BROUILLON})
+
+
+def test_le_compte_de_tous_est_borne_comme_les_autres():
+    from cper.pagination import PLAFOND, Compte
+    from instruction import selectors
+
+    exacts = {"a_traiter": Compte(3), "en_cours": Compte(400), "clos": Compte(500)}
+    assert str(selectors.somme_des_onglets(exacts)) == "903"
+    exacts["clos"] = Compte(PLAFOND + 1)
+    assert str(selectors.somme_des_onglets(exacts)) == "plus de 1\xa0000"
+    exacts.update(en_cours=Compte(600), clos=Compte(600))
+    assert selectors.somme_des_onglets(exacts).depasse
+
+
+def test_chaque_dossier_est_dans_un_seul_des_trois_premiers_onglets(
+    agent_sp_douai, instructeur_etat, structure, guichet_douai, groupe_mobilite
+):
+    """What counting « tous » as the sum of the others relies on, in every state and with
+    every avis given or not."""
+    from dossiers.enums import EtatDossier as E
+    from instruction import selectors
+
+    dossiers = []
+    for etat in set(E.values) - {E.BROUILLON}:
+        trait = {"incomplet": True} if etat == E.INCOMPLET else {"avec_depot": True, "etat": etat}
+        dossiers.append(_au_guichet(guichet_douai, structure, **trait))
+    for cotes in ([Cote.ETAT], [Cote.REGION], [Cote.ETAT, Cote.REGION]):
+        dossier = _au_guichet(guichet_douai, structure, en_instruction=True)
+        for cote in cotes:
+            AvisFactory(dossier=dossier, cote=cote)
+        dossiers.append(dossier)
+    for dossier in dossiers:
+        router(dossier, groupe_mobilite)
+    for onglets in (
+        selectors.onglets_guichet(selectors.file_du_guichet(agent_sp_douai)),
+        selectors.onglets_groupes(instructeur_etat),
+    ):
+        tous = set(onglets[selectors.TOUS].values_list("pk", flat=True))
+        assert tous == {dossier.pk for dossier in dossiers}
+        parts = [
+            list(onglets[cle].values_list("pk", flat=True))
+            for cle in (selectors.A_TRAITER, selectors.EN_COURS, selectors.CLOS)
+        ]
+        assert sorted(pk for part in parts for pk in part) == sorted(tous)

@@ -119,3 +119,39 @@ def test_chacun_ne_voit_en_retard_que_les_demandes_de_son_perimetre(
     assert a_la_region.dossier.numero in page
     assert a_douai.dossier.numero not in page
     assert ailleurs.dossier.numero not in page
+
+
+def test_le_guichet_voit_en_retard_ses_depots_conjoints_et_un_agent_a_deux_roles_tout(
+    client, agent_region, structure, guichet_douai, guichet_region, groupe_mobilite
+):
+    from django.contrib.auth.models import Group
+
+    from cper.comptes.enums import Role
+    from dossiers.models import DepotConjoint
+    from instruction.models import MembreGroupe
+    from tests.factories.instruction import router
+
+    conjoint = DemandeComplementsFactory(
+        dossier__structure=structure,
+        dossier__guichet=guichet_douai,
+        echeance=datetime.date(2016, 3, 20),
+    )
+    DepotConjoint.objects.create(dossier=conjoint.dossier, guichet=guichet_region)
+    seulement_douai = DemandeComplementsFactory(
+        dossier__structure=structure,
+        dossier__guichet=guichet_douai,
+        echeance=datetime.date(2016, 3, 20),
+    )
+    client.force_login(agent_region)
+    with _a(datetime.date(2016, 3, 21)):
+        page = client.get(reverse("instruction:guichet")).text
+    assert conjoint.dossier.numero in page
+    assert seulement_douai.dossier.numero not in page
+    # Also an instructor of the group it is routed to: the guichet's page lists both scopes.
+    agent_region.groups.add(Group.objects.get_or_create(name=Role.INSTRUCTEUR)[0])
+    MembreGroupe.objects.create(groupe_technique=groupe_mobilite, user=agent_region, cote="etat")
+    router(seulement_douai.dossier, groupe_mobilite)
+    with _a(datetime.date(2016, 3, 21)):
+        page = client.get(reverse("instruction:guichet")).text
+    assert conjoint.dossier.numero in page
+    assert seulement_douai.dossier.numero in page
