@@ -457,6 +457,16 @@ class SyntheseTerritoire:
     def taux_programmation(self):
         return taux(self.programme, self.demande_active)
 
+    def nombre(self, *, etat=None, volet=None) -> int:
+        """How many of its dossiers are in that state and volet: `nombre_du_territoire`
+        from the rows already read (no query)."""
+        return sum(
+            ligne["n"]
+            for ligne in self.lignes
+            if (not etat or ligne["etat"] == etat)
+            and (volet is None or ligne["volet_id"] == volet.pk)
+        )
+
 
 NIVEAU_DU_TERRITOIRE = {
     Departement: "departement",
@@ -484,7 +494,7 @@ def synthese_territoire(mandat: MembreInstance | None) -> SyntheseTerritoire:
         # execution per volet × state × signatory, the funnel (transition in `etat`).
         sql = f"""
             SELECT t.section, v.numero, v.intitule, t.etat, f.nom, t.dossiers, t.demande,
-                   t.programme, t.engage, t.mandate
+                   t.programme, t.engage, t.mandate, t.volet
             FROM {TotalSuivi._meta.db_table} t
             LEFT JOIN {Volet._meta.db_table} v ON v.id = t.volet
             LEFT JOIN {Financeur._meta.db_table} f
@@ -504,6 +514,7 @@ def synthese_territoire(mandat: MembreInstance | None) -> SyntheseTerritoire:
             programme,
             engage,
             mandate,
+            volet_id,
         ) in _lignes(sql, [cle_du_territoire(mandat.territoire)]):
             if section == "etape":
                 par_etape[etat] = n
@@ -523,6 +534,7 @@ def synthese_territoire(mandat: MembreInstance | None) -> SyntheseTerritoire:
                     {
                         "volet__numero": numero,
                         "volet__intitule": intitule,
+                        "volet_id": volet_id,
                         "etat": etat,
                         "n": n,
                         "total_demande": demande,
