@@ -73,7 +73,7 @@ VALEURS_DE_LA_PAGE = (
 )
 
 
-def dossiers_filtres(mandat, donnees: QueryDict, *, valeurs: bool = False):
+def dossiers_filtres(mandat, donnees: QueryDict, *, valeurs: bool = False, synthese=None):
     """The territory's dossiers, filtered as the page's form says, with their amounts.
 
     Read through the kept `SuiviDossier` rows (the dossier's territories, GIN-indexed, and its
@@ -82,7 +82,8 @@ def dossiers_filtres(mandat, donnees: QueryDict, *, valeurs: bool = False):
     counts (`tableaux.nombre_du_territoire`), not from a `COUNT(*)`. Newest filed first, on the
     kept rows' index. Their communes are prefetched; with `valeurs`, the rows are plain dicts
     of VALEURS_DE_LA_PAGE, the communes' names joined in the same query (what the page shows:
-    no model instance is built for a page of 50).
+    no model instance is built for a page of 50). Given the territory's `synthese` (read from
+    the same kept counts), the `nombre` is taken from its rows, without a query.
     """
     filtres = FiltresTerritoireForm(donnees or None)
     criteres = filtres.cleaned_data if filtres.is_valid() else {}
@@ -106,11 +107,11 @@ def dossiers_filtres(mandat, donnees: QueryDict, *, valeurs: bool = False):
         liste = liste.prefetch_related(
             Prefetch("communes", queryset=Commune.objects.only("nom").order_by("nom"))
         )
+    etat, volet = criteres.get("etat") or None, criteres.get("volet")
+    if synthese is not None:
+        return filtres, ListeDenombree(liste, lambda: synthese.nombre(etat=etat, volet=volet))
     return filtres, ListeDenombree(
-        liste,
-        lambda: tableaux.nombre_du_territoire(
-            mandat, etat=criteres.get("etat") or None, volet=criteres.get("volet")
-        ),
+        liste, lambda: tableaux.nombre_du_territoire(mandat, etat=etat, volet=volet)
     )
 
 

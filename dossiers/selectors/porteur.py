@@ -98,6 +98,21 @@ def dossiers_du_porteur(user) -> QuerySet[Dossier]:
     )
 
 
+# What « Mes dossiers » shows of each dossier: a guichet or a dossier's long texts are
+# thousands of bytes a row that the list never reads.
+CHAMPS_MES_DOSSIERS = ("intitule", "numero", "etat", "updated_at", "structure__raison_sociale")
+
+
+def liste_du_porteur(user) -> QuerySet[Dossier]:
+    """`dossiers_du_porteur` with only the columns « Mes dossiers » shows (1 query)."""
+    return (
+        dossiers_des_structures(user)
+        .select_related("structure")
+        .only(*CHAMPS_MES_DOSSIERS)
+        .order_by("-updated_at", "-pk")
+    )
+
+
 def _totaux(dossier: Dossier) -> None:
     """The money of `Dossier.objects.avec_totaux()`, summed from the lines the page lists."""
     zero = Decimal("0.00")

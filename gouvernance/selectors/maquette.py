@@ -119,6 +119,11 @@ def _colonnes(modele, alias: str) -> tuple[list[str], str]:
     return champs, ", ".join(f"{alias}.{modele._meta.get_field(c).column}" for c in champs)
 
 
+def requete_de_la_maquette(le: datetime.date) -> tuple[str, list]:
+    """The SQL and parameters of the maquette's one query (see `_lignes_de_la_maquette`)."""
+    return _requete_de_la_maquette(le)
+
+
 def _lignes_de_la_maquette(le: datetime.date) -> list[tuple]:
     """Per volet × signatory: the volet's and the signatory's fields, the envelope in force on
     `le`, then requested, proposed, programmed (net of releases), released, engaged, mandated.
@@ -128,6 +133,13 @@ def _lignes_de_la_maquette(le: datetime.date) -> list[tuple]:
     dossiers is read. A volet without signatory, or a signatory without volet, still has its
     row (the other side's columns null).
     """
+    sql, parametres = _requete_de_la_maquette(le)
+    with lecture.connexion().cursor() as curseur:
+        curseur.execute(sql, parametres)
+        return curseur.fetchall()
+
+
+def _requete_de_la_maquette(le: datetime.date) -> tuple[str, list]:
     _, champs_volet = _colonnes(Volet, "v")
     _, champs_financeur = _colonnes(Financeur, "f")
     en = "a.etat = ANY(%s)"
@@ -170,13 +182,10 @@ def _lignes_de_la_maquette(le: datetime.date) -> list[tuple]:
     """  # noqa: S608 - table and column names from the models, values as parameters
     etats = [[str(e) for e in etats] for etats in (ETATS_EN_COURS, ETATS_PROPOSES)]
     liberes = [str(e) for e in ETATS_LIBERES]
-    parametres = [*etats, liberes, liberes, le]
-    with lecture.connexion().cursor() as curseur:
-        curseur.execute(sql, parametres)
-        return curseur.fetchall()
+    return sql, [*etats, liberes, liberes, le]
 
 
-def maquette(le: datetime.date | None = None) -> Maquette:
+def maquette(le: datetime.date | None = None, lignes: list[tuple] | None = None) -> Maquette:
     """The maquette of the contract, volets in rows and signatories in columns (one query).
 
     Envelopes are those in force on `le` (today by default): the signed contract as revised by
@@ -185,6 +194,8 @@ def maquette(le: datetime.date | None = None) -> Maquette:
     works on it (per dossier and financeur the lower of the two sides' proposals, applied when
     the kept rows are written), programmed by the decisions « programmé » — a caduc or
     abandoned dossier keeps only what was paid, the rest is released to the envelope.
+
+    Given the `lignes` of `requete_de_la_maquette(le)`, no query.
     """
     le = le or timezone.localdate()
     champs_volet, _ = _colonnes(Volet, "v")
@@ -194,7 +205,7 @@ def maquette(le: datetime.date | None = None) -> Maquette:
     volets: dict[int, Volet] = {}
     financeurs: dict[int, Financeur] = {}
     cellules: dict[tuple[int, int], Cellule] = {}
-    for ligne in _lignes_de_la_maquette(le):
+    for ligne in _lignes_de_la_maquette(le) if lignes is None else lignes:
         valeurs_volet = ligne[:n_volet]
         valeurs_financeur = ligne[n_volet : n_volet + n_financeur]
         volet_id, financeur_id = valeurs_volet[0], valeurs_financeur[0]

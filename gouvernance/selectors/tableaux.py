@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from cper import lecture
 from cper.referentiel.models import (
@@ -29,6 +30,7 @@ from gouvernance.selectors.maquette import (
     Cellule,
     Maquette,
     maquette,
+    requete_de_la_maquette,
     taux,
 )
 
@@ -42,6 +44,18 @@ def _lignes(sql: str, parametres) -> list[tuple]:
     with lecture.connexion().cursor() as curseur:
         curseur.execute(sql, parametres)
         return curseur.fetchall()
+
+
+def _ensemble(*requetes: tuple[str, object]) -> list[list[tuple]]:
+    """The rows of several read queries sent in one round trip (one statement string, values
+    bound client-side by psycopg as for every query here), one list per query."""
+    base = lecture.connexion()
+    with base.cursor() as curseur:
+        curseur.execute(";\n".join(base.ops.compose_sql(sql, p) for sql, p in requetes))
+        resultats = [curseur.fetchall()]
+        while curseur.nextset():
+            resultats.append(curseur.fetchall())
+    return resultats
 
 
 # --- Funnel ---------------------------------------------------------------------------------
@@ -90,6 +104,10 @@ def _entonnoir(par_etape: dict, deposes: int, etats=None) -> Entonnoir:
 
 
 def totaux_du_suivi() -> list[tuple]:
+    return _lignes(*_requete_totaux_du_suivi())
+
+
+def _requete_totaux_du_suivi() -> tuple[str, list]:
     """The kept counts of the funnel and the delays, in one query (a few hundred rows whatever
     the number of dossiers): (section, cle, etat, dossiers, financeur's name) — the name for
     the payment delays' keys (`versement:<financeur>:<days>`), in the financeurs' order."""
@@ -104,7 +122,7 @@ def totaux_du_suivi() -> list[tuple]:
         GROUP BY t.section, t.cle, t.etat, f.id
         ORDER BY f.ordre, f.nom, t.section, t.cle, t.etat
     """  # noqa: S608 - table names from the models
-    return _lignes(sql, [])
+    return sql, []
 
 
 def entonnoir(lignes: list[tuple] | None = None) -> Entonnoir:
@@ -286,7 +304,7 @@ def _parametres_execution(**autres) -> dict:
     return {"liberes": [str(e) for e in ETATS_LIBERES], **autres}
 
 
-def repartition_territoriale() -> dict[str, list[LigneTerritoire]]:
+def repartition_territoriale(lignes: list[tuple] | None = None) -> dict[str, list[LigneTerritoire]]:
     """Dossiers, requested and programmed per département, arrondissement, EPCI, pôle (1 query).
 
     Read from the kept counts per territory × state (`TotalSuivi`, section `repartition`: a few
@@ -294,8 +312,20 @@ def repartition_territoriale() -> dict[str, list[LigneTerritoire]]:
     is read. Execution under the maquette's rule: a caduc or abandoned dossier keeps only what
     was paid, the rest is released.
 
-    See REGLE_MULTI_TERRITOIRES for dossiers on several territories.
+    See REGLE_MULTI_TERRITOIRES for dossiers on several territories. Given the rows of
+    `_requete_repartition()`, no query.
     """
+    if lignes is None:
+        lignes = _lignes(*_requete_repartition())
+    resultat = {code: [] for code, _ in NIVEAUX}
+    for niveau, nom, n, *montants in lignes:
+        if niveau == "arrondissement":
+            nom = f"Arrondissement de {nom}"
+        resultat[niveau].append(LigneTerritoire(nom, n, *montants))
+    return resultat
+
+
+def _requete_repartition() -> tuple[str, dict]:
     sql = f"""
         WITH totaux AS (
             SELECT split_part(t.cle, ':', 1) AS niveau,
@@ -326,13 +356,7 @@ def repartition_territoriale() -> dict[str, list[LigneTerritoire]]:
         WHERE t.dossiers > 0
         ORDER BY t.niveau, 2
     """  # noqa: S608 - table names from the models, values as parameters
-    lignes = _lignes(sql, _parametres_execution(en_cours=[str(e) for e in ETATS_EN_COURS]))
-    resultat = {code: [] for code, _ in NIVEAUX}
-    for niveau, nom, n, *montants in lignes:
-        if niveau == "arrondissement":
-            nom = f"Arrondissement de {nom}"
-        resultat[niveau].append(LigneTerritoire(nom, n, *montants))
-    return resultat
+    return sql, _parametres_execution(en_cours=[str(e) for e in ETATS_EN_COURS])
 
 
 @dataclass
@@ -457,6 +481,16 @@ class SyntheseTerritoire:
     def taux_programmation(self):
         return taux(self.programme, self.demande_active)
 
+    def nombre(self, *, etat=None, volet=None) -> int:
+        """How many of its dossiers are in that state and volet: `nombre_du_territoire`
+        from the rows already read (no query)."""
+        return sum(
+            ligne["n"]
+            for ligne in self.lignes
+            if (not etat or ligne["etat"] == etat)
+            and (volet is None or ligne["volet_id"] == volet.pk)
+        )
+
 
 NIVEAU_DU_TERRITOIRE = {
     Departement: "departement",
@@ -484,7 +518,7 @@ def synthese_territoire(mandat: MembreInstance | None) -> SyntheseTerritoire:
         # execution per volet × state × signatory, the funnel (transition in `etat`).
         sql = f"""
             SELECT t.section, v.numero, v.intitule, t.etat, f.nom, t.dossiers, t.demande,
-                   t.programme, t.engage, t.mandate
+                   t.programme, t.engage, t.mandate, t.volet
             FROM {TotalSuivi._meta.db_table} t
             LEFT JOIN {Volet._meta.db_table} v ON v.id = t.volet
             LEFT JOIN {Financeur._meta.db_table} f
@@ -504,6 +538,7 @@ def synthese_territoire(mandat: MembreInstance | None) -> SyntheseTerritoire:
             programme,
             engage,
             mandate,
+            volet_id,
         ) in _lignes(sql, [cle_du_territoire(mandat.territoire)]):
             if section == "etape":
                 par_etape[etat] = n
@@ -523,6 +558,7 @@ def synthese_territoire(mandat: MembreInstance | None) -> SyntheseTerritoire:
                     {
                         "volet__numero": numero,
                         "volet__intitule": intitule,
+                        "volet_id": volet_id,
                         "etat": etat,
                         "n": n,
                         "total_demande": demande,
@@ -581,15 +617,18 @@ class TableauDeBordPilotage:
 def tableau_de_bord_pilotage(le: datetime.date | None = None) -> TableauDeBordPilotage:
     """Maquette, funnel, delays and territorial breakdowns, all from the kept aggregates.
 
-    Three small queries whatever the number of dossiers: the maquette, the funnel with the
-    delays (processing and payments), the territories (with their execution).
+    One query whatever the number of dossiers: three small reads sent in one round trip,
+    the maquette, the funnel with the delays (processing and payments), the territories.
     """
-    suivi = totaux_du_suivi()
+    le = le or timezone.localdate()
+    lignes_maquette, suivi, territoires = _ensemble(
+        requete_de_la_maquette(le), _requete_totaux_du_suivi(), _requete_repartition()
+    )
     traitement, paiement = tous_les_delais(suivi)
     return TableauDeBordPilotage(
-        maquette=maquette(le),
+        maquette=maquette(le, lignes_maquette),
         entonnoir=entonnoir(suivi),
         delais=traitement,
-        territoires=repartition_territoriale(),
+        territoires=repartition_territoriale(territoires),
         delais_versement=paiement,
     )

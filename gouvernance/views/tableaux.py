@@ -221,8 +221,8 @@ def territoire(request: HttpRequest) -> HttpResponse:
     mandat = _mandat_ou_refus(request)
     if mandat is None:
         return _sans_mandat(request)
-    filtres, liste = fichiers.dossiers_filtres(mandat, request.GET, valeurs=True)
     synthese = tableaux.synthese_territoire(mandat)
+    filtres, liste = fichiers.dossiers_filtres(mandat, request.GET, valeurs=True, synthese=synthese)
     tableau_programmation = exports.tableau_programmation_territoire(synthese)
     page = Paginator(liste, PAR_PAGE).get_page(request.GET.get("page"))
     parametres = request.GET.copy()
