@@ -18,6 +18,7 @@ from cper.comptes.enums import Role
 from cper.comptes.models import User
 from cper.pagination import PLAFOND, Compte
 from cper.referentiel.models import Financeur
+from cper.requetes import Dans, RequeteCompilee
 from dossiers.enums import EtatDossier as E
 from dossiers.models import (
     AgregatFinancement,
@@ -441,15 +442,7 @@ def demandes_en_retard(user, aujourdhui, perimetre=None):
 # --- The plan comparé: requested vs proposed, per financeur ---------------------------------
 
 
-def plan_compare(dossier_ids) -> dict[int, list[dict]]:
-    """{dossier_id: [ {financeur_id, nom, signataire, demande, etat, region, propose} ]}, 1 query.
-
-    Read from the kept aggregates (`AgregatFinancement`): `demande` (None for a financeur
-    outside the plan) and `propose`, the one rule of « proposé » (docs/tableaux.md); `etat` and
-    `region` are each side's own proposal. Rows in the financeurs' order. Used by the agents'
-    dossier page, the rapport d'instruction, the séance's agenda and the decision form.
-    """
-
+def _plan_compare(dossier_ids):
     def cote(valeur):
         return Subquery(
             MontantPropose.objects.filter(
@@ -462,9 +455,8 @@ def plan_compare(dossier_ids) -> dict[int, list[dict]]:
     au_plan = LigneFinancement.objects.filter(
         dossier=OuterRef("dossier_id"), financeur=OuterRef("financeur_id")
     )
-    resultat: dict[int, list[dict]] = {}
-    for ligne in (
-        AgregatFinancement.objects.filter(dossier__in=dossier_ids)
+    return (
+        AgregatFinancement.objects.filter(Dans(F("dossier_id"), dossier_ids))
         .annotate(au_plan=Exists(au_plan), etat_=cote(Cote.ETAT), region_=cote(Cote.REGION))
         .order_by("dossier_id", "financeur__ordre", "financeur__nom")
         .values(
@@ -478,7 +470,27 @@ def plan_compare(dossier_ids) -> dict[int, list[dict]]:
             "etat_",
             "region_",
         )
-    ):
+    )
+
+
+# Its SQL assembled once per process: the dossiers' ids are its one (array) parameter.
+_PLAN_COMPARE = RequeteCompilee(_plan_compare, listes=("dossier_ids",))
+
+
+def plan_compare(dossier_ids) -> dict[int, list[dict]]:
+    """{dossier_id: [ {financeur_id, nom, signataire, demande, etat, region, propose} ]}, 1 query.
+
+    Read from the kept aggregates (`AgregatFinancement`): `demande` (None for a financeur
+    outside the plan) and `propose`, the one rule of « proposé » (docs/tableaux.md); `etat` and
+    `region` are each side's own proposal. Rows in the financeurs' order. Used by the agents'
+    dossier page, the rapport d'instruction, the séance's agenda and the decision form.
+    """
+
+    dossier_ids = list(dossier_ids)
+    resultat: dict[int, list[dict]] = {}
+    if not dossier_ids:
+        return resultat
+    for ligne in _PLAN_COMPARE(dossier_ids=dossier_ids):
         resultat.setdefault(ligne["dossier_id"], []).append(
             {
                 "financeur_id": ligne["financeur_id"],

@@ -5,9 +5,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Case, Count, Q, Value, When
+from django.db.models import Case, Count, F, Q, Value, When
 from django.http import Http404
 
+from cper.requetes import Dans, RequeteCompilee
 from dossiers.enums import CategorieStructure
 from dossiers.models import Dossier, MembreStructure
 from gouvernance.enums import NatureInteret, RoleMembre, TypeInstance
@@ -164,6 +165,38 @@ def _faits_charges(dossiers, communes):
     return faits, lieux
 
 
+def _adhesions(personnes, structure_ids):
+    return (
+        MembreStructure.objects.filter(personnes, structure__in=structure_ids)
+        .select_related("user")
+        .distinct()
+    )
+
+
+def _declarations(personnes):
+    return (
+        DeclarationInteret.objects.filter(personnes)
+        .select_related("user", "commune", "epci", "departement")
+        .distinct()
+    )
+
+
+_ADHESIONS = RequeteCompilee(
+    lambda instance_id, structure_ids: (
+        MembreStructure.objects.filter(
+            Q(user__mandats__instance=instance_id), Dans(F("structure_id"), structure_ids)
+        )
+        .select_related("user")
+        .distinct()
+    ),
+    "instance_id",
+    listes=("structure_ids",),
+)
+_DECLARATIONS = RequeteCompilee(
+    lambda instance_id: _declarations(Q(user__mandats__instance=instance_id)), "instance_id"
+)
+
+
 def conflits(
     dossier_ids, *, instance=None, user=None, dossiers=None, communes=None
 ) -> dict[int, list[tuple]]:
@@ -178,28 +211,26 @@ def conflits(
     dossier_ids = list(dossier_ids)
     if not dossier_ids:
         return {}
-    personnes = Q(user__mandats__instance=instance) if instance is not None else Q(user=user)
     faits, lieux = (
         _faits_charges(dossiers, communes) if dossiers is not None else _faits(dossier_ids)
     )
+    structures = {f["structure_id"] for f in faits.values()}
+    if instance is not None:
+        # The agenda's case: both queries' SQL assembled once per process.
+        instance_id = getattr(instance, "pk", instance)
+        adhesions = _ADHESIONS(instance_id=instance_id, structure_ids=structures)
+        declarations = _DECLARATIONS(instance_id=instance_id)
+    else:
+        adhesions = _adhesions(Q(user=user), structures)
+        declarations = _declarations(Q(user=user))
     trouves = defaultdict(dict)  # dossier → {user pk: (user, why)}, the first reason kept
-    for adhesion in (
-        MembreStructure.objects.filter(
-            personnes, structure__in={f["structure_id"] for f in faits.values()}
-        )
-        .select_related("user")
-        .distinct()
-    ):
+    for adhesion in adhesions:
         for pk, fait in faits.items():
             if fait["structure_id"] == adhesion.structure_id:
                 trouves[pk].setdefault(
                     adhesion.user_id, (adhesion.user, "membre de la structure porteuse")
                 )
-    for declaration in (
-        DeclarationInteret.objects.filter(personnes)
-        .select_related("user", "commune", "epci", "departement")
-        .distinct()
-    ):
+    for declaration in declarations:
         for pk, fait in faits.items():
             communes, epcis = lieux.get(pk, (set(), set()))
             nature = declaration.nature

@@ -15,11 +15,13 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import Cast, Coalesce, JSONObject
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from cper.comptes.enums import Role
 from cper.comptes.models import User
 from cper.referentiel.models import Commune, Departement, Financeur
+from cper.requetes import RequeteCompilee
 from dossiers.enums import EtatDossier as E
 from dossiers.models import Dossier, LigneFinancement
 from gouvernance.enums import EtatSeance, RoleMembre, TypeInstance
@@ -72,9 +74,7 @@ def seances():
     )
 
 
-def seance_ou_404(user, pk) -> Seance:
-    """The séance, annotated with whether the user runs it and the number of voting members of
-    its instance (same query)."""
+def _seance(user_id, pk):
     votants = (
         instances.membres_votants(OuterRef("instance_id"))
         .order_by()
@@ -82,15 +82,32 @@ def seance_ou_404(user, pk) -> Seance:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return get_object_or_404(
-        Seance.objects.filter(instance__type=TypeInstance.PILOTAGE)
+    return (
+        Seance.objects.filter(instance__type=TypeInstance.PILOTAGE, pk=pk)
         .select_related("presidee_par")
         .annotate(
-            secretariat=Exists(_secretariat(user)),
+            secretariat=Exists(_secretariat(user_id)),
             nb_votants=Coalesce(Subquery(votants), 0),
-        ),
-        pk=pk,
+        )
     )
+
+
+_SEANCE = RequeteCompilee(_seance, "user_id", "pk")
+
+
+def seance_ou_404(user, pk) -> Seance:
+    """The séance, annotated with whether the user runs it and the number of voting members of
+    its instance (same query)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    if not 0 < pk < 2**63:
+        raise Http404
+    trouvees = _SEANCE(user_id=user.pk if user.is_authenticated else 0, pk=pk)
+    if not trouvees:
+        raise Http404
+    return trouvees[0]
 
 
 def point_ou_404(seance, pk) -> PointOrdreDuJour:
@@ -135,6 +152,20 @@ def candidats_ordre_du_jour(
     The candidates are a LIMIT subquery that walks the (etat, numero) index: the cost is the
     page's, whatever the number of instruit dossiers.
     """
+    if volet is None and not mots and not apres:
+        # The page as first shown (no search): its SQL assembled once per limit.
+        if limite not in _CANDIDATS:
+            _CANDIDATS[limite] = RequeteCompilee(
+                lambda seance_id: _candidats(seance_id, limite=limite), "seance_id"
+            )
+        return _CANDIDATS[limite](seance_id=seance.pk)
+    return _candidats(seance, volet=volet, mots=mots, limite=limite, apres=apres)
+
+
+_CANDIDATS: dict[int, RequeteCompilee] = {}
+
+
+def _candidats(seance, *, volet=None, mots=None, limite: int, apres=None):
     deja = (
         PointOrdreDuJour.objects.filter(seance=seance, dossier=OuterRef("pk"))
         .order_by()
@@ -225,18 +256,12 @@ CHAMPS_DEPORT = ("id", "motif")
 CHAMPS_ARBITRAGE = ("id", "created_at", "motif", "tranchee_le")
 
 
-def agenda(seance, user=None) -> list[PointOrdreDuJour]:
-    """Every item of the séance with what the members need to decide, in a fixed number of queries.
-
-    1 items with dossier, structure, volet and decision, and as JSON arrays in the same rows
-    the communes with their département, the avis, the co-financers' avis, the observations, the
-    amounts programmed, the members who withdrew from the decision and the arbitrations the
-    groupes techniques asked for; 2 the plan comparé (requested, proposed), 3-4 members of the
-    body with an interest in the dossiers (instances.conflits: memberships, declarations).
-    """
+def _points(seance_id):
+    """The agenda's query: items with dossier, structure, volet and decision, and what the
+    members read of each as JSON arrays (see `agenda`)."""
     dossier = OuterRef("dossier_id")
-    points = list(
-        PointOrdreDuJour.objects.filter(seance=seance)
+    return (
+        PointOrdreDuJour.objects.filter(seance=seance_id)
         .select_related("dossier__structure__commune", "dossier__volet", "decision__decidee_par")
         .annotate(
             json_communes=_liste_json(
@@ -277,6 +302,22 @@ def agenda(seance, user=None) -> list[PointOrdreDuJour]:
         )
         .order_by("ordre")
     )
+
+
+# Its SQL assembled once per process (eight subqueries, six joined tables): only the id changes.
+_POINTS = RequeteCompilee(_points, "seance_id")
+
+
+def agenda(seance, user=None) -> list[PointOrdreDuJour]:
+    """Every item of the séance with what the members need to decide, in a fixed number of queries.
+
+    1 items with dossier, structure, volet and decision, and as JSON arrays in the same rows
+    the communes with their département, the avis, the co-financers' avis, the observations, the
+    amounts programmed, the members who withdrew from the decision and the arbitrations the
+    groupes techniques asked for; 2 the plan comparé (requested, proposed), 3-4 members of the
+    body with an interest in the dossiers (instances.conflits: memberships, declarations).
+    """
+    points = _POINTS(seance_id=seance.pk)
     if not points:
         return []
     dossier_ids = [p.dossier_id for p in points]

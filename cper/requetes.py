@@ -1,0 +1,99 @@
+"""Querysets whose SQL Django assembles once per process, then runs with new parameters.
+
+Assembling the SQL of a queryset of many subqueries and joins (resolving every expression,
+naming every alias) costs more than PostgreSQL's run of it. A page that reads the same shape of
+query on every request with only an id changing keeps the SQL of the first one: the queryset is
+built once with stand-in values (`SENTINELLES`), compiled, and the positions of those values in
+its parameters are noted; each request then runs that SQL with its own values, and the ORM turns
+the rows into instances as usual (select_related, annotations, converters).
+
+Only ids are parameters this way, an integer or a list of them (`Dans`: `= ANY(%s)`, one array
+parameter, where `__in` writes one placeholder per value): a value that changes the *shape* of
+the SQL (an optional filter) must stay out of it. The tests compare each compiled query's rows
+with the ORM's for the same values, so the two cannot drift.
+"""
+
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Lookup
+
+# Stand-in ids no row has, told apart from every other parameter of the query.
+_SENTINELLE = -1_987_654_321
+
+
+class Dans(Lookup):
+    """`filter(Dans(F("champ"), ids))`: `champ = ANY(%s::bigint[])`, the ids as one array
+    parameter (where `__in` writes one placeholder per id, a new SQL for each number of ids)."""
+
+    lookup_name = "dans"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s::bigint[])", (*lhs_params, [int(v) for v in self.rhs])
+
+
+class RequeteCompilee:
+    """`fabrique(**ids)` -> QuerySet, compiled once; calling the instance with the ids returns
+    the list of rows (model instances, or dicts for values()). The fabrique receives a stand-in
+    for each id of `noms`, and a one-element list of one for each id list of `listes` (which it
+    passes to `Dans`)."""
+
+    def __init__(self, fabrique, *noms: str, listes: tuple = (), using: str = DEFAULT_DB_ALIAS):
+        self._fabrique = fabrique
+        self._noms = (*noms, *listes)
+        self._listes = frozenset(listes)
+        self._using = using
+        self._compilee = None
+
+    def queryset(self, **ids):
+        """The ORM's queryset for these ids (what the compiled SQL stands for)."""
+        return self._fabrique(**ids).using(self._using)
+
+    def _compiler(self):
+        if self._compilee is None:
+            sentinelles = {nom: _SENTINELLE - rang for rang, nom in enumerate(self._noms)}
+            base = self.queryset(
+                **{nom: [v] if nom in self._listes else v for nom, v in sentinelles.items()}
+            )
+            compiler = base.query.get_compiler(using=self._using)
+            sql, params = compiler.as_sql()
+            par_valeur = {v: nom for nom, v in sentinelles.items()}
+            positions = [
+                (i, par_valeur[p], False)
+                for i, p in enumerate(params)
+                if type(p) is int and p in par_valeur
+            ] + [
+                (i, par_valeur[p[0]], True)
+                for i, p in enumerate(params)
+                if type(p) is list and len(p) == 1 and type(p[0]) is int and p[0] in par_valeur
+            ]
+            if {nom for _, nom, _ in positions} != set(self._noms):
+                raise ValueError("Chaque identifiant doit être un paramètre de la requête.")
+            # What execute_sql and the iterables read of a compiler once as_sql has run.
+            etat = {
+                k: v
+                for k, v in compiler.__dict__.items()
+                if k not in ("query", "connection", "using")
+            }
+            self._compilee = (base, sql, tuple(params), positions, etat)
+        return self._compilee
+
+    def __call__(self, **ids) -> list:
+        base, sql, params, positions, etat = self._compiler()
+        params = list(params)
+        for i, nom, liste in positions:
+            params[i] = [int(v) for v in ids[nom]] if liste else int(ids[nom])
+        queryset = base._chain()
+        query = queryset.query
+        classe = type(query)
+
+        def get_compiler(using=None, connection=None, elide_empty=True):
+            compiler = classe.get_compiler(query, using, connection, elide_empty)
+            compiler.__dict__.update(etat)
+            compiler.as_sql = lambda *args, **kwargs: (sql, params)
+            return compiler
+
+        # On this clone only, evaluated here: the list is returned, never the queryset (a
+        # queryset chained from it would inherit the fixed SQL).
+        query.get_compiler = get_compiler
+        return list(queryset)

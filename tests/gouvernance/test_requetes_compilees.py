@@ -1,0 +1,101 @@
+"""The séance page's queries compiled once per process read what the ORM reads, row for row."""
+
+import pytest
+from django.http import Http404
+
+from gouvernance.models import PointOrdreDuJour
+from gouvernance.selectors import seances as selectors
+from tests.factories import UserFactory
+from tests.factories.gouvernance import SeanceFactory
+
+from .conftest import creer_instruit
+from .test_nombre_requetes import _agenda
+
+
+def _contenu(objet, profondeur=0):
+    """An instance's values and those of the related instances it came with (select_related)."""
+    if objet is None or profondeur > 3:
+        return None
+    if isinstance(objet, dict):
+        return objet
+    valeurs = {k: v for k, v in objet.__dict__.items() if k != "_state"}
+    valeurs["_lies"] = {
+        nom: _contenu(lie, profondeur + 1) for nom, lie in objet._state.fields_cache.items()
+    }
+    return valeurs
+
+
+def _memes(compilees, orm):
+    assert [_contenu(o) for o in compilees] == [_contenu(o) for o in orm]
+
+
+def test_agenda(seance, autre_seance_avec_agenda, volet, financeurs):
+    _agenda(seance, 3, volet=volet, financeurs=financeurs)
+    for une in (seance, autre_seance_avec_agenda):
+        points = selectors._POINTS(seance_id=une.pk)
+        assert len(points) == une.points.count() > 0
+        _memes(points, selectors._POINTS.queryset(seance_id=une.pk))
+        # What the page reads of each item, from the compiled rows as from the ORM's.
+        assert points[0].json_avis and points[0].json_communes
+
+
+def test_seance(seance, secretariat, membre):
+    for user in (secretariat, membre, UserFactory()):
+        trouvee = selectors.seance_ou_404(user, seance.pk)
+        _memes([trouvee], selectors._SEANCE.queryset(user_id=user.pk, pk=seance.pk))
+        assert trouvee.secretariat == (user == secretariat)
+
+
+def test_seance_hors_perimetre(seance, secretariat):
+    for pk in (seance.pk + 1000, 0, -1, 2**70, "x"):
+        with pytest.raises(Http404):
+            selectors.seance_ou_404(secretariat, pk)
+
+
+def test_candidats(seance, autre_seance_avec_agenda, structure, volet, financeurs):
+    for _ in range(4):
+        creer_instruit(structure=structure, volet=volet, financeurs=financeurs)
+    _agenda(seance, 2, volet=volet, financeurs=financeurs)
+    for une in (seance, autre_seance_avec_agenda):
+        for limite in (3, 51):
+            compilees = selectors.candidats_ordre_du_jour(une, limite=limite)
+            _memes(compilees, selectors._candidats(une, limite=limite))
+            assert compilees
+
+
+@pytest.fixture
+def autre_seance_avec_agenda(pilotage, secretariat, volet, financeurs, autre_structure):
+    autre = SeanceFactory(instance=pilotage, creee_par=secretariat)
+    dossier = creer_instruit(structure=autre_structure, volet=volet, financeurs=financeurs)
+    PointOrdreDuJour.objects.create(seance=autre, dossier=dossier, ordre=1)
+    return autre
+
+
+def test_plan_compare(dossier_instruit, autre_dossier_instruit):
+    from instruction import selectors as instruction
+
+    for ids in ([dossier_instruit.pk], [autre_dossier_instruit.pk, dossier_instruit.pk]):
+        lignes = instruction._PLAN_COMPARE(dossier_ids=ids)
+        assert len(lignes) == 2 * len(ids)
+        assert lignes == list(instruction._PLAN_COMPARE.queryset(dossier_ids=ids))
+    assert instruction.plan_compare([]) == {}
+
+
+def test_conflits(pilotage, membre, dossier_instruit, autre_dossier_instruit):
+    from dossiers.models import MembreStructure
+    from gouvernance.selectors import instances
+
+    MembreStructure.objects.create(structure=dossier_instruit.structure, user=membre)
+    structures = [dossier_instruit.structure_id, autre_dossier_instruit.structure_id]
+    adhesions = instances._ADHESIONS(instance_id=pilotage.pk, structure_ids=structures)
+    assert [a.user for a in adhesions] == [membre]
+    _memes(
+        adhesions,
+        instances._ADHESIONS.queryset(instance_id=pilotage.pk, structure_ids=structures),
+    )
+    _memes(
+        instances._DECLARATIONS(instance_id=pilotage.pk),
+        instances._DECLARATIONS.queryset(instance_id=pilotage.pk),
+    )
+    conflits = instances.conflits([dossier_instruit.pk], instance=pilotage)
+    assert conflits[dossier_instruit.pk] == [(membre, "membre de la structure porteuse")]
