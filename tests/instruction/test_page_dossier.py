@@ -9,10 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django_fsm_log.models import StateLog
 
+from cper.forms import formulaire_vide
 from dossiers import agregats
 from dossiers.models import AgregatFinancement, Dossier
 from instruction import selectors
 from instruction.enums import Cote, SensAvis, TypeCourrier
+from instruction.forms import AnnotationForm, MessageForm
 from instruction.models import Annotation, AvisCofinanceur, Courrier, Transfert
 from tests.factories import GuichetFactory, LigneFinancementFactory
 from tests.factories.instruction import AvisFactory, DemandeComplementsFactory
@@ -115,3 +117,9 @@ def test_le_plan_compare_fige_lit_ce_que_lit_l_orm(
         (Decimal("35000.00"), None),
         (None, Decimal("25000.00")),
     }
+
+
+@pytest.mark.parametrize("formulaire", [MessageForm, AnnotationForm])
+def test_les_formulaires_vides_gardes_sont_ceux_que_rend_django(formulaire):
+    assert formulaire_vide(formulaire) == str(formulaire())
+    assert 'name="texte"' in formulaire_vide(formulaire)
