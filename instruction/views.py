@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from cper import tableurs
 from cper.comptes.decorators import role_requis
 from cper.comptes.enums import Role
+from cper.forms import formulaire_vide
 from cper.limites import limiter
 from cper.pagination import compter_bornes, paginer
 from cper.referentiel.models import Guichet
@@ -399,8 +400,8 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "title": f"Dossier {page.dossier.numero}",
             **page.contexte(),
-            "form_message": MessageForm(),
-            "form_annotation": AnnotationForm(),
+            "form_message": formulaire_vide(MessageForm),
+            "form_annotation": formulaire_vide(AnnotationForm),
             # Blocks of higher floors (the decision history, the acts and payments).
             "blocs": blocs_agent(request, page.dossier),
         },
