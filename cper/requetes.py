@@ -11,10 +11,14 @@ Only ids are parameters this way, an integer or a list of them (`Dans`: `= ANY(%
 parameter, where `__in` writes one placeholder per value): a value that changes the *shape* of
 the SQL (an optional filter) must stay out of it. The tests compare each compiled query's rows
 with the ORM's for the same values, so the two cannot drift.
+
+`sql_fige` does the same for annotations alone: correlated subqueries compiled once, added to
+a queryset still built per request (the agents' dossier page).
 """
 
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Lookup
+from django.db.models.expressions import RawSQL
 
 # Stand-in ids no row has, told apart from every other parameter of the query.
 _SENTINELLE = -1_987_654_321
@@ -97,3 +101,19 @@ class RequeteCompilee:
         # queryset chained from it would inherit the fixed SQL).
         query.get_compiler = get_compiler
         return list(queryset)
+
+
+def sql_fige(expressions: dict, modele) -> dict:
+    """`expressions` correlated to a row of `modele`, compiled to SQL once: each as `RawSQL`
+    of the text Django produced (same output field), to annotate any query on `modele`
+    whose base table keeps its own name. Their subqueries' aliases are their own, so they
+    cannot clash with the outer query's joins."""
+    query = modele.objects.all().query
+    compiler = query.get_compiler(DEFAULT_DB_ALIAS)
+    figees = {}
+    for nom, expression in expressions.items():
+        resolue = expression.resolve_expression(query, allow_joins=False)
+        sql, params = compiler.compile(resolue)
+        # The text is Django's own compilation, its values stay parameters.
+        figees[nom] = RawSQL(sql, tuple(params), output_field=resolue.output_field)  # noqa: S611
+    return figees

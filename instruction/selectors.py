@@ -6,9 +6,7 @@ from functools import cache
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db import DEFAULT_DB_ALIAS
 from django.db.models import CharField, Exists, F, OuterRef, Q, Subquery, Value
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Concat, JSONObject, NullIf, Trim
 from django.http import Http404
 from django.utils import timezone
@@ -20,7 +18,7 @@ from cper.comptes.enums import Role
 from cper.comptes.models import User
 from cper.pagination import PLAFOND, Compte
 from cper.referentiel.models import Financeur
-from cper.requetes import Dans, RequeteCompilee
+from cper.requetes import Dans, RequeteCompilee, sql_fige
 from dossiers.enums import EtatDossier as E
 from dossiers.models import (
     AgregatFinancement,
@@ -441,25 +439,6 @@ def demandes_en_retard(user, aujourdhui, perimetre=None):
     )
 
 
-# --- SQL compiled once per process ----------------------------------------------------------
-
-
-def sql_fige(expressions: dict, modele=Dossier) -> dict:
-    """`expressions` correlated to a row of `modele`, compiled to SQL once: each as `RawSQL`
-    of the text Django produced (same output field), to annotate any query on `modele`
-    whose base table keeps its own name. Their subqueries' aliases are their own, so they
-    cannot clash with the outer query's joins."""
-    query = modele.objects.all().query
-    compiler = query.get_compiler(DEFAULT_DB_ALIAS)
-    figees = {}
-    for nom, expression in expressions.items():
-        resolue = expression.resolve_expression(query, allow_joins=False)
-        sql, params = compiler.compile(resolue)
-        # The text is Django's own compilation, its values stay parameters.
-        figees[nom] = RawSQL(sql, tuple(params), output_field=resolue.output_field)  # noqa: S611
-    return figees
-
-
 # --- The plan comparé: requested vs proposed, per financeur ---------------------------------
 
 
@@ -772,7 +751,7 @@ def _annotations_page_agent() -> dict:
     (tests/instruction/test_page_dossier.py checks they read what the ORM reads)."""
     return {
         "guichet_conjoint": F("depot_conjoint__guichet__nom"),
-        **sql_fige(_annotations_page_agent_orm()),
+        **sql_fige(_annotations_page_agent_orm(), Dossier),
     }
 
 
