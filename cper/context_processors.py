@@ -1,10 +1,8 @@
 from django.conf import settings
-from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 
 from cper.appellations import au
 from cper.espaces import espaces_de
-from cper.models import Notification
 
 # The brand block the operator set, or the one of the day (the region's name in force).
 _BLOC_MARQUE = mark_safe(settings.BLOC_MARQUE or au().bloc_marque)  # noqa: S308 - ours
@@ -41,12 +39,8 @@ def site(request):
 
 
 def notifications(request):
-    """The unread count shown in the header; one query, only when a page reads it."""
+    """The unread count shown in the header: kept on the person (cper.notifications), no query."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {
-        "notifications_non_lues": SimpleLazyObject(
-            lambda: Notification.objects.non_lues().filter(user=user).count()
-        )
-    }
+    return {"notifications_non_lues": user.notifications_non_lues}

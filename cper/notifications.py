@@ -11,8 +11,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import get_connection
 from django.db import transaction
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from cper.courriels import courriels_individuels, rendre_sujet
 from cper.models import Notification
@@ -68,6 +71,10 @@ def notifier(
         )
     with transaction.atomic():
         Notification.objects.bulk_create(notifications)
+        # Each person once per call (`vus`): one more unread notice each.
+        get_user_model().objects.filter(pk__in=vus).update(
+            notifications_non_lues=F("notifications_non_lues") + 1
+        )
         if messages:
             get_connection(fail_silently=False).send_messages(messages)
     return len(notifications)
@@ -75,4 +82,32 @@ def notifier(
 
 def notifications_marquer_lues(*, par) -> int:
     """Mark every notice of the person as read."""
-    return Notification.objects.filter(user=par, lue=False).update(lue=True)
+    with transaction.atomic():
+        nombre = Notification.objects.filter(user=par, lue=False).update(lue=True)
+        get_user_model().objects.filter(pk=par.pk).update(notifications_non_lues=0)
+    par.notifications_non_lues = 0
+    return nombre
+
+
+def _non_lues_recomptees():
+    """Each person's unread notices, counted from the notices themselves."""
+    return Coalesce(
+        Subquery(
+            Notification.objects.filter(user=OuterRef("pk"), lue=False)
+            .values("user")
+            .annotate(n=Count("pk"))
+            .values("n")
+        ),
+        0,
+    )
+
+
+def ecarts() -> list[tuple[int, int, int]]:
+    """(person, kept count, count from scratch) wherever the header's badge is wrong; [] when
+    every kept count is right."""
+    return list(
+        get_user_model()
+        .objects.annotate(recompte=_non_lues_recomptees())
+        .filter(~Q(notifications_non_lues=F("recompte")))
+        .values_list("pk", "notifications_non_lues", "recompte")
+    )

@@ -42,6 +42,12 @@ class User(AbstractUser):
         "identifiant ProConnect", max_length=255, blank=True, default="", editable=False
     )
 
+    # The header's badge: how many of the person's notices are unread, kept by
+    # cper.notifications in the transaction that writes or reads them (its `ecarts()` checks it).
+    notifications_non_lues = models.PositiveIntegerField(
+        "notifications non lues", default=0, editable=False
+    )
+
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
 

@@ -1,11 +1,14 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
-from django.urls import get_script_prefix
+from django.urls import get_script_prefix, reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from cper.appellations import au as appellation_au
 from cper.appellations import dater
+from cper.espaces import espaces_de
 
 register = template.Library()
 
@@ -76,3 +79,117 @@ def fige(parser, token):
     nodelist = parser.parse(("endfige",))
     parser.delete_first_token()
     return FigeNode(nodelist)
+
+
+# The marks of cper/includes/_entete.html where the per-request parts of the header go.
+_OUTILS = "<!--cper:outils-->"
+_MENU = "<!--cper:menu-->"
+_cadres_entete: dict[tuple, tuple[str, ...]] = {}
+
+
+def _cadre_entete(context) -> tuple[str, ...]:
+    """The header around its tools and menu (brand, service title, burger), and the URLs the
+    tools link to: settings and URLs alone, rendered once per process, prefix and language."""
+    cle = (get_language(), get_script_prefix())
+    cadre = _cadres_entete.get(cle)
+    if cadre is None:
+        gabarit = context.template.engine.get_template("cper/includes/_entete.html")
+        html = gabarit.render(context)
+        avant, reste = html.split(_OUTILS)
+        milieu, apres = reste.split(_MENU)
+        cadre = _cadres_entete[cle] = (
+            avant.rstrip(),
+            milieu.strip(),
+            apres.lstrip(),
+            reverse("notifications"),
+            reverse("comptes:compte"),
+            reverse("comptes:deconnexion"),
+            reverse("comptes:connexion"),
+            reverse("accueil"),
+        )
+    return cadre
+
+
+def _jeton_csrf(context) -> str:
+    """What `{% csrf_token %}` renders."""
+    jeton = context.get("csrf_token")
+    if not jeton or jeton == "NOTPROVIDED":
+        return ""
+    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(jeton)}">'
+
+
+def _outils(context, cadre) -> str:
+    """The person's buttons: notifications (with the unread count), account, logout."""
+    _, _, _, notifications, compte, deconnexion, connexion, _ = cadre
+    user = context.get("user")
+    if user is None or not user.is_authenticated:
+        return (
+            f'<li>\n<a class="fr-btn fr-icon-lock-line" href="{connexion}">Se connecter</a>\n</li>'
+        )
+    non_lues = context.get("notifications_non_lues")
+    badge = ""
+    if non_lues:
+        nombre = escape(non_lues)
+        pluriel = "" if non_lues == 1 else "s"
+        badge = (
+            f'<span class="fr-badge fr-badge--sm fr-badge--new fr-ml-1v">{nombre}'
+            f'<span class="fr-sr-only"> non lue{pluriel}</span></span>'
+        )
+    return (
+        "<li>\n"
+        '<a class="fr-btn fr-icon-notification-3-line"\n'
+        f' href="{notifications}">Notifications\n{badge}\n</a>\n'
+        "</li>\n"
+        "<li>\n"
+        '<a class="fr-btn fr-icon-account-circle-line"\n'
+        f' href="{compte}">{escape(user.email)}</a>\n'
+        "</li>\n"
+        "<li>\n"
+        f'<form method="post" action="{deconnexion}">\n'
+        f"{_jeton_csrf(context)}\n"
+        '<button type="submit" class="fr-btn fr-icon-logout-box-r-line">Se déconnecter</button>\n'
+        "</form>\n"
+        "</li>"
+    )
+
+
+def _lien_menu(url: str, libelle: str, courant: bool) -> str:
+    courant = 'aria-current="page"' if courant else ""
+    return (
+        '<li class="fr-nav__item">\n'
+        f'<a class="fr-nav__link"\n href="{url}"\n {courant}>{libelle}</a>\n'
+        "</li>"
+    )
+
+
+def _menu(context, cadre) -> str:
+    """The main menu: home, then the spaces of the person's roles; the current page marked."""
+    request = context.get("request")
+    chemin = request.path if request is not None else ""
+    user = context.get("user")
+    espaces = espaces_de(user) if user is not None else ()
+    liens = [_lien_menu(cadre[7], "Accueil", chemin == "/")]
+    liens.extend(
+        _lien_menu(escape(espace["url"]), escape(espace["libelle"]), chemin == espace["url"])
+        for espace in espaces
+    )
+    return (
+        '<div class="fr-header__menu fr-modal"\n id="fr-menu-mobile"\n'
+        ' aria-labelledby="fr-btn-menu-mobile">\n'
+        '<div class="fr-container">\n'
+        '<button type="button" class="fr-btn--close fr-btn" aria-controls="fr-menu-mobile">'
+        "Fermer</button>\n"
+        '<div class="fr-header__menu-links"></div>\n'
+        '<nav class="fr-nav" id="fr-navigation" aria-label="Menu principal">\n'
+        '<ul class="fr-nav__list">\n' + "\n".join(liens) + "\n</ul>\n</nav>\n</div>\n</div>"
+    )
+
+
+@register.simple_tag(takes_context=True)
+def entete(context) -> str:
+    """The site's header (DSFR): its frame rendered once per process, the person's tools and
+    the menu of their roles written here, every value escaped."""
+    cadre = _cadre_entete(context)
+    return mark_safe(  # noqa: S308 - the frame is a template's output, the rest escaped
+        f"{cadre[0]}\n{_outils(context, cadre)}\n{cadre[1]}\n{_menu(context, cadre)}\n{cadre[2]}"
+    )

@@ -497,13 +497,12 @@ def test_les_pages_de_section_gardent_le_meme_nombre_de_requetes(
     attendu = {
         # session, user, dossier (scoped fetch), completude x3 (dossier with its totals, number of
         # communes, types of pieces present), totals of the money summary, the user's roles
-        # (groups, read by the site's context processor), the unread notifications count
-        # (header), then the section's own:
-        "identite": 9 + 1,  # volets
-        "calendrier": 9,
-        "depenses": 9 + 1,  # lines
-        "financement": 9 + 2,  # financeurs (once for all lines), lines
-        "localisation": 9 + 2,  # communes with arrondissement/EPCI, pôles of their EPCI
+        # (groups, read by the site's context processor), then the section's own:
+        "identite": 8 + 1,  # volets
+        "calendrier": 8,
+        "depenses": 8 + 1,  # lines
+        "financement": 8 + 2,  # financeurs (once for all lines), lines
+        "localisation": 8 + 2,  # communes with arrondissement/EPCI, pôles of their EPCI
     }[section]
     with django_assert_num_queries(attendu):
         assert client_porteur.get(_url(brouillon, section)).status_code == 200

@@ -91,8 +91,8 @@ def test_la_page_des_pieces_a_un_nombre_fixe_de_requetes(
     client_porteur.get(url_pieces(dossier))  # warm the session
     # 1 session, 2 user, 3 dossier in scope (membership or agents' scopes) with its
     # structure, 4 the pieces, 5 membership of the structure (may change),
-    # 6 the roles of the user (menu), 7 the unread notifications count (header).
-    with django_assert_num_queries(7):
+    # 6 the roles of the user (menu).
+    with django_assert_num_queries(6):
         reponse = client_porteur.get(url_pieces(dossier))
     assert reponse.status_code == 200
 

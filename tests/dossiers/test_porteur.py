@@ -86,9 +86,8 @@ def test_mes_dossiers_en_nombre_constant_de_requetes(
         DossierFactory(structure=structure, depose=True)
     client.force_login(porteur)
     # 1 session, 2 user, 3 the user's roles (decorator and menu share it),
-    # 4 paginator count, 5 the page of dossiers with structure and guichet (membership subquery),
-    # 6 the unread notifications count (header).
-    with django_assert_num_queries(6):
+    # 4 paginator count, 5 the page of dossiers with structure and guichet (membership subquery).
+    with django_assert_num_queries(5):
         reponse = client.get(reverse("dossiers:index"))
     assert reponse.status_code == 200
     assert reponse.content.decode().count("fr-badge--sm") == min(nombre, 20)
@@ -210,9 +209,8 @@ def test_la_page_du_dossier_en_nombre_constant_de_requetes(
     # 1 session, 2 user, 3 roles (menu), 4 the dossier with its structure, volet, guichet,
     # creator, récépissé and the structure's member ids (whether the viewer is one), 5 communes
     # with EPCI and arrondissement, 6 expense lines, 7 financing lines with financeurs (the
-    # totals are summed from both), 8 pieces, 9 the transition log with its authors, 10 the
-    # unread notifications count (header).
-    with django_assert_num_queries(10):
+    # totals are summed from both), 8 pieces, 9 the transition log with its authors.
+    with django_assert_num_queries(9):
         reponse = client.get(reverse("dossiers:detail", args=[dossier.pk]))
     assert reponse.status_code == 200
 

@@ -139,9 +139,8 @@ def test_mes_structures_a_un_nombre_fixe_de_requetes(
     StructureFactory.create_batch(nombre, membres=[porteur])
     client_porteur.get(reverse("dossiers:structures"))
     # 1 session, 2 user, 3 roles (role_requis; cached for the menu),
-    # 4 the structures with their commune and the administrator flag,
-    # 5 the unread notifications count (header).
-    with django_assert_num_queries(5):
+    # 4 the structures with their commune and the administrator flag.
+    with django_assert_num_queries(4):
         reponse = client_porteur.get(reverse("dossiers:structures"))
     assert reponse.content.decode().count("vous êtes administrateur") == nombre
 

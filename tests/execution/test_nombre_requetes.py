@@ -64,8 +64,8 @@ def test_file_des_versements(
     client.get(url)
     # 1 session, 2 user, 3 the user's financeurs exist, 4 the financeurs of the filter,
     # 5 count, 6 the page of requests with act, financeur, dossier and structure,
-    # 7 roles (menu), 8 unread notifications.
-    with django_assert_num_queries(8):
+    # 7 roles (menu).
+    with django_assert_num_queries(7):
         reponse = client.get(url)
     assert reponse.text.count("Sélectionner la demande") == 0  # none accepted yet
     assert reponse.text.count("Avance") >= n
@@ -93,7 +93,7 @@ def test_page_du_porteur(
     client.get(url)
     # 1 session, 2 user, 3 roles, 4 the dossier in scope, 5 acts, 6 their requests,
     # 7 reversements, 8 files, 9 prorogations, 10 caducité proposals, 11 replaced versions
-    # (avenants), 12 the commencement, 13 unread notifications.
-    with django_assert_num_queries(13):
+    # (avenants), 12 the commencement.
+    with django_assert_num_queries(12):
         reponse = client.get(url)
     assert reponse.text.count("Refus ") == n

@@ -129,8 +129,8 @@ def test_l_historique_en_requetes_constantes(
     url = reverse("gouvernance:enveloppes")
     client.get(url)
     # 1 session, 2 user, 3 roles, 4 whether the member is of a secretariat (second factor),
-    # 5 contract, 6 avenants, 7 envelopes, 8 revisions, 9 unread notifications.
-    with django_assert_num_queries(9):
+    # 5 contract, 6 avenants, 7 envelopes, 8 revisions.
+    with django_assert_num_queries(8):
         assert client.get(url).status_code == 200
 
 

@@ -127,7 +127,7 @@ def test_page_de_la_seance_de_concertation(
     client.get(url)
     # 1 session, 2 user, 3 roles, 4 the member's seat, 5 the séance of their territory, 6 the
     # territory's dossiers under consideration, 7 the observations of the séance with their
-    # authors, 8 unread notifications.
-    with django_assert_num_queries(8):
+    # authors.
+    with django_assert_num_queries(7):
         reponse = client.get(url)
     assert reponse.text.count("« Oui. »") == n

@@ -297,9 +297,8 @@ def test_liste_des_membres(client, django_assert_num_queries, secretariat, pilot
     url = reverse("gouvernance:membres", args=["pilotage"])
     client.get(url)
     # 1 session, 2 user, 3 the application that verified the session, 4 roles, 5 the instance,
-    # 6 members with user, seat and number of interests, 7 secretariat membership,
-    # 8 unread notifications.
-    with django_assert_num_queries(8):
+    # 6 members with user, seat and number of interests, 7 secretariat membership.
+    with django_assert_num_queries(7):
         reponse = client.get(url)
     assert reponse.text.count("Retirer <span") == n + 1
 
@@ -314,9 +313,9 @@ def test_ma_declaration_d_interets(client, django_assert_num_queries, elu, commu
     url = reverse("gouvernance:interets")
     client.get(url)
     # 1 session, 2 user, 3 roles, 4 whether the user owes a second factor (secretariat),
-    # 5 whether the user sits in an instance, 6 unread notifications, 7 the declarations,
-    # 8 the EPCI and 9 the départements of the form.
-    with django_assert_num_queries(9):
+    # 5 whether the user sits in an instance, 6 the declarations,
+    # 7 the EPCI and 8 the départements of the form.
+    with django_assert_num_queries(8):
         reponse = client.get(url)
     assert reponse.text.count("Mandat communal") == n + 1
 

@@ -60,11 +60,10 @@ def test_page_de_la_seance(
     # voting members, 6 items with dossier, structure, volet and decision, and in the same rows
     # their communes, avis, co-financers' avis, observations, amounts programmed, withdrawals
     # and arbitrations asked for, 7 the plan comparé (amounts requested and proposed), 8-9
-    # members with an interest (memberships of the structures, declared interests), 10 unread
-    # notifications; in preparation, 11 the volets of the search form and 12 the dossiers on the
-    # agenda with at most 50 other instruit dossiers to choose from; once convoked, 11
-    # attendance.
-    with django_assert_num_queries(12 if etat == EtatSeance.PREPARATION else 11):
+    # members with an interest (memberships of the structures, declared interests); in
+    # preparation, 10 the volets of the search form and 11 the dossiers on the agenda with at
+    # most 50 other instruit dossiers to choose from; once convoked, 10 attendance.
+    with django_assert_num_queries(11 if etat == EtatSeance.PREPARATION else 10):
         reponse = client.get(url)
     assert reponse.status_code == 200
     assert reponse.text.count('id="point-') == n
@@ -88,8 +87,8 @@ def test_page_de_simulation(
     client.get(url)
     # 1 session, 2 user, 3 the application that verified the session, 4 roles, 5 the séance,
     # 6-9 the agenda (as on the séance page), 10 simulated amounts, 11 the envelopes with
-    # programmed and simulated sums, 12 notifications.
-    with django_assert_num_queries(12):
+    # programmed and simulated sums.
+    with django_assert_num_queries(11):
         reponse = client.get(url)
     assert reponse.status_code == 200
     assert reponse.text.count('name="simule_') == 2 * n
@@ -103,6 +102,6 @@ def test_liste_des_seances(client, django_assert_num_queries, secretariat, pilot
     client.force_login(secretariat)
     client.get(reverse("gouvernance:seances"))
     # 1 session, 2 user, 3 the application that verified the session, 4 roles, 5 secretariat
-    # membership, 6 séances with their counts, 7 unread notifications.
-    with django_assert_num_queries(7):
+    # membership, 6 séances with their counts.
+    with django_assert_num_queries(6):
         client.get(reverse("gouvernance:seances"))

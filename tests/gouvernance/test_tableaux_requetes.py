@@ -50,8 +50,8 @@ def test_tableau_de_pilotage(client, django_assert_num_queries, referentiel, n):
     # 1 session, 2 user, 3 the application that verified the session (the demo pilotage
     # member is of the secretariat: second factor), 4 roles, 5 the maquette (volets ×
     # signatories, envelopes, kept totals), the funnel and delays and the territories in one
-    # round trip, 6 unread notifications.
-    with django_assert_num_queries(6):
+    # round trip.
+    with django_assert_num_queries(5):
         reponse = client.get(url)
     assert reponse.status_code == 200
 
@@ -74,8 +74,8 @@ def test_tableau_du_territoire(client, django_assert_num_queries, referentiel, n
     client.get(url)
     # 1 session, 2 user, 3 roles, 4 the member's seat and territory, 5 volet × state summary
     # (the list's count too), 6 the page of dossiers with their amounts and communes, 7 volets
-    # of the filter form, 8 unread notifications.
-    with django_assert_num_queries(8):
+    # of the filter form.
+    with django_assert_num_queries(7):
         reponse = client.get(url)
     assert reponse.status_code == 200
     mandat = perimetres.mandat_concertation(membre)
@@ -110,8 +110,8 @@ def test_page_d_un_dossier_du_territoire(client, django_assert_num_queries, refe
     url = reverse("gouvernance:territoire_dossier", args=[dossier.pk])
     client.get(url)
     # 1 session, 2 user, 3 roles, 4 seat, 5 the dossier in scope with its amounts,
-    # 6 communes, 7 observations, 8 unread notifications.
-    with django_assert_num_queries(8):
+    # 6 communes, 7 observations.
+    with django_assert_num_queries(7):
         assert client.get(url).status_code == 200
 
 

@@ -145,8 +145,8 @@ def test_liste_des_dossiers_cofinances(
     url = reverse("instruction:cofinancement")
     client.get(url)
     # 1 session, 2 user, 3 roles, 4 the page of dossiers with the three avis (subqueries, the
-    # keyset page needs no count), 5 the user's financeurs, 6 unread notifications.
-    with django_assert_num_queries(6):
+    # keyset page needs no count), 5 the user's financeurs.
+    with django_assert_num_queries(5):
         reponse = client.get(url)
     assert reponse.text.count("/cofinancement/dossiers/") == n
 

@@ -122,8 +122,8 @@ def test_la_liste_en_lecture_a_un_nombre_fixe_de_requetes(
     client.force_login(agent_sp_douai)
     client.get(reverse("instruction:guichet_lecture"))
     # 1 session, 2 user, 3 roles, 4 count of the page, 5 the page of dossiers (structure,
-    # volet, guichets, group, avis: joins and subqueries), 6 unread notifications, 7 volets of
+    # volet, guichets, group, avis: joins and subqueries), 6 volets of
     # the filter form.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         reponse = client.get(reverse("instruction:guichet_lecture"))
     assert reponse.status_code == 200

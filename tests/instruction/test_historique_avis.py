@@ -148,7 +148,7 @@ def test_page_de_l_historique(
     client.get(url)
     # 1 session, 2 user, 3 roles, 4 the dossier in scope, 5 the plan comparé, 6 the two avis
     # (direction), 7 arbitration requests, 8 the groupe in charge and 9 the user's side in it,
-    # 10 unread notifications, 11 the edits with who made them.
-    with django_assert_num_queries(11):
+    # 10 the edits with who made them.
+    with django_assert_num_queries(10):
         reponse = client.get(url)
     assert reponse.text.count("Motivation modifiée") == n - 1

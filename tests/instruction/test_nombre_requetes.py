@@ -31,9 +31,9 @@ def test_file_du_guichet(
     # 1 session, 2 user, 3 roles, 4 the agent's guichets and their dépôts conjoints, 5 the
     # bounded count of each tab (one query), 6 the page (« à traiter »: the filed ones) of
     # dossiers with structure, volet, guichet, group, both avis and the deadline of
-    # complements (subqueries), 7 unread notifications, 8 overdue requests for complements,
-    # 9 volets of the filter form, 10 groupes techniques of the bulk form (read once).
-    with django_assert_num_queries(10):
+    # complements (subqueries), 7 overdue requests for complements,
+    # 8 volets of the filter form, 9 groupes techniques of the bulk form (read once).
+    with django_assert_num_queries(9):
         reponse = client.get(reverse("instruction:guichet"))
     assert reponse.status_code == 200
     assert reponse.text.count('name="dossiers"') == min((n + 1) // 2, 25)
@@ -53,9 +53,9 @@ def test_file_des_groupes(
     client.force_login(instructeur_region)
     client.get(reverse("instruction:groupes"))  # warms the per-process content-type cache
     # 1 session, 2 user, 3 roles, 4 the instructor's groups and sides, 5 the bounded count
-    # of each tab, 6 the page of dossiers, 7 unread notifications, 8 overdue requests,
-    # 9 volets of the filter form.
-    with django_assert_num_queries(9):
+    # of each tab, 6 the page of dossiers, 7 overdue requests,
+    # 8 volets of the filter form.
+    with django_assert_num_queries(8):
         reponse = client.get(reverse("instruction:groupes"), {"attente": "1"})
     assert reponse.status_code == 200
     assert reponse.text.count("/instruction/dossiers/") >= min(n // 2, 25)
@@ -77,9 +77,9 @@ def test_page_du_dossier(
     # works at its guichet, its communes, requests for complements, annotations and
     # transition log, letters, transfers, both sides' avis, the co-financers' avis), 5 the
     # financing plan requested vs proposed, 6 routings with the user's side, 7 messages with
-    # whether the user read them, 8 their attachments, 9 unread notifications. Reading the
-    # page again marks nothing (all read already).
-    with django_assert_num_queries(9):
+    # whether the user read them, 8 their attachments. Reading the page again marks nothing
+    # (all read already).
+    with django_assert_num_queries(8):
         reponse = client.get(url)
     assert reponse.text.count("Porteur\n") + reponse.text.count("Porteur ") >= n
 
@@ -92,7 +92,7 @@ def test_notifications(client, django_assert_num_queries, porteur, n):
         Notification(user=porteur, texte=f"Notification {i}", url="/") for i in range(n)
     )
     client.force_login(porteur)
-    # 1 session, 2 user, 3 roles, 4 count of the page, 5 the page, 6 unread count in the header.
-    with django_assert_num_queries(6):
+    # 1 session, 2 user, 3 roles, 4 count of the page, 5 the page.
+    with django_assert_num_queries(5):
         reponse = client.get(reverse("notifications"))
     assert reponse.text.count("Notification ") >= min(n, 25)

@@ -180,11 +180,11 @@ def test_la_derniere_page_coute_autant_que_la_premiere(
     derniere = url + _lien(client.get(url).text, "last")
     suivante = url + _lien(client.get(url).text, "next")
     # 1 session, 2 user, 3 roles, 4 volets of the (bound) filter form, 5 the agent's guichets
-    # and dépôts conjoints, 6 the tabs' bounded counts, 7 the page, 8 notifications, 9 overdue
-    # requests, 10 groupes techniques of the bulk form: as many on the last page as on the
+    # and dépôts conjoints, 6 the tabs' bounded counts, 7 the page, 8 overdue
+    # requests, 9 groupes techniques of the bulk form: as many on the last page as on the
     # second.
     for page in (derniere, suivante):
-        with django_assert_num_queries(10):
+        with django_assert_num_queries(9):
             reponse = client.get(page)
         assert len(NUMERO.findall(reponse.text)) in (25, n % 25 or 25)
 
