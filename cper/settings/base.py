@@ -112,6 +112,12 @@ for _base in DATABASES.values():
     # PostgreSQL's JIT compiles the dashboards' aggregate queries for seconds to save
     # milliseconds (3 s of a 4.4 s query at 20 000 dossiers): interactive pages are better off.
     _base.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # Parameters bound by the server, so that psycopg prepares a statement after its second
+    # run on a connection: PostgreSQL then plans the pages' queries once (a dossier's scoped
+    # fetch: 2.1 ms of planning for 0.4 ms of execution) instead of at every request.
+    _base["OPTIONS"].update(
+        server_side_binding=True, prepare_threshold=env.int("DB_PREPARE_THRESHOLD", default=2)
+    )
 DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["cper.lecture.Routeur"]
 LECTURE_REPLIQUE = env.bool("LECTURE_REPLIQUE", default=True)
