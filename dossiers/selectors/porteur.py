@@ -13,7 +13,8 @@ from django.db.models import F, QuerySet
 from django_fsm_log.models import StateLog
 
 from cper.referentiel.models import Commune
-from dossiers.acces import dossier_et_membres_ou_404, dossiers_des_structures
+from cper.requetes import Dans, RequeteCompilee
+from dossiers.acces import avec_membres, dossier_et_membres_ou_404, dossiers_des_structures
 from dossiers.enums import EtatDossier
 from dossiers.models import Dossier, LigneDepense, LigneFinancement, MembreStructure, Piece
 
@@ -127,6 +128,39 @@ def _totaux(dossier: Dossier) -> None:
     dossier.ecart_financement = dossier.total_financement - dossier.cout_eligible
 
 
+def _dossiers_de_la_page():
+    return Dossier.objects.select_related(
+        "structure", "volet", "guichet", "cree_par", "recepisse"
+    ).annotate(guichet_conjoint=F("depot_conjoint__guichet__nom"))
+
+
+def _dossier(pk):
+    return avec_membres(_dossiers_de_la_page().filter(pk=pk))
+
+
+# The page's reads, their SQL compiled once per process (tests/dossiers/test_requetes_compilees.py
+# compares each with the ORM's): the dossier by primary key, then its lists.
+_DOSSIER = RequeteCompilee(_dossier, "pk")
+_COMMUNES = RequeteCompilee(
+    lambda dossier_id: (
+        Commune.objects.filter(dossiers=dossier_id)
+        .select_related("arrondissement", "epci")
+        .order_by("nom")
+    ),
+    "dossier_id",
+)
+_DEPENSES = RequeteCompilee(
+    lambda dossier_id: LigneDepense.objects.filter(dossier=dossier_id), "dossier_id"
+)
+_FINANCEMENTS = RequeteCompilee(
+    lambda dossier_id: LigneFinancement.objects.filter(dossier=dossier_id).select_related(
+        "financeur"
+    ),
+    "dossier_id",
+)
+_PIECES = RequeteCompilee(lambda dossier_id: Piece.objects.filter(dossier=dossier_id), "dossier_id")
+
+
 def dossier_complet(user, pk) -> Dossier:
     """One dossier in the user's scope with its money, location, lines and pieces, or 404.
 
@@ -140,20 +174,13 @@ def dossier_complet(user, pk) -> Dossier:
     dossier = dossier_et_membres_ou_404(
         user,
         pk,
-        queryset=Dossier.objects.select_related(
-            "structure", "volet", "guichet", "cree_par", "recepisse"
-        ).annotate(guichet_conjoint=F("depot_conjoint__guichet__nom")),
+        queryset=_dossiers_de_la_page(),
+        compilee=_DOSSIER,
     )
-    dossier.liste_communes = list(
-        Commune.objects.filter(dossiers=dossier)
-        .select_related("arrondissement", "epci")
-        .order_by("nom")
-    )
-    dossier.lignes_depense = list(LigneDepense.objects.filter(dossier=dossier))
-    dossier.lignes_financement = list(
-        LigneFinancement.objects.filter(dossier=dossier).select_related("financeur")
-    )
-    dossier.liste_pieces = list(Piece.objects.filter(dossier=dossier))
+    dossier.liste_communes = _COMMUNES(dossier_id=dossier.pk)
+    dossier.lignes_depense = _DEPENSES(dossier_id=dossier.pk)
+    dossier.lignes_financement = _FINANCEMENTS(dossier_id=dossier.pk)
+    dossier.liste_pieces = _PIECES(dossier_id=dossier.pk)
     _totaux(dossier)
     return dossier
 
@@ -173,6 +200,20 @@ def _auteur(user, membres: set[int], voit_les_noms: bool) -> str:
         return user.get_full_name() or user.email
     # A porteur is told which service acted, not which agent.
     return "l'administration"
+
+
+def _journal(content_type_id, dossier_ids):
+    # `Dans`, not `object_id=`: the stand-in id the SQL is compiled with is below zero, out of
+    # the range of the positive integer field, a condition the ORM would drop.
+    return (
+        StateLog.objects.filter(Dans(F("object_id"), dossier_ids), content_type=content_type_id)
+        .select_related("by")
+        .order_by("timestamp", "pk")
+    )
+
+
+# The content type's id is a parameter: it may differ between databases.
+_JOURNAL = RequeteCompilee(_journal, "content_type_id", listes=("dossier_ids",))
 
 
 def chronologie(dossier: Dossier, *, pour_le_porteur: bool) -> list[Evenement]:
@@ -196,12 +237,8 @@ def chronologie(dossier: Dossier, *, pour_le_porteur: bool) -> list[Evenement]:
             par=_auteur(dossier.cree_par, membres, voit_les_noms),
         )
     ]
-    journal = (
-        StateLog.objects.filter(
-            content_type=ContentType.objects.get_for_model(Dossier), object_id=dossier.pk
-        )
-        .select_related("by")
-        .order_by("timestamp", "pk")
+    journal = _JOURNAL(
+        content_type_id=ContentType.objects.get_for_model(Dossier).pk, dossier_ids=[dossier.pk]
     )
     for log in journal:
         titre = EVENEMENTS.get(log.transition)
