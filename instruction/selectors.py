@@ -60,6 +60,7 @@ from .perimetres import (  # noqa: F401 - the scopes, read here by the views
     file_du_guichet,
     mes_groupes,
     ou_404,
+    pour_une_page,
 )
 
 
@@ -755,21 +756,75 @@ def _annotations_page_agent() -> dict:
     }
 
 
+# The roles that shape the agents' scopes (`dossiers_des_agents`).
+ROLES_DES_PERIMETRES = (Role.AGENT_GUICHET, Role.INSTRUCTEUR)
+
+
+def _page_agent(user_id, pk, roles):
+    # The scope's functions read the user's id and roles only: a stand-in user carries them.
+    user = User(pk=user_id)
+    user._roles = roles
+    return pour_une_page(
+        dossiers_des_agents(user)
+        .annotate(agent_du_guichet=au_guichet_de(user), **_annotations_page_agent())
+        .filter(pk=pk)
+    )
+
+
+def _routages(dossier_id, user_id):
+    return (
+        Routage.objects.filter(dossier=dossier_id)
+        .select_related("groupe_technique", "par")
+        .annotate(mon_cote=cote_dans_le_groupe(user_id))
+    )
+
+
+def _fil(dossier_id, user_id):
+    return (
+        Message.objects.filter(dossier=dossier_id)
+        .select_related("auteur")
+        .prefetch_related("pieces_jointes")
+        .annotate(lu=Exists(LectureMessage.objects.filter(message=OuterRef("pk"), user=user_id)))
+    )
+
+
+# The page's queries, their SQL compiled once per process (one dossier query for each set of
+# roles, whose scopes differ in shape); tests/instruction/test_page_dossier.py compares them
+# with the ORM's.
+_PAGES_AGENT: dict[frozenset, RequeteCompilee] = {}
+_ROUTAGES = RequeteCompilee(_routages, "dossier_id", "user_id")
+_FIL = RequeteCompilee(_fil, "dossier_id", "user_id")
+
+
+def page_agent_compilee(roles: frozenset) -> RequeteCompilee:
+    """The compiled dossier query of the agents' page for users of these scope roles."""
+    if roles not in _PAGES_AGENT:
+        _PAGES_AGENT[roles] = RequeteCompilee(
+            lambda user_id, pk: _page_agent(user_id, pk, roles), "user_id", "pk"
+        )
+    return _PAGES_AGENT[roles]
+
+
+def _dossier_de_la_page(user, pk) -> Dossier:
+    roles = frozenset(role for role in ROLES_DES_PERIMETRES if user.a_le_role(role))
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404("Dossier introuvable.") from None
+    if not roles or not 0 < pk < 2**63:
+        raise Http404("Dossier introuvable.")
+    trouves = page_agent_compilee(roles)(user_id=user.pk, pk=pk)
+    if not trouves:
+        raise Http404("Dossier introuvable.")
+    return trouves[0]
+
+
 def page_dossier_agent(user, pk) -> PageDossierAgent:
     """The agents' dossier page in scope (404 outside), in a fixed number of queries."""
-    dossier = ou_404(
-        dossiers_des_agents(user).annotate(
-            agent_du_guichet=au_guichet_de(user), **_annotations_page_agent()
-        ),
-        pk,
-    )
+    dossier = _dossier_de_la_page(user, pk)
     avis = {a.cote: a for a in _instances(Avis, dossier.liste_avis, CHAMPS_AVIS, "donne_par")}
     lignes = plan_compare([dossier.pk]).get(dossier.pk, [])
-    routages = list(
-        Routage.objects.filter(dossier=dossier)
-        .select_related("groupe_technique", "par")
-        .annotate(mon_cote=cote_dans_le_groupe(user))
-    )
+    routages = _ROUTAGES(dossier_id=dossier.pk, user_id=user.pk)
     # Which buttons to show, from the state and two facts read once; the services check
     # the transition permissions again on every POST.
     mon_cote = routages[0].mon_cote if routages else None
@@ -791,12 +846,7 @@ def page_dossier_agent(user, pk) -> PageDossierAgent:
         and (agent_du_guichet if dossier.etat == E.DEPOSE else instructeur),
         "conclure_instruction": can_proceed(dossier.conclure_instruction) and instructeur,
     }
-    fil = list(
-        Message.objects.filter(dossier=dossier)
-        .select_related("auteur")
-        .prefetch_related("pieces_jointes")
-        .annotate(lu=Exists(LectureMessage.objects.filter(message=OuterRef("pk"), user=user)))
-    )
+    fil = _FIL(dossier_id=dossier.pk, user_id=user.pk)
     return PageDossierAgent(
         dossier=dossier,
         communes=dossier.noms_communes,

@@ -14,7 +14,14 @@ from dossiers.models import Dossier
 from instruction import selectors
 from instruction.enums import Cote, SensAvis, TypeCourrier
 from instruction.forms import AnnotationForm, MessageForm
-from instruction.models import Annotation, AvisCofinanceur, Courrier, Transfert
+from instruction.models import (
+    Annotation,
+    AvisCofinanceur,
+    Courrier,
+    LectureMessage,
+    Message,
+    Transfert,
+)
 from tests.factories import GuichetFactory
 from tests.factories.instruction import AvisFactory, DemandeComplementsFactory
 from tests.factories.referentiel import CommuneFactory, FinanceurFactory
@@ -82,6 +89,61 @@ def test_le_sql_fige_lit_ce_que_lit_l_orm(
     assert len(lu[0]["liste_demandes"]) == n and len(lu[0]["liste_journal"]) >= 1
     assert [a["cote"] for a in lu[0]["liste_avis"]] == [Cote.ETAT, Cote.REGION]
     assert len(lu[0]["noms_communes"]) > n and len(lu[0]["liste_avis_cofinanceurs"]) == n
+
+
+def _contenu(objet, profondeur=0):
+    """An instance's values and those of the related instances it came with (select_related)."""
+    if objet is None or profondeur > 3:
+        return None
+    valeurs = {
+        k: v for k, v in objet.__dict__.items() if k not in ("_state", "_prefetched_objects_cache")
+    }
+    valeurs["_lies"] = {
+        nom: _contenu(lie, profondeur + 1) for nom, lie in objet._state.fields_cache.items()
+    }
+    valeurs["_prefetch"] = {
+        nom: [_contenu(o, profondeur + 1) for o in lus]
+        for nom, lus in getattr(objet, "_prefetched_objects_cache", {}).items()
+    }
+    return valeurs
+
+
+def _memes(compilee, **ids):
+    lus = compilee(**ids)
+    assert [_contenu(o) for o in lus] == [_contenu(o) for o in compilee.queryset(**ids)]
+    return lus
+
+
+def test_les_requetes_compilees_de_la_page_lisent_ce_que_lit_l_orm(
+    dossier_en_instruction,
+    dossier_depose,
+    agent_sp_douai,
+    agent_region,
+    instructeur_etat,
+    porteur,
+):
+    dossier = dossier_en_instruction
+    message = Message.objects.create(dossier=dossier, auteur=porteur, texte="Bonjour")
+    LectureMessage.objects.create(message=message, user=agent_sp_douai)
+    Message.objects.create(dossier=dossier, auteur=agent_sp_douai, texte="Réponse")
+    vus = {
+        agent_sp_douai: {dossier_en_instruction, dossier_depose},
+        instructeur_etat: {dossier_en_instruction},
+        agent_region: set(),
+    }
+    for user, visibles in vus.items():
+        roles = frozenset(r for r in selectors.ROLES_DES_PERIMETRES if user.a_le_role(r))
+        compilee = selectors.page_agent_compilee(roles)
+        for un in (dossier_en_instruction, dossier_depose):
+            lus = _memes(compilee, user_id=user.pk, pk=un.pk)
+            assert [d.pk for d in lus] == ([un.pk] if un in visibles else [])
+            routages = _memes(selectors._ROUTAGES, dossier_id=un.pk, user_id=user.pk)
+            fil = _memes(selectors._FIL, dossier_id=un.pk, user_id=user.pk)
+            if un == dossier_en_instruction:
+                assert [r.mon_cote for r in routages] == [
+                    Cote.ETAT if user == instructeur_etat else None
+                ]
+                assert sorted(m.lu for m in fil) == [False, user == agent_sp_douai]
 
 
 @pytest.mark.parametrize("formulaire", [MessageForm, AnnotationForm])
