@@ -1,10 +1,15 @@
-"""The list's table written in Python gives the DSFR table's markup (`dsfr_table`)."""
+"""Markup written in Python gives the markup of the templates it replaces: the DSFR table
+(`dsfr_table`), the dossier's timeline."""
 
 import re
+from datetime import timedelta
 
 from django.template import Context, Template
+from django.utils import timezone
 from django.utils.html import format_html
 
+from dossiers.selectors.porteur import Evenement
+from dossiers.templatetags.dossiers_tags import chronologie
 from dossiers.templatetags.listes_tags import tableau_dsfr
 
 
@@ -28,3 +33,44 @@ def test_meme_balisage_que_dsfr_table():
     )
     assert _sans_blancs(tableau_dsfr(tableau)) == _sans_blancs(attendu)
     assert "&lt;script&gt;" in tableau_dsfr(tableau)
+
+
+# The timeline's former template loop, the reference of the Python tag.
+CHRONOLOGIE = """<h2 id="chronologie">Chronologie</h2>
+<ol hx-disable class="fr-mb-4w">
+  {% for evenement in evenements %}
+    <li>
+      <time datetime="{{ evenement.date|date:'c' }}">
+        {{ evenement.date|date:"j F Y à H:i" }}</time> :
+      <strong>{{ evenement.titre }}</strong>
+      {% if evenement.par %}par {{ evenement.par }}{% endif %}
+      {% if evenement.commentaire %}
+        <br>
+        <span class="fr-text--sm">{{ evenement.commentaire|linebreaksbr }}</span>
+      {% endif %}
+    </li>
+  {% endfor %}
+</ol>"""
+
+
+def test_la_chronologie_ecrite_en_python_a_le_balisage_du_gabarit():
+    maintenant = timezone.now()
+    evenements = [
+        Evenement(date=maintenant - timedelta(days=3), titre="Dossier créé", par="Léa <b>"),
+        Evenement(date=maintenant - timedelta(days=1), titre="Dossier déposé", par=""),
+        Evenement(
+            date=maintenant,
+            titre="Compléments demandés & <vite>",
+            par="l'administration",
+            commentaire="Ligne 1\nLigne <2>\r\nLigne 3",
+        ),
+    ]
+    for liste in (evenements, []):
+        attendu = Template(CHRONOLOGIE).render(Context({"evenements": liste}))
+        rendu = chronologie(liste)
+        assert _sans_blancs(rendu) == _sans_blancs(attendu)
+    # The spaces a reader sees between a tag and the text around it.
+    assert "</time> : <strong>Dossier créé</strong> par Léa &lt;b&gt;</li>" in chronologie(
+        evenements
+    )
+    assert "Ligne &lt;2&gt;<br>Ligne 3" in chronologie(evenements)
