@@ -43,6 +43,7 @@ from .models import (
     MembreGroupe,
     Message,
     MontantPropose,
+    PieceJointe,
     Routage,
     Transfert,
 )
@@ -667,6 +668,9 @@ CHAMPS_TRANSFERT = ("id", "created_at", "de_nom", "vers_nom", "motif")
 CHAMPS_JOURNAL = ("id", "timestamp", "transition", "state", "description")
 CHAMPS_AVIS = ("id", "cote", "sens", "motivation", "created_at", "updated_at")
 CHAMPS_AVIS_COFINANCEUR = ("id", "updated_at", "sens", "motivation", "montant")
+CHAMPS_ROUTAGE = ("id", "created_at", "groupe_technique_id", "commentaire", "en_vigueur")
+CHAMPS_MESSAGE = ("id", "created_at", "de_l_administration", "texte")
+CHAMPS_PIECE_JOINTE = ("id", "nom_original", "statut_antivirus")
 
 
 def _avis_cofinanceurs(lignes: list[dict]) -> list[AvisCofinanceur]:
@@ -760,40 +764,80 @@ def _annotations_page_agent() -> dict:
 ROLES_DES_PERIMETRES = (Role.AGENT_GUICHET, Role.INSTRUCTEUR)
 
 
+def _annotations_du_lecteur(user) -> dict:
+    """What the agents' dossier page reads in the dossier's own query and that depends on
+    the viewer: the routings with the side the viewer holds in each one's group, and the
+    thread with whether the viewer has read each message."""
+    return {
+        "liste_routages": _liste_json(
+            Routage.objects.filter(dossier=OuterRef("pk")).order_by("-created_at", "-pk"),
+            CHAMPS_ROUTAGE,
+            "par",
+            groupe_technique_nom="groupe_technique__nom",
+            mon_cote=cote_dans_le_groupe(user),
+        ),
+        "liste_fil": _liste_json(
+            Message.objects.filter(dossier=OuterRef("pk")).order_by("created_at", "pk"),
+            CHAMPS_MESSAGE,
+            "auteur",
+            lu=Exists(LectureMessage.objects.filter(message=OuterRef("pk"), user=user)),
+            pieces_jointes=ArraySubquery(
+                PieceJointe.objects.filter(message=OuterRef("pk"))
+                .order_by("pk")
+                .values(json=JSONObject(**{c: c for c in CHAMPS_PIECE_JOINTE}))
+            ),
+        ),
+    }
+
+
 def _page_agent(user_id, pk, roles):
     # The scope's functions read the user's id and roles only: a stand-in user carries them.
     user = User(pk=user_id)
     user._roles = roles
     return pour_une_page(
         dossiers_des_agents(user)
-        .annotate(agent_du_guichet=au_guichet_de(user), **_annotations_page_agent())
+        .annotate(
+            agent_du_guichet=au_guichet_de(user),
+            **_annotations_page_agent(),
+            **_annotations_du_lecteur(user),
+        )
         .filter(pk=pk)
     )
 
 
-def _routages(dossier_id, user_id):
-    return (
-        Routage.objects.filter(dossier=dossier_id)
-        .select_related("groupe_technique", "par")
-        .annotate(mon_cote=cote_dans_le_groupe(user_id))
-    )
+def _routages(lignes: list[dict]) -> list[Routage]:
+    routages = _instances(Routage, lignes, CHAMPS_ROUTAGE, "par")
+    for routage, ligne in zip(routages, lignes, strict=True):
+        routage.groupe_technique = GroupeTechnique(
+            id=routage.groupe_technique_id, nom=ligne["groupe_technique_nom"]
+        )
+        routage.mon_cote = ligne["mon_cote"]
+    return routages
 
 
-def _fil(dossier_id, user_id):
-    return (
-        Message.objects.filter(dossier=dossier_id)
-        .select_related("auteur")
-        .prefetch_related("pieces_jointes")
-        .annotate(lu=Exists(LectureMessage.objects.filter(message=OuterRef("pk"), user=user_id)))
-    )
+def _fil(lignes: list[dict]) -> list[Message]:
+    messages = _instances(Message, lignes, CHAMPS_MESSAGE, "auteur")
+    for message, ligne in zip(messages, lignes, strict=True):
+        message.lu = ligne["lu"]
+        pieces = [
+            PieceJointe(
+                **{
+                    c: PieceJointe._meta.get_field(c).to_python(piece[c])
+                    for c in CHAMPS_PIECE_JOINTE
+                }
+            )
+            for piece in ligne["pieces_jointes"]
+        ]
+        # As `prefetch_related` leaves them: `message.pieces_jointes.all()` reads this list.
+        jointes = message.pieces_jointes.all()
+        jointes._result_cache, jointes._prefetch_done = pieces, True
+        message._prefetched_objects_cache = {"pieces_jointes": jointes}
+    return messages
 
 
-# The page's queries, their SQL compiled once per process (one dossier query for each set of
-# roles, whose scopes differ in shape); tests/instruction/test_page_dossier.py compares them
-# with the ORM's.
+# The page's dossier query, its SQL compiled once per process for each set of roles (whose
+# scopes differ in shape); tests/instruction/test_page_dossier.py compares it with the ORM's.
 _PAGES_AGENT: dict[frozenset, RequeteCompilee] = {}
-_ROUTAGES = RequeteCompilee(_routages, "dossier_id", "user_id")
-_FIL = RequeteCompilee(_fil, "dossier_id", "user_id")
 
 
 def page_agent_compilee(roles: frozenset) -> RequeteCompilee:
@@ -824,7 +868,7 @@ def page_dossier_agent(user, pk) -> PageDossierAgent:
     dossier = _dossier_de_la_page(user, pk)
     avis = {a.cote: a for a in _instances(Avis, dossier.liste_avis, CHAMPS_AVIS, "donne_par")}
     lignes = plan_compare([dossier.pk]).get(dossier.pk, [])
-    routages = _ROUTAGES(dossier_id=dossier.pk, user_id=user.pk)
+    routages = _routages(dossier.liste_routages)
     # Which buttons to show, from the state and two facts read once; the services check
     # the transition permissions again on every POST.
     mon_cote = routages[0].mon_cote if routages else None
@@ -846,7 +890,7 @@ def page_dossier_agent(user, pk) -> PageDossierAgent:
         and (agent_du_guichet if dossier.etat == E.DEPOSE else instructeur),
         "conclure_instruction": can_proceed(dossier.conclure_instruction) and instructeur,
     }
-    fil = _FIL(dossier_id=dossier.pk, user_id=user.pk)
+    fil = _fil(dossier.liste_fil)
     return PageDossierAgent(
         dossier=dossier,
         communes=dossier.noms_communes,
