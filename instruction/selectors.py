@@ -7,7 +7,7 @@ from functools import cache
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import CharField, Exists, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, Concat, JSONObject, NullIf, Trim
+from django.db.models.functions import Cast, Coalesce, Concat, JSONObject, NullIf, Trim
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -444,7 +444,23 @@ def demandes_en_retard(user, aujourdhui, perimetre=None):
 # --- The plan comparé: requested vs proposed, per financeur ---------------------------------
 
 
-def _plan_compare(dossier_ids):
+CHAMPS_PLAN = (
+    "dossier_id",
+    "financeur_id",
+    "financeur__nom",
+    "financeur__signataire",
+    "demande",
+    "propose",
+    "au_plan",
+    "etat_",
+    "region_",
+)
+MONTANTS_PLAN = ("demande", "propose", "etat_", "region_")
+
+
+def _lignes_plan(condition):
+    """The kept aggregates of the dossiers `condition` selects, with each side's proposal."""
+
     def cote(valeur):
         return Subquery(
             MontantPropose.objects.filter(
@@ -458,25 +474,45 @@ def _plan_compare(dossier_ids):
         dossier=OuterRef("dossier_id"), financeur=OuterRef("financeur_id")
     )
     return (
-        AgregatFinancement.objects.filter(Dans(F("dossier_id"), dossier_ids))
+        AgregatFinancement.objects.filter(condition)
         .annotate(au_plan=Exists(au_plan), etat_=cote(Cote.ETAT), region_=cote(Cote.REGION))
         .order_by("dossier_id", "financeur__ordre", "financeur__nom")
-        .values(
-            "dossier_id",
-            "financeur_id",
-            "financeur__nom",
-            "financeur__signataire",
-            "demande",
-            "propose",
-            "au_plan",
-            "etat_",
-            "region_",
-        )
     )
+
+
+def _plan_compare(dossier_ids):
+    return _lignes_plan(Dans(F("dossier_id"), dossier_ids)).values(*CHAMPS_PLAN)
 
 
 # Its SQL assembled once per process: the dossiers' ids are its one (array) parameter.
 _PLAN_COMPARE = RequeteCompilee(_plan_compare, listes=("dossier_ids",))
+
+
+def _plan_json():
+    """The plan comparé of the outer dossier row, as an array of JSON objects (the amounts as
+    text, read back exactly), for `plan_du_dossier`."""
+    return ArraySubquery(
+        _lignes_plan(Q(dossier_id=OuterRef("pk"))).values(
+            json=JSONObject(
+                **{
+                    c: Cast(c, output_field=CharField()) if c in MONTANTS_PLAN else c
+                    for c in CHAMPS_PLAN
+                }
+            )
+        )
+    )
+
+
+def _ligne_plan(ligne: dict) -> dict:
+    return {
+        "financeur_id": ligne["financeur_id"],
+        "nom": ligne["financeur__nom"],
+        "signataire": ligne["financeur__signataire"],
+        "demande": ligne["demande"] if ligne["au_plan"] else None,
+        "propose": ligne["propose"],
+        "etat": ligne["etat_"],
+        "region": ligne["region_"],
+    }
 
 
 def plan_compare(dossier_ids) -> dict[int, list[dict]]:
@@ -485,7 +521,8 @@ def plan_compare(dossier_ids) -> dict[int, list[dict]]:
     Read from the kept aggregates (`AgregatFinancement`): `demande` (None for a financeur
     outside the plan) and `propose`, the one rule of « proposé » (docs/tableaux.md); `etat` and
     `region` are each side's own proposal. Rows in the financeurs' order. Used by the agents'
-    dossier page, the rapport d'instruction, the séance's agenda and the decision form.
+    dossier page (read in the dossier's own query, `plan_du_dossier`), the rapport
+    d'instruction, the séance's agenda and the decision form.
     """
 
     dossier_ids = list(dossier_ids)
@@ -493,18 +530,21 @@ def plan_compare(dossier_ids) -> dict[int, list[dict]]:
     if not dossier_ids:
         return resultat
     for ligne in _PLAN_COMPARE(dossier_ids=dossier_ids):
-        resultat.setdefault(ligne["dossier_id"], []).append(
+        resultat.setdefault(ligne["dossier_id"], []).append(_ligne_plan(ligne))
+    return resultat
+
+
+def plan_du_dossier(lignes: list[dict]) -> list[dict]:
+    """`plan_compare` of one dossier from the rows of `_plan_json` (its own query)."""
+    return [
+        _ligne_plan(
             {
-                "financeur_id": ligne["financeur_id"],
-                "nom": ligne["financeur__nom"],
-                "signataire": ligne["financeur__signataire"],
-                "demande": ligne["demande"] if ligne["au_plan"] else None,
-                "propose": ligne["propose"],
-                "etat": ligne["etat_"],
-                "region": ligne["region_"],
+                **ligne,
+                **{c: Decimal(ligne[c]) if ligne[c] is not None else None for c in MONTANTS_PLAN},
             }
         )
-    return resultat
+        for ligne in lignes
+    ]
 
 
 @dataclass(frozen=True)
@@ -736,6 +776,7 @@ def _annotations_page_agent_orm() -> dict:
             "donne_par",
             financeur_nom="financeur__nom",
         ),
+        "plan_json": _plan_json(),
         # By the content type's natural key: its id may differ between databases.
         "liste_journal": _liste_json(
             StateLog.objects.filter(
@@ -867,7 +908,7 @@ def page_dossier_agent(user, pk) -> PageDossierAgent:
     """The agents' dossier page in scope (404 outside), in a fixed number of queries."""
     dossier = _dossier_de_la_page(user, pk)
     avis = {a.cote: a for a in _instances(Avis, dossier.liste_avis, CHAMPS_AVIS, "donne_par")}
-    lignes = plan_compare([dossier.pk]).get(dossier.pk, [])
+    lignes = plan_du_dossier(dossier.plan_json)
     routages = _routages(dossier.liste_routages)
     # Which buttons to show, from the state and two facts read once; the services check
     # the transition permissions again on every POST.

@@ -21,11 +21,13 @@ from instruction.models import (
     Courrier,
     LectureMessage,
     Message,
+    MontantPropose,
     PieceJointe,
     Routage,
     Transfert,
 )
 from tests.factories import GuichetFactory
+from tests.factories.dossiers import LigneFinancementFactory
 from tests.factories.instruction import AvisFactory, DemandeComplementsFactory
 from tests.factories.referentiel import CommuneFactory, FinanceurFactory
 
@@ -80,8 +82,12 @@ def test_le_sql_fige_lit_ce_que_lit_l_orm(
         source_state="brouillon",
         by=agent_sp_douai,
     )
-    AvisFactory(dossier=dossier, cote=Cote.ETAT, donne_par=agent_sp_douai)
+    avis_etat = AvisFactory(dossier=dossier, cote=Cote.ETAT, donne_par=agent_sp_douai)
     AvisFactory(dossier=dossier, cote=Cote.REGION, sens=SensAvis.DEFAVORABLE)
+    ligne = LigneFinancementFactory(dossier=dossier, montant_demande=Decimal("1234.56"))
+    MontantPropose.objects.create(
+        avis=avis_etat, financeur=ligne.financeur, montant=Decimal("1000.10")
+    )
     agregats.recalculer_dossier(dossier.pk)  # the dashboards count communes and filings
 
     orm = selectors._annotations_page_agent_orm()
@@ -92,6 +98,15 @@ def test_le_sql_fige_lit_ce_que_lit_l_orm(
     assert len(lu[0]["liste_demandes"]) == n and len(lu[0]["liste_journal"]) >= 1
     assert [a["cote"] for a in lu[0]["liste_avis"]] == [Cote.ETAT, Cote.REGION]
     assert len(lu[0]["noms_communes"]) > n and len(lu[0]["liste_avis_cofinanceurs"]) == n
+    # The plan comparé read in the dossier's row is the one of `plan_compare`.
+    for un in (dossier, dossier_depose):
+        [ligne_du_dossier] = [x for x in lu if x["pk"] == un.pk]
+        plan = selectors.plan_du_dossier(ligne_du_dossier["plan_json"])
+        assert plan == selectors.plan_compare([un.pk]).get(un.pk, [])
+    plan = selectors.plan_du_dossier(lu[0]["plan_json"])
+    assert {"demande": Decimal("1234.56"), "etat": Decimal("1000.10")}.items() <= next(
+        x for x in plan if x["financeur_id"] == ligne.financeur_id
+    ).items()
 
 
 def _contenu(objet, profondeur=0):
