@@ -1,11 +1,13 @@
 """The agents' dossier page reads its lists through SQL compiled once per process: that SQL
 reads exactly what the ORM expressions it was compiled from read."""
 
+import re
 from decimal import Decimal
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef
+from django.template import Context, Template
 from django.utils import timezone
 from django_fsm_log.models import StateLog
 
@@ -26,6 +28,7 @@ from instruction.models import (
     Routage,
     Transfert,
 )
+from instruction.templatetags import dossier_agent_tags
 from tests.factories import GuichetFactory
 from tests.factories.dossiers import LigneFinancementFactory
 from tests.factories.instruction import AvisFactory, DemandeComplementsFactory
@@ -220,3 +223,73 @@ def test_les_requetes_compilees_de_la_page_lisent_ce_que_lit_l_orm(
 def test_les_formulaires_vides_gardes_sont_ceux_que_rend_django(formulaire):
     assert formulaire_vide(formulaire) == str(formulaire())
     assert 'name="texte"' in formulaire_vide(formulaire)
+
+
+# The page's former template loops, the reference of the Python tags.
+ROUTAGES = """<h2>Routages</h2>
+<ul>
+  {% for routage in routages %}
+    <li>
+      {{ routage.created_at|date:"d/m/Y H:i" }} : vers {{ routage.groupe_technique }}
+      par {{ routage.par }}
+      {% if routage.commentaire %}— {{ routage.commentaire }}{% endif %}
+    </li>
+  {% empty %}
+    <li>Pas encore routé.</li>
+  {% endfor %}
+</ul>"""
+HISTORIQUE = """<h2>Historique</h2>
+<ol>
+  {% for entree in journal %}
+    <li>
+      {{ entree.entree.timestamp|date:"d/m/Y H:i" }} — {{ entree.libelle }}
+      (désormais « {{ entree.vers }} »)
+      {% if entree.entree.by %}par {{ entree.entree.by }}{% endif %}
+      {% if entree.entree.description %}— {{ entree.entree.description }}{% endif %}
+    </li>
+  {% endfor %}
+</ol>"""
+
+
+def _espaces(html: str) -> str:
+    """Runs of whitespace as one space, none around tags: the text a reader sees."""
+    return re.sub(r"\s*(<[^>]+>)\s*", r"\1", re.sub(r"\s+", " ", html)).strip()
+
+
+def test_routages_et_historique_ecrits_en_python_ont_le_balisage_des_gabarits(
+    dossier_en_instruction, agent_sp_douai, porteur, groupe_mobilite
+):
+    maintenant = timezone.now()
+    routages = [
+        Routage(
+            created_at=maintenant,
+            groupe_technique=groupe_mobilite,
+            par=agent_sp_douai,
+            commentaire="Voir <la> note & le plan",
+        ),
+        Routage(created_at=maintenant, groupe_technique=groupe_mobilite, par=porteur),
+    ]
+    journal = [
+        {
+            "entree": StateLog(
+                timestamp=maintenant, by=agent_sp_douai, description="Motif <b> & suite"
+            ),
+            "libelle": "Dépôt",
+            "vers": "Déposé",
+        },
+        {
+            "entree": StateLog(timestamp=maintenant, by=None, description=""),
+            "libelle": "L'« x »",
+            "vers": "<y>",
+        },
+    ]
+    for un_routage, un_journal in ((routages, journal), ([], [])):
+        contexte = Context({"routages": un_routage, "journal": un_journal})
+        assert _espaces(dossier_agent_tags.routages(un_routage)) == _espaces(
+            Template(ROUTAGES).render(contexte)
+        )
+        assert _espaces(dossier_agent_tags.historique(un_journal)) == _espaces(
+            Template(HISTORIQUE).render(contexte)
+        )
+    assert "Voir &lt;la&gt; note &amp; le plan" in dossier_agent_tags.routages(routages)
+    assert "Pas encore routé." in dossier_agent_tags.routages([])
