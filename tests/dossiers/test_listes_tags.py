@@ -1,5 +1,5 @@
 """Markup written in Python gives the markup of the templates it replaces: the DSFR table
-(`dsfr_table`), the dossier's timeline."""
+(`dsfr_table`), the dossier's timeline and pieces."""
 
 import re
 from datetime import timedelta
@@ -8,8 +8,11 @@ from django.template import Context, Template
 from django.utils import timezone
 from django.utils.html import format_html
 
+from cper.televersement.enums import StatutAntivirus
+from dossiers.enums import TypePiece
+from dossiers.models import Dossier, Piece
 from dossiers.selectors.porteur import Evenement
-from dossiers.templatetags.dossiers_tags import chronologie
+from dossiers.templatetags.dossiers_tags import chronologie, pieces_du_dossier
 from dossiers.templatetags.listes_tags import tableau_dsfr
 
 
@@ -74,3 +77,45 @@ def test_la_chronologie_ecrite_en_python_a_le_balisage_du_gabarit():
         evenements
     )
     assert "Ligne &lt;2&gt;<br>Ligne 3" in chronologie(evenements)
+
+
+# The pieces' former template loop (its indentation aside), the reference of the Python tag.
+PIECES = (
+    "{% if dossier.liste_pieces %}<ul>{% for piece in dossier.liste_pieces %}"
+    "<li>\n  {{ piece.get_type_display }} :\n  {% if piece.disponible %}"
+    "<a hx-disable href=\"{% url 'dossiers:piece_telecharger' dossier.pk piece.pk %}\">"
+    "{{ piece.nom_original }}</a>{% else %}"
+    "<span hx-disable>{{ piece.nom_original }}</span> (en cours d'analyse antivirus)"
+    "{% endif %}\n</li>{% endfor %}</ul>{% else %}<p>Aucune pièce jointe.</p>{% endif %}"
+)
+
+
+def test_les_pieces_ecrites_en_python_ont_le_balisage_du_gabarit():
+    dossier = Dossier(pk=12)
+    dossier.liste_pieces = [
+        Piece(
+            pk=3,
+            type=TypePiece.DELIBERATION,
+            nom_original="Délibération <b>.pdf",
+            statut_antivirus=StatutAntivirus.SAIN,
+        ),
+        Piece(
+            pk=4,
+            type=TypePiece.CALENDRIER,
+            nom_original="plan & co.pdf",
+            statut_antivirus=StatutAntivirus.EN_ANALYSE,
+        ),
+    ]
+    for pieces in (dossier.liste_pieces, []):
+        dossier.liste_pieces = pieces
+        attendu = Template(PIECES).render(Context({"dossier": dossier}))
+        assert _sans_blancs(pieces_du_dossier(dossier)) == _sans_blancs(attendu)
+    dossier.liste_pieces = [
+        Piece(
+            pk=3,
+            type=TypePiece.DELIBERATION,
+            nom_original="a.pdf",
+            statut_antivirus=StatutAntivirus.SAIN,
+        )
+    ]
+    assert " : <a hx-disable" in pieces_du_dossier(dossier)
