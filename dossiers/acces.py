@@ -120,6 +120,7 @@ def dossier_et_membres_ou_404(user, pk, queryset=None, compilee=None) -> Dossier
     checked on those ids, so a user without agent roles is served by a primary-key fetch —
     `compilee(pk=…)` when given, a `cper.requetes.RequeteCompilee` of `avec_membres(queryset)`
     filtered on the primary key; an agent's scopes are in the query, as in `dossier_ou_404`.
+    `queryset` may be a function returning it, called only when the query is built here.
     """
     if not user.is_authenticated:
         raise Http404("Dossier introuvable")
@@ -134,6 +135,8 @@ def dossier_et_membres_ou_404(user, pk, queryset=None, compilee=None) -> Dossier
             raise Http404("Dossier introuvable")
         dossier = trouves[0]
     else:
+        if callable(queryset):
+            queryset = queryset()
         queryset = avec_membres(Dossier.objects.all() if queryset is None else queryset)
         if agents is not None:
             queryset = queryset.filter(_membres(user) | agents)

@@ -291,7 +291,8 @@ def dossier_complet(user, pk) -> Dossier:
     dossier = dossier_et_membres_ou_404(
         user,
         pk,
-        queryset=_dossiers_de_la_page(),
+        # Built only for a user with agent roles: a porteur's read is compiled.
+        queryset=_dossiers_de_la_page,
         compilee=_DOSSIER,
     )
     dossier.liste_communes = _communes(dossier.json_communes)

@@ -83,10 +83,9 @@ def chronologie(evenements) -> str:
     )
 
 
-def _piece(dossier_pk: int, piece) -> str:
+def _piece(lien, piece) -> str:
     if piece.disponible:
-        url = reverse("dossiers:piece_telecharger", args=[dossier_pk, piece.pk])
-        fichier = f'<a hx-disable href="{e(url)}">{e(piece.nom_original)}</a>'
+        fichier = f'<a hx-disable href="{e(lien(piece.pk))}">{e(piece.nom_original)}</a>'
     else:
         fichier = f"<span hx-disable>{e(piece.nom_original)}</span> (en cours d'analyse antivirus)"
     return f"<li>{e(piece.get_type_display())} : {fichier}</li>"
@@ -98,6 +97,10 @@ def pieces_du_dossier(dossier) -> str:
     passed, written in Python: the markup the template loop had (compared by a test)."""
     if not dossier.liste_pieces:
         return mark_safe("<p>Aucune pièce jointe.</p>")
-    lignes = "".join(_piece(dossier.pk, piece) for piece in dossier.liste_pieces)
+    # One `reverse` for the page: the piece's id is the URL's last number.
+    avant, _, apres = reverse("dossiers:piece_telecharger", args=[dossier.pk, 0]).rpartition("/0/")
+    lignes = "".join(
+        _piece(lambda pk: f"{avant}/{int(pk)}/{apres}", piece) for piece in dossier.liste_pieces
+    )
     # S308: every value above is escaped.
     return mark_safe(f"<ul>{lignes}</ul>")  # noqa: S308

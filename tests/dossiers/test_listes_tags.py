@@ -91,12 +91,19 @@ PIECES = (
 
 
 def test_les_pieces_ecrites_en_python_ont_le_balisage_du_gabarit():
-    dossier = Dossier(pk=12)
+    # Ids with zeros: the link is built from the URL of piece 0.
+    dossier = Dossier(pk=10)
     dossier.liste_pieces = [
+        Piece(
+            pk=100,
+            type=TypePiece.DELIBERATION,
+            nom_original="Délibération <b>.pdf",
+            statut_antivirus=StatutAntivirus.SAIN,
+        ),
         Piece(
             pk=3,
             type=TypePiece.DELIBERATION,
-            nom_original="Délibération <b>.pdf",
+            nom_original="Délibération 2.pdf",
             statut_antivirus=StatutAntivirus.SAIN,
         ),
         Piece(
@@ -118,4 +125,6 @@ def test_les_pieces_ecrites_en_python_ont_le_balisage_du_gabarit():
             statut_antivirus=StatutAntivirus.SAIN,
         )
     ]
-    assert " : <a hx-disable" in pieces_du_dossier(dossier)
+    assert ' : <a hx-disable href="/dossiers/10/pieces/3/telecharger/">' in pieces_du_dossier(
+        dossier
+    )
