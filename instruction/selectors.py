@@ -18,7 +18,7 @@ from cper.comptes.enums import Role
 from cper.comptes.models import User
 from cper.pagination import PLAFOND, Compte
 from cper.referentiel.models import Financeur
-from cper.requetes import Dans, RequeteCompilee, sql_fige
+from cper.requetes import Dans, RequeteCompilee, instance_lue, relier, sql_fige
 from dossiers.enums import EtatDossier as E
 from dossiers.models import (
     AgregatFinancement,
@@ -685,9 +685,13 @@ def _instances(modele, lignes: list[dict], champs: tuple[str, ...], personne: st
     """Model instances rebuilt from `_liste_json` rows (values typed by each field)."""
     resultat = []
     for ligne in lignes:
-        instance = modele(**{c: modele._meta.get_field(c).to_python(ligne[c]) for c in champs})
+        instance = instance_lue(modele, **{c: ligne[c] for c in champs})
         if ligne[f"{personne}__id"] is not None:
-            setattr(instance, personne, User(**{c: ligne[f"{personne}__{c}"] for c in PERSONNE}))
+            setattr(
+                instance,
+                personne,
+                instance_lue(User, **{c: ligne[f"{personne}__{c}"] for c in PERSONNE}),
+            )
         resultat.append(instance)
     return resultat
 
@@ -716,7 +720,7 @@ CHAMPS_PIECE_JOINTE = ("id", "nom_original", "statut_antivirus")
 def _avis_cofinanceurs(lignes: list[dict]) -> list[AvisCofinanceur]:
     avis = _instances(AvisCofinanceur, lignes, CHAMPS_AVIS_COFINANCEUR, "donne_par")
     for un_avis, ligne in zip(avis, lignes, strict=True):
-        un_avis.financeur = Financeur(nom=ligne["financeur_nom"])
+        relier(un_avis, "financeur", instance_lue(Financeur, nom=ligne["financeur_nom"]))
     return avis
 
 

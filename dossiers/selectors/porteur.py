@@ -17,7 +17,7 @@ from django_fsm_log.models import StateLog
 
 from cper.comptes.models import User
 from cper.referentiel.models import Arrondissement, Commune, Epci, Financeur
-from cper.requetes import Dans, RequeteCompilee, sql_fige
+from cper.requetes import Dans, RequeteCompilee, instance_lue, relier, sql_fige
 from dossiers.acces import avec_membres, dossier_et_membres_ou_404, dossiers_des_structures
 from dossiers.enums import EtatDossier
 from dossiers.models import Dossier, LigneDepense, LigneFinancement, MembreStructure, Piece
@@ -223,24 +223,23 @@ def _dossier(pk):
 _DOSSIER = RequeteCompilee(_dossier, "pk")
 
 
-def _valeur(modele, champ: str, valeur):
-    return modele._meta.get_field(champ).to_python(valeur)
-
-
 def _instance(modele, ligne: dict, champs: tuple[str, ...]):
-    """A model instance of the `champs` of a JSON row, each typed by its field."""
-    return modele(**{champ: _valeur(modele, champ, ligne[champ]) for champ in champs})
+    """A model instance of the `champs` of a JSON row (the others deferred)."""
+    return instance_lue(modele, **{champ: ligne[champ] for champ in champs})
 
 
 def _communes(lignes: list[dict]) -> list[Commune]:
     communes = []
     for ligne in lignes:
         commune = _instance(Commune, ligne, ("id", "code_insee", "nom"))
-        commune.epci = Epci(nom=ligne["epci"]) if ligne["epci"] is not None else None
-        commune.arrondissement = (
-            Arrondissement(nom=ligne["arrondissement"])
-            if ligne["arrondissement"] is not None
-            else None
+        epci, arrondissement = ligne["epci"], ligne["arrondissement"]
+        relier(commune, "epci", instance_lue(Epci, nom=epci) if epci is not None else None)
+        relier(
+            commune,
+            "arrondissement",
+            instance_lue(Arrondissement, nom=arrondissement)
+            if arrondissement is not None
+            else None,
         )
         communes.append(commune)
     return communes
@@ -250,8 +249,15 @@ def _financements(lignes: list[dict]) -> list[LigneFinancement]:
     financements = []
     for ligne in lignes:
         financement = _instance(LigneFinancement, ligne, ("id", "precision", "montant_demande"))
-        financement.financeur = Financeur(
-            id=ligne["financeur_id"], nom=ligne["financeur_nom"], public=ligne["financeur_public"]
+        relier(
+            financement,
+            "financeur",
+            instance_lue(
+                Financeur,
+                id=ligne["financeur_id"],
+                nom=ligne["financeur_nom"],
+                public=ligne["financeur_public"],
+            ),
         )
         financements.append(financement)
     return financements
@@ -263,7 +269,8 @@ def _journal_lu(lignes: list[dict]) -> list[StateLog]:
         entree = _instance(StateLog, ligne, ("id", "timestamp", "transition", "state"))
         entree.description = ligne["description"]
         entree.by = (
-            User(
+            instance_lue(
+                User,
                 id=ligne["by_id"],
                 first_name=ligne["by_first_name"],
                 last_name=ligne["by_last_name"],
