@@ -117,3 +117,23 @@ def sql_fige(expressions: dict, modele) -> dict:
         # The text is Django's own compilation, its values stay parameters.
         figees[nom] = RawSQL(sql, tuple(params), output_field=resolue.output_field)  # noqa: S611
     return figees
+
+
+def instance_lue(modele, **valeurs):
+    """An instance of `modele` from some of its columns (attribute names: `financeur_id`), as a
+    queryset's `only()` builds one: each value typed by its field, every other field deferred,
+    so that a template reading one the query did not carry costs a query (which the pages'
+    query-count tests catch) instead of showing a silent default."""
+    champs = modele._meta.concrete_fields
+    inconnus = set(valeurs) - {f.attname for f in champs}
+    if inconnus:
+        raise ValueError(f"Colonnes inconnues de {modele.__name__} : {sorted(inconnus)}")
+    noms = [f.attname for f in champs if f.attname in valeurs]
+    lues = [f.to_python(valeurs[f.attname]) for f in champs if f.attname in valeurs]
+    return modele.from_db(DEFAULT_DB_ALIAS, noms, lues)
+
+
+def relier(instance, nom: str, objet) -> None:
+    """`instance.<nom>` reads `objet` (or None), as select_related leaves it: the related
+    object cached, the foreign key's own column left as it was (deferred)."""
+    instance._meta.get_field(nom).set_cached_value(instance, objet)

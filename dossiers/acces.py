@@ -103,25 +103,44 @@ def dossier_ou_404(user, pk, perm: str = VOIR, queryset=None) -> Dossier:
     return _un_dossier(queryset.filter(_condition_visible(user, perm)), pk)
 
 
-def dossier_et_membres_ou_404(user, pk, queryset=None) -> Dossier:
-    """One dossier the user may see (VOIR), or 404; with `membres_ids`, the ids of its
-    structure's members, and `est_porteur`, whether the user is one of them.
-
-    For the pages that read the members anyway (whose names a porteur sees): membership is
-    checked on those ids, so a user without agent roles is served by a primary-key fetch;
-    an agent's scopes are in the query, as in `dossier_ou_404`.
-    """
-    if not user.is_authenticated:
-        raise Http404("Dossier introuvable")
-    queryset = (Dossier.objects.all() if queryset is None else queryset).annotate(
+def avec_membres(queryset):
+    """`membres_ids` on each dossier of `queryset`: the ids of its structure's members."""
+    return queryset.annotate(
         membres_ids=ArraySubquery(
             MembreStructure.objects.filter(structure=OuterRef("structure")).values("user_id")
         )
     )
+
+
+def dossier_et_membres_ou_404(user, pk, queryset=None, compilee=None) -> Dossier:
+    """One dossier the user may see (VOIR), or 404; with `membres_ids`, the ids of its
+    structure's members, and `est_porteur`, whether the user is one of them.
+
+    For the pages that read the members anyway (whose names a porteur sees): membership is
+    checked on those ids, so a user without agent roles is served by a primary-key fetch —
+    `compilee(pk=…)` when given, a `cper.requetes.RequeteCompilee` of `avec_membres(queryset)`
+    filtered on the primary key; an agent's scopes are in the query, as in `dossier_ou_404`.
+    `queryset` may be a function returning it, called only when the query is built here.
+    """
+    if not user.is_authenticated:
+        raise Http404("Dossier introuvable")
     agents = _condition_agents(user)
-    if agents is not None:
-        queryset = queryset.filter(_membres(user) | agents)
-    dossier = _un_dossier(queryset, pk)
+    if agents is None and compilee is not None:
+        try:
+            pk = int(pk)
+        except (TypeError, ValueError):
+            raise Http404("Dossier introuvable") from None
+        trouves = compilee(pk=pk) if 0 < pk < 2**63 else []
+        if not trouves:
+            raise Http404("Dossier introuvable")
+        dossier = trouves[0]
+    else:
+        if callable(queryset):
+            queryset = queryset()
+        queryset = avec_membres(Dossier.objects.all() if queryset is None else queryset)
+        if agents is not None:
+            queryset = queryset.filter(_membres(user) | agents)
+        dossier = _un_dossier(queryset, pk)
     dossier.est_porteur = user.pk in dossier.membres_ids
     if agents is None and not dossier.est_porteur:
         raise Http404("Dossier introuvable")

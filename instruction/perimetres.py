@@ -183,12 +183,15 @@ def dossiers_du_porteur(user):
     return dossiers_des_structures(user).exclude(etat=E.BROUILLON)
 
 
+def pour_une_page(queryset):
+    """`queryset` with the relations every agent page shows of a dossier."""
+    return queryset.select_related("structure", "guichet", "volet", "rapport_instruction")
+
+
 def ou_404(queryset, pk) -> Dossier:
     """One dossier of `queryset` with what every agent page shows, or 404."""
     try:
-        return queryset.select_related("structure", "guichet", "volet", "rapport_instruction").get(
-            pk=pk
-        )
+        return pour_une_page(queryset).get(pk=pk)
     except (Dossier.DoesNotExist, ValueError, TypeError):
         raise Http404("Dossier introuvable.") from None
 

@@ -7,7 +7,7 @@ from functools import cache
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import CharField, Exists, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, Concat, JSONObject, NullIf, Trim
+from django.db.models.functions import Cast, Coalesce, Concat, JSONObject, NullIf, Trim
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -18,7 +18,7 @@ from cper.comptes.enums import Role
 from cper.comptes.models import User
 from cper.pagination import PLAFOND, Compte
 from cper.referentiel.models import Financeur
-from cper.requetes import Dans, RequeteCompilee, sql_fige
+from cper.requetes import Dans, RequeteCompilee, instance_lue, relier, sql_fige
 from dossiers.enums import EtatDossier as E
 from dossiers.models import (
     AgregatFinancement,
@@ -43,6 +43,7 @@ from .models import (
     MembreGroupe,
     Message,
     MontantPropose,
+    PieceJointe,
     Routage,
     Transfert,
 )
@@ -60,6 +61,7 @@ from .perimetres import (  # noqa: F401 - the scopes, read here by the views
     file_du_guichet,
     mes_groupes,
     ou_404,
+    pour_une_page,
 )
 
 
@@ -442,7 +444,23 @@ def demandes_en_retard(user, aujourdhui, perimetre=None):
 # --- The plan comparé: requested vs proposed, per financeur ---------------------------------
 
 
-def _plan_compare(dossier_ids):
+CHAMPS_PLAN = (
+    "dossier_id",
+    "financeur_id",
+    "financeur__nom",
+    "financeur__signataire",
+    "demande",
+    "propose",
+    "au_plan",
+    "etat_",
+    "region_",
+)
+MONTANTS_PLAN = ("demande", "propose", "etat_", "region_")
+
+
+def _lignes_plan(condition):
+    """The kept aggregates of the dossiers `condition` selects, with each side's proposal."""
+
     def cote(valeur):
         return Subquery(
             MontantPropose.objects.filter(
@@ -456,25 +474,45 @@ def _plan_compare(dossier_ids):
         dossier=OuterRef("dossier_id"), financeur=OuterRef("financeur_id")
     )
     return (
-        AgregatFinancement.objects.filter(Dans(F("dossier_id"), dossier_ids))
+        AgregatFinancement.objects.filter(condition)
         .annotate(au_plan=Exists(au_plan), etat_=cote(Cote.ETAT), region_=cote(Cote.REGION))
         .order_by("dossier_id", "financeur__ordre", "financeur__nom")
-        .values(
-            "dossier_id",
-            "financeur_id",
-            "financeur__nom",
-            "financeur__signataire",
-            "demande",
-            "propose",
-            "au_plan",
-            "etat_",
-            "region_",
-        )
     )
+
+
+def _plan_compare(dossier_ids):
+    return _lignes_plan(Dans(F("dossier_id"), dossier_ids)).values(*CHAMPS_PLAN)
 
 
 # Its SQL assembled once per process: the dossiers' ids are its one (array) parameter.
 _PLAN_COMPARE = RequeteCompilee(_plan_compare, listes=("dossier_ids",))
+
+
+def _plan_json():
+    """The plan comparé of the outer dossier row, as an array of JSON objects (the amounts as
+    text, read back exactly), for `plan_du_dossier`."""
+    return ArraySubquery(
+        _lignes_plan(Q(dossier_id=OuterRef("pk"))).values(
+            json=JSONObject(
+                **{
+                    c: Cast(c, output_field=CharField()) if c in MONTANTS_PLAN else c
+                    for c in CHAMPS_PLAN
+                }
+            )
+        )
+    )
+
+
+def _ligne_plan(ligne: dict) -> dict:
+    return {
+        "financeur_id": ligne["financeur_id"],
+        "nom": ligne["financeur__nom"],
+        "signataire": ligne["financeur__signataire"],
+        "demande": ligne["demande"] if ligne["au_plan"] else None,
+        "propose": ligne["propose"],
+        "etat": ligne["etat_"],
+        "region": ligne["region_"],
+    }
 
 
 def plan_compare(dossier_ids) -> dict[int, list[dict]]:
@@ -483,7 +521,8 @@ def plan_compare(dossier_ids) -> dict[int, list[dict]]:
     Read from the kept aggregates (`AgregatFinancement`): `demande` (None for a financeur
     outside the plan) and `propose`, the one rule of « proposé » (docs/tableaux.md); `etat` and
     `region` are each side's own proposal. Rows in the financeurs' order. Used by the agents'
-    dossier page, the rapport d'instruction, the séance's agenda and the decision form.
+    dossier page (read in the dossier's own query, `plan_du_dossier`), the rapport
+    d'instruction, the séance's agenda and the decision form.
     """
 
     dossier_ids = list(dossier_ids)
@@ -491,18 +530,21 @@ def plan_compare(dossier_ids) -> dict[int, list[dict]]:
     if not dossier_ids:
         return resultat
     for ligne in _PLAN_COMPARE(dossier_ids=dossier_ids):
-        resultat.setdefault(ligne["dossier_id"], []).append(
+        resultat.setdefault(ligne["dossier_id"], []).append(_ligne_plan(ligne))
+    return resultat
+
+
+def plan_du_dossier(lignes: list[dict]) -> list[dict]:
+    """`plan_compare` of one dossier from the rows of `_plan_json` (its own query)."""
+    return [
+        _ligne_plan(
             {
-                "financeur_id": ligne["financeur_id"],
-                "nom": ligne["financeur__nom"],
-                "signataire": ligne["financeur__signataire"],
-                "demande": ligne["demande"] if ligne["au_plan"] else None,
-                "propose": ligne["propose"],
-                "etat": ligne["etat_"],
-                "region": ligne["region_"],
+                **ligne,
+                **{c: Decimal(ligne[c]) if ligne[c] is not None else None for c in MONTANTS_PLAN},
             }
         )
-    return resultat
+        for ligne in lignes
+    ]
 
 
 @dataclass(frozen=True)
@@ -643,9 +685,13 @@ def _instances(modele, lignes: list[dict], champs: tuple[str, ...], personne: st
     """Model instances rebuilt from `_liste_json` rows (values typed by each field)."""
     resultat = []
     for ligne in lignes:
-        instance = modele(**{c: modele._meta.get_field(c).to_python(ligne[c]) for c in champs})
+        instance = instance_lue(modele, **{c: ligne[c] for c in champs})
         if ligne[f"{personne}__id"] is not None:
-            setattr(instance, personne, User(**{c: ligne[f"{personne}__{c}"] for c in PERSONNE}))
+            setattr(
+                instance,
+                personne,
+                instance_lue(User, **{c: ligne[f"{personne}__{c}"] for c in PERSONNE}),
+            )
         resultat.append(instance)
     return resultat
 
@@ -666,12 +712,15 @@ CHAMPS_TRANSFERT = ("id", "created_at", "de_nom", "vers_nom", "motif")
 CHAMPS_JOURNAL = ("id", "timestamp", "transition", "state", "description")
 CHAMPS_AVIS = ("id", "cote", "sens", "motivation", "created_at", "updated_at")
 CHAMPS_AVIS_COFINANCEUR = ("id", "updated_at", "sens", "motivation", "montant")
+CHAMPS_ROUTAGE = ("id", "created_at", "groupe_technique_id", "commentaire", "en_vigueur")
+CHAMPS_MESSAGE = ("id", "created_at", "de_l_administration", "texte")
+CHAMPS_PIECE_JOINTE = ("id", "nom_original", "statut_antivirus")
 
 
 def _avis_cofinanceurs(lignes: list[dict]) -> list[AvisCofinanceur]:
     avis = _instances(AvisCofinanceur, lignes, CHAMPS_AVIS_COFINANCEUR, "donne_par")
     for un_avis, ligne in zip(avis, lignes, strict=True):
-        un_avis.financeur = Financeur(nom=ligne["financeur_nom"])
+        relier(un_avis, "financeur", instance_lue(Financeur, nom=ligne["financeur_nom"]))
     return avis
 
 
@@ -731,6 +780,7 @@ def _annotations_page_agent_orm() -> dict:
             "donne_par",
             financeur_nom="financeur__nom",
         ),
+        "plan_json": _plan_json(),
         # By the content type's natural key: its id may differ between databases.
         "liste_journal": _liste_json(
             StateLog.objects.filter(
@@ -755,21 +805,115 @@ def _annotations_page_agent() -> dict:
     }
 
 
+# The roles that shape the agents' scopes (`dossiers_des_agents`).
+ROLES_DES_PERIMETRES = (Role.AGENT_GUICHET, Role.INSTRUCTEUR)
+
+
+def _annotations_du_lecteur(user) -> dict:
+    """What the agents' dossier page reads in the dossier's own query and that depends on
+    the viewer: the routings with the side the viewer holds in each one's group, and the
+    thread with whether the viewer has read each message."""
+    return {
+        "liste_routages": _liste_json(
+            Routage.objects.filter(dossier=OuterRef("pk")).order_by("-created_at", "-pk"),
+            CHAMPS_ROUTAGE,
+            "par",
+            groupe_technique_nom="groupe_technique__nom",
+            mon_cote=cote_dans_le_groupe(user),
+        ),
+        "liste_fil": _liste_json(
+            Message.objects.filter(dossier=OuterRef("pk")).order_by("created_at", "pk"),
+            CHAMPS_MESSAGE,
+            "auteur",
+            lu=Exists(LectureMessage.objects.filter(message=OuterRef("pk"), user=user)),
+            pieces_jointes=ArraySubquery(
+                PieceJointe.objects.filter(message=OuterRef("pk"))
+                .order_by("pk")
+                .values(json=JSONObject(**{c: c for c in CHAMPS_PIECE_JOINTE}))
+            ),
+        ),
+    }
+
+
+def _page_agent(user_id, pk, roles):
+    # The scope's functions read the user's id and roles only: a stand-in user carries them.
+    user = User(pk=user_id)
+    user._roles = roles
+    return pour_une_page(
+        dossiers_des_agents(user)
+        .annotate(
+            agent_du_guichet=au_guichet_de(user),
+            **_annotations_page_agent(),
+            **_annotations_du_lecteur(user),
+        )
+        .filter(pk=pk)
+    )
+
+
+def _routages(lignes: list[dict]) -> list[Routage]:
+    routages = _instances(Routage, lignes, CHAMPS_ROUTAGE, "par")
+    for routage, ligne in zip(routages, lignes, strict=True):
+        routage.groupe_technique = GroupeTechnique(
+            id=routage.groupe_technique_id, nom=ligne["groupe_technique_nom"]
+        )
+        routage.mon_cote = ligne["mon_cote"]
+    return routages
+
+
+def _fil(lignes: list[dict]) -> list[Message]:
+    messages = _instances(Message, lignes, CHAMPS_MESSAGE, "auteur")
+    for message, ligne in zip(messages, lignes, strict=True):
+        message.lu = ligne["lu"]
+        pieces = [
+            PieceJointe(
+                **{
+                    c: PieceJointe._meta.get_field(c).to_python(piece[c])
+                    for c in CHAMPS_PIECE_JOINTE
+                }
+            )
+            for piece in ligne["pieces_jointes"]
+        ]
+        # As `prefetch_related` leaves them: `message.pieces_jointes.all()` reads this list.
+        jointes = message.pieces_jointes.all()
+        jointes._result_cache, jointes._prefetch_done = pieces, True
+        message._prefetched_objects_cache = {"pieces_jointes": jointes}
+    return messages
+
+
+# The page's dossier query, its SQL compiled once per process for each set of roles (whose
+# scopes differ in shape); tests/instruction/test_page_dossier.py compares it with the ORM's.
+_PAGES_AGENT: dict[frozenset, RequeteCompilee] = {}
+
+
+def page_agent_compilee(roles: frozenset) -> RequeteCompilee:
+    """The compiled dossier query of the agents' page for users of these scope roles."""
+    if roles not in _PAGES_AGENT:
+        _PAGES_AGENT[roles] = RequeteCompilee(
+            lambda user_id, pk: _page_agent(user_id, pk, roles), "user_id", "pk"
+        )
+    return _PAGES_AGENT[roles]
+
+
+def _dossier_de_la_page(user, pk) -> Dossier:
+    roles = frozenset(role for role in ROLES_DES_PERIMETRES if user.a_le_role(role))
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404("Dossier introuvable.") from None
+    if not roles or not 0 < pk < 2**63:
+        raise Http404("Dossier introuvable.")
+    trouves = page_agent_compilee(roles)(user_id=user.pk, pk=pk)
+    if not trouves:
+        raise Http404("Dossier introuvable.")
+    return trouves[0]
+
+
 def page_dossier_agent(user, pk) -> PageDossierAgent:
     """The agents' dossier page in scope (404 outside), in a fixed number of queries."""
-    dossier = ou_404(
-        dossiers_des_agents(user).annotate(
-            agent_du_guichet=au_guichet_de(user), **_annotations_page_agent()
-        ),
-        pk,
-    )
+    dossier = _dossier_de_la_page(user, pk)
     avis = {a.cote: a for a in _instances(Avis, dossier.liste_avis, CHAMPS_AVIS, "donne_par")}
-    lignes = plan_compare([dossier.pk]).get(dossier.pk, [])
-    routages = list(
-        Routage.objects.filter(dossier=dossier)
-        .select_related("groupe_technique", "par")
-        .annotate(mon_cote=cote_dans_le_groupe(user))
-    )
+    lignes = plan_du_dossier(dossier.plan_json)
+    routages = _routages(dossier.liste_routages)
     # Which buttons to show, from the state and two facts read once; the services check
     # the transition permissions again on every POST.
     mon_cote = routages[0].mon_cote if routages else None
@@ -791,12 +935,7 @@ def page_dossier_agent(user, pk) -> PageDossierAgent:
         and (agent_du_guichet if dossier.etat == E.DEPOSE else instructeur),
         "conclure_instruction": can_proceed(dossier.conclure_instruction) and instructeur,
     }
-    fil = list(
-        Message.objects.filter(dossier=dossier)
-        .select_related("auteur")
-        .prefetch_related("pieces_jointes")
-        .annotate(lu=Exists(LectureMessage.objects.filter(message=OuterRef("pk"), user=user)))
-    )
+    fil = _fil(dossier.liste_fil)
     return PageDossierAgent(
         dossier=dossier,
         communes=dossier.noms_communes,

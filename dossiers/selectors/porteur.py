@@ -7,13 +7,18 @@ only to say whether the viewer belongs to the structure (porteur actions, names 
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import cache
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import F, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import CharField, F, OuterRef, QuerySet
+from django.db.models.functions import Cast, JSONObject
 from django_fsm_log.models import StateLog
 
-from cper.referentiel.models import Commune
-from dossiers.acces import dossier_et_membres_ou_404, dossiers_des_structures
+from cper.comptes.models import User
+from cper.referentiel.models import Arrondissement, Commune, Epci, Financeur
+from cper.requetes import Dans, RequeteCompilee, instance_lue, relier, sql_fige
+from dossiers.acces import avec_membres, dossier_et_membres_ou_404, dossiers_des_structures
 from dossiers.enums import EtatDossier
 from dossiers.models import Dossier, LigneDepense, LigneFinancement, MembreStructure, Piece
 
@@ -127,33 +132,187 @@ def _totaux(dossier: Dossier) -> None:
     dossier.ecart_financement = dossier.total_financement - dossier.cout_eligible
 
 
-def dossier_complet(user, pk) -> Dossier:
-    """One dossier in the user's scope with its money, location, lines and pieces, or 404.
+def _json(lignes, **valeurs) -> ArraySubquery:
+    """The rows of `lignes` (correlated to the dossier's row) as an array of JSON objects."""
+    return ArraySubquery(lignes.values(json=JSONObject(**valeurs)))
 
-    Five queries whatever the number of lines: the dossier (structure, volet, guichet,
-    creator, récépissé, the other guichet of a dépôt conjoint, the structure's member ids —
-    whether the user is one, whose names the timeline shows), then its communes
-    (`liste_communes`), expenses (`lignes_depense`), financing lines (`lignes_financement`)
-    and pieces (`liste_pieces`), each a plain query. The totals of `avec_totaux` are summed
-    from those lines.
+
+def _texte(champ: str) -> Cast:
+    # An amount as its text, read back exactly (a JSON number would come back a float).
+    return Cast(champ, output_field=CharField())
+
+
+def _listes_orm() -> dict:
+    """The page's lists, in the dossier's own query: each an array of the values it shows."""
+    return {
+        "json_communes": _json(
+            Dossier.communes.through.objects.filter(dossier=OuterRef("pk")).order_by(
+                "commune__nom", "commune_id"
+            ),
+            id="commune_id",
+            code_insee="commune__code_insee",
+            nom="commune__nom",
+            epci="commune__epci__nom",
+            arrondissement="commune__arrondissement__nom",
+        ),
+        "json_depenses": _json(
+            LigneDepense.objects.filter(dossier=OuterRef("pk")).order_by("pk"),
+            id="pk",
+            nature="nature",
+            libelle="libelle",
+            montant_ht=_texte("montant_ht"),
+            montant_ttc=_texte("montant_ttc"),
+        ),
+        "json_financements": _json(
+            LigneFinancement.objects.filter(dossier=OuterRef("pk")).order_by(
+                "financeur__ordre", "pk"
+            ),
+            id="pk",
+            precision="precision",
+            montant_demande=_texte("montant_demande"),
+            financeur_id="financeur_id",
+            financeur_nom="financeur__nom",
+            financeur_public="financeur__public",
+        ),
+        "json_pieces": _json(
+            Piece.objects.filter(dossier=OuterRef("pk")).order_by("type", "created_at", "pk"),
+            id="pk",
+            type="type",
+            nom_original="nom_original",
+            statut_antivirus="statut_antivirus",
+        ),
+        # By the content type's natural key: its id may differ between databases.
+        "json_journal": _json(
+            StateLog.objects.filter(
+                content_type__app_label=Dossier._meta.app_label,
+                content_type__model=Dossier._meta.model_name,
+                object_id=OuterRef("pk"),
+            ).order_by("timestamp", "pk"),
+            id="pk",
+            timestamp="timestamp",
+            transition="transition",
+            state="state",
+            description="description",
+            by_id="by_id",
+            by_first_name="by__first_name",
+            by_last_name="by__last_name",
+            by_email="by__email",
+        ),
+    }
+
+
+@cache
+def _listes() -> dict:
+    """`_listes_orm` compiled once per process (tests/dossiers/test_requetes_compilees.py
+    checks they read what the ORM reads)."""
+    return sql_fige(_listes_orm(), Dossier)
+
+
+def _dossiers_de_la_page():
+    return Dossier.objects.select_related(
+        "structure", "volet", "guichet", "cree_par", "recepisse"
+    ).annotate(guichet_conjoint=F("depot_conjoint__guichet__nom"), **_listes())
+
+
+def _dossier(pk):
+    return avec_membres(_dossiers_de_la_page().filter(pk=pk))
+
+
+# The dossier by primary key with its lists, its SQL compiled once per process
+# (tests/dossiers/test_requetes_compilees.py compares it with the ORM's).
+_DOSSIER = RequeteCompilee(_dossier, "pk")
+
+
+def _instance(modele, ligne: dict, champs: tuple[str, ...]):
+    """A model instance of the `champs` of a JSON row (the others deferred)."""
+    return instance_lue(modele, **{champ: ligne[champ] for champ in champs})
+
+
+def _communes(lignes: list[dict]) -> list[Commune]:
+    communes = []
+    for ligne in lignes:
+        commune = _instance(Commune, ligne, ("id", "code_insee", "nom"))
+        epci, arrondissement = ligne["epci"], ligne["arrondissement"]
+        relier(commune, "epci", instance_lue(Epci, nom=epci) if epci is not None else None)
+        relier(
+            commune,
+            "arrondissement",
+            instance_lue(Arrondissement, nom=arrondissement)
+            if arrondissement is not None
+            else None,
+        )
+        communes.append(commune)
+    return communes
+
+
+def _financements(lignes: list[dict]) -> list[LigneFinancement]:
+    financements = []
+    for ligne in lignes:
+        financement = _instance(LigneFinancement, ligne, ("id", "precision", "montant_demande"))
+        relier(
+            financement,
+            "financeur",
+            instance_lue(
+                Financeur,
+                id=ligne["financeur_id"],
+                nom=ligne["financeur_nom"],
+                public=ligne["financeur_public"],
+            ),
+        )
+        financements.append(financement)
+    return financements
+
+
+def _journal_lu(lignes: list[dict]) -> list[StateLog]:
+    journal = []
+    for ligne in lignes:
+        entree = _instance(StateLog, ligne, ("id", "timestamp", "transition", "state"))
+        entree.description = ligne["description"]
+        entree.by = (
+            instance_lue(
+                User,
+                id=ligne["by_id"],
+                first_name=ligne["by_first_name"],
+                last_name=ligne["by_last_name"],
+                email=ligne["by_email"],
+            )
+            if ligne["by_id"] is not None
+            else None
+        )
+        journal.append(entree)
+    return journal
+
+
+def dossier_complet(user, pk) -> Dossier:
+    """One dossier in the user's scope with its money, location, lines, pieces and
+    transition log, or 404.
+
+    One query whatever the number of lines: the dossier (structure, volet, guichet, creator,
+    récépissé, the other guichet of a dépôt conjoint, the structure's member ids — whether
+    the user is one, whose names the timeline shows) with, as arrays in the same row, its
+    communes (`liste_communes`), expenses (`lignes_depense`), financing lines
+    (`lignes_financement`), pieces (`liste_pieces`) and transition log (`journal`, read by
+    `chronologie`), rebuilt as instances of the fields the page shows. The totals of
+    `avec_totaux` are summed from those lines.
     """
     dossier = dossier_et_membres_ou_404(
         user,
         pk,
-        queryset=Dossier.objects.select_related(
-            "structure", "volet", "guichet", "cree_par", "recepisse"
-        ).annotate(guichet_conjoint=F("depot_conjoint__guichet__nom")),
+        # Built only for a user with agent roles: a porteur's read is compiled.
+        queryset=_dossiers_de_la_page,
+        compilee=_DOSSIER,
     )
-    dossier.liste_communes = list(
-        Commune.objects.filter(dossiers=dossier)
-        .select_related("arrondissement", "epci")
-        .order_by("nom")
-    )
-    dossier.lignes_depense = list(LigneDepense.objects.filter(dossier=dossier))
-    dossier.lignes_financement = list(
-        LigneFinancement.objects.filter(dossier=dossier).select_related("financeur")
-    )
-    dossier.liste_pieces = list(Piece.objects.filter(dossier=dossier))
+    dossier.liste_communes = _communes(dossier.json_communes)
+    dossier.lignes_depense = [
+        _instance(LigneDepense, ligne, ("id", "nature", "libelle", "montant_ht", "montant_ttc"))
+        for ligne in dossier.json_depenses
+    ]
+    dossier.lignes_financement = _financements(dossier.json_financements)
+    dossier.liste_pieces = [
+        _instance(Piece, ligne, ("id", "type", "nom_original", "statut_antivirus"))
+        for ligne in dossier.json_pieces
+    ]
+    dossier.journal = _journal_lu(dossier.json_journal)
     _totaux(dossier)
     return dossier
 
@@ -175,12 +334,26 @@ def _auteur(user, membres: set[int], voit_les_noms: bool) -> str:
     return "l'administration"
 
 
+def _journal(content_type_id, dossier_ids):
+    # `Dans`, not `object_id=`: the stand-in id the SQL is compiled with is below zero, out of
+    # the range of the positive integer field, a condition the ORM would drop.
+    return (
+        StateLog.objects.filter(Dans(F("object_id"), dossier_ids), content_type=content_type_id)
+        .select_related("by")
+        .order_by("timestamp", "pk")
+    )
+
+
+# The content type's id is a parameter: it may differ between databases.
+_JOURNAL = RequeteCompilee(_journal, "content_type_id", listes=("dossier_ids",))
+
+
 def chronologie(dossier: Dossier, *, pour_le_porteur: bool) -> list[Evenement]:
     """What happened to the dossier, oldest first: creation, every transition, the récépissé.
 
-    One query, the transition log with its authors (the structure's member ids come with a
-    dossier from `dossier_complet`, else one more query). The
-    porteur sees colleagues' names but not agents', and only the comments meant for them.
+    No query for a dossier from `dossier_complet`, which brings its transition log and its
+    structure's member ids; otherwise one query for each. The porteur sees colleagues'
+    names but not agents', and only the comments meant for them.
     """
     voit_les_noms = not pour_le_porteur
     membres = getattr(dossier, "membres_ids", None)
@@ -196,13 +369,12 @@ def chronologie(dossier: Dossier, *, pour_le_porteur: bool) -> list[Evenement]:
             par=_auteur(dossier.cree_par, membres, voit_les_noms),
         )
     ]
-    journal = (
-        StateLog.objects.filter(
-            content_type=ContentType.objects.get_for_model(Dossier), object_id=dossier.pk
+    journal = getattr(dossier, "journal", None)
+    if journal is None:
+        journal = _JOURNAL(
+            content_type_id=ContentType.objects.get_for_model(Dossier).pk,
+            dossier_ids=[dossier.pk],
         )
-        .select_related("by")
-        .order_by("timestamp", "pk")
-    )
     for log in journal:
         titre = EVENEMENTS.get(log.transition)
         if titre is None:

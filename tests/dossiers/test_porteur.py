@@ -207,10 +207,11 @@ def test_la_page_du_dossier_en_nombre_constant_de_requetes(
         dossier_deposer(dossier=dossier, par=porteur, guichet=guichet_douai)
     client.force_login(porteur)
     # 1 session, 2 user, 3 roles (menu), 4 the dossier with its structure, volet, guichet,
-    # creator, récépissé and the structure's member ids (whether the viewer is one), 5 communes
-    # with EPCI and arrondissement, 6 expense lines, 7 financing lines with financeurs (the
-    # totals are summed from both), 8 pieces, 9 the transition log with its authors.
-    with django_assert_num_queries(9):
+    # creator, récépissé and the structure's member ids (whether the viewer is one), and as
+    # arrays in the same row its communes with EPCI and arrondissement, expense lines,
+    # financing lines with financeurs (the totals are summed from both), pieces and the
+    # transition log with its authors.
+    with django_assert_num_queries(4):
         reponse = client.get(reverse("dossiers:detail", args=[dossier.pk]))
     assert reponse.status_code == 200
 

@@ -73,13 +73,13 @@ def test_page_du_dossier(
     client.force_login(request.getfixturevalue(persona))
     url = reverse("instruction:dossier", args=[dossier_en_instruction.pk])
     client.get(url)
-    # 1 session, 2 user, 3 roles, 4 the dossier in scope (with its rapport, whether the user
+    # 1 session, 2 user, 3 roles, 4 the dossier in scope, with its rapport, whether the user
     # works at its guichet, its communes, requests for complements, annotations and
-    # transition log, letters, transfers, both sides' avis, the co-financers' avis), 5 the
-    # financing plan requested vs proposed, 6 routings with the user's side, 7 messages with
-    # whether the user read them, 8 their attachments. Reading the page again marks nothing
-    # (all read already).
-    with django_assert_num_queries(8):
+    # transition log, letters, transfers, both sides' avis, the co-financers' avis, the
+    # financing plan requested vs proposed, its routings with the user's side, its messages
+    # with whether the user read them and their attachments. Reading the page again marks
+    # nothing (all read already).
+    with django_assert_num_queries(4):
         reponse = client.get(url)
     assert reponse.text.count("Porteur\n") + reponse.text.count("Porteur ") >= n
 
