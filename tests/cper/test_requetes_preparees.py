@@ -1,5 +1,5 @@
 """A page's queries are planned once per connection: parameters bound by the server, and psycopg
-prepares a statement from its second run (DB_PREPARE_THRESHOLD), which PostgreSQL then keeps."""
+prepares a statement once it has run twice (DB_PREPARE_THRESHOLD), which PostgreSQL then keeps."""
 
 import os
 import subprocess
@@ -19,8 +19,17 @@ def _preparees() -> list[str]:
         return [ligne[0] for ligne in curseur.fetchall()]
 
 
+def _texte_serveur(sql: str) -> str:
+    """Django's SQL as psycopg sends it bound by the server: %s → $1, $2…, %% → %."""
+    morceaux = sql.split("%s")
+    texte = morceaux[0]
+    for rang, morceau in enumerate(morceaux[1:], start=1):
+        texte += f"${rang}{morceau}"
+    return texte.replace("%%", "%")
+
+
 @pytest.mark.django_db
-def test_la_page_d_un_dossier_vue_trois_fois_ne_planifie_sa_lecture_qu_une_fois(
+def test_a_sa_troisieme_vue_chaque_requete_de_la_page_d_un_dossier_est_preparee(
     client, porteur, structure, guichet_douai, django_capture_on_commit_callbacks
 ):
     assert connection.settings_dict["OPTIONS"]["server_side_binding"] is True
@@ -31,15 +40,24 @@ def test_la_page_d_un_dossier_vue_trois_fois_ne_planifie_sa_lecture_qu_une_fois(
         dossier_deposer(dossier=dossier, par=porteur, guichet=guichet_douai)
     client.force_login(porteur)
     url = reverse("dossiers:detail", args=[dossier.pk])
-    lecture = 'WHERE "dossiers_lignefinancement"."dossier_id" = $1 ORDER BY'
-    assert not [s for s in _preparees() if lecture in s]
-    pages = [client.get(url) for _ in range(3)]
-    # Same page every time, the values bound by the server.
-    assert all(p.status_code == 200 for p in pages)
-    assert all("Halte de Sin-le-Noble" in p.content.decode() for p in pages)
-    assert len({p.content.decode().count("€") for p in pages}) == 1
-    # The financing lines' read, run once per view, is now kept prepared, its value a parameter.
-    assert len([s for s in _preparees() if lecture in s]) == 1
+    premieres = [client.get(url) for _ in range(2)]
+    envoyees = []
+
+    def noter(execute, sql, params, many, context):
+        envoyees.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(noter):
+        troisieme = client.get(url)
+    # Same page every time, its values bound by the server.
+    assert {p.status_code for p in [*premieres, troisieme]} == {200}
+    assert "Halte de Sin-le-Noble" in troisieme.content.decode()
+    assert troisieme.content.decode().count("€") == premieres[0].content.decode().count("€")
+    # Planned once by PostgreSQL, kept on the connection: each query of the page.
+    preparees = set(_preparees())
+    lues = [_texte_serveur(sql) for sql in envoyees]
+    assert lues and all("$1" in texte for texte in lues)
+    assert [texte for texte in lues if texte not in preparees] == []
 
 
 @pytest.mark.parametrize(("valeur", "attendu"), [("", "None"), ("0", "0"), (None, "2")])
