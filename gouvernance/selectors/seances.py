@@ -198,6 +198,10 @@ def _candidats(seance, *, volet=None, mots=None, limite: int, apres=None):
         )
         # The agenda's dossiers first, in their order, then the candidates by number.
         .order_by(F("ordre_inscrit").asc(nulls_last=True), "numero")
+        # What the agenda form shows of each (and the state, which the state machine reads as
+        # each row is loaded): every column of up to a hundred dossiers and their structures
+        # cost more to load than the query.
+        .only("numero", "intitule", "etat", "structure__raison_sociale")
     )
 
 
