@@ -47,15 +47,25 @@ def _lignes(sql: str, parametres) -> list[tuple]:
 
 
 def _ensemble(*requetes: tuple[str, object]) -> list[list[tuple]]:
-    """The rows of several read queries sent in one round trip (one statement string, values
-    bound client-side by psycopg as for every query here), one list per query."""
+    """The rows of several read queries sent in one round trip, one list per query.
+
+    psycopg's pipeline sends them together and reads their results once: each is a statement
+    of its own, which psycopg prepares after its second run on the connection, so PostgreSQL
+    plans it once (one string of several statements was planned again at every request).
+    """
     base = lecture.connexion()
-    with base.cursor() as curseur:
-        curseur.execute(";\n".join(base.ops.compose_sql(sql, p) for sql, p in requetes))
-        resultats = [curseur.fetchall()]
-        while curseur.nextset():
-            resultats.append(curseur.fetchall())
-    return resultats
+    base.ensure_connection()
+    curseurs = []
+    try:
+        with base.connection.pipeline():
+            for sql, parametres in requetes:
+                curseur = base.cursor()
+                curseurs.append(curseur)
+                curseur.execute(sql, parametres)
+        return [curseur.fetchall() for curseur in curseurs]
+    finally:
+        for curseur in curseurs:
+            curseur.close()
 
 
 # --- Funnel ---------------------------------------------------------------------------------
@@ -617,8 +627,8 @@ class TableauDeBordPilotage:
 def tableau_de_bord_pilotage(le: datetime.date | None = None) -> TableauDeBordPilotage:
     """Maquette, funnel, delays and territorial breakdowns, all from the kept aggregates.
 
-    One query whatever the number of dossiers: three small reads sent in one round trip,
-    the maquette, the funnel with the delays (processing and payments), the territories.
+    Three small reads sent in one round trip whatever the number of dossiers: the maquette,
+    the funnel with the delays (processing and payments), the territories.
     """
     le = le or timezone.localdate()
     lignes_maquette, suivi, territoires = _ensemble(

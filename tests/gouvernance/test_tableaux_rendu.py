@@ -32,6 +32,14 @@ def test_montants_a_la_francaise(valeur, attendu):
     assert euros(valeur) == attendu
 
 
+def test_un_montant_deja_mis_en_forme_garde_son_texte():
+    """The texts of decimals are kept: equal values of any exponent give the same text, twice."""
+    for _ in range(2):
+        assert euros(Decimal("1.5")) == euros(Decimal("1.50")) == f"1,50{INSECABLE}€"
+        assert euros(Decimal("-0.00")) == euros(Decimal("0")) == f"0,00{INSECABLE}€"
+        assert euros(Decimal("-2.005")) == f"-2,01{INSECABLE}€"
+
+
 def _rendu(gabarit, **contexte):
     return Template("{% load tableaux_tags %}" + gabarit).render(Context(contexte))
 
