@@ -1,6 +1,7 @@
 """Dashboards and exports run a fixed number of queries, whatever the number of dossiers."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -160,3 +161,18 @@ def test_exports_de_la_synthese_du_territoire(django_assert_num_queries, referen
     # state, execution per signatory, funnel), 4 the export saved.
     with django_assert_num_queries(4):
         assert produire_export(export.pk) == EtatExport.PRET
+
+
+def test_le_mandat_compile_une_fois_est_celui_de_l_orm(referentiel):
+    pilote, membre = _seme(3)
+    for user in (membre, pilote, AnonymousUser()):
+        mandat = perimetres.mandat_concertation(user)
+        if not user.is_authenticated:
+            assert mandat is None
+            continue
+        attendu = perimetres._MANDATS.queryset(user_id=user.pk).first()
+        assert (mandat is None) == (attendu is None) == (user == pilote)
+        if mandat is not None:
+            assert mandat.__dict__.keys() == attendu.__dict__.keys()
+            assert mandat.territoire == attendu.territoire
+            assert mandat._state.fields_cache.keys() == attendu._state.fields_cache.keys()
