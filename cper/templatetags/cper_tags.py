@@ -24,10 +24,10 @@ def euros(valeur) -> str:
     Dashboards format hundreds of amounts per page, the same ones from one request to the
     next (kept totals): a decimal's text is kept once formatted (`_euros_decimal`).
     """
+    if type(valeur) is Decimal:  # first: comparing a decimal with "" is an ABC check
+        return _euros_decimal(valeur)
     if valeur is None or valeur == "":
         return "—"
-    if type(valeur) is Decimal:
-        return _euros_decimal(valeur)
     return _euros(valeur)
 
 

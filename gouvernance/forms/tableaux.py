@@ -38,6 +38,8 @@ class FiltresTerritoireForm(CperForm):
 class DateEnveloppesForm(CperForm):
     """The day whose envelopes (contract as revised by the avenants) the maquette shows."""
 
+    default_renderer = RENDU_DSFR_RAPIDE  # on every request of the pilotage dashboard
+
     le = forms.DateField(
         label="Enveloppes en vigueur le",
         required=False,
