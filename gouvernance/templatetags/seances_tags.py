@@ -2,13 +2,10 @@
 
 A séance in preparation shows a dozen items, each a table, badges and the plan comparé, and up
 to a hundred form rows: the template loops (thousands of variable lookups, an include per item)
-cost three times the page's queries. The markup is the one the template had (a test renders
-both); every value goes through `e` (escaped unless already markup), the helpers return
-markup as plain strings, marked safe once at the end. Both tags are used inside
-`{% resserre %}`, which folds their line breaks as it did the template's.
+cost three times the page's queries. The markup is the one the template had, without its
+indentation (a test renders both); every value goes through `e` (escaped unless already
+markup), the helpers return markup as plain strings, marked safe once at the end.
 """
-
-import re
 
 from django import template
 from django.template.defaultfilters import date as filtre_date
@@ -22,30 +19,6 @@ from cper.templatetags.cper_tags import euros
 from instruction.templatetags.plan_compare_tags import plan_compare
 
 register = template.Library()
-
-# A run of white space that holds a line break: the template's indentation, repeated for each
-# item of a loop.
-_INDENTATION = re.compile(r"[ \t]*\n\s*")
-
-
-class _ResserreNode(template.Node):
-    def __init__(self, nodelist):
-        self.nodelist = nodelist
-
-    def render(self, context):
-        return mark_safe(_INDENTATION.sub("\n", self.nodelist.render(context)))  # noqa: S308
-
-
-@register.tag
-def resserre(parser, token):
-    """`{% resserre %}…{% endresserre %}`: each run of white space that holds a line break
-    becomes one line break, which a browser shows as the same one space (the agenda of a séance
-    repeated its indentation in 10 to 20 KB). Never around <pre> or <textarea>, whose white space
-    shows.
-    """
-    nodelist = parser.parse(("endresserre",))
-    parser.delete_first_token()
-    return _ResserreNode(nodelist)
 
 
 def _personne(user) -> str:

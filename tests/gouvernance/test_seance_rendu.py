@@ -1,11 +1,13 @@
 # ruff: noqa: E501 - the template loops below are kept as they were written
 """The séance page's tags write the markup its template loops wrote, value for value.
 
-The two loops below are the template's, as they were before the tags replaced them; both are
-rendered inside `{% resserre %}`, as on the page.
+The two loops below are the template's, as they were before the tags replaced them. The tags
+write no indentation: both are compared with each run of white space that holds a line break
+folded into one line break (what the page's former `{% resserre %}` did to the loops).
 """
 
 import datetime
+import re
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -23,7 +25,7 @@ from instruction.enums import Cote, SensAvis
 from instruction.models import Avis, AvisCofinanceur, DemandeArbitrage
 from instruction.selectors import Divergences
 
-BOUCLE_POINTS = """{% load cper_tags plan_compare_tags seances_tags %}{% resserre %}
+BOUCLE_POINTS = """{% load cper_tags plan_compare_tags %}
     {% for point in points %}
       <section class="fr-mb-6w" aria-labelledby="point-{{ point.pk }}">
         <h3 hx-disable id="point-{{ point.pk }}">{{ point.ordre }}. Dossier {{ point.dossier.numero }} — {{ point.dossier.intitule }}</h3>
@@ -155,9 +157,9 @@ BOUCLE_POINTS = """{% load cper_tags plan_compare_tags seances_tags %}{% resserr
     {% empty %}
       <p>L'ordre du jour est vide.</p>
     {% endfor %}
-{% endresserre %}"""
+"""
 
-BOUCLE_LIGNES = """{% load l10n seances_tags %}{% resserre %}
+BOUCLE_LIGNES = """{% load l10n %}
               {% for l in lignes %}
                 <div class="fr-fieldset__element">
                   <div class="fr-grid-row fr-grid-row--gutters">
@@ -184,20 +186,17 @@ BOUCLE_LIGNES = """{% load l10n seances_tags %}{% resserre %}
                   </div>
                 </div>
               {% endfor %}
-{% endresserre %}"""
+"""
 
-TAG_POINTS = (
-    "{% load seances_tags %}{% resserre %}\n    {% ordre_du_jour points seance %}\n"
-    "{% endresserre %}"
-)
-TAG_LIGNES = (
-    "{% load seances_tags %}{% resserre %}\n              {% rangees_ordre_du_jour lignes %}\n"
-    "{% endresserre %}"
-)
+TAG_POINTS = "{% load seances_tags %}\n    {% ordre_du_jour points seance %}\n"
+TAG_LIGNES = "{% load seances_tags %}\n              {% rangees_ordre_du_jour lignes %}\n"
+
+# A run of white space that holds a line break: the template's indentation.
+_INDENTATION = re.compile(r"[ \t]*\n\s*")
 
 
 def _rendu(source, **contexte):
-    return engines["django"].from_string(source).render(contexte)
+    return _INDENTATION.sub("\n", engines["django"].from_string(source).render(contexte))
 
 
 def _personne(prenom, nom, email):
