@@ -266,7 +266,7 @@ def _points(seance_id):
     dossier = OuterRef("dossier_id")
     return (
         PointOrdreDuJour.objects.filter(seance=seance_id)
-        .select_related("dossier__structure__commune", "dossier__volet", "decision__decidee_par")
+        .select_related("dossier__structure__commune", "dossier__volet", "decision")
         .annotate(
             json_communes=_liste_json(
                 Commune.objects.filter(dossiers=dossier).order_by("nom", "code_insee"),
