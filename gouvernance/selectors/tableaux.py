@@ -120,17 +120,21 @@ def totaux_du_suivi() -> list[tuple]:
 def _requete_totaux_du_suivi() -> tuple[str, list]:
     """The kept counts of the funnel and the delays, in one query (a few hundred rows whatever
     the number of dossiers): (section, cle, etat, dossiers, financeur's name) — the name for
-    the payment delays' keys (`versement:<financeur>:<days>`), in the financeurs' order."""
+    the payment delays' keys (`versement:<financeur>:<days>`), in the financeurs' order.
+
+    One row per (section, cle, etat): these sections' counts have no volet nor financeur
+    (`dossiers.agregats`), and the readers add up rows of the same key anyway. Only the
+    financeurs' order is asked of PostgreSQL: the readers sort each histogram themselves.
+    """
     sql = f"""
-        SELECT t.section, t.cle, t.etat, SUM(t.dossiers)::int, f.nom
+        SELECT t.section, t.cle, t.etat, t.dossiers, f.nom
         FROM {TotalSuivi._meta.db_table} t
         LEFT JOIN {Financeur._meta.db_table} f
             ON starts_with(t.cle, 'versement:')
            AND f.id = CASE WHEN starts_with(t.cle, 'versement:')
                            THEN split_part(t.cle, ':', 2)::int END
         WHERE t.section IN ('etat', 'transition', 'delai') AND t.dossiers > 0
-        GROUP BY t.section, t.cle, t.etat, f.id
-        ORDER BY f.ordre, f.nom, t.section, t.cle, t.etat
+        ORDER BY f.ordre, f.nom
     """  # noqa: S608 - table names from the models
     return sql, []
 
