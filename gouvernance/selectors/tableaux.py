@@ -558,15 +558,18 @@ def synthese_territoire(mandat: MembreInstance | None) -> SyntheseTerritoire:
                 par_etape[etat] = n
             elif section == "execution":
                 volet = f"{numero}. {intitule}" if numero else "Sans volet"
-                libere = etat in ETATS_LIBERES
-                execution[(volet, financeur)] = execution.get(
-                    (volet, financeur), Cellule()
-                ) + Cellule(
-                    programme=mandate if libere else programme,
-                    engage=engage,
-                    mandate=mandate,
-                    libere=programme - mandate if libere else ZERO,
-                )
+                # Summed as plain numbers (a Cellule per row cost more than the query):
+                # programmed, engaged, mandated, released.
+                cumul = execution.get((volet, financeur))
+                if cumul is None:
+                    cumul = execution[(volet, financeur)] = [ZERO, ZERO, ZERO, ZERO]
+                if etat in ETATS_LIBERES:
+                    cumul[0] += mandate
+                    cumul[3] += programme - mandate
+                else:
+                    cumul[0] += programme
+                cumul[1] += engage
+                cumul[2] += mandate
             else:
                 lignes.append(
                     {
@@ -579,6 +582,10 @@ def synthese_territoire(mandat: MembreInstance | None) -> SyntheseTerritoire:
                         "total_programme": programme,
                     }
                 )
+    execution = {
+        cle: Cellule(programme=p, engage=en, mandate=m, libere=lib)
+        for cle, (p, en, m, lib) in execution.items()
+    }
     libelles = dict(E.choices)
     par_volet: dict = {}
     demande_active = programme = ZERO
