@@ -79,9 +79,12 @@ def dossiers_du_territoire_suivis(mandat: MembreInstance | None):
     """`dossiers_du_territoire` read through the kept `SuiviDossier.territoires` (GIN index)."""
     if mandat is None or mandat.territoire is None:
         return Dossier.objects.none()
-    return Dossier.objects.filter(
-        suivi__territoires__contains=[cle_du_territoire(mandat.territoire)]
-    )
+    return dossiers_suivis_sur([cle_du_territoire(mandat.territoire)])
+
+
+def dossiers_suivis_sur(cles: list[str]):
+    """The filed dossiers on every territory of `cles` (keys of the kept counts, "pole:3")."""
+    return Dossier.objects.filter(suivi__territoires__contains=cles)
 
 
 def dossier_du_territoire_ou_404(mandat, pk) -> Dossier:

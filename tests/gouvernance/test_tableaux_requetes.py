@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
+from django.http import QueryDict
 from django.urls import reverse
 
 from cper.comptes.models import User
@@ -12,7 +13,7 @@ from demo.generation import generer
 from dossiers import agregats
 from dossiers.enums import EtatDossier as E
 from dossiers.models import Dossier
-from gouvernance import perimetres
+from gouvernance import fichiers, perimetres
 from gouvernance.enums import EtatExport
 from gouvernance.models import Export
 from gouvernance.selectors import tableaux
@@ -176,3 +177,21 @@ def test_le_mandat_compile_une_fois_est_celui_de_l_orm(referentiel):
             assert mandat.__dict__.keys() == attendu.__dict__.keys()
             assert mandat.territoire == attendu.territoire
             assert mandat._state.fields_cache.keys() == attendu._state.fields_cache.keys()
+
+
+def test_la_page_compilee_une_fois_est_celle_de_l_orm(referentiel):
+    _pilote, membre = _seme(30)
+    mandat = perimetres.mandat_concertation(membre)
+    cle = tableaux.cle_du_territoire(mandat.territoire)
+    compilee = fichiers._PAGE_DU_TERRITOIRE
+    assert compilee.queryset(cle=cle).count() > 2
+    for debut, fin in ((0, 50), (1, 3), (0, 1), (1000, 1050)):
+        lignes = compilee(cle=cle, debut=debut, fin=fin)
+        assert lignes == list(compilee.queryset(cle=cle)[debut:fin])
+    # The page without a filter reads those rows; a filtered one, the ORM's.
+    for requete in ("", "etat=depose"):
+        _filtres, liste = fichiers.dossiers_filtres(mandat, QueryDict(requete), valeurs=True)
+        assert list(liste[0:2]) == list(liste.queryset[0:2])
+        assert (liste._tranches is None) == bool(requete)
+    autre = perimetres.dossiers_suivis_sur(["pole:0"])
+    assert not autre.exists()
