@@ -32,7 +32,8 @@ class RechercheCandidatsForm(CperForm):
 
 
 class OrdreDuJourForm(CperForm):
-    """One checkbox and one order per dossier that may be put on the agenda.
+    """One checkbox and one order per dossier that may be put on the agenda (`dossiers`: the
+    séance's `selectors.seances.Candidat`s).
 
     Unbound (the page as shown), it builds no field: its rows are read from the dossiers (see
     `lignes`); the hundred fields are built only to validate what was posted.
@@ -68,8 +69,7 @@ class OrdreDuJourForm(CperForm):
         # Escaped here: the structure's name is what a porteur typed, and the field templates
         # print help texts as markup (CperForm escapes only the fields it is built with).
         return escape(
-            dossier.structure.raison_sociale
-            + (" — arbitrage demandé" if getattr(dossier, "arbitrage_demande", False) else "")
+            dossier.raison_sociale + (" — arbitrage demandé" if dossier.arbitrage_demande else "")
         )
 
     @staticmethod

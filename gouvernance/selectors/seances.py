@@ -1,5 +1,6 @@
 """Reads of the instance de pilotage: séances, their agenda and its money, conflicts."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.postgres.expressions import ArraySubquery
@@ -142,15 +143,39 @@ def dossiers_inscriptibles(seance):
     )
 
 
+@dataclass(frozen=True)
+class Candidat:
+    """A dossier the agenda form shows: on the agenda (`ordre_inscrit`) or that may be put on it."""
+
+    pk: int
+    numero: str
+    intitule: str
+    raison_sociale: str  # its structure's
+    ordre_inscrit: int | None
+    arbitrage_demande: bool
+
+    @classmethod
+    def de(cls, ligne: dict) -> "Candidat":
+        return cls(
+            pk=ligne["pk"],
+            numero=ligne["numero"],
+            intitule=ligne["intitule"],
+            raison_sociale=ligne["structure__raison_sociale"],
+            ordre_inscrit=ligne["ordre_inscrit"],
+            arbitrage_demande=ligne["arbitrage_demande"],
+        )
+
+
 def candidats_ordre_du_jour(
     seance, *, volet=None, mots: str | None = None, limite: int, apres: str | None = None
-):
+) -> list[Candidat]:
     """In one query: the dossiers on the séance's agenda (with `ordre_inscrit`), then at most
     `limite` other instruit dossiers of the volet and matching the words (number, intitulé,
     structure), by number, after the number `apres` (the next candidates).
 
     The candidates are a LIMIT subquery that walks the (etat, numero) index: the cost is the
-    page's, whatever the number of instruit dossiers.
+    page's, whatever the number of instruit dossiers. Plain values: up to a hundred dossiers
+    and their structures cost more to load as model instances than the query.
     """
     if volet is None and not mots and not apres:
         # The page as first shown (no search): its SQL assembled once per limit.
@@ -158,8 +183,10 @@ def candidats_ordre_du_jour(
             _CANDIDATS[limite] = RequeteCompilee(
                 lambda seance_id: _candidats(seance_id, limite=limite), "seance_id"
             )
-        return _CANDIDATS[limite](seance_id=seance.pk)
-    return _candidats(seance, volet=volet, mots=mots, limite=limite, apres=apres)
+        lignes = _CANDIDATS[limite](seance_id=seance.pk)
+    else:
+        lignes = _candidats(seance, volet=volet, mots=mots, limite=limite, apres=apres)
+    return [Candidat.de(ligne) for ligne in lignes]
 
 
 _CANDIDATS: dict[int, RequeteCompilee] = {}
@@ -198,10 +225,14 @@ def _candidats(seance, *, volet=None, mots=None, limite: int, apres=None):
         )
         # The agenda's dossiers first, in their order, then the candidates by number.
         .order_by(F("ordre_inscrit").asc(nulls_last=True), "numero")
-        # What the agenda form shows of each (and the state, which the state machine reads as
-        # each row is loaded): every column of up to a hundred dossiers and their structures
-        # cost more to load than the query.
-        .only("numero", "intitule", "etat", "structure__raison_sociale")
+        .values(
+            "pk",
+            "numero",
+            "intitule",
+            "structure__raison_sociale",
+            "ordre_inscrit",
+            "arbitrage_demande",
+        )
     )
 
 

@@ -59,7 +59,8 @@ def test_candidats(seance, autre_seance_avec_agenda, structure, volet, financeur
     for une in (seance, autre_seance_avec_agenda):
         for limite in (3, 51):
             compilees = selectors.candidats_ordre_du_jour(une, limite=limite)
-            _memes(compilees, selectors._candidats(une, limite=limite))
+            orm = selectors._candidats(une, limite=limite)
+            assert compilees == [selectors.Candidat.de(ligne) for ligne in orm]
             assert compilees
 
 

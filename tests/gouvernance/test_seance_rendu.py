@@ -21,6 +21,7 @@ from dossiers.models import Dossier, Structure
 from gouvernance.enums import SensDecision
 from gouvernance.forms.seances import OrdreDuJourForm
 from gouvernance.models import Decision, Deport, Observation
+from gouvernance.selectors.seances import Candidat
 from instruction.enums import Cote, SensAvis
 from instruction.models import Avis, AvisCofinanceur, DemandeArbitrage
 from instruction.selectors import Divergences
@@ -299,13 +300,17 @@ def test_ordre_du_jour_comme_la_boucle(etat, secretariat, points):
 
 
 def _dossiers():
-    dossiers = []
-    for pk, nom in ((11, "Commune d'Arras <b>"), (12, "Lens & co"), (13, "Béthune")):
-        dossier = Dossier(pk=pk, numero=f"NPDC-{pk}", intitule=f"Projet <{pk}>")
-        dossier.structure = Structure(raison_sociale=nom)
-        dossier.arbitrage_demande = pk == 12
-        dossiers.append(dossier)
-    return dossiers
+    return [
+        Candidat(
+            pk=pk,
+            numero=f"NPDC-{pk}",
+            intitule=f"Projet <{pk}>",
+            raison_sociale=nom,
+            ordre_inscrit=4 if pk == 11 else None,
+            arbitrage_demande=pk == 12,
+        )
+        for pk, nom in ((11, "Commune d'Arras <b>"), (12, "Lens & co"), (13, "Béthune"))
+    ]
 
 
 @pytest.mark.parametrize(
