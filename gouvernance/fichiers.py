@@ -94,7 +94,6 @@ def dossiers_filtres(mandat, donnees: QueryDict, *, valeurs: bool = False, synth
         dossiers = dossiers.filter(etat=criteres["etat"])
     if criteres.get("volet"):
         dossiers = dossiers.filter(volet=criteres["volet"])
-    liste = _liste(dossiers, valeurs=valeurs)
     tranches = None
     sans_filtre = not criteres.get("etat") and not criteres.get("volet")
     if valeurs and sans_filtre and mandat is not None and mandat.territoire is not None:
@@ -108,7 +107,9 @@ def dossiers_filtres(mandat, donnees: QueryDict, *, valeurs: bool = False, synth
         compter = lambda: synthese.nombre(etat=etat, volet=volet)  # noqa: E731
     else:
         compter = lambda: tableaux.nombre_du_territoire(mandat, etat=etat, volet=volet)  # noqa: E731
-    return filtres, ListeDenombree(liste, compter, tranches=tranches)
+    return filtres, ListeDenombree(
+        lambda: _liste(dossiers, valeurs=valeurs), compter, tranches=tranches
+    )
 
 
 def _liste(dossiers, *, valeurs: bool):
@@ -137,12 +138,22 @@ _PAGE_DU_TERRITOIRE = RequeteCompilee(
 
 
 class ListeDenombree:
-    """A QuerySet whose `count()` is read from the kept counts: what Paginator reads."""
+    """A QuerySet whose `count()` is read from the kept counts: what Paginator reads.
 
-    def __init__(self, queryset, compter, *, tranches=None):
-        self.queryset, self._compter, self._nombre = queryset, compter, None
+    The queryset is built when first needed (`fabrique`): a page read by `tranches` needs none.
+    """
+
+    def __init__(self, fabrique, compter, *, tranches=None):
+        self._fabrique, self._queryset = fabrique, None
+        self._compter, self._nombre = compter, None
         # (debut, fin) -> the rows of queryset[debut:fin], read otherwise (compiled SQL).
         self._tranches = tranches
+
+    @property
+    def queryset(self):
+        if self._queryset is None:
+            self._queryset = self._fabrique()
+        return self._queryset
 
     def count(self) -> int:
         if self._nombre is None:
