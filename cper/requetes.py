@@ -16,7 +16,7 @@ with the ORM's for the same values, so the two cannot drift.
 a queryset still built per request (the agents' dossier page).
 """
 
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, router
 from django.db.models import Lookup
 from django.db.models.expressions import RawSQL
 
@@ -39,29 +39,51 @@ class Dans(Lookup):
 class RequeteCompilee:
     """`fabrique(**ids)` -> QuerySet, compiled once; calling the instance with the ids returns
     the list of rows (model instances, or dicts for values()). The fabrique receives a stand-in
-    for each id of `noms`, and a one-element list of one for each id list of `listes` (which it
-    passes to `Dans`)."""
+    for each id of `noms`, a one-element list of one for each id list of `listes` (which it
+    passes to `Dans`), and a stand-in text for each text of `textes` (a key compared with
+    `=`, or one element of `territoires__contains=[…]`).
 
-    def __init__(self, fabrique, *noms: str, listes: tuple = (), using: str = DEFAULT_DB_ALIAS):
+    With `tranche`, the fabrique does not slice: each call gives `debut` and `fin` (as
+    `queryset[debut:fin]`), run as LIMIT and OFFSET parameters of the same SQL.
+
+    The rows are read where the ORM would read them (`using`, else the database router's
+    choice at each call: the replica inside `cper.lecture.replique()`).
+    """
+
+    def __init__(
+        self,
+        fabrique,
+        *noms: str,
+        listes: tuple = (),
+        textes: tuple = (),
+        tranche: bool = False,
+        using: str | None = None,
+    ):
         self._fabrique = fabrique
         self._noms = (*noms, *listes)
         self._listes = frozenset(listes)
+        self._textes = tuple(textes)
+        self._tranche = tranche
         self._using = using
         self._compilee = None
 
     def queryset(self, **ids):
         """The ORM's queryset for these ids (what the compiled SQL stands for)."""
-        return self._fabrique(**ids).using(self._using)
+        queryset = self._fabrique(**ids)
+        return queryset.using(self._using) if self._using else queryset
 
     def _compiler(self):
         if self._compilee is None:
             sentinelles = {nom: _SENTINELLE - rang for rang, nom in enumerate(self._noms)}
-            base = self.queryset(
-                **{nom: [v] if nom in self._listes else v for nom, v in sentinelles.items()}
-            )
-            compiler = base.query.get_compiler(using=self._using)
+            textes = {nom: f"\x1f{_SENTINELLE}:{nom}\x1f" for nom in self._textes}
+            base = self._fabrique(
+                **{nom: [v] if nom in self._listes else v for nom, v in sentinelles.items()},
+                **textes,
+            ).using(self._using or DEFAULT_DB_ALIAS)
+            compiler = base.query.get_compiler(using=self._using or DEFAULT_DB_ALIAS)
             sql, params = compiler.as_sql()
             par_valeur = {v: nom for nom, v in sentinelles.items()}
+            par_texte = {v: nom for nom, v in textes.items()}
             positions = [
                 (i, par_valeur[p], False)
                 for i, p in enumerate(params)
@@ -71,23 +93,38 @@ class RequeteCompilee:
                 for i, p in enumerate(params)
                 if type(p) is list and len(p) == 1 and type(p[0]) is int and p[0] in par_valeur
             ]
-            if {nom for _, nom, _ in positions} != set(self._noms):
+            positions_textes = [
+                (i, par_texte[p]) for i, p in enumerate(params) if type(p) is str and p in par_texte
+            ]
+            trouves = {nom for _, nom, _ in positions} | {nom for _, nom in positions_textes}
+            if trouves != {*self._noms, *self._textes}:
                 raise ValueError("Chaque identifiant doit être un paramètre de la requête.")
+            if self._tranche:
+                if base.query.is_sliced:
+                    raise ValueError("Avec `tranche`, la fabrique ne découpe pas la requête.")
+                sql += " LIMIT %s OFFSET %s"
             # What execute_sql and the iterables read of a compiler once as_sql has run.
             etat = {
                 k: v
                 for k, v in compiler.__dict__.items()
                 if k not in ("query", "connection", "using")
             }
-            self._compilee = (base, sql, tuple(params), positions, etat)
+            self._compilee = (base, sql, tuple(params), positions, positions_textes, etat)
         return self._compilee
 
-    def __call__(self, **ids) -> list:
-        base, sql, params, positions, etat = self._compiler()
+    def __call__(self, *, debut: int = 0, fin: int | None = None, **ids) -> list:
+        base, sql, params, positions, positions_textes, etat = self._compiler()
         params = list(params)
         for i, nom, liste in positions:
             params[i] = [int(v) for v in ids[nom]] if liste else int(ids[nom])
-        queryset = base._chain()
+        for i, nom in positions_textes:
+            params[i] = str(ids[nom])
+        if self._tranche:
+            if fin is None or not 0 <= debut <= fin:
+                raise ValueError("Une tranche a un début et une fin.")
+            params += [fin - debut, debut]
+        alias = self._using or router.db_for_read(base.model) or DEFAULT_DB_ALIAS
+        queryset = base.using(alias)
         query = queryset.query
         classe = type(query)
 

@@ -8,6 +8,7 @@ from django.db.models import F, Prefetch
 from django.http import QueryDict
 
 from cper.referentiel.models import Commune
+from cper.requetes import RequeteCompilee
 from gouvernance import exports, perimetres
 from gouvernance.enums import PageExport
 from gouvernance.forms.tableaux import FiltresTerritoireForm, date_des_enveloppes
@@ -82,8 +83,9 @@ def dossiers_filtres(mandat, donnees: QueryDict, *, valeurs: bool = False, synth
     counts (`tableaux.nombre_du_territoire`), not from a `COUNT(*)`. Newest filed first, on the
     kept rows' index. Their communes are prefetched; with `valeurs`, the rows are plain dicts
     of VALEURS_DE_LA_PAGE, the communes' names joined in the same query (what the page shows:
-    no model instance is built for a page of 50). Given the territory's `synthese` (read from
-    the same kept counts), the `nombre` is taken from its rows, without a query.
+    no model instance is built for a page of 50), and without a filter a page's SQL is the one
+    assembled once per process (`_PAGE_DU_TERRITOIRE`). Given the territory's `synthese` (read
+    from the same kept counts), the `nombre` is taken from its rows, without a query.
     """
     filtres = FiltresTerritoireForm(donnees or None)
     criteres = filtres.cleaned_data if filtres.is_valid() else {}
@@ -92,6 +94,26 @@ def dossiers_filtres(mandat, donnees: QueryDict, *, valeurs: bool = False, synth
         dossiers = dossiers.filter(etat=criteres["etat"])
     if criteres.get("volet"):
         dossiers = dossiers.filter(volet=criteres["volet"])
+    tranches = None
+    sans_filtre = not criteres.get("etat") and not criteres.get("volet")
+    if valeurs and sans_filtre and mandat is not None and mandat.territoire is not None:
+        cle = tableaux.cle_du_territoire(mandat.territoire)
+
+        def tranches(debut, fin):
+            return _PAGE_DU_TERRITOIRE(cle=cle, debut=debut, fin=fin)
+
+    etat, volet = criteres.get("etat") or None, criteres.get("volet")
+    if synthese is not None:
+        compter = lambda: synthese.nombre(etat=etat, volet=volet)  # noqa: E731
+    else:
+        compter = lambda: tableaux.nombre_du_territoire(mandat, etat=etat, volet=volet)  # noqa: E731
+    return filtres, ListeDenombree(
+        lambda: _liste(dossiers, valeurs=valeurs), compter, tranches=tranches
+    )
+
+
+def _liste(dossiers, *, valeurs: bool):
+    """The dossiers' public fields and kept amounts, newest filed first."""
     liste = perimetres.champs_publics(
         dossiers.annotate(
             demande=F("suivi__demande"),
@@ -100,26 +122,38 @@ def dossiers_filtres(mandat, donnees: QueryDict, *, valeurs: bool = False, synth
         )
     ).order_by("-suivi__depose_le", "-suivi__dossier_id")
     if valeurs:
-        liste = liste.annotate(noms_communes=exports.noms_des_communes()).values(
-            *VALEURS_DE_LA_PAGE
-        )
-    else:
-        liste = liste.prefetch_related(
-            Prefetch("communes", queryset=Commune.objects.only("nom").order_by("nom"))
-        )
-    etat, volet = criteres.get("etat") or None, criteres.get("volet")
-    if synthese is not None:
-        return filtres, ListeDenombree(liste, lambda: synthese.nombre(etat=etat, volet=volet))
-    return filtres, ListeDenombree(
-        liste, lambda: tableaux.nombre_du_territoire(mandat, etat=etat, volet=volet)
+        return liste.annotate(noms_communes=exports.noms_des_communes()).values(*VALEURS_DE_LA_PAGE)
+    return liste.prefetch_related(
+        Prefetch("communes", queryset=Commune.objects.only("nom").order_by("nom"))
     )
 
 
-class ListeDenombree:
-    """A QuerySet whose `count()` is read from the kept counts: what Paginator reads."""
+# A page of the territory's list without a filter (the page as first shown): its SQL assembled
+# once per process, the territory's key and the page's bounds as parameters.
+_PAGE_DU_TERRITOIRE = RequeteCompilee(
+    lambda cle: _liste(perimetres.dossiers_suivis_sur([cle]), valeurs=True),
+    textes=("cle",),
+    tranche=True,
+)
 
-    def __init__(self, queryset, compter):
-        self.queryset, self._compter, self._nombre = queryset, compter, None
+
+class ListeDenombree:
+    """A QuerySet whose `count()` is read from the kept counts: what Paginator reads.
+
+    The queryset is built when first needed (`fabrique`): a page read by `tranches` needs none.
+    """
+
+    def __init__(self, fabrique, compter, *, tranches=None):
+        self._fabrique, self._queryset = fabrique, None
+        self._compter, self._nombre = compter, None
+        # (debut, fin) -> the rows of queryset[debut:fin], read otherwise (compiled SQL).
+        self._tranches = tranches
+
+    @property
+    def queryset(self):
+        if self._queryset is None:
+            self._queryset = self._fabrique()
+        return self._queryset
 
     def count(self) -> int:
         if self._nombre is None:
@@ -130,6 +164,13 @@ class ListeDenombree:
         return self.count()
 
     def __getitem__(self, tranche):
+        if (
+            self._tranches is not None
+            and isinstance(tranche, slice)
+            and tranche.step is None
+            and tranche.stop is not None
+        ):
+            return self._tranches(tranche.start or 0, tranche.stop)
         return self.queryset[tranche]
 
     def __iter__(self):

@@ -11,6 +11,7 @@ territory's, public fields only.
 from django.http import Http404
 
 from cper.referentiel.models import Commune
+from cper.requetes import RequeteCompilee
 from dossiers.enums import EtatDossier as E
 from dossiers.models import Dossier
 from gouvernance.enums import TypeInstance
@@ -39,13 +40,24 @@ def champs_publics(queryset):
     return queryset.select_related("structure", "volet").only(*CHAMPS_PUBLICS)
 
 
+def _mandats(user_id):
+    return (
+        MembreInstance.objects.filter(instance__type=TypeInstance.CONCERTATION, user=user_id)
+        .select_related("pole", "epci", "departement")
+        .order_by("pk")[:1]
+    )
+
+
+# Its SQL assembled once per process: every page of a concertation member reads it.
+_MANDATS = RequeteCompilee(_mandats, "user_id")
+
+
 def mandat_concertation(user) -> MembreInstance | None:
     """The user's seat in the concertation instance, with its territory (one query)."""
-    return (
-        MembreInstance.objects.filter(instance__type=TypeInstance.CONCERTATION, user=user)
-        .select_related("pole", "epci", "departement")
-        .first()
-    )
+    if not user.is_authenticated:
+        return None
+    mandats = _MANDATS(user_id=user.pk)
+    return mandats[0] if mandats else None
 
 
 def dossiers_du_territoire(mandat: MembreInstance | None):
@@ -67,9 +79,12 @@ def dossiers_du_territoire_suivis(mandat: MembreInstance | None):
     """`dossiers_du_territoire` read through the kept `SuiviDossier.territoires` (GIN index)."""
     if mandat is None or mandat.territoire is None:
         return Dossier.objects.none()
-    return Dossier.objects.filter(
-        suivi__territoires__contains=[cle_du_territoire(mandat.territoire)]
-    )
+    return dossiers_suivis_sur([cle_du_territoire(mandat.territoire)])
+
+
+def dossiers_suivis_sur(cles: list[str]):
+    """The filed dossiers on every territory of `cles` (keys of the kept counts, "pole:3")."""
+    return Dossier.objects.filter(suivi__territoires__contains=cles)
 
 
 def dossier_du_territoire_ou_404(mandat, pk) -> Dossier:

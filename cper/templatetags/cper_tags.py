@@ -1,4 +1,5 @@
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from django import template
 from django.urls import get_script_prefix, reverse
@@ -20,15 +21,27 @@ _CENTIME = Decimal("0.01")
 def euros(valeur) -> str:
     """Format an amount the French way: 1 234 567,89 € (narrow no-break spaces).
 
-    Dashboards format hundreds of amounts per page: Python's own grouping, then the French
-    separators, rather than a loop per group of digits.
+    Dashboards format hundreds of amounts per page, the same ones from one request to the
+    next (kept totals): a decimal's text is kept once formatted (`_euros_decimal`).
     """
+    if type(valeur) is Decimal:  # first: comparing a decimal with "" is an ABC check
+        return _euros_decimal(valeur)
     if valeur is None or valeur == "":
         return "—"
+    return _euros(valeur)
+
+
+def _euros(valeur) -> str:
+    # Python's own grouping, then the French separators, rather than a loop per group of digits.
     montant = Decimal(valeur).quantize(_CENTIME, rounding=ROUND_HALF_UP)
     if not montant:
         return "0,00\u00a0€"  # never « -0,00 € »
     return f"{montant:,.2f}".replace(",", ESPACE_FINE).replace(".", ",") + "\u00a0€"
+
+
+# Equal decimals (1.5 and 1.50) have the same text: the value is the key. A few thousand
+# entries hold every amount of the dashboards.
+_euros_decimal = lru_cache(maxsize=8192)(_euros)
 
 
 @register.filter

@@ -1,6 +1,7 @@
 from django import forms
+from django.utils.html import escape
 
-from cper.forms import CperForm, MontantField
+from cper.forms import RENDU_DSFR_RAPIDE, CperForm, MontantField
 from cper.referentiel.models import Volet
 from cper.templatetags.cper_tags import euros
 from gouvernance.enums import SensDecision
@@ -20,6 +21,8 @@ class SeanceForm(CperForm):
 
 
 class RechercheCandidatsForm(CperForm):
+    default_renderer = RENDU_DSFR_RAPIDE  # shown on every request of the séance page
+
     volet = forms.ModelChoiceField(
         label="Volet", required=False, queryset=Volet.objects.all(), empty_label="Tous"
     )
@@ -29,34 +32,74 @@ class RechercheCandidatsForm(CperForm):
 
 
 class OrdreDuJourForm(CperForm):
-    """One checkbox and one order per dossier that may be put on the agenda."""
+    """One checkbox and one order per dossier that may be put on the agenda (`dossiers`: the
+    séance's `selectors.seances.Candidat`s).
+
+    Unbound (the page as shown), it builds no field: its rows are read from the dossiers (see
+    `lignes`); the hundred fields are built only to validate what was posted.
+    """
 
     def __init__(self, *args, dossiers, inscrits: dict, **kwargs):
-        super().__init__(*args, **kwargs)
         self.dossiers = list(dossiers)
+        self.inscrits = inscrits
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            return
         for rang, dossier in enumerate(self.dossiers, start=1):
             self.fields[f"dossier_{dossier.pk}"] = forms.BooleanField(
-                label=f"{dossier.numero} — {dossier.intitule}",
-                help_text=dossier.structure.raison_sociale
-                + (" — arbitrage demandé" if getattr(dossier, "arbitrage_demande", False) else ""),
+                label=self._libelle(dossier),
+                help_text=self._aide(dossier),
                 required=False,
                 initial=dossier.pk in inscrits,
             )
             self.fields[f"ordre_{dossier.pk}"] = forms.IntegerField(
-                label=f"Ordre de passage du dossier {dossier.numero}",
+                label=self._libelle_ordre(dossier),
                 min_value=1,
                 max_value=999,
                 required=False,
                 initial=inscrits.get(dossier.pk, rang),
             )
 
+    @staticmethod
+    def _libelle(dossier) -> str:
+        return f"{dossier.numero} — {dossier.intitule}"
+
+    @staticmethod
+    def _aide(dossier) -> str:
+        # Escaped here: the structure's name is what a porteur typed, and the field templates
+        # print help texts as markup (CperForm escapes only the fields it is built with).
+        return escape(
+            dossier.raison_sociale + (" — arbitrage demandé" if dossier.arbitrage_demande else "")
+        )
+
+    @staticmethod
+    def _libelle_ordre(dossier) -> str:
+        return f"Ordre de passage du dossier {dossier.numero}"
+
     def rangees(self):
         """(checkbox, order) bound fields of each dossier, to lay them out side by side."""
         return [(self[f"dossier_{d.pk}"], self[f"ordre_{d.pk}"]) for d in self.dossiers]
 
     def lignes(self) -> list[dict]:
-        """What the template writes of each pair, read once here: looked up by the template on
-        the bound fields, for up to a hundred fields, it cost more than the rest of the page."""
+        """What the page writes of each pair (`{% rangees_ordre_du_jour %}`): for the unbound
+        form, from the dossiers and their initial values, as the fields would give them; for a
+        posted one, from the bound fields."""
+        if not self.is_bound:
+            return [
+                {
+                    "en_erreur": False,
+                    "case_id": self.auto_id % self.add_prefix(f"dossier_{dossier.pk}"),
+                    "case_nom": self.add_prefix(f"dossier_{dossier.pk}"),
+                    "cochee": dossier.pk in self.inscrits,
+                    "libelle": self._libelle(dossier),
+                    "aide": self._aide(dossier),
+                    "ordre_id": self.auto_id % self.add_prefix(f"ordre_{dossier.pk}"),
+                    "ordre_nom": self.add_prefix(f"ordre_{dossier.pk}"),
+                    "ordre_libelle": self._libelle_ordre(dossier),
+                    "ordre_valeur": self.inscrits.get(dossier.pk, rang),
+                }
+                for rang, dossier in enumerate(self.dossiers, start=1)
+            ]
         lignes = []
         for case, ordre in self.rangees():
             lignes.append(

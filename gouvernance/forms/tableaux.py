@@ -1,10 +1,8 @@
 import datetime
-from html import escape
 
 from django import forms
-from django.utils.safestring import mark_safe
 
-from cper.forms import CperForm
+from cper.forms import RENDU_DSFR_RAPIDE, CperForm
 from cper.referentiel.models import Volet
 from dossiers.enums import EtatDossier
 
@@ -21,57 +19,26 @@ class ObservationForm(CperForm):
     )
 
 
-def _attributs(attrs: dict) -> str:
-    """HTML attributes as django/forms/widgets/attrs.html writes them."""
-    return "".join(
-        f" {escape(str(nom))}" if valeur is True else f' {escape(str(nom))}="{escape(str(valeur))}"'
-        for nom, valeur in attrs.items()
-        if valeur is not False
-    )
-
-
-class ListeDeroulante(forms.Select):
-    """A select written in Python, the same markup as Django's templates: a template per
-    option was most of the dashboard's filter form."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        options = []
-        for groupe, choix, _index in widget["optgroups"]:
-            lignes = "".join(
-                f'\n  <option value="{escape(str(option["value"]))}"'
-                f"{_attributs(option['attrs'])}>{escape(str(option['label']))}</option>\n"
-                for option in choix
-            )
-            options.append(
-                f'\n  <optgroup label="{escape(str(groupe))}">{lignes}\n  </optgroup>'
-                if groupe
-                else lignes
-            )
-        return mark_safe(  # noqa: S308 - every value escaped
-            f'<select name="{escape(widget["name"])}"{_attributs(widget["attrs"])}>'
-            f"{''.join(options)}\n</select>"
-        )
-
-
 class FiltresTerritoireForm(CperForm):
+    default_renderer = RENDU_DSFR_RAPIDE  # on every request of the territory's dashboard
+
     etat = forms.ChoiceField(
         label="État",
         required=False,
         choices=[("", "Tous"), *EtatDossier.choices[1:]],
-        widget=ListeDeroulante,
     )
     volet = forms.ModelChoiceField(
         label="Volet",
         required=False,
         queryset=Volet.objects.all(),
         empty_label="Tous",
-        widget=ListeDeroulante,
     )
 
 
 class DateEnveloppesForm(CperForm):
     """The day whose envelopes (contract as revised by the avenants) the maquette shows."""
+
+    default_renderer = RENDU_DSFR_RAPIDE  # on every request of the pilotage dashboard
 
     le = forms.DateField(
         label="Enveloppes en vigueur le",

@@ -1,5 +1,6 @@
 """Reads of the instance de pilotage: séances, their agenda and its money, conflicts."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.postgres.expressions import ArraySubquery
@@ -21,7 +22,7 @@ from django.shortcuts import get_object_or_404
 from cper.comptes.enums import Role
 from cper.comptes.models import User
 from cper.referentiel.models import Commune, Departement, Financeur
-from cper.requetes import RequeteCompilee
+from cper.requetes import Dans, RequeteCompilee
 from dossiers.enums import EtatDossier as E
 from dossiers.models import Dossier, LigneFinancement
 from gouvernance.enums import EtatSeance, RoleMembre, TypeInstance
@@ -142,15 +143,39 @@ def dossiers_inscriptibles(seance):
     )
 
 
+@dataclass(frozen=True)
+class Candidat:
+    """A dossier the agenda form shows: on the agenda (`ordre_inscrit`) or that may be put on it."""
+
+    pk: int
+    numero: str
+    intitule: str
+    raison_sociale: str  # its structure's
+    ordre_inscrit: int | None
+    arbitrage_demande: bool
+
+    @classmethod
+    def de(cls, ligne: dict) -> "Candidat":
+        return cls(
+            pk=ligne["pk"],
+            numero=ligne["numero"],
+            intitule=ligne["intitule"],
+            raison_sociale=ligne["structure__raison_sociale"],
+            ordre_inscrit=ligne["ordre_inscrit"],
+            arbitrage_demande=ligne["arbitrage_demande"],
+        )
+
+
 def candidats_ordre_du_jour(
     seance, *, volet=None, mots: str | None = None, limite: int, apres: str | None = None
-):
+) -> list[Candidat]:
     """In one query: the dossiers on the séance's agenda (with `ordre_inscrit`), then at most
     `limite` other instruit dossiers of the volet and matching the words (number, intitulé,
     structure), by number, after the number `apres` (the next candidates).
 
     The candidates are a LIMIT subquery that walks the (etat, numero) index: the cost is the
-    page's, whatever the number of instruit dossiers.
+    page's, whatever the number of instruit dossiers. Plain values: up to a hundred dossiers
+    and their structures cost more to load as model instances than the query.
     """
     if volet is None and not mots and not apres:
         # The page as first shown (no search): its SQL assembled once per limit.
@@ -158,8 +183,10 @@ def candidats_ordre_du_jour(
             _CANDIDATS[limite] = RequeteCompilee(
                 lambda seance_id: _candidats(seance_id, limite=limite), "seance_id"
             )
-        return _CANDIDATS[limite](seance_id=seance.pk)
-    return _candidats(seance, volet=volet, mots=mots, limite=limite, apres=apres)
+        lignes = _CANDIDATS[limite](seance_id=seance.pk)
+    else:
+        lignes = _candidats(seance, volet=volet, mots=mots, limite=limite, apres=apres)
+    return [Candidat.de(ligne) for ligne in lignes]
 
 
 _CANDIDATS: dict[int, RequeteCompilee] = {}
@@ -198,6 +225,14 @@ def _candidats(seance, *, volet=None, mots=None, limite: int, apres=None):
         )
         # The agenda's dossiers first, in their order, then the candidates by number.
         .order_by(F("ordre_inscrit").asc(nulls_last=True), "numero")
+        .values(
+            "pk",
+            "numero",
+            "intitule",
+            "structure__raison_sociale",
+            "ordre_inscrit",
+            "arbitrage_demande",
+        )
     )
 
 
@@ -256,13 +291,17 @@ CHAMPS_DEPORT = ("id", "motif")
 CHAMPS_ARBITRAGE = ("id", "created_at", "motif", "tranchee_le")
 
 
-def _points(seance_id):
+def _ids_des_points(seance_id):
+    return PointOrdreDuJour.objects.filter(seance=seance_id).order_by().values_list("pk", flat=True)
+
+
+def _points(point_ids):
     """The agenda's query: items with dossier, structure, volet and decision, and what the
     members read of each as JSON arrays (see `agenda`)."""
     dossier = OuterRef("dossier_id")
     return (
-        PointOrdreDuJour.objects.filter(seance=seance_id)
-        .select_related("dossier__structure__commune", "dossier__volet", "decision__decidee_par")
+        PointOrdreDuJour.objects.filter(Dans(F("pk"), point_ids))
+        .select_related("dossier__structure__commune", "dossier__volet", "decision")
         .annotate(
             json_communes=_liste_json(
                 Commune.objects.filter(dossiers=dossier).order_by("nom", "code_insee"),
@@ -304,22 +343,28 @@ def _points(seance_id):
     )
 
 
-# Its SQL assembled once per process (eight subqueries, six joined tables): only the id changes.
-_POINTS = RequeteCompilee(_points, "seance_id")
+# Their SQL assembled once per process (eight subqueries, five joined tables): only the ids
+# change. The items are read by their ids, not by their séance's: PostgreSQL plans a query on
+# a séance for that séance (the séances' sizes differ), about 1.5 ms for this one at every
+# request; on a list of ids it keeps one plan for every séance.
+_IDS_DES_POINTS = RequeteCompilee(_ids_des_points, "seance_id")
+_POINTS = RequeteCompilee(_points, listes=("point_ids",))
 
 
 def agenda(seance, user=None) -> list[PointOrdreDuJour]:
     """Every item of the séance with what the members need to decide, in a fixed number of queries.
 
-    1 items with dossier, structure, volet and decision, and as JSON arrays in the same rows
-    the communes with their département, the avis, the co-financers' avis, the observations, the
-    amounts programmed, the members who withdrew from the decision and the arbitrations the
-    groupes techniques asked for; 2 the plan comparé (requested, proposed), 3-4 members of the
-    body with an interest in the dossiers (instances.conflits: memberships, declarations).
+    1 the items' ids, 2 the items with dossier, structure, volet and decision, and as JSON
+    arrays in the same rows the communes with their département, the avis, the co-financers'
+    avis, the observations, the amounts programmed, the members who withdrew from the decision
+    and the arbitrations the groupes techniques asked for; 3 the plan comparé (requested,
+    proposed), 4-5 members of the body with an interest in the dossiers (instances.conflits:
+    memberships, declarations).
     """
-    points = _POINTS(seance_id=seance.pk)
-    if not points:
+    ids = _IDS_DES_POINTS(seance_id=seance.pk)
+    if not ids:
         return []
+    points = _POINTS(point_ids=ids)
     dossier_ids = [p.dossier_id for p in points]
     montants = plan_compare(dossier_ids)
     communes = {}

@@ -47,15 +47,25 @@ def _lignes(sql: str, parametres) -> list[tuple]:
 
 
 def _ensemble(*requetes: tuple[str, object]) -> list[list[tuple]]:
-    """The rows of several read queries sent in one round trip (one statement string, values
-    bound client-side by psycopg as for every query here), one list per query."""
+    """The rows of several read queries sent in one round trip, one list per query.
+
+    psycopg's pipeline sends them together and reads their results once: each is a statement
+    of its own, which psycopg prepares after its second run on the connection, so PostgreSQL
+    plans it once (one string of several statements was planned again at every request).
+    """
     base = lecture.connexion()
-    with base.cursor() as curseur:
-        curseur.execute(";\n".join(base.ops.compose_sql(sql, p) for sql, p in requetes))
-        resultats = [curseur.fetchall()]
-        while curseur.nextset():
-            resultats.append(curseur.fetchall())
-    return resultats
+    base.ensure_connection()
+    curseurs = []
+    try:
+        with base.connection.pipeline():
+            for sql, parametres in requetes:
+                curseur = base.cursor()
+                curseurs.append(curseur)
+                curseur.execute(sql, parametres)
+        return [curseur.fetchall() for curseur in curseurs]
+    finally:
+        for curseur in curseurs:
+            curseur.close()
 
 
 # --- Funnel ---------------------------------------------------------------------------------
@@ -110,17 +120,21 @@ def totaux_du_suivi() -> list[tuple]:
 def _requete_totaux_du_suivi() -> tuple[str, list]:
     """The kept counts of the funnel and the delays, in one query (a few hundred rows whatever
     the number of dossiers): (section, cle, etat, dossiers, financeur's name) — the name for
-    the payment delays' keys (`versement:<financeur>:<days>`), in the financeurs' order."""
+    the payment delays' keys (`versement:<financeur>:<days>`), in the financeurs' order.
+
+    One row per (section, cle, etat): these sections' counts have no volet nor financeur
+    (`dossiers.agregats`), and the readers add up rows of the same key anyway. Only the
+    financeurs' order is asked of PostgreSQL: the readers sort each histogram themselves.
+    """
     sql = f"""
-        SELECT t.section, t.cle, t.etat, SUM(t.dossiers)::int, f.nom
+        SELECT t.section, t.cle, t.etat, t.dossiers, f.nom
         FROM {TotalSuivi._meta.db_table} t
         LEFT JOIN {Financeur._meta.db_table} f
             ON starts_with(t.cle, 'versement:')
            AND f.id = CASE WHEN starts_with(t.cle, 'versement:')
                            THEN split_part(t.cle, ':', 2)::int END
         WHERE t.section IN ('etat', 'transition', 'delai') AND t.dossiers > 0
-        GROUP BY t.section, t.cle, t.etat, f.id
-        ORDER BY f.ordre, f.nom, t.section, t.cle, t.etat
+        ORDER BY f.ordre, f.nom
     """  # noqa: S608 - table names from the models
     return sql, []
 
@@ -544,15 +558,18 @@ def synthese_territoire(mandat: MembreInstance | None) -> SyntheseTerritoire:
                 par_etape[etat] = n
             elif section == "execution":
                 volet = f"{numero}. {intitule}" if numero else "Sans volet"
-                libere = etat in ETATS_LIBERES
-                execution[(volet, financeur)] = execution.get(
-                    (volet, financeur), Cellule()
-                ) + Cellule(
-                    programme=mandate if libere else programme,
-                    engage=engage,
-                    mandate=mandate,
-                    libere=programme - mandate if libere else ZERO,
-                )
+                # Summed as plain numbers (a Cellule per row cost more than the query):
+                # programmed, engaged, mandated, released.
+                cumul = execution.get((volet, financeur))
+                if cumul is None:
+                    cumul = execution[(volet, financeur)] = [ZERO, ZERO, ZERO, ZERO]
+                if etat in ETATS_LIBERES:
+                    cumul[0] += mandate
+                    cumul[3] += programme - mandate
+                else:
+                    cumul[0] += programme
+                cumul[1] += engage
+                cumul[2] += mandate
             else:
                 lignes.append(
                     {
@@ -565,6 +582,10 @@ def synthese_territoire(mandat: MembreInstance | None) -> SyntheseTerritoire:
                         "total_programme": programme,
                     }
                 )
+    execution = {
+        cle: Cellule(programme=p, engage=en, mandate=m, libere=lib)
+        for cle, (p, en, m, lib) in execution.items()
+    }
     libelles = dict(E.choices)
     par_volet: dict = {}
     demande_active = programme = ZERO
@@ -617,8 +638,8 @@ class TableauDeBordPilotage:
 def tableau_de_bord_pilotage(le: datetime.date | None = None) -> TableauDeBordPilotage:
     """Maquette, funnel, delays and territorial breakdowns, all from the kept aggregates.
 
-    One query whatever the number of dossiers: three small reads sent in one round trip,
-    the maquette, the funnel with the delays (processing and payments), the territories.
+    Three small reads sent in one round trip whatever the number of dossiers: the maquette,
+    the funnel with the delays (processing and payments), the territories.
     """
     le = le or timezone.localdate()
     lignes_maquette, suivi, territoires = _ensemble(

@@ -1,32 +1,257 @@
-"""Tags of the séance pages."""
+"""Tags of the séance pages: the agenda's items and the agenda form's rows, built in Python.
 
-import re
+A séance in preparation shows a dozen items, each a table, badges and the plan comparé, and up
+to a hundred form rows: the template loops (thousands of variable lookups, an include per item)
+cost three times the page's queries. The markup is the one the template had, without its
+indentation (a test renders both); every value goes through `e` (escaped unless already
+markup), the helpers return markup as plain strings, marked safe once at the end.
+"""
 
 from django import template
+from django.template.defaultfilters import date as filtre_date
+from django.template.defaultfilters import floatformat, linebreaksbr
+from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
+
+from cper.balisage import echapper as e
+from cper.templatetags.cper_tags import euros
+from instruction.templatetags.plan_compare_tags import plan_compare
 
 register = template.Library()
 
-# A run of white space that holds a line break: the template's indentation, repeated for each
-# item of a loop.
-_INDENTATION = re.compile(r"[ \t]*\n\s*")
+
+def _personne(user) -> str:
+    """`{{ user.get_full_name|default:user.email }}` (nothing when there is no user)."""
+    if user is None:
+        return ""
+    return e(user.get_full_name() or user.email)
 
 
-class _ResserreNode(template.Node):
-    def __init__(self, nodelist):
-        self.nodelist = nodelist
-
-    def render(self, context):
-        return mark_safe(_INDENTATION.sub("\n", self.nodelist.render(context)))  # noqa: S308
+def _jour(valeur) -> str:
+    # As the template's `|date:"d/m/Y"`: the day in the current time zone.
+    return e(filtre_date(template_localtime(valeur), "d/m/Y"))
 
 
-@register.tag
-def resserre(parser, token):
-    """`{% resserre %}…{% endresserre %}`: each run of white space that holds a line break
-    becomes one line break, which a browser shows as the same one space (the agenda of a séance
-    repeated its indentation in 10 to 20 KB). Never around <pre> or <textarea>, whose white space
-    shows.
-    """
-    nodelist = parser.parse(("endresserre",))
-    parser.delete_first_token()
-    return _ResserreNode(nodelist)
+def _badges(point) -> str:
+    decision = point.decision_prise
+    if decision:
+        etat = (
+            '<p class="fr-badge fr-badge--success fr-badge--no-icon">'
+            f"{e(decision.get_sens_display())}</p>"
+        )
+    elif point.a_decider:
+        etat = '<p class="fr-badge fr-badge--info fr-badge--no-icon">En attente de décision</p>'
+    else:
+        etat = '<p class="fr-badge fr-badge--no-icon">Sans objet</p>'
+    badges = [etat]
+    if point.avis_divergents:
+        badges.append('<p class="fr-badge fr-badge--warning">Avis divergents</p>')
+    if point.divergences.montants:
+        badges.append('<p class="fr-badge fr-badge--warning">Montants divergents</p>')
+    if point.arbitrage:
+        badges.append('<p class="fr-badge fr-badge--info">Arbitrage demandé</p>')
+    if point.membres_en_conflit:
+        badges.append('<p class="fr-badge fr-badge--warning">Conflit d\'intérêts</p>')
+    return "<p>\n" + "\n".join(badges) + "\n</p>\n"
+
+
+def _conflits(point) -> str:
+    if not point.conflits:
+        return ""
+    membres = ",\n".join(
+        f"{_personne(membre)} ({e(pourquoi)})" for membre, pourquoi in point.conflits
+    )
+    chacun = " (chacun)" if len(point.conflits) > 1 else ""
+    return (
+        f"<p>\n<strong>Conflit d'intérêts :</strong>\n{membres}\n"
+        f"— ne prend pas part à cette décision{chacun}.\n</p>\n"
+    )
+
+
+def _arbitrage(point) -> str:
+    arbitrage = point.arbitrage
+    if not arbitrage:
+        return ""
+    return (
+        "<p>\n<strong>Arbitrage demandé</strong> par le groupe technique le "
+        f"{_jour(arbitrage.created_at)}\n({_personne(arbitrage.demandee_par)}) :\n"
+        f"« {e(arbitrage.motif)} »\n</p>\n"
+    )
+
+
+def _divergences(divergences) -> str:
+    """instruction/includes/_divergences.html."""
+    if not divergences.divergent:
+        return ""
+    html = ""
+    if divergences.sens:
+        html += (
+            "<p>\n<strong>Avis divergents sur le sens :</strong> l'un des deux côtés est "
+            "défavorable, l'autre favorable.\n</p>\n"
+        )
+    if divergences.montants:
+        lignes = "\n".join(
+            f"{e(ligne['nom'])} — État {euros(ligne['etat'])}, Région {euros(ligne['region'])}"
+            + (" ;" if rang < len(divergences.montants) else ".")
+            for rang, ligne in enumerate(divergences.montants, start=1)
+        )
+        html += (
+            "<p>\n<strong>Montants divergents</strong> (écart de plus de "
+            f"{e(floatformat(divergences.seuil, '-2'))} % entre les propositions) :\n"
+            f"{lignes}\n</p>\n"
+        )
+    return html
+
+
+def _avis(titre: str, avis) -> str:
+    contenu = (
+        f"<strong>{e(avis.get_sens_display())}</strong> : {linebreaksbr(avis.motivation)}"
+        if avis
+        else "—"
+    )
+    return f'<tr>\n<th scope="row">{titre}</th>\n<td>\n{contenu}\n</td>\n</tr>\n'
+
+
+def _cofinanceur(avis) -> str:
+    montant = f"\n— montant envisagé {euros(avis.montant)}" if avis.montant is not None else ""
+    return (
+        f'<tr>\n<th scope="row">Avis — {e(avis.financeur.nom)} (cofinanceur)</th>\n<td>\n'
+        f"<strong>{e(avis.get_sens_display())}</strong> : {linebreaksbr(avis.motivation)}"
+        f"{montant}\n</td>\n</tr>\n"
+    )
+
+
+def _table(point) -> str:
+    dossier = point.dossier
+    communes = ", ".join(e(commune) for commune in point.communes)
+    departements = (
+        f"\n({', '.join(e(nom) for nom in point.departements)})" if point.departements else ""
+    )
+    return (
+        '<div class="fr-table">\n<table>\n'
+        f'<caption class="fr-sr-only">Le dossier {e(dossier.numero)}</caption>\n<tbody>\n'
+        '<tr>\n<th scope="row">Structure porteuse</th>\n'
+        f"<td hx-disable>{e(dossier.structure.raison_sociale)}</td>\n</tr>\n"
+        f'<tr>\n<th scope="row">Volet</th>\n<td>{e(dossier.volet) if dossier.volet else "—"}'
+        "</td>\n</tr>\n"
+        f'<tr>\n<th scope="row">Territoire</th>\n<td>\n{communes}{departements}\n</td>\n</tr>\n'
+        + _avis("Avis de l'État", point.avis_etat)
+        + _avis("Avis de la Région", point.avis_region)
+        + "".join(_cofinanceur(avis) for avis in point.avis_cofinanceurs)
+        + "</tbody>\n</table>\n</div>\n"
+    )
+
+
+def _observations(point) -> str:
+    html = '<h4 class="fr-h6">Observations de l\'instance de concertation</h4>\n'
+    if not point.observations:
+        return html + "<p>Aucune observation.</p>\n"
+    return (
+        html
+        + "<ul>\n"
+        + "".join(
+            f"<li>\n{_personne(o.auteur)}, le {_jour(o.created_at)} : « {e(o.texte)} »\n</li>\n"
+            for o in point.observations
+        )
+        + "</ul>\n"
+    )
+
+
+def _suite(point, seance) -> str:
+    decision = point.decision_prise
+    if decision:
+        motif = f"\n— motif : {e(decision.motif)}" if decision.motif else ""
+        return f"<p>\n<strong>Décision : {e(decision.get_sens_display())}</strong>{motif}\n</p>\n"
+    if not point.a_decider:
+        return (
+            f"<p>Le dossier est {e(point.dossier.get_etat_display().lower())} : "
+            "il n'y a plus de décision à prendre.</p>\n"
+        )
+    if seance.etat == "convoquee" and seance.secretariat:
+        if point.conflit_pour_moi:
+            return (
+                "<p>Vous êtes en conflit d'intérêts sur ce dossier : un autre membre du "
+                "secrétariat enregistre sa décision.</p>\n"
+            )
+        url = reverse("gouvernance:decider", args=[seance.pk, point.pk])
+        return (
+            '<p>\n<a class="fr-btn fr-btn--secondary"\n'
+            f'href="{e(url)}">Décider sur le dossier {e(point.dossier.numero)}</a>\n</p>\n'
+        )
+    return ""
+
+
+def _point(point, seance) -> str:
+    dossier = point.dossier
+    pk = e(point.pk)
+    return (
+        f'<section class="fr-mb-6w" aria-labelledby="point-{pk}">\n'
+        f'<h3 hx-disable id="point-{pk}">{e(point.ordre)}. Dossier {e(dossier.numero)} — '
+        f"{e(dossier.intitule)}</h3>\n"
+        + _badges(point)
+        + _conflits(point)
+        + _arbitrage(point)
+        + _divergences(point.divergences)
+        + "".join(
+            f"<p>{_personne(d.user)} s'est retiré(e) de cette décision ({e(d.motif)}).</p>\n"
+            for d in point.deportes
+        )
+        + _table(point)
+        + plan_compare(
+            point.lignes,
+            f"Montants du dossier {dossier.numero}",
+            legende_masquee=True,
+            programme=True,
+        )
+        + "\n"
+        + _observations(point)
+        + _suite(point, seance)
+        + "</section>"
+    )
+
+
+@register.simple_tag
+def ordre_du_jour(points, seance):
+    """`{% ordre_du_jour points seance %}`: a section per item of the agenda
+    (gouvernance.selectors.seances.agenda), with what the members need to decide."""
+    if not points:
+        return mark_safe("<p>L'ordre du jour est vide.</p>")
+    return mark_safe("\n".join(_point(point, seance) for point in points))  # noqa: S308
+
+
+def _rangee(ligne: dict) -> str:
+    if ligne["en_erreur"]:
+        # A pair in error keeps the design system's field templates (its messages).
+        colonnes = (
+            f'<div class="fr-col-12 fr-col-md-8">{ligne["case"].as_field_group()}</div>\n'
+            f'<div class="fr-col-12 fr-col-md-4">{ligne["ordre"].as_field_group()}</div>'
+        )
+    else:
+        case_id = e(ligne["case_id"])
+        coche = " checked" if ligne["cochee"] else ""
+        valeur = "" if ligne["ordre_valeur"] is None else e(str(ligne["ordre_valeur"]))
+        colonnes = (
+            '<div class="fr-col-12 fr-col-md-8">\n<div class="fr-checkbox-group fr-mb-2w">\n'
+            f'<input type="checkbox" name="{e(ligne["case_nom"])}" '
+            f'aria-describedby="{case_id}_helptext" id="{case_id}"{coche}>\n'
+            f'<label for="{case_id}" class="fr-label">\n{e(ligne["libelle"])}\n'
+            f'<span class="fr-hint-text" id="{case_id}_helptext">{ligne["aide"]}</span>\n'
+            "</label>\n</div>\n</div>\n"
+            '<div class="fr-col-12 fr-col-md-4">\n<div class="fr-input-group">\n'
+            f'<label for="{e(ligne["ordre_id"])}" class="fr-label">'
+            f"{e(ligne['ordre_libelle'])}</label>\n"
+            f'<input type="number" name="{e(ligne["ordre_nom"])}" value="{valeur}" min="1" '
+            f'max="999" class="fr-input" id="{e(ligne["ordre_id"])}">\n</div>\n</div>'
+        )
+    return (
+        '<div class="fr-fieldset__element">\n<div class="fr-grid-row fr-grid-row--gutters">\n'
+        f"{colonnes}\n</div>\n</div>"
+    )
+
+
+@register.simple_tag
+def rangees_ordre_du_jour(lignes):
+    """`{% rangees_ordre_du_jour form.lignes %}`: a checkbox and an order per dossier of the
+    agenda form (gouvernance.forms.seances.OrdreDuJourForm.lignes)."""
+    return mark_safe("\n".join(_rangee(ligne) for ligne in lignes))  # noqa: S308

@@ -29,14 +29,14 @@ def _decimal_fr(valeur, decimales: int = 1) -> str:
 @register.filter
 def pourcentage(valeur) -> str:
     """45,2 % (non-breaking space), — when there is no rate."""
-    if valeur is None or valeur == "":
+    if valeur is None or (type(valeur) is not Decimal and valeur == ""):
         return "—"
     return f"{_decimal_fr(valeur)}{INSECABLE}%"
 
 
 @register.filter
 def jours(valeur) -> str:
-    if valeur is None or valeur == "":
+    if valeur is None or (type(valeur) is not Decimal and valeur == ""):
         return "—"
     return f"{_decimal_fr(valeur)}{INSECABLE}j"
 

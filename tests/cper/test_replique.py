@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from cper.lecture import replique
 from dossiers.models import AgregatVolet, Dossier, TotalSuivi
+from gouvernance import fichiers, perimetres
 from tests.factories import EnveloppeFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "replica"])
@@ -57,3 +58,18 @@ def test_le_tableau_de_pilotage_lit_sur_la_replique(client, settings, membre_pil
     # The primary only answers the access checks (session, user, roles, second factor).
     for requete in principale.captured_queries:
         assert "dossiers_" not in requete["sql"] and "django_fsm_log" not in requete["sql"]
+
+
+def test_les_requetes_compilees_lisent_ou_l_orm_lirait(settings, membre_pilotage):
+    """SQL compiled once per process (cper.requetes) is read where the ORM would read it."""
+    settings.LECTURE_REPLIQUE = True
+    with (
+        CaptureQueriesContext(connections["replica"]) as lecture,
+        CaptureQueriesContext(connections["default"]) as principale,
+    ):
+        with replique():
+            assert perimetres.mandat_concertation(membre_pilotage) is None
+            assert fichiers._PAGE_DU_TERRITOIRE(cle="pole:0", debut=0, fin=10) == []
+        assert perimetres.mandat_concertation(membre_pilotage) is None
+    assert len(lecture) == 2
+    assert len(principale) == 1

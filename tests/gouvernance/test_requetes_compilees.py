@@ -32,9 +32,12 @@ def _memes(compilees, orm):
 def test_agenda(seance, autre_seance_avec_agenda, volet, financeurs):
     _agenda(seance, 3, volet=volet, financeurs=financeurs)
     for une in (seance, autre_seance_avec_agenda):
-        points = selectors._POINTS(seance_id=une.pk)
+        ids = selectors._IDS_DES_POINTS(seance_id=une.pk)
+        assert sorted(ids) == sorted(une.points.values_list("pk", flat=True))
+        points = selectors._POINTS(point_ids=ids)
         assert len(points) == une.points.count() > 0
-        _memes(points, selectors._POINTS.queryset(seance_id=une.pk))
+        _memes(points, selectors._POINTS.queryset(point_ids=ids))
+        assert [p.ordre for p in points] == sorted(p.ordre for p in points)
         # What the page reads of each item, from the compiled rows as from the ORM's.
         assert points[0].json_avis and points[0].json_communes
 
@@ -59,7 +62,8 @@ def test_candidats(seance, autre_seance_avec_agenda, structure, volet, financeur
     for une in (seance, autre_seance_avec_agenda):
         for limite in (3, 51):
             compilees = selectors.candidats_ordre_du_jour(une, limite=limite)
-            _memes(compilees, selectors._candidats(une, limite=limite))
+            orm = selectors._candidats(une, limite=limite)
+            assert compilees == [selectors.Candidat.de(ligne) for ligne in orm]
             assert compilees
 
 

@@ -3,10 +3,11 @@
 from decimal import Decimal
 
 import pytest
-from django import forms
 from django.http import QueryDict
 from django.template import Context, Template
+from django.test.html import parse_html
 
+from cper.forms import RENDU_DSFR, RENDU_DSFR_RAPIDE
 from cper.templatetags.cper_tags import euros
 from gouvernance.exports import EUROS, TEXTE, Tableau
 from gouvernance.forms.tableaux import FiltresTerritoireForm
@@ -30,6 +31,14 @@ FINE, INSECABLE = "\u202f", "\u00a0"
 )
 def test_montants_a_la_francaise(valeur, attendu):
     assert euros(valeur) == attendu
+
+
+def test_un_montant_deja_mis_en_forme_garde_son_texte():
+    """The texts of decimals are kept: equal values of any exponent give the same text, twice."""
+    for _ in range(2):
+        assert euros(Decimal("1.5")) == euros(Decimal("1.50")) == f"1,50{INSECABLE}€"
+        assert euros(Decimal("-0.00")) == euros(Decimal("0")) == f"0,00{INSECABLE}€"
+        assert euros(Decimal("-2.005")) == f"-2,01{INSECABLE}€"
 
 
 def _rendu(gabarit, **contexte):
@@ -70,16 +79,15 @@ def test_un_tableau_vide_le_dit():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("requete", ["", "etat=depose&volet=", "etat=inconnu", "volet=VOLET"])
-def test_les_listes_du_filtre_sont_celles_de_django(volet, requete):
+def test_les_filtres_ecrits_en_python_sont_ceux_des_gabarits(volet, requete):
     # The selected option, an invalid choice and a volet with an apostrophe included.
     volet.intitule = "Innovation, filières d'avenir <et> usine du futur"
     volet.save()
-    formulaire = FiltresTerritoireForm(QueryDict(requete.replace("VOLET", str(volet.pk))) or None)
-    formulaire.is_valid()
+    donnees = QueryDict(requete.replace("VOLET", str(volet.pk))) or None
+    rapide = FiltresTerritoireForm(donnees)
+    gabarits = FiltresTerritoireForm(donnees, renderer=RENDU_DSFR)
+    assert rapide.renderer is RENDU_DSFR_RAPIDE
     for nom in ("etat", "volet"):
-        champ = formulaire[nom]
-        attributs = champ.build_widget_attrs({"id": champ.auto_id})
-        widget = champ.field.widget
-        ecrit = widget.render(champ.html_name, champ.value(), attributs)
-        gabarit = forms.Select.render(widget, champ.html_name, champ.value(), attributs)
-        assert ecrit == gabarit
+        ecrit = rapide[nom].as_field_group()
+        assert parse_html(ecrit) == parse_html(gabarits[nom].as_field_group()), nom
+    assert "filières d&#x27;avenir &lt;et&gt; usine du futur" in rapide["volet"].as_field_group()
