@@ -17,7 +17,7 @@ a queryset still built per request (the agents' dossier page).
 """
 
 from django.db import DEFAULT_DB_ALIAS, router
-from django.db.models import Lookup
+from django.db.models import Lookup, Value
 from django.db.models.expressions import RawSQL
 
 # Stand-in ids no row has, told apart from every other parameter of the query.
@@ -99,6 +99,9 @@ class RequeteCompilee:
             trouves = {nom for _, nom, _ in positions} | {nom for _, nom in positions_textes}
             if trouves != {*self._noms, *self._textes}:
                 raise ValueError("Chaque identifiant doit être un paramètre de la requête.")
+            # Never written in the SQL (an `Identifiant`): every call would read the stand-in's.
+            if any(str(v) in sql for v in sentinelles.values()):
+                raise ValueError("Un identifiant est écrit dans la requête au lieu d'y être lié.")
             if self._tranche:
                 if base.query.is_sliced:
                     raise ValueError("Avec `tranche`, la fabrique ne découpe pas la requête.")
@@ -174,3 +177,18 @@ def relier(instance, nom: str, objet) -> None:
     """`instance.<nom>` reads `objet` (or None), as select_related leaves it: the related
     object cached, the foreign key's own column left as it was (deferred)."""
     instance._meta.get_field(nom).set_cached_value(instance, objet)
+
+
+class Identifiant(Value):
+    """A row's id written in the SQL as a literal rather than bound as a parameter, where the
+    rows it selects vary by orders of magnitude (a porteur of one structure, another of 150):
+    a prepared statement's generic plan would plan every one for an average value, so each
+    value gets its own statement, planned for it. Integers only."""
+
+    def __init__(self, value):
+        if type(value) is not int:
+            raise TypeError(f"Pas un identifiant : {value!r}")
+        super().__init__(value)
+
+    def as_sql(self, compiler, connection):
+        return str(int(self.value)), []

@@ -17,6 +17,8 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import OuterRef, Q
 from django.http import Http404
 
+from cper.requetes import Identifiant
+
 from .models import Dossier, MembreStructure
 from .models.dossier import PERIMETRES, est_porteur_du_dossier
 
@@ -43,13 +45,13 @@ def dossiers_des_structures(user):
     """Dossiers of the structures the user belongs to: the porteur's whole scope."""
     if not user.is_authenticated:
         return Dossier.objects.none()
-    return Dossier.objects.filter(
-        structure__in=MembreStructure.objects.filter(user=user).values("structure")
-    )
+    return Dossier.objects.filter(_membres(user))
 
 
 def _membres(user):
-    return Q(structure__in=MembreStructure.objects.filter(user=user).values("structure"))
+    # The user's id as a literal: one porteur has a structure, another 150 (their plans differ).
+    adhesions = MembreStructure.objects.filter(user_id=Identifiant(user.pk))
+    return Q(structure__in=adhesions.values("structure"))
 
 
 def _condition_agents(user) -> Q | None:
