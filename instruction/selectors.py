@@ -196,11 +196,9 @@ CHAMPS_FILE = (
 )
 
 
-@cache
-def _annotations_file() -> dict:
-    """The subqueries of a queue's rows, which do not depend on the viewer: built once per
-    process (building them cost as much as running the page's query); `annotate` copies
-    them as it resolves them, never changing them."""
+def _annotations_file_orm() -> dict:
+    """The subqueries of a queue's rows, which do not depend on the viewer, as ORM
+    expressions (correlated to the dossier's row)."""
     return {
         # A scalar subquery rather than two outer joins: fewer join orders to plan.
         "guichet_conjoint": Subquery(
@@ -218,6 +216,14 @@ def _annotations_file() -> dict:
         ),
         **_suivi_par(),
     }
+
+
+@cache
+def _annotations_file() -> dict:
+    """The rows' subqueries compiled to SQL once per process: resolving and compiling six
+    correlated subqueries on every page cost more than PostgreSQL's run of the page
+    (tests/instruction/test_lignes_file.py checks they read what the ORM reads)."""
+    return sql_fige(_annotations_file_orm(), Dossier)
 
 
 def annoter_file(queryset):
@@ -416,27 +422,47 @@ def etape_complements(dossier) -> str | None:
     return f"Répondre à la demande de compléments avant le {date_format(echeance, 'j F Y')}"
 
 
-def demandes_en_retard(user, aujourdhui, perimetre=None):
-    """Requests for complements past their deadline, on the dossiers the user handles: what
-    the list prints (dossier, number, structure, deadline), as dicts.
+def demandes_en_retard(user, aujourdhui, perimetre=None, *, nombre=20) -> list[dict]:
+    """The first `nombre` requests for complements past their deadline (the earliest first),
+    on the dossiers the user handles: what the list prints (dossier, number, structure,
+    deadline), as dicts.
 
     `perimetre`: the dossiers of a small scope (the guichet's), when the user acts in that role
     alone; the requests are then read from that scope's dossiers in « incomplet » (an index
-    range), not from every open request of the database checked one by one against the scope.
+    range), each with its one open request (`demande_ouverte_unique`) probed by its index,
+    not from every open request of the database hashed against the scope.
     Without it (the groups, whose scope is most of the database), the requests are walked by
     deadline and each checked against the scope until the page is full."""
-    demandes = DemandeComplements.objects.en_retard(aujourdhui)
     un_seul_role = user.a_le_role(Role.AGENT_GUICHET) != user.a_le_role(Role.INSTRUCTEUR)
     if perimetre is not None and un_seul_role:
-        demandes = demandes.filter(dossier__in=perimetre.filter(etat=E.INCOMPLET).values("pk"))
+        ouverte = DemandeComplements.objects.en_attente().filter(dossier=OuterRef("pk"))
+        lignes = (
+            perimetre.filter(etat=E.INCOMPLET)
+            .annotate(
+                echeance_ouverte=Subquery(ouverte.order_by().values("echeance")),
+                nom_structure=Subquery(
+                    Structure.objects.filter(pk=OuterRef("structure_id"))
+                    .order_by()
+                    .values("raison_sociale")
+                ),
+            )
+            .filter(echeance_ouverte__lt=aujourdhui)
+            .order_by("echeance_ouverte")
+            .values_list("pk", "echeance_ouverte", "numero", "nom_structure")
+        )
     else:
-        demandes = demandes.filter(au_perimetre_des_agents(user))
-    return demandes.order_by("echeance").values(
-        "dossier_id",
-        "echeance",
-        numero=F("dossier__numero"),
-        structure=F("dossier__structure__raison_sociale"),
-    )
+        lignes = (
+            DemandeComplements.objects.en_retard(aujourdhui)
+            .filter(au_perimetre_des_agents(user))
+            .order_by("echeance")
+            .values_list(
+                "dossier_id", "echeance", "dossier__numero", "dossier__structure__raison_sociale"
+            )
+        )
+    return [
+        {"dossier_id": dossier_id, "echeance": echeance, "numero": numero, "structure": structure}
+        for dossier_id, echeance, numero, structure in lignes[:nombre]
+    ]
 
 
 # --- The plan comparé: requested vs proposed, per financeur ---------------------------------

@@ -122,13 +122,23 @@ def _onglets(request, onglet, comptes) -> list[dict]:
     return liens
 
 
-def _file(request, onglets, *, titre, modele, contexte=None, perimetre=None, partition=False):
+def _file(
+    request,
+    onglets,
+    *,
+    titre,
+    modele,
+    contexte=None,
+    perimetre=None,
+    partition=False,
+    en_retard=True,
+):
     """Tabs, filters, sort and a page of a queue; a fixed number of queries whatever its
     length: the bounded counts of every tab in one query, then the page.
 
     `perimetre`: the dossiers of the role's whole scope, from which the overdue requests are
     read (see `selectors.demandes_en_retard`); `partition`: the other tabs split « tous »,
-    whose count is then their sum."""
+    whose count is then their sum; `en_retard`: whether the page lists the overdue requests."""
     filtres, onglet, tri, filtrees = _file_filtree(request, onglets)
     if partition:
         comptes = compter_bornes({k: q for k, q in filtrees.items() if k != selectors.TOUS})
@@ -154,9 +164,9 @@ def _file(request, onglets, *, titre, modele, contexte=None, perimetre=None, par
             "onglet": onglet,
             "onglets": _onglets(request, onglet, comptes),
             "formats_export": [("csv", "CSV"), ("xlsx", "Excel"), ("ods", "OpenDocument")],
-            "en_retard": selectors.demandes_en_retard(
-                request.user, timezone.localdate(), perimetre
-            )[:20],
+            "en_retard": selectors.demandes_en_retard(request.user, timezone.localdate(), perimetre)
+            if en_retard
+            else [],
             **(contexte or {}),
         },
     )
@@ -194,6 +204,7 @@ def guichet_lecture(request: HttpRequest) -> HttpResponse:
         {selectors.TOUS: selectors.dossiers_en_lecture(request.user)},
         titre="Dossiers suivis en lecture",
         modele="instruction/guichet_lecture.html",
+        en_retard=False,
     )
 
 

@@ -155,3 +155,45 @@ def test_le_guichet_voit_en_retard_ses_depots_conjoints_et_un_agent_a_deux_roles
         page = client.get(reverse("instruction:guichet")).text
     assert conjoint.dossier.numero in page
     assert seulement_douai.dossier.numero in page
+
+
+def test_la_lecture_du_guichet_par_ses_dossiers_incomplets_est_celle_des_relations(
+    agent_sp_douai, porteur, structure, guichet_douai, guichet_region
+):
+    """The guichet's overdue requests, read from its incomplete dossiers, are those read from
+    the open requests checked against its scope (the groups' way), in the same order."""
+    from django.utils import timezone
+
+    from dossiers.models import DepotConjoint
+    from instruction import selectors
+
+    def demande(jour, guichet=guichet_douai, **autres):
+        return DemandeComplementsFactory(
+            dossier__structure=structure,
+            dossier__guichet=guichet,
+            echeance=datetime.date(2016, 3, jour),
+            **autres,
+        )
+
+    attendues = [demande(12), demande(10), demande(11, guichet=guichet_region)]
+    DepotConjoint.objects.create(dossier=attendues[2].dossier, guichet=guichet_douai)
+    demande(9, guichet=guichet_region)  # another guichet's
+    demande(25)  # not overdue
+    demande(8, repondue_le=timezone.now(), repondue_par=porteur)  # answered
+    demande(7, close_le=timezone.now())  # closed without an answer
+    jour = datetime.date(2016, 3, 21)
+    perimetre = selectors.file_du_guichet(agent_sp_douai)
+    lues = selectors.demandes_en_retard(agent_sp_douai, jour, perimetre)
+    assert lues == selectors.demandes_en_retard(agent_sp_douai, jour)
+    assert [ligne["dossier_id"] for ligne in lues] == [
+        attendues[1].dossier_id,
+        attendues[2].dossier_id,
+        attendues[0].dossier_id,
+    ]
+    assert lues[0] == {
+        "dossier_id": attendues[1].dossier_id,
+        "echeance": datetime.date(2016, 3, 10),
+        "numero": attendues[1].dossier.numero,
+        "structure": structure.raison_sociale,
+    }
+    assert len(selectors.demandes_en_retard(agent_sp_douai, jour, perimetre, nombre=2)) == 2
