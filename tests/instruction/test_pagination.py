@@ -133,9 +133,12 @@ def test_le_compte_est_borne(client, agent_sp_douai, structure, guichet_douai, s
     ],
 )
 def test_la_recherche_peut_lire_un_index_de_trigrammes(db, requete, index):
-    # On a small table PostgreSQL would scan it: forbid the scan to see the index is usable.
+    # On a small table PostgreSQL would scan it, or walk a whole index that includes the
+    # column (a guichet's tabs): forbid both to see the trigram index is usable.
     with connection.cursor() as curseur:
         curseur.execute("SET LOCAL enable_seqscan = off")
+        curseur.execute("SET LOCAL enable_indexscan = off")
+        curseur.execute("SET LOCAL enable_indexonlyscan = off")
         curseur.execute("EXPLAIN " + requete)
         plan = "\n".join(ligne[0] for ligne in curseur.fetchall())
     assert index in plan
@@ -219,3 +222,23 @@ def test_un_onglet_qui_ne_peut_rien_contenir_compte_zero_sans_empecher_les_autre
         {"vide": Dossier.objects.filter(pk__in=[]), "tous": Dossier.objects}
     )
     assert (comptes["vide"].nombre, comptes["tous"].nombre) == (0, 1)
+
+
+def test_la_recherche_dans_un_onglet_du_guichet_lit_l_index_seul(db, guichet_douai):
+    from instruction.selectors import recherche_texte
+
+    requete = (
+        Dossier.objects.filter(recherche_texte("gare"), guichet=guichet_douai, etat=E.DEPOSE)
+        .order_by()
+        .values("pk")
+    )
+    sql, params = requete.query.sql_with_params()
+    with connection.cursor() as curseur:
+        # Forbid the table scan and the reading of rows: what the search compares (number,
+        # title, structure) is read from the tab's index.
+        curseur.execute("SET LOCAL enable_seqscan = off")
+        curseur.execute("SET LOCAL enable_bitmapscan = off")
+        curseur.execute("SET LOCAL enable_indexscan = off")
+        curseur.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(ligne[0] for ligne in curseur.fetchall())
+    assert "Index Only Scan using dossier_guichet_etat_idx" in plan
