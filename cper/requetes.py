@@ -16,9 +16,13 @@ with the ORM's for the same values, so the two cannot drift.
 a queryset still built per request (the agents' dossier page).
 """
 
+import re
+
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import Lookup
+from django.db.models import Lookup, Value
 from django.db.models.expressions import RawSQL
+
+_NOM = re.compile(r"[a-z_]+")
 
 # Stand-in ids no row has, told apart from every other parameter of the query.
 _SENTINELLE = -1_987_654_321
@@ -34,6 +38,27 @@ class Dans(Lookup):
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         return f"{lhs} = ANY(%s::bigint[])", (*lhs_params, [int(v) for v in self.rhs])
+
+
+class Constante(Value):
+    """A name of the code (a state: `EtatDossier.EN_INSTRUCTION`) written in the SQL as a
+    literal rather than bound as a parameter: the generic plan PostgreSQL keeps for a prepared
+    statement then still estimates the condition from the column's statistics (a state of a
+    few percent of the rows, or most of them), as a one-off plan would. Names only: lowercase
+    letters and underscores, never a value that comes from a request."""
+
+    def __init__(self, value):
+        if not isinstance(value, str) or not _NOM.fullmatch(value):
+            raise ValueError(f"Pas un nom du code : {value!r}")
+        super().__init__(str(value))
+
+    def as_sql(self, compiler, connection):
+        return f"'{self.value}'", []
+
+
+def constantes(valeurs) -> list[Constante]:
+    """`champ__in=constantes([...])`: several names of the code, as literals."""
+    return [Constante(valeur) for valeur in valeurs]
 
 
 class RequeteCompilee:

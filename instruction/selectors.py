@@ -18,7 +18,7 @@ from cper.comptes.enums import Role
 from cper.comptes.models import User
 from cper.pagination import PLAFOND, Compte
 from cper.referentiel.models import Financeur
-from cper.requetes import Dans, RequeteCompilee, sql_fige
+from cper.requetes import Constante, Dans, RequeteCompilee, constantes, sql_fige
 from dossiers.enums import EtatDossier as E
 from dossiers.models import (
     AgregatFinancement,
@@ -393,13 +393,16 @@ def onglets_groupes(user) -> dict:
                 }
             )
     deux_avis = Q(etat_instruction__avis_etat=True, etat_instruction__avis_region=True)
-    en_instruction = Q(etat=E.EN_INSTRUCTION)
+    # The states as literals: bound as parameters, the prepared statement's generic plan
+    # could not tell « en instruction » (a fifth of the dossiers) and hashed them all.
+    en_instruction = Q(etat=Constante(E.EN_INSTRUCTION))
     return {
         A_TRAITER: queryset.filter(en_instruction & (~mon_avis | deux_avis)),
         EN_COURS: queryset.filter(
-            Q(etat__in=[E.INCOMPLET, E.INSTRUIT]) | (en_instruction & mon_avis & ~deux_avis)
+            Q(etat__in=constantes([E.INCOMPLET, E.INSTRUIT]))
+            | (en_instruction & mon_avis & ~deux_avis)
         ),
-        CLOS: queryset.exclude(etat__in=[E.INCOMPLET, E.INSTRUIT, E.EN_INSTRUCTION]),
+        CLOS: queryset.exclude(etat__in=constantes([E.INCOMPLET, E.INSTRUIT, E.EN_INSTRUCTION])),
         TOUS: queryset,
     }
 
