@@ -20,6 +20,7 @@ from django.http import Http404
 from cper.comptes.enums import Role
 from cper.referentiel.enums import CategorieFinanceur, TypeGuichet
 from cper.referentiel.models import Guichet
+from cper.requetes import RequeteCompilee
 from dossiers.acces import dossiers_des_structures, enregistrer_perimetre
 from dossiers.enums import EtatDossier as E
 from dossiers.models import DepotConjoint, Dossier, LigneFinancement
@@ -52,6 +53,23 @@ class UnDe(Func):
     output_field = BooleanField()
 
 
+def _guichets_et_conjoints(user_id):
+    """(guichet, [dossiers filed there jointly]) of each guichet the user works for."""
+    return (
+        Guichet.objects.filter(groupe__user=user_id)
+        .annotate(
+            conjoints=ArraySubquery(
+                DepotConjoint.objects.filter(guichet=OuterRef("pk")).values("dossier_id")
+            )
+        )
+        .values_list("pk", "conjoints")
+    )
+
+
+# Its SQL assembled once per process, the user's id its one parameter.
+_GUICHETS_ET_CONJOINTS = RequeteCompilee(_guichets_et_conjoints, "user_id")
+
+
 def file_du_guichet(user):
     """The same dossiers as `dossiers_du_guichet`, for the workbench: the agent's guichets and
     the dépôts conjoints filed there are read first (one query), so that the tabs are ranges
@@ -60,15 +78,7 @@ def file_du_guichet(user):
     if not (user.is_authenticated and user.a_le_role(Role.AGENT_GUICHET)):
         return Dossier.objects.none()
     guichets, conjoints = [], []
-    for guichet, dossiers in (
-        guichets_de(user)
-        .annotate(
-            conjoints=ArraySubquery(
-                DepotConjoint.objects.filter(guichet=OuterRef("pk")).values("dossier_id")
-            )
-        )
-        .values_list("pk", "conjoints")
-    ):
+    for guichet, dossiers in _GUICHETS_ET_CONJOINTS(user_id=user.pk):
         guichets.append(guichet)
         conjoints.extend(dossiers)
     condition = Q(guichet__in=guichets)

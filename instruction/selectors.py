@@ -425,6 +425,30 @@ def etape_complements(dossier) -> str | None:
     return f"Répondre à la demande de compléments avant le {date_format(echeance, 'j F Y')}"
 
 
+def _annotations_en_retard_orm() -> dict:
+    """Of a dossier, the deadline of its open request for complements (one at most:
+    `demande_ouverte_unique`) and its structure's name, as ORM expressions."""
+    return {
+        "echeance_ouverte": Subquery(
+            DemandeComplements.objects.en_attente()
+            .filter(dossier=OuterRef("pk"))
+            .order_by()
+            .values("echeance")
+        ),
+        "nom_structure": Subquery(
+            Structure.objects.filter(pk=OuterRef("structure_id"))
+            .order_by()
+            .values("raison_sociale")
+        ),
+    }
+
+
+@cache
+def _annotations_en_retard() -> dict:
+    """The same, compiled to SQL once per process (tests/instruction/test_relances.py)."""
+    return sql_fige(_annotations_en_retard_orm(), Dossier)
+
+
 def demandes_en_retard(user, aujourdhui, perimetre=None, *, nombre=20) -> list[dict]:
     """The first `nombre` requests for complements past their deadline (the earliest first),
     on the dossiers the user handles: what the list prints (dossier, number, structure,
@@ -438,17 +462,9 @@ def demandes_en_retard(user, aujourdhui, perimetre=None, *, nombre=20) -> list[d
     deadline and each checked against the scope until the page is full."""
     un_seul_role = user.a_le_role(Role.AGENT_GUICHET) != user.a_le_role(Role.INSTRUCTEUR)
     if perimetre is not None and un_seul_role:
-        ouverte = DemandeComplements.objects.en_attente().filter(dossier=OuterRef("pk"))
         lignes = (
             perimetre.filter(etat=E.INCOMPLET)
-            .annotate(
-                echeance_ouverte=Subquery(ouverte.order_by().values("echeance")),
-                nom_structure=Subquery(
-                    Structure.objects.filter(pk=OuterRef("structure_id"))
-                    .order_by()
-                    .values("raison_sociale")
-                ),
-            )
+            .annotate(**_annotations_en_retard())
             .filter(echeance_ouverte__lt=aujourdhui)
             .order_by("echeance_ouverte")
             .values_list("pk", "echeance_ouverte", "numero", "nom_structure")

@@ -197,3 +197,27 @@ def test_la_lecture_du_guichet_par_ses_dossiers_incomplets_est_celle_des_relatio
         "structure": structure.raison_sociale,
     }
     assert len(selectors.demandes_en_retard(agent_sp_douai, jour, perimetre, nombre=2)) == 2
+
+
+def test_le_sql_fige_des_demandes_en_retard_lit_ce_que_lit_l_orm(
+    agent_sp_douai, porteur, structure, guichet_douai
+):
+    from django.utils import timezone
+
+    from dossiers.models import Dossier
+    from instruction import selectors
+
+    ouverte = DemandeComplementsFactory(dossier__structure=structure)
+    DemandeComplementsFactory(
+        dossier=ouverte.dossier, repondue_le=timezone.now(), repondue_par=porteur
+    )
+    close = DemandeComplementsFactory(dossier__structure=structure, close_le=timezone.now())
+    dossiers = Dossier.objects.filter(pk__in=[ouverte.dossier_id, close.dossier_id])
+
+    def lire(annotations):
+        return list(dossiers.annotate(**annotations).values("pk", *annotations).order_by("pk"))
+
+    lu = lire(selectors._annotations_en_retard())
+    assert lu == lire(selectors._annotations_en_retard_orm())
+    assert [ligne["echeance_ouverte"] for ligne in lu] == [ouverte.echeance, None]
+    assert {ligne["nom_structure"] for ligne in lu} == {structure.raison_sociale}
