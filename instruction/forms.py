@@ -8,6 +8,7 @@ from django.utils.safestring import SafeString
 
 from cper.forms import RENDU_DSFR_RAPIDE, CperForm, MontantField
 from cper.referentiel.models import Commune, Financeur, Guichet, Volet
+from cper.requetes import RequeteCompilee
 from cper.televersement.enums import Usage
 from cper.televersement.forms import FichierControleField
 from dossiers.enums import CategorieStructure, EtatDossier, TypePiece
@@ -25,6 +26,11 @@ TRIS = [
     ("structure", "Structure porteuse"),
 ]
 
+
+# The choices of the workbenches' selects (every volet, every groupe technique, in their
+# models' order), their SQL compiled once per process: the querysets of the fields below.
+_VOLETS = RequeteCompilee(Volet.objects.all)
+_GROUPES_TECHNIQUES = RequeteCompilee(GroupeTechnique.objects.all)
 
 # The field groups of the workbenches' forms, rendered once per set of inputs (see
 # `_groupes_rendus`); emptied when full, so that it stays small whatever is searched.
@@ -91,7 +97,10 @@ class FiltresForm(CperForm):
     @cached_property
     def groupes(self) -> list[SafeString]:
         """Each field's group (label, widget, help), as `as_field_group` renders it."""
-        volets = [(str(valeur), libelle) for valeur, libelle in self.fields["volet"].choices]
+        champ = self.fields["volet"]
+        volets = [("", champ.empty_label)] + [
+            (str(volet.pk), champ.label_from_instance(volet)) for volet in _VOLETS()
+        ]
         return _groupes_rendus(self, tuple(self.fields), {"volet": volets})
 
 
@@ -126,7 +135,9 @@ class RecevableForm(CperForm):
         super().__init__(*args, **kwargs)
         # The DSFR select template walks its choices twice: read the groups once.
         champ = self.fields["groupe_technique"]
-        champ.widget.choices = [(groupe.pk, str(groupe)) for groupe in champ.queryset]
+        champ.widget.choices = [
+            (groupe.pk, champ.label_from_instance(groupe)) for groupe in _GROUPES_TECHNIQUES()
+        ]
 
 
 class SelectionRecevableForm(RecevableForm):

@@ -70,3 +70,17 @@ def test_le_cache_reste_borne(db, monkeypatch):
     for i in range(7):
         assert FiltresForm(QueryDict(f"q=mot{i}")).groupes
     assert len(formulaires._RENDUS) <= 3
+
+
+def test_les_choix_compiles_sont_ceux_des_champs(db):
+    """The selects' choices read by SQL compiled once are those the fields' querysets give."""
+    VoletFactory(intitule="Mobilité"), VoletFactory(intitule="Numérique")
+    GroupeTechniqueFactory(nom="B"), GroupeTechniqueFactory(nom="A")
+    filtres = FiltresForm()
+    filtres.groupes  # noqa: B018 - reads the volets into the select
+    assert filtres.fields["volet"].widget.choices == [
+        (str(valeur), libelle) for valeur, libelle in FiltresForm().fields["volet"].choices
+    ]
+    champ = SelectionRecevableForm(dossiers=Dossier.objects.none()).fields["groupe_technique"]
+    assert champ.widget.choices == [(groupe.pk, str(groupe)) for groupe in champ.queryset]
+    assert [libelle for _pk, libelle in champ.widget.choices][:2] == ["A", "B"]
