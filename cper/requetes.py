@@ -8,7 +8,8 @@ its parameters are noted; each request then runs that SQL with its own values, a
 the rows into instances as usual (select_related, annotations, converters).
 
 Only ids are parameters this way, an integer or a list of them (`Dans`: `= ANY(%s)`, one array
-parameter, where `__in` writes one placeholder per value): a value that changes the *shape* of
+parameter, where `__in` writes one placeholder per value), and calendar days compared with a
+date column (today, for a deadline passed): a value that changes the *shape* of
 the SQL (an optional filter) must stay out of it. The tests compare each compiled query's rows
 with the ORM's for the same values, so the two cannot drift.
 
@@ -16,6 +17,7 @@ with the ORM's for the same values, so the two cannot drift.
 a queryset still built per request (the agents' dossier page).
 """
 
+import datetime
 import re
 
 from django.db import DEFAULT_DB_ALIAS
@@ -24,8 +26,10 @@ from django.db.models.expressions import RawSQL
 
 _NOM = re.compile(r"[a-z_]+")
 
-# Stand-in ids no row has, told apart from every other parameter of the query.
+# Stand-in ids no row has, told apart from every other parameter of the query; stand-in days
+# no query of the application compares with (before the contract's first year by a century).
 _SENTINELLE = -1_987_654_321
+_SENTINELLE_DATE = datetime.date(1901, 2, 3)
 
 
 class Dans(Lookup):
@@ -64,13 +68,22 @@ def constantes(valeurs) -> list[Constante]:
 class RequeteCompilee:
     """`fabrique(**ids)` -> QuerySet, compiled once; calling the instance with the ids returns
     the list of rows (model instances, or dicts for values()). The fabrique receives a stand-in
-    for each id of `noms`, and a one-element list of one for each id list of `listes` (which it
-    passes to `Dans`)."""
+    for each id of `noms`, a one-element list of one for each id list of `listes` (which it
+    passes to `Dans`), and a stand-in date for each calendar date of `dates` (a day compared
+    with a date column, e.g. today)."""
 
-    def __init__(self, fabrique, *noms: str, listes: tuple = (), using: str = DEFAULT_DB_ALIAS):
+    def __init__(
+        self,
+        fabrique,
+        *noms: str,
+        listes: tuple = (),
+        dates: tuple = (),
+        using: str = DEFAULT_DB_ALIAS,
+    ):
         self._fabrique = fabrique
-        self._noms = (*noms, *listes)
+        self._noms = (*noms, *listes, *dates)
         self._listes = frozenset(listes)
+        self._dates = frozenset(dates)
         self._using = using
         self._compilee = None
 
@@ -78,9 +91,14 @@ class RequeteCompilee:
         """The ORM's queryset for these ids (what the compiled SQL stands for)."""
         return self._fabrique(**ids).using(self._using)
 
+    def _sentinelle(self, rang: int, nom: str):
+        if nom in self._dates:
+            return _SENTINELLE_DATE + datetime.timedelta(days=rang)
+        return _SENTINELLE - rang
+
     def _compiler(self):
         if self._compilee is None:
-            sentinelles = {nom: _SENTINELLE - rang for rang, nom in enumerate(self._noms)}
+            sentinelles = {nom: self._sentinelle(rang, nom) for rang, nom in enumerate(self._noms)}
             base = self.queryset(
                 **{nom: [v] if nom in self._listes else v for nom, v in sentinelles.items()}
             )
@@ -88,11 +106,11 @@ class RequeteCompilee:
             sql, params = compiler.as_sql()
             par_valeur = {v: nom for nom, v in sentinelles.items()}
             positions = [
-                (i, par_valeur[p], False)
+                (i, par_valeur[p], "date" if type(p) is datetime.date else "id")
                 for i, p in enumerate(params)
-                if type(p) is int and p in par_valeur
+                if type(p) in (int, datetime.date) and p in par_valeur
             ] + [
-                (i, par_valeur[p[0]], True)
+                (i, par_valeur[p[0]], "liste")
                 for i, p in enumerate(params)
                 if type(p) is list and len(p) == 1 and type(p[0]) is int and p[0] in par_valeur
             ]
@@ -110,8 +128,15 @@ class RequeteCompilee:
     def __call__(self, **ids) -> list:
         base, sql, params, positions, etat = self._compiler()
         params = list(params)
-        for i, nom, liste in positions:
-            params[i] = [int(v) for v in ids[nom]] if liste else int(ids[nom])
+        for i, nom, sorte in positions:
+            if sorte == "liste":
+                params[i] = [int(v) for v in ids[nom]]
+            elif sorte == "date":
+                if type(ids[nom]) is not datetime.date:
+                    raise TypeError(f"{nom} : une date (datetime.date) est attendue.")
+                params[i] = ids[nom]
+            else:
+                params[i] = int(ids[nom])
         queryset = base._chain()
         query = queryset.query
         classe = type(query)

@@ -169,15 +169,21 @@ def au_perimetre_des_agents(user, dossier: str = "dossier"):
             )
         )
     if user.is_authenticated and user.a_le_role(Role.INSTRUCTEUR):
-        # The groups as an array read once (not a semi-join PostgreSQL would estimate from
-        # the statistics of a table of a few rows, and answer by hashing the whole scope).
-        condition |= Exists(
-            EtatInstruction.objects.filter(
-                UnDe(F("groupe_technique"), ArraySubquery(mes_groupes(user))),
-                dossier=OuterRef(dossier),
-            )
-        )
+        condition |= dans_mes_groupes(user, dossier)
     return condition
+
+
+def dans_mes_groupes(user, dossier: str = "dossier"):
+    """Expression on rows that name a dossier: it is routed to one of the user's groups
+    (`user`: the user or their id)."""
+    # The groups as an array read once (not a semi-join PostgreSQL would estimate from the
+    # statistics of a table of a few rows, and answer by hashing the whole scope).
+    return Exists(
+        EtatInstruction.objects.filter(
+            UnDe(F("groupe_technique"), ArraySubquery(mes_groupes(user))),
+            dossier=OuterRef(dossier),
+        )
+    )
 
 
 def dossiers_des_agents(user):

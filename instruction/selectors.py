@@ -49,6 +49,7 @@ from .models import (
 from .perimetres import (  # noqa: F401 - the scopes, read here by the views
     au_guichet_de,
     au_perimetre_des_agents,
+    dans_mes_groupes,
     dossier_des_groupes_ou_404,
     dossier_du_guichet_ou_404,
     dossier_du_porteur_ou_404,
@@ -459,7 +460,8 @@ def demandes_en_retard(user, aujourdhui, perimetre=None, *, nombre=20) -> list[d
     range), each with its one open request (`demande_ouverte_unique`) probed by its index,
     not from every open request of the database hashed against the scope.
     Without it (the groups, whose scope is most of the database), the requests are walked by
-    deadline and each checked against the scope until the page is full."""
+    deadline and each checked against the scope until the page is full; for an instructor
+    (the role alone), by SQL compiled once per process."""
     un_seul_role = user.a_le_role(Role.AGENT_GUICHET) != user.a_le_role(Role.INSTRUCTEUR)
     if perimetre is not None and un_seul_role:
         lignes = (
@@ -467,21 +469,38 @@ def demandes_en_retard(user, aujourdhui, perimetre=None, *, nombre=20) -> list[d
             .annotate(**_annotations_en_retard())
             .filter(echeance_ouverte__lt=aujourdhui)
             .order_by("echeance_ouverte")
-            .values_list("pk", "echeance_ouverte", "numero", "nom_structure")
+            .values_list("pk", "echeance_ouverte", "numero", "nom_structure")[:nombre]
         )
+    elif un_seul_role and user.a_le_role(Role.INSTRUCTEUR):
+        lignes = _en_retard_des_groupes(nombre)(user_id=user.pk, aujourdhui=aujourdhui)
     else:
-        lignes = (
-            DemandeComplements.objects.en_retard(aujourdhui)
-            .filter(au_perimetre_des_agents(user))
-            .order_by("echeance")
-            .values_list(
-                "dossier_id", "echeance", "dossier__numero", "dossier__structure__raison_sociale"
-            )
-        )
+        lignes = _en_retard(
+            DemandeComplements.objects.en_retard(aujourdhui).filter(au_perimetre_des_agents(user))
+        )[:nombre]
     return [
         {"dossier_id": dossier_id, "echeance": echeance, "numero": numero, "structure": structure}
-        for dossier_id, echeance, numero, structure in lignes[:nombre]
+        for dossier_id, echeance, numero, structure in lignes
     ]
+
+
+def _en_retard(demandes):
+    """What the list prints of requests, the earliest deadline first."""
+    return demandes.order_by("echeance").values_list(
+        "dossier_id", "echeance", "dossier__numero", "dossier__structure__raison_sociale"
+    )
+
+
+@cache
+def _en_retard_des_groupes(nombre: int) -> RequeteCompilee:
+    """The first `nombre` overdue requests of an instructor's groups, its SQL compiled once
+    per process (the user's id and the day are its parameters)."""
+    return RequeteCompilee(
+        lambda user_id, aujourdhui: _en_retard(
+            DemandeComplements.objects.en_retard(aujourdhui).filter(dans_mes_groupes(user_id))
+        )[:nombre],
+        "user_id",
+        dates=("aujourdhui",),
+    )
 
 
 # --- The plan comparé: requested vs proposed, per financeur ---------------------------------

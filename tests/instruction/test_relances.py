@@ -3,6 +3,7 @@
 import datetime
 import zoneinfo
 
+import pytest
 import time_machine
 from django.core import mail
 from django.urls import reverse
@@ -221,3 +222,46 @@ def test_le_sql_fige_des_demandes_en_retard_lit_ce_que_lit_l_orm(
     assert lu == lire(selectors._annotations_en_retard_orm())
     assert [ligne["echeance_ouverte"] for ligne in lu] == [ouverte.echeance, None]
     assert {ligne["nom_structure"] for ligne in lu} == {structure.raison_sociale}
+
+
+def test_la_lecture_compilee_des_groupes_est_celle_de_l_orm(
+    instructeur_etat, agent_sp_douai, structure, guichet_douai, groupe_mobilite, autre_groupe
+):
+    from cper.comptes.enums import Role
+    from instruction import selectors
+    from instruction.models import DemandeComplements
+    from instruction.perimetres import au_perimetre_des_agents
+    from tests.factories.instruction import router
+
+    def demande(jour, groupe=None):
+        demande = DemandeComplementsFactory(
+            dossier__structure=structure,
+            dossier__guichet=guichet_douai,
+            echeance=datetime.date(2016, 3, jour),
+        )
+        if groupe:
+            router(demande.dossier, groupe)
+        return demande
+
+    dans_le_groupe = [demande(12, groupe_mobilite), demande(10, groupe_mobilite)]
+    demande(9, autre_groupe), demande(8), demande(25, groupe_mobilite)
+    jour = datetime.date(2016, 3, 21)
+    assert not instructeur_etat.a_le_role(Role.AGENT_GUICHET)
+    lues = selectors.demandes_en_retard(instructeur_etat, jour)
+    orm = selectors._en_retard(
+        DemandeComplements.objects.en_retard(jour).filter(au_perimetre_des_agents(instructeur_etat))
+    )
+    assert [ligne["dossier_id"] for ligne in lues] == [d.dossier_id for d in dans_le_groupe[::-1]]
+    assert [tuple(ligne.values()) for ligne in lues] == list(orm)
+    compilee = selectors._en_retard_des_groupes(1)
+    assert compilee(user_id=instructeur_etat.pk, aujourdhui=jour) == list(
+        compilee.queryset(user_id=instructeur_etat.pk, aujourdhui=jour)
+    )
+    assert len(compilee(user_id=instructeur_etat.pk, aujourdhui=jour)) == 1
+    with pytest.raises(TypeError):  # a moment is not a day
+        compilee(
+            user_id=instructeur_etat.pk, aujourdhui=datetime.datetime(2016, 3, 21, tzinfo=PARIS)
+        )
+    # Another day, another user: parameters of the same SQL.
+    assert selectors.demandes_en_retard(instructeur_etat, datetime.date(2016, 3, 11)) == lues[:1]
+    assert selectors.demandes_en_retard(agent_sp_douai, jour)  # the guichet's own reading
