@@ -366,6 +366,15 @@ def somme_des_onglets(comptes: dict) -> Compte:
     return Compte(min(nombre, PLAFOND + 1))
 
 
+# The user's groups and sides, by SQL compiled once per process (the user's id its parameter).
+_GROUPES_ET_COTES = RequeteCompilee(
+    lambda user_id: MembreGroupe.objects.filter(user=user_id).values_list(
+        "groupe_technique", "cote"
+    ),
+    "user_id",
+)
+
+
 def onglets_groupes(user) -> dict:
     """{tab: queryset} of the instructors' workbench, on their scope: « à traiter » is the avis
     of my side still missing, or both avis given (the instruction may be concluded);
@@ -375,9 +384,7 @@ def onglets_groupes(user) -> dict:
     One query reads the user's groups and sides; the tabs then name them, and read the kept
     `EtatInstruction` row of each dossier (group in force, avis given)."""
     groupes_par_cote: dict[str, list[int]] = {}
-    for groupe, cote in MembreGroupe.objects.filter(user=user).values_list(
-        "groupe_technique", "cote"
-    ):
+    for groupe, cote in _GROUPES_ET_COTES(user_id=user.pk):
         groupes_par_cote.setdefault(cote, []).append(groupe)
     queryset = dossiers_des_groupes(
         user, groupes=[g for groupes in groupes_par_cote.values() for g in groupes]

@@ -20,6 +20,8 @@ register = template.Library()
 # Within this many days of its deadline, a filed dossier's admissibility is « proche ».
 RECEVABILITE_PROCHE = 15
 COLONNES = 9  # without the selection column
+# What `get_etat_display` reads, once (it flattens the field's choices on every call).
+LIBELLES_ETATS = dict(E.choices)
 
 
 def _badge(libelle: str, classes: str) -> str:
@@ -65,7 +67,7 @@ def _numero(dossier, url: str, lecture: bool) -> str:
 
 
 def _etat(dossier) -> str:
-    html = _badge(dossier.get_etat_display(), "fr-badge--no-icon")
+    html = _badge(LIBELLES_ETATS.get(dossier.etat, dossier.etat), "fr-badge--no-icon")
     if dossier.echeance_complements:
         html += (
             '<br><span class="fr-text--xs">Compléments attendus le '

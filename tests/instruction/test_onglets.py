@@ -169,3 +169,18 @@ def test_les_etats_des_onglets_des_instructeurs_sont_ecrits_dans_le_sql(
     for valeur in ("en instruction'; --", "", 1, "Depose"):
         with pytest.raises(ValueError):
             Constante(valeur)
+
+
+def test_les_groupes_et_cotes_compiles_sont_ceux_de_l_orm(
+    instructeur_etat, instructeur_region, groupe_mobilite, autre_groupe
+):
+    from instruction import selectors
+    from tests.factories.instruction import MembreGroupeFactory
+
+    MembreGroupeFactory(groupe_technique=autre_groupe, user=instructeur_etat, cote=Cote.REGION)
+    for user in (instructeur_etat, instructeur_region):
+        compilee = selectors._GROUPES_ET_COTES(user_id=user.pk)
+        assert sorted(compilee) == sorted(selectors._GROUPES_ET_COTES.queryset(user_id=user.pk))
+    assert sorted(selectors._GROUPES_ET_COTES(user_id=instructeur_etat.pk)) == sorted(
+        [(groupe_mobilite.pk, Cote.ETAT), (autre_groupe.pk, Cote.REGION)]
+    )
