@@ -44,7 +44,10 @@ def _groupes_rendus(form, noms: tuple[str, ...], choix: dict[str, list]) -> list
     The markup depends only on the form's class, its bound data (and the errors they give),
     the choices of its selects and the language: those are the key. `choix` gives the
     choices read from the database this request (each select's widget reads them from
-    there, not a second time)."""
+    there, not a second time). Not for a form whose markup reads anything else (initial
+    values, an instance): those would not be in the key."""
+    if form.initial or any(champ.initial is not None for champ in form.fields.values()):
+        raise ValueError("Des valeurs initiales ne sont pas dans la clé du balisage gardé.")
     for nom, options in choix.items():
         form.fields[nom].widget.choices = options
     donnees = None

@@ -84,3 +84,8 @@ def test_les_choix_compiles_sont_ceux_des_champs(db):
     champ = SelectionRecevableForm(dossiers=Dossier.objects.none()).fields["groupe_technique"]
     assert champ.widget.choices == [(groupe.pk, str(groupe)) for groupe in champ.queryset]
     assert [libelle for _pk, libelle in champ.widget.choices][:2] == ["A", "B"]
+
+
+def test_un_formulaire_aux_valeurs_initiales_n_est_pas_garde(db):
+    with pytest.raises(ValueError):
+        assert FiltresForm(initial={"q": "gare"}).groupes
