@@ -29,7 +29,7 @@ from .models import EtatInstruction, MembreGroupe
 
 
 def guichets_de(user):
-    """The guichets the user works for (their groups)."""
+    """The guichets the user works for (their groups); `user`: the user or their id."""
     return Guichet.objects.filter(groupe__user=user)
 
 
@@ -56,7 +56,7 @@ class UnDe(Func):
 def _guichets_et_conjoints(user_id):
     """(guichet, [dossiers filed there jointly]) of each guichet the user works for."""
     return (
-        Guichet.objects.filter(groupe__user=user_id)
+        guichets_de(user_id)
         .annotate(
             conjoints=ArraySubquery(
                 DepotConjoint.objects.filter(guichet=OuterRef("pk")).values("dossier_id")
