@@ -87,6 +87,8 @@ def _champ(modele, chemin: str):
 
 
 def _valeur(objet, chemin: str):
+    if isinstance(objet, dict):  # a values() row, keyed by the path itself
+        return objet[chemin]
     for partie in chemin.split("__"):
         objet = getattr(objet, partie)
     return objet

@@ -147,7 +147,7 @@ def _file(
         comptes = compter_bornes(filtrees)
     total = comptes[onglet]
     page = paginer(
-        selectors.annoter_file(filtrees[onglet]),
+        selectors.lignes_de_file(filtrees[onglet]),
         request.GET,
         ordre=selectors.ordre_de(tri),
         par_page=PAR_PAGE,
