@@ -70,7 +70,9 @@ class RequeteCompilee:
     the list of rows (model instances, or dicts for values()). The fabrique receives a stand-in
     for each id of `noms`, a one-element list of one for each id list of `listes` (which it
     passes to `Dans`), and a stand-in date for each calendar date of `dates` (a day compared
-    with a date column, e.g. today)."""
+    with a date column, e.g. today). Each of them must be a parameter of the SQL, except those
+    of `facultatifs`, which some of the queries a fabrique builds do not read (e.g. the ids of
+    a tab's condition, in the other tabs)."""
 
     def __init__(
         self,
@@ -78,10 +80,12 @@ class RequeteCompilee:
         *noms: str,
         listes: tuple = (),
         dates: tuple = (),
+        facultatifs: tuple = (),
         using: str = DEFAULT_DB_ALIAS,
     ):
         self._fabrique = fabrique
         self._noms = (*noms, *listes, *dates)
+        self._facultatifs = frozenset(facultatifs)
         self._listes = frozenset(listes)
         self._dates = frozenset(dates)
         self._using = using
@@ -114,7 +118,7 @@ class RequeteCompilee:
                 for i, p in enumerate(params)
                 if type(p) is list and len(p) == 1 and type(p[0]) is int and p[0] in par_valeur
             ]
-            if {nom for _, nom, _ in positions} != set(self._noms):
+            if set(self._noms) - self._facultatifs - {nom for _, nom, _ in positions}:
                 raise ValueError("Chaque identifiant doit être un paramètre de la requête.")
             # What execute_sql and the iterables read of a compiler once as_sql has run.
             etat = {
@@ -125,8 +129,7 @@ class RequeteCompilee:
             self._compilee = (base, sql, tuple(params), positions, etat)
         return self._compilee
 
-    def __call__(self, **ids) -> list:
-        base, sql, params, positions, etat = self._compiler()
+    def _parametres(self, params, positions, ids) -> list:
         params = list(params)
         for i, nom, sorte in positions:
             if sorte == "liste":
@@ -137,6 +140,17 @@ class RequeteCompilee:
                 params[i] = ids[nom]
             else:
                 params[i] = int(ids[nom])
+        return params
+
+    def sql(self, **ids) -> tuple[str, list]:
+        """The compiled SQL and its parameters for these ids, to run inside another query
+        (e.g. the bounded counts of `cper.pagination.compter_sql`)."""
+        _base, sql, params, positions, _etat = self._compiler()
+        return sql, self._parametres(params, positions, ids)
+
+    def __call__(self, **ids) -> list:
+        base, sql, params, positions, etat = self._compiler()
+        params = self._parametres(params, positions, ids)
         queryset = base._chain()
         query = queryset.query
         classe = type(query)

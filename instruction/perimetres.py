@@ -13,14 +13,13 @@ Outside them a dossier answers 404.
 """
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.fields import ArrayField
-from django.db.models import BigIntegerField, BooleanField, Exists, F, Func, OuterRef, Q, Value
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q
 from django.http import Http404
 
 from cper.comptes.enums import Role
 from cper.referentiel.enums import CategorieFinanceur, TypeGuichet
 from cper.referentiel.models import Guichet
-from cper.requetes import RequeteCompilee
+from cper.requetes import Dans, RequeteCompilee
 from dossiers.acces import dossiers_des_structures, enregistrer_perimetre
 from dossiers.enums import EtatDossier as E
 from dossiers.models import DepotConjoint, Dossier, LigneFinancement
@@ -75,16 +74,30 @@ def file_du_guichet(user):
     the dépôts conjoints filed there are read first (one query), so that the tabs are ranges
     of the dossiers' (guichet, state, dépôt) indexes instead of a scan filtered by an OR of
     subqueries."""
-    if not (user.is_authenticated and user.a_le_role(Role.AGENT_GUICHET)):
+    guichets_conjoints = guichets_et_conjoints(user)
+    if guichets_conjoints is None:
         return Dossier.objects.none()
+    return dossiers_des_guichets(*guichets_conjoints)
+
+
+def guichets_et_conjoints(user) -> tuple[list[int], list[int]] | None:
+    """The ids of the guichets the user works for and of the dossiers filed there jointly
+    (one query); None for a user who is no agent de guichet."""
+    if not (user.is_authenticated and user.a_le_role(Role.AGENT_GUICHET)):
+        return None
     guichets, conjoints = [], []
     for guichet, dossiers in _GUICHETS_ET_CONJOINTS(user_id=user.pk):
         guichets.append(guichet)
         conjoints.extend(dossiers)
-    condition = Q(guichet__in=guichets)
+    return guichets, conjoints
+
+
+def dossiers_des_guichets(guichets: list[int], conjoints: list[int]):
+    """`file_du_guichet` from what `guichets_et_conjoints` read: the guichets as one array
+    parameter, the dépôts conjoints as another (when there are some)."""
+    condition = Q(Dans(F("guichet"), guichets))
     if conjoints:
-        tableau = Value(conjoints, output_field=ArrayField(BigIntegerField()))
-        condition |= Q(UnDe(F("pk"), tableau))
+        condition |= Q(Dans(F("pk"), conjoints))
     return Dossier.objects.filter(condition).exclude(etat=E.BROUILLON)
 
 
@@ -142,9 +155,15 @@ def dossiers_des_groupes(user, groupes=None):
         return Dossier.objects.none()
     # A join on the one kept row per dossier, not a semi-join on the routings: the tabs add
     # their conditions on the same row, and the pages walk the dossier's indexes.
-    return Dossier.objects.filter(
-        etat_instruction__groupe_technique__in=mes_groupes(user) if groupes is None else groupes
-    )
+    if groupes is None:
+        return Dossier.objects.filter(etat_instruction__groupe_technique__in=mes_groupes(user))
+    return dossiers_de_ces_groupes(groupes)
+
+
+def dossiers_de_ces_groupes(groupes: list[int]):
+    """The dossiers routed to these groupes techniques (ids, one array parameter), read from
+    their kept `EtatInstruction` rows: the scope of an instructor who belongs to them."""
+    return Dossier.objects.filter(Dans(F("etat_instruction__groupe_technique"), groupes))
 
 
 def mes_groupes(user, cote: str | None = None):

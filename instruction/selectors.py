@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
@@ -16,7 +16,15 @@ from django_fsm_log.models import StateLog
 
 from cper.comptes.enums import Role
 from cper.comptes.models import User
-from cper.pagination import PLAFOND, Compte
+from cper.pagination import (
+    PLAFOND,
+    Compte,
+    compter_bornes,
+    compter_sql,
+    paginer,
+    requete_bornee,
+    requete_de_page,
+)
 from cper.referentiel.models import Financeur
 from cper.requetes import Constante, Dans, RequeteCompilee, constantes, sql_fige
 from dossiers.enums import EtatDossier as E
@@ -53,12 +61,15 @@ from .perimetres import (  # noqa: F401 - the scopes, read here by the views
     dossier_des_groupes_ou_404,
     dossier_du_guichet_ou_404,
     dossier_du_porteur_ou_404,
+    dossiers_de_ces_groupes,
     dossiers_des_agents,
     dossiers_des_groupes,
+    dossiers_des_guichets,
     dossiers_du_guichet,
     dossiers_du_porteur,
     dossiers_en_lecture,
     file_du_guichet,
+    guichets_et_conjoints,
     mes_groupes,
     ou_404,
 )
@@ -406,22 +417,31 @@ def onglets_groupes(user) -> dict:
 
     One query reads the user's groups and sides; the tabs then name them, and read the kept
     `EtatInstruction` row of each dossier (group in force, avis given)."""
-    groupes_par_cote: dict[str, list[int]] = {}
-    for groupe, cote in _GROUPES_ET_COTES(user_id=user.pk):
-        groupes_par_cote.setdefault(cote, []).append(groupe)
+    groupes_par_cote = groupes_et_cotes(user)
     queryset = dossiers_des_groupes(
         user, groupes=[g for groupes in groupes_par_cote.values() for g in groupes]
     )
+    return _onglets_des_groupes(queryset, groupes_par_cote)
+
+
+def groupes_et_cotes(user) -> dict[str, list[int]]:
+    """{side: [ids of the user's groups on that side]} (one query)."""
+    groupes_par_cote: dict[str, list[int]] = {}
+    for groupe, cote in _GROUPES_ET_COTES(user_id=user.pk):
+        groupes_par_cote.setdefault(cote, []).append(groupe)
+    return groupes_par_cote
+
+
+def _onglets_des_groupes(queryset, groupes_par_cote: dict[str, list[int]]) -> dict:
+    """The tabs of `onglets_groupes` on `queryset`, the scope of those groups."""
     if len(groupes_par_cote) == 1:  # one side in every group (the usual case)
         mon_avis = Q(**{f"etat_instruction__avis_{next(iter(groupes_par_cote))}": True})
     else:
         mon_avis = Q(pk__in=[])
         for cote, groupes in groupes_par_cote.items():
             mon_avis |= Q(
-                **{
-                    "etat_instruction__groupe_technique__in": groupes,
-                    f"etat_instruction__avis_{cote}": True,
-                }
+                Dans(F("etat_instruction__groupe_technique"), groupes),
+                **{f"etat_instruction__avis_{cote}": True},
             )
     deux_avis = Q(etat_instruction__avis_etat=True, etat_instruction__avis_region=True)
     # The states as literals: bound as parameters, the prepared statement's generic plan
@@ -436,6 +456,254 @@ def onglets_groupes(user) -> dict:
         CLOS: queryset.exclude(etat__in=constantes([E.INCOMPLET, E.INSTRUIT, E.EN_INSTRUCTION])),
         TOUS: queryset,
     }
+
+
+# --- The queues' SQL, compiled once per shape ------------------------------------------------
+
+# The filters whose texts go into LIKE patterns: a queue searched by them is read by the ORM.
+CRITERES_TEXTES = ("q", "commune", "epci")
+GUICHET, GROUPES = "guichet", "groupes"
+
+
+def filtrer_selon(queryset, criteres: dict, *, tri: str, agent=None):
+    """`filtrer` with the filter form's cleaned data; `agent`: the user (or their id) when
+    « mes dossiers » is ticked."""
+    return filtrer(
+        queryset,
+        etat=criteres.get("etat", ""),
+        volet=criteres.get("volet"),
+        commune=criteres.get("commune", ""),
+        epci=criteres.get("epci", ""),
+        texte=criteres.get("q", ""),
+        depuis=criteres.get("depuis"),
+        jusqu_a=criteres.get("jusqu_a"),
+        tri=tri,
+        agent=agent if criteres.get("miens") else None,
+    )
+
+
+@dataclass(frozen=True)
+class Perimetre:
+    """A workbench's scope as ids read once (one query), from which its tabs are built:
+    `sorte` (GUICHET or GROUPES), `forme` what else changes their SQL (whether there are
+    dépôts conjoints; the sides of the user's groups, in order), `listes` {name: ids}."""
+
+    sorte: str
+    forme: tuple
+    listes: dict
+
+    def onglets(self) -> dict:
+        """{tab: queryset} for these ids (`onglets_guichet`, `onglets_groupes`)."""
+        return _onglets_du_perimetre(self.sorte, self.forme, **self.listes)
+
+    def dossiers(self):
+        """Every dossier of the scope (« tous »)."""
+        if self.sorte == GUICHET:
+            return dossiers_des_guichets(self.listes["guichets"], self.listes.get("conjoints", []))
+        return dossiers_de_ces_groupes(self.listes["groupes"])
+
+
+def perimetre_du_guichet(user) -> Perimetre | None:
+    """The scope of `file_du_guichet`; None for a user who is no agent de guichet."""
+    lu = guichets_et_conjoints(user)
+    if lu is None:
+        return None
+    guichets, conjoints = lu
+    listes = {"guichets": guichets, **({"conjoints": conjoints} if conjoints else {})}
+    return Perimetre(GUICHET, (bool(conjoints),), listes)
+
+
+def perimetre_des_groupes(user) -> Perimetre | None:
+    """The scope of `onglets_groupes`; None for a user who is no instructor."""
+    if not (user.is_authenticated and user.a_le_role(Role.INSTRUCTEUR)):
+        return None
+    groupes_par_cote = groupes_et_cotes(user)
+    listes = {"groupes": [g for groupes in groupes_par_cote.values() for g in groupes]}
+    if len(groupes_par_cote) > 1:
+        listes.update({f"groupes_{cote}": g for cote, g in groupes_par_cote.items()})
+    return Perimetre(GROUPES, tuple(groupes_par_cote), listes)
+
+
+def _onglets_du_perimetre(sorte: str, forme: tuple, **listes) -> dict:
+    if sorte == GUICHET:
+        dossiers = dossiers_des_guichets(listes["guichets"], listes.get("conjoints", []))
+        return onglets_guichet(dossiers)
+    if len(forme) > 1:
+        groupes_par_cote = {cote: listes[f"groupes_{cote}"] for cote in forme}
+    else:
+        groupes_par_cote = dict.fromkeys(forme, listes["groupes"])
+    return _onglets_des_groupes(dossiers_de_ces_groupes(listes["groupes"]), groupes_par_cote)
+
+
+def _forme_criteres(criteres: dict) -> tuple:
+    """What of the filters changes the SQL: the state filtered (a name of the code) and which
+    of the others are given (their values are parameters)."""
+    return (
+        criteres.get("etat", ""),
+        *(bool(criteres.get(cle)) for cle in ("volet", "depuis", "jusqu_a", "miens")),
+    )
+
+
+def _ids_criteres(criteres: dict, agent_id: int) -> dict:
+    ids = {}
+    if criteres.get("volet"):
+        ids["volet"] = criteres["volet"].pk
+    for cle in ("depuis", "jusqu_a"):
+        if criteres.get(cle):
+            ids[cle] = criteres[cle]
+    if criteres.get("miens"):
+        ids["agent"] = agent_id
+    return ids
+
+
+def _fabrique(sorte, forme, listes, forme_criteres, tri):
+    """fabrique(**ids) -> {tab: queryset filtered}, for `RequeteCompilee`; `listes` the names
+    of the scope's id lists."""
+    etat, volet, depuis, jusqu_a, miens = forme_criteres
+
+    def fabrique(**ids):
+        listes_ = {nom: ids[nom] for nom in listes}
+        criteres = {
+            "etat": etat,
+            "volet": ids["volet"] if volet else None,
+            "depuis": ids["depuis"] if depuis else None,
+            "jusqu_a": ids["jusqu_a"] if jusqu_a else None,
+            "miens": miens,
+        }
+        return {
+            cle: filtrer_selon(queryset, criteres, tri=tri, agent=ids.get("agent"))
+            for cle, queryset in _onglets_du_perimetre(sorte, forme, **listes_).items()
+        }
+
+    return fabrique
+
+
+def _noms(listes: tuple, forme_criteres: tuple) -> dict:
+    """The names `RequeteCompilee` takes for a shape: the scope's lists, the filters' ids and
+    days."""
+    _etat, volet, depuis, jusqu_a, miens = forme_criteres
+    return {
+        "listes": listes,
+        # The groups of each side are read by the tabs on avis only.
+        "facultatifs": tuple(nom for nom in listes if nom.startswith("groupes_")),
+        "noms": (*(("volet",) if volet else ()), *(("agent",) if miens else ())),
+        "dates": (*(("depuis",) if depuis else ()), *(("jusqu_a",) if jusqu_a else ())),
+    }
+
+
+@lru_cache(maxsize=256)
+def _comptes_compiles(sorte, forme, listes, forme_criteres, cles) -> dict:
+    """{tab: RequeteCompilee of its bounded count}, for one shape."""
+    fabrique = _fabrique(sorte, forme, listes, forme_criteres, "")
+    noms = _noms(listes, forme_criteres)
+    return {
+        cle: RequeteCompilee(
+            lambda cle=cle, **ids: requete_bornee(fabrique(**ids)[cle]),
+            *noms["noms"],
+            listes=noms["listes"],
+            dates=noms["dates"],
+            facultatifs=noms["facultatifs"],
+        )
+        for cle in cles
+    }
+
+
+@lru_cache(maxsize=256)
+def _page_compilee(sorte, forme, listes, forme_criteres, tri, onglet, par_page, en_arriere):
+    """The RequeteCompilee of a tab's first page (or last, `en_arriere`), for one shape."""
+    fabrique = _fabrique(sorte, forme, listes, forme_criteres, tri)
+    noms = _noms(listes, forme_criteres)
+    return RequeteCompilee(
+        lambda **ids: requete_de_page(
+            lignes_de_file(fabrique(**ids)[onglet]),
+            ordre_de(tri),
+            par_page,
+            en_arriere=en_arriere,
+        ),
+        *noms["noms"],
+        listes=noms["listes"],
+        dates=noms["dates"],
+        facultatifs=noms["facultatifs"],
+    )
+
+
+def file_compilable(perimetre, criteres: dict) -> bool:
+    """Whether the queue's counts and pages can be read by SQL compiled once per shape (no
+    text filter; a scope of at least one guichet or group)."""
+    return (
+        perimetre is not None
+        and all(perimetre.listes.values())
+        and not any(criteres.get(cle) for cle in CRITERES_TEXTES)
+    )
+
+
+def comptes_compiles(perimetre: Perimetre, criteres: dict, agent_id: int, cles) -> dict:
+    """{tab: (sql, params)} of the bounded counts of those tabs (`cper.pagination.compter_sql`)."""
+    forme_criteres = _forme_criteres(criteres)
+    requetes = _comptes_compiles(
+        perimetre.sorte, perimetre.forme, tuple(perimetre.listes), forme_criteres, tuple(cles)
+    )
+    ids = {**perimetre.listes, **_ids_criteres(criteres, agent_id)}
+    return {cle: requete.sql(**ids) for cle, requete in requetes.items()}
+
+
+def lecteur_de_page(perimetre: Perimetre, criteres: dict, agent_id: int, *, tri, onglet, par_page):
+    """`lire(en_arriere)` for `cper.pagination.paginer`: the rows of the tab's first (or last)
+    page by SQL compiled once per shape."""
+    forme_criteres = _forme_criteres(criteres)
+    ids = {**perimetre.listes, **_ids_criteres(criteres, agent_id)}
+
+    def lire(en_arriere: bool) -> list:
+        return _page_compilee(
+            perimetre.sorte,
+            perimetre.forme,
+            tuple(perimetre.listes),
+            forme_criteres,
+            tri,
+            onglet,
+            par_page,
+            en_arriere,
+        )(**ids)
+
+    return lire
+
+
+def lire_file(onglets, criteres: dict, *, onglet, tri, user, parametres, par_page, partition):
+    """(bounded count of each tab, the page of `onglet` the query string asks for) of a queue.
+
+    `onglets`: {tab: queryset}, or a `Perimetre`, whose counts and first and last pages are
+    then read by SQL compiled once per shape (unless a text filter is given), the ORM
+    building the queryset for a cursor's page only. `partition`: the other tabs split
+    « tous », whose count is their sum."""
+    compilee = isinstance(onglets, Perimetre) and file_compilable(onglets, criteres)
+    if isinstance(onglets, Perimetre) and not compilee:
+        onglets = onglets.onglets()
+    cles = tuple(LIBELLES_ONGLETS) if compilee else tuple(onglets)
+    comptees = [cle for cle in cles if not (partition and cle == TOUS)]
+    if compilee:
+        comptes = compter_sql(comptes_compiles(onglets, criteres, user.pk, comptees), "default")
+        perimetre = onglets
+        page = paginer(
+            lambda: lignes_de_file(
+                filtrer_selon(perimetre.onglets()[onglet], criteres, tri=tri, agent=user)
+            ),
+            parametres,
+            ordre=ordre_de(tri),
+            par_page=par_page,
+            modele=Dossier,
+            lire=lecteur_de_page(
+                perimetre, criteres, user.pk, tri=tri, onglet=onglet, par_page=par_page
+            ),
+        )
+    else:
+        filtrees = {cle: filtrer_selon(onglets[cle], criteres, tri=tri, agent=user) for cle in cles}
+        comptes = compter_bornes({cle: filtrees[cle] for cle in comptees})
+        page = paginer(
+            lignes_de_file(filtrees[onglet]), parametres, ordre=ordre_de(tri), par_page=par_page
+        )
+    if partition:
+        comptes[TOUS] = somme_des_onglets(comptes)
+    return comptes, page
 
 
 def annotations_etape_porteur() -> dict:
