@@ -70,9 +70,7 @@ class RequeteCompilee:
     the list of rows (model instances, or dicts for values()). The fabrique receives a stand-in
     for each id of `noms`, a one-element list of one for each id list of `listes` (which it
     passes to `Dans`), and a stand-in date for each calendar date of `dates` (a day compared
-    with a date column, e.g. today). Each of them must be a parameter of the SQL, except those
-    of `facultatifs`, which some of the queries a fabrique builds do not read (e.g. the ids of
-    a tab's condition, in the other tabs)."""
+    with a date column, e.g. today)."""
 
     def __init__(
         self,
@@ -80,12 +78,10 @@ class RequeteCompilee:
         *noms: str,
         listes: tuple = (),
         dates: tuple = (),
-        facultatifs: tuple = (),
         using: str = DEFAULT_DB_ALIAS,
     ):
         self._fabrique = fabrique
         self._noms = (*noms, *listes, *dates)
-        self._facultatifs = frozenset(facultatifs)
         self._listes = frozenset(listes)
         self._dates = frozenset(dates)
         self._using = using
@@ -118,7 +114,7 @@ class RequeteCompilee:
                 for i, p in enumerate(params)
                 if type(p) is list and len(p) == 1 and type(p[0]) is int and p[0] in par_valeur
             ]
-            if set(self._noms) - self._facultatifs - {nom for _, nom, _ in positions}:
+            if {nom for _, nom, _ in positions} != set(self._noms):
                 raise ValueError("Chaque identifiant doit être un paramètre de la requête.")
             # What execute_sql and the iterables read of a compiler once as_sql has run.
             etat = {

@@ -93,9 +93,9 @@ def guichets_et_conjoints(user) -> tuple[list[int], list[int]] | None:
 
 
 def dossiers_des_guichets(guichets: list[int], conjoints: list[int]):
-    """`file_du_guichet` from what `guichets_et_conjoints` read: the guichets as one array
-    parameter, the dépôts conjoints as another (when there are some)."""
-    condition = Q(Dans(F("guichet"), guichets))
+    """`file_du_guichet` from what `guichets_et_conjoints` read: the guichets named (a
+    parameter each), the dépôts conjoints as one array parameter (when there are some)."""
+    condition = Q(guichet__in=guichets)
     if conjoints:
         condition |= Q(Dans(F("pk"), conjoints))
     return Dossier.objects.filter(condition).exclude(etat=E.BROUILLON)
@@ -161,9 +161,9 @@ def dossiers_des_groupes(user, groupes=None):
 
 
 def dossiers_de_ces_groupes(groupes: list[int]):
-    """The dossiers routed to these groupes techniques (ids, one array parameter), read from
-    their kept `EtatInstruction` rows: the scope of an instructor who belongs to them."""
-    return Dossier.objects.filter(Dans(F("etat_instruction__groupe_technique"), groupes))
+    """The dossiers routed to these groupes techniques (their ids), read from their kept
+    `EtatInstruction` rows: the scope of an instructor who belongs to them."""
+    return Dossier.objects.filter(etat_instruction__groupe_technique__in=groupes)
 
 
 def mes_groupes(user, cote: str | None = None):

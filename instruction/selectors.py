@@ -440,8 +440,10 @@ def _onglets_des_groupes(queryset, groupes_par_cote: dict[str, list[int]]) -> di
         mon_avis = Q(pk__in=[])
         for cote, groupes in groupes_par_cote.items():
             mon_avis |= Q(
-                Dans(F("etat_instruction__groupe_technique"), groupes),
-                **{f"etat_instruction__avis_{cote}": True},
+                **{
+                    "etat_instruction__groupe_technique__in": groupes,
+                    f"etat_instruction__avis_{cote}": True,
+                }
             )
     deux_avis = Q(etat_instruction__avis_etat=True, etat_instruction__avis_region=True)
     # The states as literals: bound as parameters, the prepared statement's generic plan
@@ -485,22 +487,28 @@ def filtrer_selon(queryset, criteres: dict, *, tri: str, agent=None):
 @dataclass(frozen=True)
 class Perimetre:
     """A workbench's scope as ids read once (one query), from which its tabs are built:
-    `sorte` (GUICHET or GROUPES), `forme` what else changes their SQL (whether there are
-    dépôts conjoints; the sides of the user's groups, in order), `listes` {name: ids}."""
+    `sorte` (GUICHET or GROUPES), `forme` what else changes their SQL (how many guichets,
+    whether there are dépôts conjoints; the sides of the user's groups and how many groups on
+    each), `ids` {name: id} (each guichet or group, one parameter each, as `__in` writes
+    them) and `listes` {name: [ids]} (the dépôts conjoints, one array parameter)."""
 
     sorte: str
     forme: tuple
+    ids: dict
     listes: dict
 
     def onglets(self) -> dict:
         """{tab: queryset} for these ids (`onglets_guichet`, `onglets_groupes`)."""
-        return _onglets_du_perimetre(self.sorte, self.forme, **self.listes)
+        return _onglets_du_perimetre(self.sorte, self.forme, **self.ids, **self.listes)
 
     def dossiers(self):
         """Every dossier of the scope (« tous »)."""
-        if self.sorte == GUICHET:
-            return dossiers_des_guichets(self.listes["guichets"], self.listes.get("conjoints", []))
-        return dossiers_de_ces_groupes(self.listes["groupes"])
+        return self.onglets()[TOUS]
+
+    @property
+    def vide(self) -> bool:
+        """No guichet, no group: nothing to read."""
+        return not self.ids
 
 
 def perimetre_du_guichet(user) -> Perimetre | None:
@@ -509,8 +517,12 @@ def perimetre_du_guichet(user) -> Perimetre | None:
     if lu is None:
         return None
     guichets, conjoints = lu
-    listes = {"guichets": guichets, **({"conjoints": conjoints} if conjoints else {})}
-    return Perimetre(GUICHET, (bool(conjoints),), listes)
+    return Perimetre(
+        GUICHET,
+        (len(guichets), bool(conjoints)),
+        {f"guichet_{i}": guichet for i, guichet in enumerate(guichets)},
+        {"conjoints": conjoints} if conjoints else {},
+    )
 
 
 def perimetre_des_groupes(user) -> Perimetre | None:
@@ -518,21 +530,28 @@ def perimetre_des_groupes(user) -> Perimetre | None:
     if not (user.is_authenticated and user.a_le_role(Role.INSTRUCTEUR)):
         return None
     groupes_par_cote = groupes_et_cotes(user)
-    listes = {"groupes": [g for groupes in groupes_par_cote.values() for g in groupes]}
-    if len(groupes_par_cote) > 1:
-        listes.update({f"groupes_{cote}": g for cote, g in groupes_par_cote.items()})
-    return Perimetre(GROUPES, tuple(groupes_par_cote), listes)
+    return Perimetre(
+        GROUPES,
+        tuple((cote, len(groupes)) for cote, groupes in groupes_par_cote.items()),
+        {
+            f"groupe_{cote}_{i}": groupe
+            for cote, groupes in groupes_par_cote.items()
+            for i, groupe in enumerate(groupes)
+        },
+        {},
+    )
 
 
-def _onglets_du_perimetre(sorte: str, forme: tuple, **listes) -> dict:
+def _onglets_du_perimetre(sorte: str, forme: tuple, **valeurs) -> dict:
     if sorte == GUICHET:
-        dossiers = dossiers_des_guichets(listes["guichets"], listes.get("conjoints", []))
-        return onglets_guichet(dossiers)
-    if len(forme) > 1:
-        groupes_par_cote = {cote: listes[f"groupes_{cote}"] for cote in forme}
-    else:
-        groupes_par_cote = dict.fromkeys(forme, listes["groupes"])
-    return _onglets_des_groupes(dossiers_de_ces_groupes(listes["groupes"]), groupes_par_cote)
+        nombre, _conjoints = forme
+        guichets = [valeurs[f"guichet_{i}"] for i in range(nombre)]
+        return onglets_guichet(dossiers_des_guichets(guichets, valeurs.get("conjoints", [])))
+    groupes_par_cote = {
+        cote: [valeurs[f"groupe_{cote}_{i}"] for i in range(nombre)] for cote, nombre in forme
+    }
+    groupes = [g for groupes in groupes_par_cote.values() for g in groupes]
+    return _onglets_des_groupes(dossiers_de_ces_groupes(groupes), groupes_par_cote)
 
 
 def _forme_criteres(criteres: dict) -> tuple:
@@ -556,13 +575,12 @@ def _ids_criteres(criteres: dict, agent_id: int) -> dict:
     return ids
 
 
-def _fabrique(sorte, forme, listes, forme_criteres, tri):
-    """fabrique(**ids) -> {tab: queryset filtered}, for `RequeteCompilee`; `listes` the names
-    of the scope's id lists."""
+def _fabrique(sorte, forme, portee, forme_criteres, tri):
+    """fabrique(**ids) -> {tab: queryset filtered}, for `RequeteCompilee`; `portee` the names
+    of the scope's ids and lists."""
     etat, volet, depuis, jusqu_a, miens = forme_criteres
 
     def fabrique(**ids):
-        listes_ = {nom: ids[nom] for nom in listes}
         criteres = {
             "etat": etat,
             "volet": ids["volet"] if volet else None,
@@ -570,49 +588,47 @@ def _fabrique(sorte, forme, listes, forme_criteres, tri):
             "jusqu_a": ids["jusqu_a"] if jusqu_a else None,
             "miens": miens,
         }
+        onglets = _onglets_du_perimetre(sorte, forme, **{nom: ids[nom] for nom in portee})
         return {
             cle: filtrer_selon(queryset, criteres, tri=tri, agent=ids.get("agent"))
-            for cle, queryset in _onglets_du_perimetre(sorte, forme, **listes_).items()
+            for cle, queryset in onglets.items()
         }
 
     return fabrique
 
 
-def _noms(listes: tuple, forme_criteres: tuple) -> dict:
-    """The names `RequeteCompilee` takes for a shape: the scope's lists, the filters' ids and
-    days."""
+def _noms(ids: tuple, listes: tuple, forme_criteres: tuple) -> dict:
+    """The names `RequeteCompilee` takes for a shape: the scope's ids and lists, the filters'
+    ids and days."""
     _etat, volet, depuis, jusqu_a, miens = forme_criteres
     return {
+        "noms": (*ids, *(("volet",) if volet else ()), *(("agent",) if miens else ())),
         "listes": listes,
-        # The groups of each side are read by the tabs on avis only.
-        "facultatifs": tuple(nom for nom in listes if nom.startswith("groupes_")),
-        "noms": (*(("volet",) if volet else ()), *(("agent",) if miens else ())),
         "dates": (*(("depuis",) if depuis else ()), *(("jusqu_a",) if jusqu_a else ())),
     }
 
 
 @lru_cache(maxsize=256)
-def _comptes_compiles(sorte, forme, listes, forme_criteres, cles) -> dict:
+def _comptes_compiles(sorte, forme, ids, listes, forme_criteres, cles) -> dict:
     """{tab: RequeteCompilee of its bounded count}, for one shape."""
-    fabrique = _fabrique(sorte, forme, listes, forme_criteres, "")
-    noms = _noms(listes, forme_criteres)
+    fabrique = _fabrique(sorte, forme, (*ids, *listes), forme_criteres, "")
+    noms = _noms(ids, listes, forme_criteres)
     return {
         cle: RequeteCompilee(
             lambda cle=cle, **ids: requete_bornee(fabrique(**ids)[cle]),
             *noms["noms"],
             listes=noms["listes"],
             dates=noms["dates"],
-            facultatifs=noms["facultatifs"],
         )
         for cle in cles
     }
 
 
 @lru_cache(maxsize=256)
-def _page_compilee(sorte, forme, listes, forme_criteres, tri, onglet, par_page, en_arriere):
+def _page_compilee(sorte, forme, ids, listes, forme_criteres, tri, onglet, par_page, en_arriere):
     """The RequeteCompilee of a tab's first page (or last, `en_arriere`), for one shape."""
-    fabrique = _fabrique(sorte, forme, listes, forme_criteres, tri)
-    noms = _noms(listes, forme_criteres)
+    fabrique = _fabrique(sorte, forme, (*ids, *listes), forme_criteres, tri)
+    noms = _noms(ids, listes, forme_criteres)
     return RequeteCompilee(
         lambda **ids: requete_de_page(
             lignes_de_file(fabrique(**ids)[onglet]),
@@ -623,7 +639,6 @@ def _page_compilee(sorte, forme, listes, forme_criteres, tri, onglet, par_page, 
         *noms["noms"],
         listes=noms["listes"],
         dates=noms["dates"],
-        facultatifs=noms["facultatifs"],
     )
 
 
@@ -632,7 +647,7 @@ def file_compilable(perimetre, criteres: dict) -> bool:
     text filter; a scope of at least one guichet or group)."""
     return (
         perimetre is not None
-        and all(perimetre.listes.values())
+        and not perimetre.vide
         and not any(criteres.get(cle) for cle in CRITERES_TEXTES)
     )
 
@@ -641,9 +656,14 @@ def comptes_compiles(perimetre: Perimetre, criteres: dict, agent_id: int, cles) 
     """{tab: (sql, params)} of the bounded counts of those tabs (`cper.pagination.compter_sql`)."""
     forme_criteres = _forme_criteres(criteres)
     requetes = _comptes_compiles(
-        perimetre.sorte, perimetre.forme, tuple(perimetre.listes), forme_criteres, tuple(cles)
+        perimetre.sorte,
+        perimetre.forme,
+        tuple(perimetre.ids),
+        tuple(perimetre.listes),
+        forme_criteres,
+        tuple(cles),
     )
-    ids = {**perimetre.listes, **_ids_criteres(criteres, agent_id)}
+    ids = {**perimetre.ids, **perimetre.listes, **_ids_criteres(criteres, agent_id)}
     return {cle: requete.sql(**ids) for cle, requete in requetes.items()}
 
 
@@ -651,12 +671,13 @@ def lecteur_de_page(perimetre: Perimetre, criteres: dict, agent_id: int, *, tri,
     """`lire(en_arriere)` for `cper.pagination.paginer`: the rows of the tab's first (or last)
     page by SQL compiled once per shape."""
     forme_criteres = _forme_criteres(criteres)
-    ids = {**perimetre.listes, **_ids_criteres(criteres, agent_id)}
+    ids = {**perimetre.ids, **perimetre.listes, **_ids_criteres(criteres, agent_id)}
 
     def lire(en_arriere: bool) -> list:
         return _page_compilee(
             perimetre.sorte,
             perimetre.forme,
+            tuple(perimetre.ids),
             tuple(perimetre.listes),
             forme_criteres,
             tri,
