@@ -503,7 +503,7 @@ class Perimetre:
 
     def dossiers(self):
         """Every dossier of the scope (« tous »)."""
-        return self.onglets()[TOUS]
+        return _dossiers_du_perimetre(self.sorte, self.forme, **self.ids, **self.listes)[0]
 
     @property
     def vide(self) -> bool:
@@ -542,16 +542,24 @@ def perimetre_des_groupes(user) -> Perimetre | None:
     )
 
 
-def _onglets_du_perimetre(sorte: str, forme: tuple, **valeurs) -> dict:
+def _dossiers_du_perimetre(sorte: str, forme: tuple, **valeurs):
+    """(the scope's dossiers, {side: [groups]} for the groups' scope) from a shape's values."""
     if sorte == GUICHET:
         nombre, _conjoints = forme
         guichets = [valeurs[f"guichet_{i}"] for i in range(nombre)]
-        return onglets_guichet(dossiers_des_guichets(guichets, valeurs.get("conjoints", [])))
+        return dossiers_des_guichets(guichets, valeurs.get("conjoints", [])), None
     groupes_par_cote = {
         cote: [valeurs[f"groupe_{cote}_{i}"] for i in range(nombre)] for cote, nombre in forme
     }
     groupes = [g for groupes in groupes_par_cote.values() for g in groupes]
-    return _onglets_des_groupes(dossiers_de_ces_groupes(groupes), groupes_par_cote)
+    return dossiers_de_ces_groupes(groupes), groupes_par_cote
+
+
+def _onglets_du_perimetre(sorte: str, forme: tuple, **valeurs) -> dict:
+    dossiers, groupes_par_cote = _dossiers_du_perimetre(sorte, forme, **valeurs)
+    if sorte == GUICHET:
+        return onglets_guichet(dossiers)
+    return _onglets_des_groupes(dossiers, groupes_par_cote)
 
 
 def _forme_criteres(criteres: dict) -> tuple:
@@ -782,14 +790,16 @@ def demandes_en_retard(user, aujourdhui, perimetre=None, *, nombre=20) -> list[d
     deadline and each checked against the scope until the page is full; for an instructor
     (the role alone), by SQL compiled once per process."""
     un_seul_role = user.a_le_role(Role.AGENT_GUICHET) != user.a_le_role(Role.INSTRUCTEUR)
-    if perimetre is not None and un_seul_role:
-        lignes = (
-            perimetre.filter(etat=E.INCOMPLET)
-            .annotate(**_annotations_en_retard())
-            .filter(echeance_ouverte__lt=aujourdhui)
-            .order_by("echeance_ouverte")
-            .values_list("pk", "echeance_ouverte", "numero", "nom_structure")[:nombre]
+    if isinstance(perimetre, Perimetre) and un_seul_role and not perimetre.vide:
+        # The same query on the scope's ids, by SQL compiled once per shape of scope.
+        requete = _en_retard_du_perimetre(
+            perimetre.sorte, perimetre.forme, tuple(perimetre.ids), tuple(perimetre.listes), nombre
         )
+        lignes = requete(**perimetre.ids, **perimetre.listes, aujourdhui=aujourdhui)
+    elif perimetre is not None and un_seul_role:
+        if isinstance(perimetre, Perimetre):
+            perimetre = perimetre.dossiers()
+        lignes = _en_retard_dans(perimetre, aujourdhui, nombre)
     elif un_seul_role and user.a_le_role(Role.INSTRUCTEUR):
         lignes = _en_retard_des_groupes(nombre)(user_id=user.pk, aujourdhui=aujourdhui)
     else:
@@ -800,6 +810,30 @@ def demandes_en_retard(user, aujourdhui, perimetre=None, *, nombre=20) -> list[d
         {"dossier_id": dossier_id, "echeance": echeance, "numero": numero, "structure": structure}
         for dossier_id, echeance, numero, structure in lignes
     ]
+
+
+def _en_retard_dans(dossiers, aujourdhui, nombre: int):
+    """What `demandes_en_retard` lists, read from `dossiers` in « incomplet »."""
+    return (
+        dossiers.filter(etat=E.INCOMPLET)
+        .annotate(**_annotations_en_retard())
+        .filter(echeance_ouverte__lt=aujourdhui)
+        .order_by("echeance_ouverte")
+        .values_list("pk", "echeance_ouverte", "numero", "nom_structure")[:nombre]
+    )
+
+
+@lru_cache(maxsize=64)
+def _en_retard_du_perimetre(sorte, forme, ids, listes, nombre: int) -> RequeteCompilee:
+    """`_en_retard_dans` the dossiers of a `Perimetre`'s shape, compiled once."""
+    return RequeteCompilee(
+        lambda aujourdhui, **valeurs: _en_retard_dans(
+            _dossiers_du_perimetre(sorte, forme, **valeurs)[0], aujourdhui, nombre
+        ),
+        *ids,
+        listes=listes,
+        dates=("aujourdhui",),
+    )
 
 
 def _en_retard(demandes):

@@ -186,7 +186,7 @@ def guichet(request: HttpRequest) -> HttpResponse:
         perimetre,
         titre="Dossiers déposés à mon guichet",
         modele="instruction/guichet.html",
-        perimetre=dossiers,
+        perimetre=perimetre,
         partition=True,
         contexte={
             "selection": SelectionRecevableForm(dossiers=dossiers.filter(etat=E.DEPOSE)),

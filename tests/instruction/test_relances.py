@@ -198,6 +198,18 @@ def test_la_lecture_du_guichet_par_ses_dossiers_incomplets_est_celle_des_relatio
         "structure": structure.raison_sociale,
     }
     assert len(selectors.demandes_en_retard(agent_sp_douai, jour, perimetre, nombre=2)) == 2
+    # The same from the scope's ids, by SQL compiled once per shape (with and without
+    # dépôts conjoints).
+    compile = selectors.perimetre_du_guichet(agent_sp_douai)
+    assert compile.listes
+    assert selectors.demandes_en_retard(agent_sp_douai, jour, compile) == lues
+    assert selectors.demandes_en_retard(agent_sp_douai, jour, compile, nombre=2) == lues[:2]
+    DepotConjoint.objects.filter(guichet=guichet_douai).delete()
+    sans = selectors.perimetre_du_guichet(agent_sp_douai)
+    assert not sans.listes
+    attendu = [ligne for ligne in lues if ligne["dossier_id"] != attendues[2].dossier_id]
+    assert selectors.demandes_en_retard(agent_sp_douai, jour, sans) == attendu
+    assert selectors.demandes_en_retard(agent_sp_douai, jour, sans.dossiers()) == attendu
 
 
 def test_le_sql_fige_des_demandes_en_retard_lit_ce_que_lit_l_orm(
