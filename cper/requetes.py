@@ -20,7 +20,7 @@ a queryset still built per request (the agents' dossier page).
 import datetime
 import re
 
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Lookup, Value
 from django.db.models.expressions import RawSQL
 
@@ -70,7 +70,8 @@ class RequeteCompilee:
     the list of rows (model instances, or dicts for values()). The fabrique receives a stand-in
     for each id of `noms`, a one-element list of one for each id list of `listes` (which it
     passes to `Dans`), and a stand-in date for each calendar date of `dates` (a day compared
-    with a date column, e.g. today)."""
+    with a date column, e.g. today), and a stand-in text for each of `motifs` (a text searched
+    by `icontains`, whose pattern is rebuilt, escaped, for each call)."""
 
     def __init__(
         self,
@@ -78,12 +79,14 @@ class RequeteCompilee:
         *noms: str,
         listes: tuple = (),
         dates: tuple = (),
+        motifs: tuple = (),
         using: str = DEFAULT_DB_ALIAS,
     ):
         self._fabrique = fabrique
-        self._noms = (*noms, *listes, *dates)
+        self._noms = (*noms, *listes, *dates, *motifs)
         self._listes = frozenset(listes)
         self._dates = frozenset(dates)
+        self._motifs = frozenset(motifs)
         self._using = using
         self._compilee = None
 
@@ -94,6 +97,8 @@ class RequeteCompilee:
     def _sentinelle(self, rang: int, nom: str):
         if nom in self._dates:
             return _SENTINELLE_DATE + datetime.timedelta(days=rang)
+        if nom in self._motifs:  # letters only: what a LIKE pattern keeps unescaped
+            return f"zqxsentinelle{'abcdefghij'[rang % 10] * (rang // 10 + 1)}zqx"
         return _SENTINELLE - rang
 
     def _compiler(self):
@@ -114,6 +119,14 @@ class RequeteCompilee:
                 for i, p in enumerate(params)
                 if type(p) is list and len(p) == 1 and type(p[0]) is int and p[0] in par_valeur
             ]
+            for i, p in enumerate(params):
+                if type(p) is str and "zqxsentinelle" in p:
+                    # `icontains` writes the pattern "%<text, escaped>%"; anything else (an
+                    # exact comparison, a pattern of another shape) is refused.
+                    nom = par_valeur.get(p[1:-1])
+                    if nom is None or p != f"%{sentinelles[nom]}%":
+                        raise ValueError("Un motif doit être comparé par icontains.")
+                    positions.append((i, nom, "motif"))
             if {nom for _, nom, _ in positions} != set(self._noms):
                 raise ValueError("Chaque identifiant doit être un paramètre de la requête.")
             # What execute_sql and the iterables read of a compiler once as_sql has run.
@@ -130,6 +143,8 @@ class RequeteCompilee:
         for i, nom, sorte in positions:
             if sorte == "liste":
                 params[i] = [int(v) for v in ids[nom]]
+            elif sorte == "motif":
+                params[i] = f"%{connections[self._using].ops.prep_for_like_query(ids[nom])}%"
             elif sorte == "date":
                 if type(ids[nom]) is not datetime.date:
                     raise TypeError(f"{nom} : une date (datetime.date) est attendue.")

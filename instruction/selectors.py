@@ -462,8 +462,9 @@ def _onglets_des_groupes(queryset, groupes_par_cote: dict[str, list[int]]) -> di
 
 # --- The queues' SQL, compiled once per shape ------------------------------------------------
 
-# The filters whose texts go into LIKE patterns: a queue searched by them is read by the ORM.
-CRITERES_TEXTES = ("q", "commune", "epci")
+# The filters compared with names as well as codes (`iexact` or `icontains` on a commune or an
+# EPCI): a queue filtered by them is read by the ORM. The search (`q`) is a parameter.
+CRITERES_TEXTES = ("commune", "epci")
 GUICHET, GROUPES = "guichet", "groupes"
 
 
@@ -567,7 +568,7 @@ def _forme_criteres(criteres: dict) -> tuple:
     of the others are given (their values are parameters)."""
     return (
         criteres.get("etat", ""),
-        *(bool(criteres.get(cle)) for cle in ("volet", "depuis", "jusqu_a", "miens")),
+        *(bool(criteres.get(cle)) for cle in ("volet", "depuis", "jusqu_a", "miens", "q")),
     )
 
 
@@ -580,16 +581,19 @@ def _ids_criteres(criteres: dict, agent_id: int) -> dict:
             ids[cle] = criteres[cle]
     if criteres.get("miens"):
         ids["agent"] = agent_id
+    if criteres.get("q"):
+        ids["texte"] = criteres["q"]
     return ids
 
 
 def _fabrique(sorte, forme, portee, forme_criteres, tri):
     """fabrique(**ids) -> {tab: queryset filtered}, for `RequeteCompilee`; `portee` the names
     of the scope's ids and lists."""
-    etat, volet, depuis, jusqu_a, miens = forme_criteres
+    etat, volet, depuis, jusqu_a, miens, texte = forme_criteres
 
     def fabrique(**ids):
         criteres = {
+            "q": ids["texte"] if texte else "",
             "etat": etat,
             "volet": ids["volet"] if volet else None,
             "depuis": ids["depuis"] if depuis else None,
@@ -608,8 +612,9 @@ def _fabrique(sorte, forme, portee, forme_criteres, tri):
 def _noms(ids: tuple, listes: tuple, forme_criteres: tuple) -> dict:
     """The names `RequeteCompilee` takes for a shape: the scope's ids and lists, the filters'
     ids and days."""
-    _etat, volet, depuis, jusqu_a, miens = forme_criteres
+    _etat, volet, depuis, jusqu_a, miens, texte = forme_criteres
     return {
+        "motifs": ("texte",) if texte else (),
         "noms": (*ids, *(("volet",) if volet else ()), *(("agent",) if miens else ())),
         "listes": listes,
         "dates": (*(("depuis",) if depuis else ()), *(("jusqu_a",) if jusqu_a else ())),
@@ -627,6 +632,7 @@ def _comptes_compiles(sorte, forme, ids, listes, forme_criteres, cles) -> dict:
             *noms["noms"],
             listes=noms["listes"],
             dates=noms["dates"],
+            motifs=noms["motifs"],
         )
         for cle in cles
     }
@@ -647,12 +653,13 @@ def _page_compilee(sorte, forme, ids, listes, forme_criteres, tri, onglet, par_p
         *noms["noms"],
         listes=noms["listes"],
         dates=noms["dates"],
+        motifs=noms["motifs"],
     )
 
 
 def file_compilable(perimetre, criteres: dict) -> bool:
     """Whether the queue's counts and pages can be read by SQL compiled once per shape (no
-    text filter; a scope of at least one guichet or group)."""
+    commune or EPCI filter; a scope of at least one guichet or group)."""
     return (
         perimetre is not None
         and not perimetre.vide
@@ -701,7 +708,7 @@ def lire_file(onglets, criteres: dict, *, onglet, tri, user, parametres, par_pag
     """(bounded count of each tab, the page of `onglet` the query string asks for) of a queue.
 
     `onglets`: {tab: queryset}, or a `Perimetre`, whose counts and first and last pages are
-    then read by SQL compiled once per shape (unless a text filter is given), the ORM
+    then read by SQL compiled once per shape (unless a commune or an EPCI is given), the ORM
     building the queryset for a cursor's page only. `partition`: the other tabs split
     « tous », whose count is their sum."""
     compilee = isinstance(onglets, Perimetre) and file_compilable(onglets, criteres)

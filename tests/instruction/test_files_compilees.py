@@ -27,6 +27,10 @@ DEMANDES = [
     {"onglet": "tous", "tri": "structure", "fin": "1"},
     {"onglet": "tous", "tri": "-depot"},
     {"onglet": "tous", "q": "gare"},
+    {"onglet": "tous", "q": "ARE 2", "tri": "intitule"},
+    {"onglet": "tous", "q": "e_1"},  # « _ » and « % » are searched as such
+    {"onglet": "tous", "q": "100 %"},
+    {"onglet": "tous", "commune": "Douai"},
 ]
 
 
@@ -35,8 +39,14 @@ def _sans_jetons(html: str) -> str:
 
 
 def _pages(client, url, parametres, monkeypatch):
-    """The page as read, and as the ORM alone reads it."""
-    compilee = client.get(url, parametres)
+    """The page as read (by the compiled SQL unless a commune is filtered), and as the ORM
+    alone reads it."""
+    lues = []
+    with monkeypatch.context() as m:
+        original = selectors.comptes_compiles
+        m.setattr(selectors, "comptes_compiles", lambda *a: lues.append(a) or original(*a))
+        compilee = client.get(url, parametres)
+    assert bool(lues) == ("commune" not in parametres)
     with monkeypatch.context() as m:
         m.setattr(selectors, "file_compilable", lambda *args: False)
         orm = client.get(url, parametres)
@@ -58,7 +68,11 @@ def dossiers(
             structure=structure,
             guichet=guichet_douai,
             volet=volet if i % 3 else None,
-            intitule=f"Gare {i}" if i % 4 == 0 else f"Voie {i}",
+            intitule=f"Gare {i}"
+            if i % 4 == 0
+            else f"Voie {i} à 100 %"
+            if i % 5 == 0
+            else f"Voie {i}",
             **trait,
         )
         dossier.depose_le = datetime.datetime(2024, 1 + i % 3, 1 + i, 10, tzinfo=datetime.UTC)
@@ -126,3 +140,25 @@ def test_la_page_suivante_et_la_file_sans_groupe_passent_par_l_orm(
     seul = UserFactory(email="sans.groupe@exemple.fr", roles=[Role.INSTRUCTEUR])
     client.force_login(seul)
     assert "Aucun dossier ne correspond." in client.get(reverse("instruction:groupes")).text
+
+
+def test_un_motif_compile_est_echappe_et_ne_sert_qu_a_icontains(structure, guichet_douai):
+    from cper.requetes import RequeteCompilee
+    from dossiers.models import Dossier
+
+    DossierFactory(depose=True, structure=structure, guichet=guichet_douai, intitule="Gare_1")
+    DossierFactory(depose=True, structure=structure, guichet=guichet_douai, intitule="Gare21")
+    cherche = RequeteCompilee(
+        lambda texte: Dossier.objects.filter(intitule__icontains=texte).values_list(
+            "intitule", flat=True
+        ),
+        motifs=("texte",),
+    )
+    assert cherche(texte="e_1") == ["Gare_1"]
+    assert sorted(cherche(texte="GARE")) == ["Gare21", "Gare_1"]
+    assert cherche(texte="%") == []
+    exacte = RequeteCompilee(
+        lambda texte: Dossier.objects.filter(intitule__iexact=texte), motifs=("texte",)
+    )
+    with pytest.raises(ValueError):
+        exacte(texte="Gare_1")
