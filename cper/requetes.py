@@ -60,6 +60,21 @@ class Constante(Value):
         return f"'{self.value}'", []
 
 
+class Jour(Value):
+    """A calendar day (`datetime.date`) written in the SQL as a literal: a query compiled once
+    per day (e.g. the deadlines passed today), whose prepared statement's generic plan then
+    estimates the dates compared with it as a one-off plan would, and is kept (a parameter
+    there made PostgreSQL plan the statement again on every run)."""
+
+    def __init__(self, value):
+        if type(value) is not datetime.date:
+            raise TypeError(f"Pas une date : {value!r}")
+        super().__init__(value)
+
+    def as_sql(self, compiler, connection):
+        return f"'{self.value.isoformat()}'::date", []
+
+
 def constantes(valeurs) -> list[Constante]:
     """`champ__in=constantes([...])`: several names of the code, as literals."""
     return [Constante(valeur) for valeur in valeurs]

@@ -26,7 +26,7 @@ from cper.pagination import (
     requete_de_page,
 )
 from cper.referentiel.models import Financeur
-from cper.requetes import Constante, Dans, RequeteCompilee, constantes, sql_fige
+from cper.requetes import Constante, Dans, Jour, RequeteCompilee, constantes, sql_fige
 from dossiers.enums import EtatDossier as E
 from dossiers.models import (
     AgregatFinancement,
@@ -808,7 +808,7 @@ def demandes_en_retard(user, aujourdhui, perimetre=None, *, nombre=20) -> list[d
             perimetre = perimetre.dossiers()
         lignes = _en_retard_dans(perimetre, aujourdhui, nombre)
     elif un_seul_role and user.a_le_role(Role.INSTRUCTEUR):
-        lignes = _en_retard_des_groupes(nombre)(user_id=user.pk, aujourdhui=aujourdhui)
+        lignes = _en_retard_des_groupes(nombre, aujourdhui)(user_id=user.pk)
     else:
         lignes = _en_retard(
             DemandeComplements.objects.en_retard(aujourdhui).filter(au_perimetre_des_agents(user))
@@ -850,16 +850,19 @@ def _en_retard(demandes):
     )
 
 
-@cache
-def _en_retard_des_groupes(nombre: int) -> RequeteCompilee:
-    """The first `nombre` overdue requests of an instructor's groups, its SQL compiled once
-    per process (the user's id and the day are its parameters)."""
+@lru_cache(maxsize=4)
+def _en_retard_des_groupes(nombre: int, aujourdhui) -> RequeteCompilee:
+    """The first `nombre` overdue requests of an instructor's groups on that day, its SQL
+    compiled once per process and per day (the user's id its parameter): the day and the
+    state written in the SQL (`Jour`, `Constante`), PostgreSQL keeps the statement's plan
+    instead of planning it on every page (≈ 0.5 ms)."""
     return RequeteCompilee(
-        lambda user_id, aujourdhui: _en_retard(
-            DemandeComplements.objects.en_retard(aujourdhui).filter(dans_mes_groupes(user_id))
+        lambda user_id: _en_retard(
+            DemandeComplements.objects.en_retard(
+                Jour(aujourdhui), etat=Constante(E.INCOMPLET)
+            ).filter(dans_mes_groupes(user_id))
         )[:nombre],
         "user_id",
-        dates=("aujourdhui",),
     )
 
 

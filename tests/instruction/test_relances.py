@@ -265,15 +265,18 @@ def test_la_lecture_compilee_des_groupes_est_celle_de_l_orm(
     )
     assert [ligne["dossier_id"] for ligne in lues] == [d.dossier_id for d in dans_le_groupe[::-1]]
     assert [tuple(ligne.values()) for ligne in lues] == list(orm)
-    compilee = selectors._en_retard_des_groupes(1)
-    assert compilee(user_id=instructeur_etat.pk, aujourdhui=jour) == list(
-        compilee.queryset(user_id=instructeur_etat.pk, aujourdhui=jour)
+    compilee = selectors._en_retard_des_groupes(1, jour)
+    assert compilee(user_id=instructeur_etat.pk) == list(
+        compilee.queryset(user_id=instructeur_etat.pk)
     )
-    assert len(compilee(user_id=instructeur_etat.pk, aujourdhui=jour)) == 1
+    assert compilee(user_id=instructeur_etat.pk) == orm[:1]
+    sql, params = compilee.sql(user_id=instructeur_etat.pk)
+    assert "'2016-03-21'::date" in sql and "'incomplet'" in sql
+    assert instructeur_etat.pk in params and jour not in params
     with pytest.raises(TypeError):  # a moment is not a day
-        compilee(
-            user_id=instructeur_etat.pk, aujourdhui=datetime.datetime(2016, 3, 21, tzinfo=PARIS)
+        selectors._en_retard_des_groupes(1, datetime.datetime(2016, 3, 21, tzinfo=PARIS))(
+            user_id=instructeur_etat.pk
         )
-    # Another day, another user: parameters of the same SQL.
+    # Another day: another compiled query; another user: a parameter of the same SQL.
     assert selectors.demandes_en_retard(instructeur_etat, datetime.date(2016, 3, 11)) == lues[:1]
     assert selectors.demandes_en_retard(agent_sp_douai, jour)  # the guichet's own reading
