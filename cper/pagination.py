@@ -46,8 +46,13 @@ class Compte:
         return self.nombre > 0
 
 
+def requete_bornee(queryset: QuerySet, plafond: int = PLAFOND) -> QuerySet:
+    """The rows `compter_bornes` counts: at most `plafond` + 1 primary keys."""
+    return queryset.order_by().values("pk")[: plafond + 1]
+
+
 def _sql_borne(queryset: QuerySet, plafond: int):
-    return queryset.order_by().values("pk")[: plafond + 1].query.sql_with_params()
+    return requete_bornee(queryset, plafond).query.sql_with_params()
 
 
 def compter_borne(queryset: QuerySet, plafond: int = PLAFOND) -> Compte:
@@ -59,22 +64,31 @@ def compter_bornes(querysets: dict[str, QuerySet], plafond: int = PLAFOND) -> di
     """Several bounded counts (e.g. one per tab) in one query."""
     if not querysets:
         return {}
-    morceaux, parametres = [], []
-    alias = None
-    for queryset in querysets.values():
-        alias = alias or queryset.db
+    sqls = {}
+    for cle, queryset in querysets.items():
         try:
-            sql, params = _sql_borne(queryset, plafond)
+            sqls[cle] = _sql_borne(queryset, plafond)
         except EmptyResultSet:  # e.g. `groupe__in=[]`: an instructor without a group
+            sqls[cle] = None
+    return compter_sql(sqls, next(iter(querysets.values())).db, plafond)
+
+
+def compter_sql(sqls: dict, alias: str, plafond: int = PLAFOND) -> dict[str, Compte]:
+    """The bounded counts of `requete_bornee` queries already compiled: {key: (sql, params)},
+    None for a query known to be empty; one query."""
+    morceaux, parametres = [], []
+    for sql_params in sqls.values():
+        if sql_params is None:
             morceaux.append("0")
             continue
-        # Compiled by Django from the queryset; the values stay parameters.
+        sql, params = sql_params
+        # Compiled by Django from a queryset; the values stay parameters.
         morceaux.append(f"(SELECT count(*) FROM ({sql}) AS borne)")  # noqa: S608
         parametres.extend(params)
     with connections[alias].cursor() as curseur:
         curseur.execute("SELECT " + ", ".join(morceaux), parametres)
         ligne = curseur.fetchone()
-    return {cle: Compte(n, plafond) for cle, n in zip(querysets, ligne, strict=True)}
+    return {cle: Compte(n, plafond) for cle, n in zip(sqls, ligne, strict=True)}
 
 
 def _champ(modele, chemin: str):
@@ -87,6 +101,8 @@ def _champ(modele, chemin: str):
 
 
 def _valeur(objet, chemin: str):
+    if isinstance(objet, dict):  # a values() row, keyed by the path itself
+        return objet[chemin]
     for partie in chemin.split("__"):
         objet = getattr(objet, partie)
     return objet
@@ -167,12 +183,25 @@ def _lien(parametres: QueryDict, **valeurs) -> str:
     return "?" + copie.urlencode() if copie else "?"
 
 
-def paginer(queryset: QuerySet, parametres, *, ordre: list[str], par_page: int) -> Page:
+def requete_de_page(queryset: QuerySet, ordre: list[str], par_page: int, *, en_arriere: bool):
+    """The rows `paginer` reads without a cursor: the first page, or the last one read
+    backwards (`en_arriere`)."""
+    return queryset.order_by(*(_inverse(ordre) if en_arriere else ordre))[: par_page + 1]
+
+
+def paginer(
+    queryset, parametres, *, ordre: list[str], par_page: int, modele=None, lire=None
+) -> Page:
     """The page the query string asks for, in `ordre` (its last key unique), one query.
 
     `parametres` is the request's `GET`; the links keep its other parameters (filters, tabs).
+    `lire(en_arriere)`: the rows of `requete_de_page` by other means (SQL compiled once), used
+    for the first and the last page; `queryset` may then be a function that builds it (and
+    `modele` its model), called for a cursor only.
     """
-    modele = queryset.model
+    if lire is None and callable(queryset):
+        queryset = queryset()
+    modele = modele or queryset.model
     base = QueryDict(mutable=True)
     for cle, valeurs in parametres.lists():
         if cle not in PARAMETRES:
@@ -181,15 +210,21 @@ def paginer(queryset: QuerySet, parametres, *, ordre: list[str], par_page: int) 
     avant = None if apres else _decoder(modele, ordre, parametres.get("avant", ""))
     fin = not (apres or avant) and parametres.get("fin") == "1"
     en_arriere = bool(avant) or fin
-    requete = queryset.order_by(*(_inverse(ordre) if en_arriere else ordre))
     curseur = apres or avant
     if curseur:
+        if callable(queryset):
+            queryset = queryset()
+        requete = queryset.order_by(*(_inverse(ordre) if en_arriere else ordre))
         requete = requete.filter(_au_dela(ordre, curseur, en_arriere=en_arriere))
-    lignes = list(requete[: par_page + 1])
+        lignes = list(requete[: par_page + 1])
+    elif lire is not None:
+        lignes = lire(en_arriere)
+    else:
+        lignes = list(requete_de_page(queryset, ordre, par_page, en_arriere=en_arriere))
     encore = len(lignes) > par_page
     lignes = lignes[:par_page]
     if curseur and not lignes:  # nothing beyond that row any more: the first page
-        return paginer(queryset, base, ordre=ordre, par_page=par_page)
+        return paginer(queryset, base, ordre=ordre, par_page=par_page, modele=modele, lire=lire)
     if en_arriere:
         lignes.reverse()
     # Going back there are rows after; going forward from a cursor there are rows before.

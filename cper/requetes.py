@@ -8,20 +8,29 @@ its parameters are noted; each request then runs that SQL with its own values, a
 the rows into instances as usual (select_related, annotations, converters).
 
 Only ids are parameters this way, an integer or a list of them (`Dans`: `= ANY(%s)`, one array
-parameter, where `__in` writes one placeholder per value): a value that changes the *shape* of
-the SQL (an optional filter) must stay out of it. The tests compare each compiled query's rows
+parameter, where `__in` writes one placeholder per value), calendar days compared with a date
+column (today, for a deadline passed), texts compared as keys and texts searched by
+`icontains`, and a page's bounds: a value that changes the *shape* of the SQL (an optional
+filter) must stay out of it. The tests compare each compiled query's rows
 with the ORM's for the same values, so the two cannot drift.
 
 `sql_fige` does the same for annotations alone: correlated subqueries compiled once, added to
 a queryset still built per request (the agents' dossier page).
 """
 
-from django.db import DEFAULT_DB_ALIAS, router
+import datetime
+import re
+
+from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.models import Lookup, Value
 from django.db.models.expressions import RawSQL
 
-# Stand-in ids no row has, told apart from every other parameter of the query.
+_NOM = re.compile(r"[a-z_]+")
+
+# Stand-in ids no row has, told apart from every other parameter of the query; stand-in days
+# no query of the application compares with (before the contract's first year by a century).
 _SENTINELLE = -1_987_654_321
+_SENTINELLE_DATE = datetime.date(1901, 2, 3)
 
 
 class Dans(Lookup):
@@ -36,12 +45,50 @@ class Dans(Lookup):
         return f"{lhs} = ANY(%s::bigint[])", (*lhs_params, [int(v) for v in self.rhs])
 
 
+class Constante(Value):
+    """A name of the code (a state: `EtatDossier.EN_INSTRUCTION`) written in the SQL as a
+    literal rather than bound as a parameter: the generic plan PostgreSQL keeps for a prepared
+    statement then still estimates the condition from the column's statistics (a state of a
+    few percent of the rows, or most of them), as a one-off plan would. Names only: lowercase
+    letters and underscores, never a value that comes from a request."""
+
+    def __init__(self, value):
+        if not isinstance(value, str) or not _NOM.fullmatch(value):
+            raise ValueError(f"Pas un nom du code : {value!r}")
+        super().__init__(str(value))
+
+    def as_sql(self, compiler, connection):
+        return f"'{self.value}'", []
+
+
+class Jour(Value):
+    """A calendar day (`datetime.date`) written in the SQL as a literal: a query compiled once
+    per day (e.g. the deadlines passed today), whose prepared statement's generic plan then
+    estimates the dates compared with it as a one-off plan would, and is kept (a parameter
+    there made PostgreSQL plan the statement again on every run)."""
+
+    def __init__(self, value):
+        if type(value) is not datetime.date:
+            raise TypeError(f"Pas une date : {value!r}")
+        super().__init__(value)
+
+    def as_sql(self, compiler, connection):
+        return f"'{self.value.isoformat()}'::date", []
+
+
+def constantes(valeurs) -> list[Constante]:
+    """`champ__in=constantes([...])`: several names of the code, as literals."""
+    return [Constante(valeur) for valeur in valeurs]
+
+
 class RequeteCompilee:
     """`fabrique(**ids)` -> QuerySet, compiled once; calling the instance with the ids returns
     the list of rows (model instances, or dicts for values()). The fabrique receives a stand-in
     for each id of `noms`, a one-element list of one for each id list of `listes` (which it
-    passes to `Dans`), and a stand-in text for each text of `textes` (a key compared with
-    `=`, or one element of `territoires__contains=[…]`).
+    passes to `Dans`), a stand-in date for each calendar date of `dates` (a day compared with
+    a date column, e.g. today), a stand-in text for each text of `textes` (a key compared with
+    `=`, or one element of `territoires__contains=[…]`) and for each of `motifs` (a text
+    searched by `icontains`, whose pattern is rebuilt, escaped, for each call).
 
     With `tranche`, the fabrique does not slice: each call gives `debut` and `fin` (as
     `queryset[debut:fin]`), run as LIMIT and OFFSET parameters of the same SQL.
@@ -55,13 +102,17 @@ class RequeteCompilee:
         fabrique,
         *noms: str,
         listes: tuple = (),
+        dates: tuple = (),
+        motifs: tuple = (),
         textes: tuple = (),
         tranche: bool = False,
         using: str | None = None,
     ):
         self._fabrique = fabrique
-        self._noms = (*noms, *listes)
+        self._noms = (*noms, *listes, *dates, *motifs)
         self._listes = frozenset(listes)
+        self._dates = frozenset(dates)
+        self._motifs = frozenset(motifs)
         self._textes = tuple(textes)
         self._tranche = tranche
         self._using = using
@@ -72,35 +123,51 @@ class RequeteCompilee:
         queryset = self._fabrique(**ids)
         return queryset.using(self._using) if self._using else queryset
 
+    def _sentinelle(self, rang: int, nom: str):
+        if nom in self._dates:
+            return _SENTINELLE_DATE + datetime.timedelta(days=rang)
+        if nom in self._motifs:  # letters only: what a LIKE pattern keeps unescaped
+            return f"zqxsentinelle{'abcdefghij'[rang % 10] * (rang // 10 + 1)}zqx"
+        return _SENTINELLE - rang
+
     def _compiler(self):
         if self._compilee is None:
-            sentinelles = {nom: _SENTINELLE - rang for rang, nom in enumerate(self._noms)}
+            alias = self._using or DEFAULT_DB_ALIAS
+            sentinelles = {nom: self._sentinelle(rang, nom) for rang, nom in enumerate(self._noms)}
             textes = {nom: f"\x1f{_SENTINELLE}:{nom}\x1f" for nom in self._textes}
             base = self._fabrique(
                 **{nom: [v] if nom in self._listes else v for nom, v in sentinelles.items()},
                 **textes,
-            ).using(self._using or DEFAULT_DB_ALIAS)
-            compiler = base.query.get_compiler(using=self._using or DEFAULT_DB_ALIAS)
+            ).using(alias)
+            compiler = base.query.get_compiler(using=alias)
             sql, params = compiler.as_sql()
             par_valeur = {v: nom for nom, v in sentinelles.items()}
             par_texte = {v: nom for nom, v in textes.items()}
             positions = [
-                (i, par_valeur[p], False)
+                (i, par_valeur[p], "date" if type(p) is datetime.date else "id")
                 for i, p in enumerate(params)
-                if type(p) is int and p in par_valeur
+                if type(p) in (int, datetime.date) and p in par_valeur
             ] + [
-                (i, par_valeur[p[0]], True)
+                (i, par_valeur[p[0]], "liste")
                 for i, p in enumerate(params)
                 if type(p) is list and len(p) == 1 and type(p[0]) is int and p[0] in par_valeur
             ]
-            positions_textes = [
-                (i, par_texte[p]) for i, p in enumerate(params) if type(p) is str and p in par_texte
-            ]
-            trouves = {nom for _, nom, _ in positions} | {nom for _, nom in positions_textes}
-            if trouves != {*self._noms, *self._textes}:
+            for i, p in enumerate(params):
+                if type(p) is not str:
+                    continue
+                if p in par_texte:
+                    positions.append((i, par_texte[p], "texte"))
+                elif "zqxsentinelle" in p:
+                    # `icontains` writes the pattern "%<text, escaped>%"; anything else (an
+                    # exact comparison, a pattern of another shape) is refused.
+                    nom = par_valeur.get(p[1:-1])
+                    if nom is None or p != f"%{sentinelles[nom]}%":
+                        raise ValueError("Un motif doit être comparé par icontains.")
+                    positions.append((i, nom, "motif"))
+            if {nom for _, nom, _ in positions} != {*self._noms, *self._textes}:
                 raise ValueError("Chaque identifiant doit être un paramètre de la requête.")
             # Never written in the SQL (an `Identifiant`): every call would read the stand-in's.
-            if any(str(v) in sql for v in sentinelles.values()):
+            if any(str(v) in sql for v in [*sentinelles.values(), *textes.values()]):
                 raise ValueError("Un identifiant est écrit dans la requête au lieu d'y être lié.")
             if self._tranche:
                 if base.query.is_sliced:
@@ -112,16 +179,38 @@ class RequeteCompilee:
                 for k, v in compiler.__dict__.items()
                 if k not in ("query", "connection", "using")
             }
-            self._compilee = (base, sql, tuple(params), positions, positions_textes, etat)
+            self._compilee = (base, sql, tuple(params), positions, etat)
         return self._compilee
 
-    def __call__(self, *, debut: int = 0, fin: int | None = None, **ids) -> list:
-        base, sql, params, positions, positions_textes, etat = self._compiler()
+    def _parametres(self, params, positions, ids) -> list:
         params = list(params)
-        for i, nom, liste in positions:
-            params[i] = [int(v) for v in ids[nom]] if liste else int(ids[nom])
-        for i, nom in positions_textes:
-            params[i] = str(ids[nom])
+        for i, nom, sorte in positions:
+            if sorte == "liste":
+                params[i] = [int(v) for v in ids[nom]]
+            elif sorte == "motif":
+                ops = connections[self._using or DEFAULT_DB_ALIAS].ops
+                params[i] = f"%{ops.prep_for_like_query(ids[nom])}%"
+            elif sorte == "texte":
+                params[i] = str(ids[nom])
+            elif sorte == "date":
+                if type(ids[nom]) is not datetime.date:
+                    raise TypeError(f"{nom} : une date (datetime.date) est attendue.")
+                params[i] = ids[nom]
+            else:
+                params[i] = int(ids[nom])
+        return params
+
+    def sql(self, **ids) -> tuple[str, list]:
+        """The compiled SQL and its parameters for these ids, to run inside another query
+        (e.g. the bounded counts of `cper.pagination.compter_sql`)."""
+        if self._tranche:
+            raise ValueError("Une requête en tranches se lit par l'appel, avec ses bornes.")
+        _base, sql, params, positions, _etat = self._compiler()
+        return sql, self._parametres(params, positions, ids)
+
+    def __call__(self, *, debut: int = 0, fin: int | None = None, **ids) -> list:
+        base, sql, params, positions, etat = self._compiler()
+        params = self._parametres(params, positions, ids)
         if self._tranche:
             if fin is None or not 0 <= debut <= fin:
                 raise ValueError("Une tranche a un début et une fin.")

@@ -167,10 +167,11 @@ class DemandeComplementsQuerySet(models.QuerySet):
     def en_attente(self):
         return self.filter(repondue_le__isnull=True, close_le__isnull=True)
 
-    def en_retard(self, aujourdhui):
-        return self.en_attente().filter(
-            echeance__lt=aujourdhui, dossier__etat=EtatDossier.INCOMPLET
-        )
+    def en_retard(self, aujourdhui, *, etat=EtatDossier.INCOMPLET):
+        """Open requests past their deadline on dossiers still « incomplet »; `aujourdhui` and
+        `etat` may be expressions (the literals of a compiled query: `cper.requetes.Jour`,
+        `Constante` of that state)."""
+        return self.en_attente().filter(echeance__lt=aujourdhui, dossier__etat=etat)
 
 
 class DemandeComplements(models.Model):

@@ -13,13 +13,13 @@ Outside them a dossier answers 404.
 """
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.fields import ArrayField
-from django.db.models import BigIntegerField, BooleanField, Exists, F, Func, OuterRef, Q, Value
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q
 from django.http import Http404
 
 from cper.comptes.enums import Role
 from cper.referentiel.enums import CategorieFinanceur, TypeGuichet
 from cper.referentiel.models import Guichet
+from cper.requetes import Dans, RequeteCompilee
 from dossiers.acces import dossiers_des_structures, enregistrer_perimetre
 from dossiers.enums import EtatDossier as E
 from dossiers.models import DepotConjoint, Dossier, LigneFinancement
@@ -28,7 +28,7 @@ from .models import EtatInstruction, MembreGroupe
 
 
 def guichets_de(user):
-    """The guichets the user works for (their groups)."""
+    """The guichets the user works for (their groups); `user`: the user or their id."""
     return Guichet.objects.filter(groupe__user=user)
 
 
@@ -52,29 +52,52 @@ class UnDe(Func):
     output_field = BooleanField()
 
 
-def file_du_guichet(user):
-    """The same dossiers as `dossiers_du_guichet`, for the workbench: the agent's guichets and
-    the dépôts conjoints filed there are read first (one query), so that the tabs are ranges
-    of the dossiers' (guichet, state, dépôt) indexes instead of a scan filtered by an OR of
-    subqueries."""
-    if not (user.is_authenticated and user.a_le_role(Role.AGENT_GUICHET)):
-        return Dossier.objects.none()
-    guichets, conjoints = [], []
-    for guichet, dossiers in (
-        guichets_de(user)
+def _guichets_et_conjoints(user_id):
+    """(guichet, [dossiers filed there jointly]) of each guichet the user works for."""
+    return (
+        guichets_de(user_id)
         .annotate(
             conjoints=ArraySubquery(
                 DepotConjoint.objects.filter(guichet=OuterRef("pk")).values("dossier_id")
             )
         )
         .values_list("pk", "conjoints")
-    ):
+    )
+
+
+# Its SQL assembled once per process, the user's id its one parameter.
+_GUICHETS_ET_CONJOINTS = RequeteCompilee(_guichets_et_conjoints, "user_id")
+
+
+def file_du_guichet(user):
+    """The same dossiers as `dossiers_du_guichet`, for the workbench: the agent's guichets and
+    the dépôts conjoints filed there are read first (one query), so that the tabs are ranges
+    of the dossiers' (guichet, state, dépôt) indexes instead of a scan filtered by an OR of
+    subqueries."""
+    guichets_conjoints = guichets_et_conjoints(user)
+    if guichets_conjoints is None:
+        return Dossier.objects.none()
+    return dossiers_des_guichets(*guichets_conjoints)
+
+
+def guichets_et_conjoints(user) -> tuple[list[int], list[int]] | None:
+    """The ids of the guichets the user works for and of the dossiers filed there jointly
+    (one query); None for a user who is no agent de guichet."""
+    if not (user.is_authenticated and user.a_le_role(Role.AGENT_GUICHET)):
+        return None
+    guichets, conjoints = [], []
+    for guichet, dossiers in _GUICHETS_ET_CONJOINTS(user_id=user.pk):
         guichets.append(guichet)
         conjoints.extend(dossiers)
+    return guichets, conjoints
+
+
+def dossiers_des_guichets(guichets: list[int], conjoints: list[int]):
+    """`file_du_guichet` from what `guichets_et_conjoints` read: the guichets named (a
+    parameter each), the dépôts conjoints as one array parameter (when there are some)."""
     condition = Q(guichet__in=guichets)
     if conjoints:
-        tableau = Value(conjoints, output_field=ArrayField(BigIntegerField()))
-        condition |= Q(UnDe(F("pk"), tableau))
+        condition |= Q(Dans(F("pk"), conjoints))
     return Dossier.objects.filter(condition).exclude(etat=E.BROUILLON)
 
 
@@ -132,9 +155,15 @@ def dossiers_des_groupes(user, groupes=None):
         return Dossier.objects.none()
     # A join on the one kept row per dossier, not a semi-join on the routings: the tabs add
     # their conditions on the same row, and the pages walk the dossier's indexes.
-    return Dossier.objects.filter(
-        etat_instruction__groupe_technique__in=mes_groupes(user) if groupes is None else groupes
-    )
+    if groupes is None:
+        return Dossier.objects.filter(etat_instruction__groupe_technique__in=mes_groupes(user))
+    return dossiers_de_ces_groupes(groupes)
+
+
+def dossiers_de_ces_groupes(groupes: list[int]):
+    """The dossiers routed to these groupes techniques (their ids), read from their kept
+    `EtatInstruction` rows: the scope of an instructor who belongs to them."""
+    return Dossier.objects.filter(etat_instruction__groupe_technique__in=groupes)
 
 
 def mes_groupes(user, cote: str | None = None):
@@ -159,15 +188,21 @@ def au_perimetre_des_agents(user, dossier: str = "dossier"):
             )
         )
     if user.is_authenticated and user.a_le_role(Role.INSTRUCTEUR):
-        # The groups as an array read once (not a semi-join PostgreSQL would estimate from
-        # the statistics of a table of a few rows, and answer by hashing the whole scope).
-        condition |= Exists(
-            EtatInstruction.objects.filter(
-                UnDe(F("groupe_technique"), ArraySubquery(mes_groupes(user))),
-                dossier=OuterRef(dossier),
-            )
-        )
+        condition |= dans_mes_groupes(user, dossier)
     return condition
+
+
+def dans_mes_groupes(user, dossier: str = "dossier"):
+    """Expression on rows that name a dossier: it is routed to one of the user's groups
+    (`user`: the user or their id)."""
+    # The groups as an array read once (not a semi-join PostgreSQL would estimate from the
+    # statistics of a table of a few rows, and answer by hashing the whole scope).
+    return Exists(
+        EtatInstruction.objects.filter(
+            UnDe(F("groupe_technique"), ArraySubquery(mes_groupes(user))),
+            dossier=OuterRef(dossier),
+        )
+    )
 
 
 def dossiers_des_agents(user):

@@ -16,7 +16,7 @@ from cper.comptes.decorators import role_requis
 from cper.comptes.enums import Role
 from cper.forms import formulaire_vide
 from cper.limites import limiter
-from cper.pagination import compter_bornes, paginer
+from cper.pagination import paginer
 from cper.referentiel.models import Guichet
 from cper.televersement.forms import designer_deposant
 from cper.televersement.reponses import servir_fichier
@@ -69,33 +69,29 @@ PAR_PAGE = 25
 # --- Workbenches ------------------------------------------------------------------------------
 
 
-def _file_filtree(request, onglets):
-    """The filter form, the tab asked for (« à traiter » unless a state is filtered) and each
-    tab's queryset with the filters applied (still lazy)."""
+def _criteres(request, cles):
+    """The filter form, its cleaned data, the tab asked for (« à traiter » unless a state is
+    filtered) among `cles` and the sort."""
     filtres = FiltresForm(request.GET or None)
     criteres = filtres.cleaned_data if filtres.is_valid() else {}
     onglet = request.GET.get("onglet")
     if request.GET.get("attente") == "1":  # the former « en attente de mon avis » link
         onglet = selectors.A_TRAITER
-    if onglet not in onglets:
+    if onglet not in cles:
         onglet = selectors.TOUS if criteres.get("etat") else selectors.A_TRAITER
-    if onglet not in onglets:  # a list without tabs (the dossiers followed read only)
-        onglet = next(iter(onglets))
+    if onglet not in cles:  # a list without tabs (the dossiers followed read only)
+        onglet = next(iter(cles))
     # Closed dossiers: the latest first, unless another order is asked for.
     tri = criteres.get("tri") or ("-depot" if onglet == selectors.CLOS else "")
+    return filtres, criteres, onglet, tri
+
+
+def _file_filtree(request, onglets):
+    """The filter form, the tab asked for, the sort and each tab's queryset with the filters
+    applied (still lazy)."""
+    filtres, criteres, onglet, tri = _criteres(request, onglets)
     filtrees = {
-        cle: selectors.filtrer(
-            queryset,
-            etat=criteres.get("etat", ""),
-            volet=criteres.get("volet"),
-            commune=criteres.get("commune", ""),
-            epci=criteres.get("epci", ""),
-            texte=criteres.get("q", ""),
-            depuis=criteres.get("depuis"),
-            jusqu_a=criteres.get("jusqu_a"),
-            tri=tri,
-            agent=request.user if criteres.get("miens") else None,
-        )
+        cle: selectors.filtrer_selon(queryset, criteres, tri=tri, agent=request.user)
         for cle, queryset in onglets.items()
     }
     return filtres, onglet, tri, filtrees
@@ -122,26 +118,37 @@ def _onglets(request, onglet, comptes) -> list[dict]:
     return liens
 
 
-def _file(request, onglets, *, titre, modele, contexte=None, perimetre=None, partition=False):
+def _file(
+    request,
+    onglets,
+    *,
+    titre,
+    modele,
+    contexte=None,
+    perimetre=None,
+    partition=False,
+    en_retard=True,
+):
     """Tabs, filters, sort and a page of a queue; a fixed number of queries whatever its
     length: the bounded counts of every tab in one query, then the page.
 
+    `onglets`: {tab: queryset} or a `selectors.Perimetre` (see `selectors.lire_file`);
     `perimetre`: the dossiers of the role's whole scope, from which the overdue requests are
     read (see `selectors.demandes_en_retard`); `partition`: the other tabs split « tous »,
-    whose count is then their sum."""
-    filtres, onglet, tri, filtrees = _file_filtree(request, onglets)
-    if partition:
-        comptes = compter_bornes({k: q for k, q in filtrees.items() if k != selectors.TOUS})
-        comptes[selectors.TOUS] = selectors.somme_des_onglets(comptes)
-    else:
-        comptes = compter_bornes(filtrees)
-    total = comptes[onglet]
-    page = paginer(
-        selectors.annoter_file(filtrees[onglet]),
-        request.GET,
-        ordre=selectors.ordre_de(tri),
+    whose count is then their sum; `en_retard`: whether the page lists the overdue requests."""
+    cles = selectors.LIBELLES_ONGLETS if isinstance(onglets, selectors.Perimetre) else onglets
+    filtres, criteres, onglet, tri = _criteres(request, cles)
+    comptes, page = selectors.lire_file(
+        onglets,
+        criteres,
+        onglet=onglet,
+        tri=tri,
+        user=request.user,
+        parametres=request.GET,
         par_page=PAR_PAGE,
+        partition=partition,
     )
+    total = comptes[onglet]
     # Each row's cells (days since filing, deadlines, avis) are built by the `lignes_file` tag.
     return render(
         request,
@@ -154,9 +161,9 @@ def _file(request, onglets, *, titre, modele, contexte=None, perimetre=None, par
             "onglet": onglet,
             "onglets": _onglets(request, onglet, comptes),
             "formats_export": [("csv", "CSV"), ("xlsx", "Excel"), ("ods", "OpenDocument")],
-            "en_retard": selectors.demandes_en_retard(
-                request.user, timezone.localdate(), perimetre
-            )[:20],
+            "en_retard": selectors.demandes_en_retard(request.user, timezone.localdate(), perimetre)
+            if en_retard
+            else [],
             **(contexte or {}),
         },
     )
@@ -172,13 +179,14 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @role_requis(Role.AGENT_GUICHET)
 def guichet(request: HttpRequest) -> HttpResponse:
-    dossiers = selectors.file_du_guichet(request.user)
+    perimetre = selectors.perimetre_du_guichet(request.user)
+    dossiers = perimetre.dossiers()
     return _file(
         request,
-        selectors.onglets_guichet(dossiers),
+        perimetre,
         titre="Dossiers déposés à mon guichet",
         modele="instruction/guichet.html",
-        perimetre=dossiers,
+        perimetre=perimetre,
         partition=True,
         contexte={
             "selection": SelectionRecevableForm(dossiers=dossiers.filter(etat=E.DEPOSE)),
@@ -194,6 +202,7 @@ def guichet_lecture(request: HttpRequest) -> HttpResponse:
         {selectors.TOUS: selectors.dossiers_en_lecture(request.user)},
         titre="Dossiers suivis en lecture",
         modele="instruction/guichet_lecture.html",
+        en_retard=False,
     )
 
 
@@ -201,7 +210,7 @@ def guichet_lecture(request: HttpRequest) -> HttpResponse:
 def groupes(request: HttpRequest) -> HttpResponse:
     return _file(
         request,
-        selectors.onglets_groupes(request.user),
+        selectors.perimetre_des_groupes(request.user),
         titre="Dossiers de mes groupes techniques",
         modele="instruction/groupes.html",
         partition=True,

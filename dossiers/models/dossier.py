@@ -216,10 +216,17 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         # cper/pagination.py), and the text search on trigrams of what `icontains` compares.
         indexes = [
             models.Index(fields=["guichet", "depose_le", "id"], name="dossier_guichet_depot_idx"),
+            # A guichet's tab; what a search compares is in the index too, so that searching a
+            # tab filters its entries without reading each dossier's row.
             models.Index(
-                fields=["guichet", "etat", "depose_le", "id"], name="dossier_guichet_etat_idx"
+                fields=["guichet", "etat", "depose_le", "id"],
+                include=["numero", "intitule", "structure"],
+                name="dossier_guichet_etat_idx",
             ),
             models.Index(fields=["etat", "depose_le", "id"], name="dossier_etat_depot_idx"),
+            # The instructors' « à traiter »: a state's dossiers in id order, merged with their
+            # kept instruction rows (in the same order, by their primary key).
+            models.Index(fields=["etat", "id"], name="dossier_etat_id_idx"),
             # The instructors' tabs that span several states (« en cours », « clos », « tous »):
             # walked in order, each row checked on its kept instruction state.
             models.Index(fields=["depose_le", "id"], name="dossier_depot_idx"),

@@ -20,6 +20,8 @@ register = template.Library()
 # Within this many days of its deadline, a filed dossier's admissibility is « proche ».
 RECEVABILITE_PROCHE = 15
 COLONNES = 9  # without the selection column
+# What `get_etat_display` reads, once (it flattens the field's choices on every call).
+LIBELLES_ETATS = dict(E.choices)
 
 
 def _badge(libelle: str, classes: str) -> str:
@@ -40,47 +42,49 @@ def liens(nom_url: str):
 
 
 def _selection(dossier) -> str:
-    if dossier.etat != E.DEPOSE:
+    if dossier["etat"] != E.DEPOSE:
         return "<td></td>"
-    pk = int(dossier.pk)
+    pk = int(dossier["pk"])
     return (
         '<td><div class="fr-checkbox-group fr-checkbox-group--sm">'
         f'<input type="checkbox" id="selection-{pk}" name="dossiers" value="{pk}" form="form-lot">'
         f'<label class="fr-label" for="selection-{pk}">'
-        f'<span class="fr-sr-only">Sélectionner le dossier {e(dossier.numero)}</span></label>'
+        f'<span class="fr-sr-only">Sélectionner le dossier {e(dossier["numero"])}</span></label>'
         "</div></td>"
     )
 
 
 def _numero(dossier, url: str, lecture: bool) -> str:
-    html = f'<a href="{e(url)}">{e(dossier.numero)}</a>'
+    html = f'<a href="{e(url)}">{e(dossier["numero"])}</a>'
     if lecture:
-        html += f'<br><span class="fr-text--xs">Déposé auprès de : {e(dossier.guichet.nom)}</span>'
-    if dossier.guichet_conjoint:
+        html += (
+            f'<br><span class="fr-text--xs">Déposé auprès de : {e(dossier["guichet__nom"])}</span>'
+        )
+    if dossier["guichet_conjoint"]:
         html += (
             '<br><span class="fr-text--xs">Dépôt conjoint : '
-            f"{e(dossier.guichet.nom)} et {e(dossier.guichet_conjoint)}</span>"
+            f"{e(dossier['guichet__nom'])} et {e(dossier['guichet_conjoint'])}</span>"
         )
     return html
 
 
 def _etat(dossier) -> str:
-    html = _badge(dossier.get_etat_display(), "fr-badge--no-icon")
-    if dossier.echeance_complements:
+    html = _badge(LIBELLES_ETATS.get(dossier["etat"], dossier["etat"]), "fr-badge--no-icon")
+    if dossier["echeance_complements"]:
         html += (
             '<br><span class="fr-text--xs">Compléments attendus le '
-            f"{_date(dossier.echeance_complements)}</span>"
+            f"{_date(dossier['echeance_complements'])}</span>"
         )
     return html
 
 
 def _depot(dossier, aujourdhui) -> str:
-    depot = timezone.localtime(dossier.depose_le).date()
+    depot = timezone.localtime(dossier["depose_le"]).date()
     jours = (aujourdhui - depot).days
     pluriel = "" if jours == 1 else "s"
     html = f'{_date(depot)}<br><span class="fr-text--xs">il y a {jours} jour{pluriel}</span>'
-    if dossier.etat == E.DEPOSE:
-        limite = dossier.limite_recevabilite
+    if dossier["etat"] == E.DEPOSE:
+        limite = dossier["limite_recevabilite"]
         if aujourdhui > limite:
             html += "<br>" + _badge("Délai de recevabilité dépassé", "fr-badge--error")
         elif (limite - aujourdhui).days <= RECEVABILITE_PROCHE:
@@ -93,20 +97,22 @@ def _depot(dossier, aujourdhui) -> str:
 
 
 def _avis(dossier) -> str:
-    etat = SensAvis(dossier.avis_etat).label if dossier.avis_etat else "attendu"
-    region = SensAvis(dossier.avis_region).label if dossier.avis_region else "attendu"
+    avis_etat, avis_region = dossier["avis_etat"], dossier["avis_region"]
+    etat = SensAvis(avis_etat).label if avis_etat else "attendu"
+    region = SensAvis(avis_region).label if avis_region else "attendu"
     html = f"État : {e(etat)}<br>Région : {e(region)}"
-    if avis_divergents(dossier.avis_etat, dossier.avis_region):
+    if avis_divergents(avis_etat, avis_region):
         html += "<br>" + _badge("Avis divergents", "fr-badge--warning")
     return html
 
 
 @register.simple_tag(takes_context=True)
 def lignes_file(context, page):
-    """The body rows of a queue's page (`selectors.annoter_file` rows); the agent reads « Vous »
-    where the dossier is assigned to them. From the including template: `selection_possible`
-    (the guichet's checkboxes for the batch form) and `lecture` (the dossiers followed read
-    only, whose links lead to the read-only page and which name their guichet)."""
+    """The body rows of a queue's page (`selectors.lignes_de_file` rows, dicts); the agent
+    reads « Vous » where the dossier is assigned to them. From the including template:
+    `selection_possible` (the guichet's checkboxes for the batch form) and `lecture` (the
+    dossiers followed read only, whose links lead to the read-only page and which name their
+    guichet)."""
     selection_possible = bool(context.get("selection_possible"))
     lecture = bool(context.get("lecture"))
     if not page:
@@ -118,18 +124,18 @@ def lignes_file(context, page):
     lien = liens("dossiers:detail" if lecture else "instruction:dossier")
     rangees = []
     for dossier in page:
-        suivi_par = "Vous" if dossier.suivi_par_id == moi else dossier.suivi_par_nom or "—"
-        volet = (dossier.volet.intitule if dossier.volet_id else "") or "—"
+        suivi_par = "Vous" if dossier["suivi_par_id"] == moi else dossier["suivi_par_nom"] or "—"
+        volet = (dossier["volet__intitule"] if dossier["volet_id"] else "") or "—"
         rangees.append(
             "<tr>"
             + (_selection(dossier) if selection_possible else "")
-            + f"<td>{_numero(dossier, lien(dossier.pk), lecture)}</td>"
-            f"<td hx-disable>{e(dossier.intitule)}</td>"
-            f"<td hx-disable>{e(dossier.structure.raison_sociale)}</td>"
+            + f"<td>{_numero(dossier, lien(dossier['pk']), lecture)}</td>"
+            f"<td hx-disable>{e(dossier['intitule'])}</td>"
+            f"<td hx-disable>{e(dossier['structure__raison_sociale'])}</td>"
             f"<td hx-disable>{e(volet)}</td>"
             f"<td>{_etat(dossier)}</td>"
             f"<td>{_depot(dossier, aujourdhui)}</td>"
-            f"<td>{e(dossier.groupe_nom or '—')}</td>"
+            f"<td>{e(dossier['groupe_nom'] or '—')}</td>"
             f"<td>{_avis(dossier)}</td>"
             f"<td hx-disable>{e(suivi_par)}</td></tr>"
         )

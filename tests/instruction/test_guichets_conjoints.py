@@ -127,3 +127,25 @@ def test_la_liste_en_lecture_a_un_nombre_fixe_de_requetes(
     with django_assert_num_queries(6):
         reponse = client.get(reverse("instruction:guichet_lecture"))
     assert reponse.status_code == 200
+
+
+def test_les_guichets_de_l_agent_et_leurs_depots_conjoints_compiles_sont_ceux_de_l_orm(
+    agent_sp_douai, agent_region, porteur, structure, guichet_douai, guichet_region
+):
+    from instruction import perimetres
+
+    seul = DossierFactory(depose=True, structure=structure, guichet=guichet_region)
+    conjoints = [
+        DossierFactory(depose=True, structure=structure, guichet=guichet_douai) for _ in range(2)
+    ]
+    for dossier in conjoints:
+        DepotConjoint.objects.create(dossier=dossier, guichet=guichet_region)
+    agent_region.groups.add(guichet_douai.groupe)  # two guichets
+    for user in (agent_sp_douai, agent_region, porteur):
+        compilee = perimetres._GUICHETS_ET_CONJOINTS(user_id=user.pk)
+        orm = list(perimetres._GUICHETS_ET_CONJOINTS.queryset(user_id=user.pk))
+        assert sorted(compilee) == sorted(orm)
+    lus = dict(perimetres._GUICHETS_ET_CONJOINTS(user_id=agent_region.pk))
+    assert sorted(lus[guichet_region.pk]) == sorted(d.pk for d in conjoints)
+    assert lus[guichet_douai.pk] == [] and seul.pk not in lus[guichet_region.pk]
+    assert perimetres._GUICHETS_ET_CONJOINTS(user_id=porteur.pk) == []

@@ -6,10 +6,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from dossiers.models import Dossier
-from instruction import services
-from tests.factories import DossierFactory
-from tests.factories.instruction import DemandeComplementsFactory
+from dossiers.models import DepotConjoint, Dossier
+from instruction import selectors, services
+from instruction.enums import Cote, SensAvis
+from tests.factories import DossierFactory, GuichetFactory
+from tests.factories.instruction import AvisFactory, DemandeComplementsFactory, router
 
 
 def _ligne(html: str, numero: str):
@@ -73,3 +74,35 @@ def test_les_dossiers_suivis_en_lecture_menent_a_la_page_en_lecture(
     ligne = _ligne(page, a_la_region.numero)
     assert f'<a href="{reverse("dossiers:detail", args=[a_la_region.pk])}">' in ligne
     assert f"Déposé auprès de : {guichet_region.nom}" in ligne
+
+
+def test_le_sql_fige_des_lignes_lit_ce_que_lit_l_orm(
+    dossier_en_instruction, dossier_depose, groupe_mobilite, agent_sp_douai, structure
+):
+    """Every subquery of the rows has a value on one of these dossiers."""
+    incomplet = DossierFactory(incomplet=True, structure=structure)
+    DemandeComplementsFactory(dossier=incomplet, demandee_par=agent_sp_douai)
+    DepotConjoint.objects.create(dossier=dossier_depose, guichet=GuichetFactory())
+    router(dossier_en_instruction, groupe_mobilite)
+    AvisFactory(dossier=dossier_en_instruction, cote=Cote.ETAT, sens=SensAvis.FAVORABLE)
+    AvisFactory(dossier=dossier_en_instruction, cote=Cote.REGION, sens=SensAvis.DEFAVORABLE)
+    services.dossier_affecter(dossier=dossier_depose, par=agent_sp_douai, agent=agent_sp_douai)
+    dossiers = Dossier.objects.filter(
+        pk__in=[dossier_en_instruction.pk, dossier_depose.pk, incomplet.pk]
+    )
+
+    def lire(annotations):
+        return {
+            ligne.pop("pk"): ligne
+            for ligne in dossiers.annotate(**annotations).values("pk", *annotations)
+        }
+
+    lu = lire(selectors._annotations_file())
+    assert lu == lire(selectors._annotations_file_orm())
+    assert lu[dossier_en_instruction.pk]["groupe_nom"] == groupe_mobilite.nom
+    assert lu[dossier_en_instruction.pk]["avis_etat"] == SensAvis.FAVORABLE
+    assert lu[dossier_en_instruction.pk]["avis_region"] == SensAvis.DEFAVORABLE
+    assert lu[dossier_depose.pk]["guichet_conjoint"] is not None
+    assert lu[dossier_depose.pk]["suivi_par_id"] == agent_sp_douai.pk
+    assert lu[dossier_depose.pk]["suivi_par_nom"]
+    assert lu[incomplet.pk]["echeance_complements"] is not None

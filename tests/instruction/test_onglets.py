@@ -2,6 +2,7 @@
 
 import datetime
 
+import pytest
 from django.urls import reverse
 
 from instruction.enums import Cote
@@ -149,3 +150,37 @@ def test_chaque_dossier_est_dans_un_seul_des_trois_premiers_onglets(
             for cle in (selectors.A_TRAITER, selectors.EN_COURS, selectors.CLOS)
         ]
         assert sorted(pk for part in parts for pk in part) == sorted(tous)
+
+
+def test_les_etats_des_onglets_des_instructeurs_sont_ecrits_dans_le_sql(
+    instructeur_etat, groupe_mobilite
+):
+    """Literals, not parameters: a prepared statement's generic plan then still estimates
+    each state from the statistics (« en instruction » is a fifth of the dossiers)."""
+    from cper.requetes import Constante
+    from dossiers.enums import EtatDossier as E
+    from instruction import selectors
+
+    for cle, queryset in selectors.onglets_groupes(instructeur_etat).items():
+        sql, params = queryset.query.sql_with_params()
+        if cle != selectors.TOUS:
+            assert f"'{E.EN_INSTRUCTION}'" in sql
+        assert not any(str(p) in E.values for p in params)
+    for valeur in ("en instruction'; --", "", 1, "Depose"):
+        with pytest.raises(ValueError):
+            Constante(valeur)
+
+
+def test_les_groupes_et_cotes_compiles_sont_ceux_de_l_orm(
+    instructeur_etat, instructeur_region, groupe_mobilite, autre_groupe
+):
+    from instruction import selectors
+    from tests.factories.instruction import MembreGroupeFactory
+
+    MembreGroupeFactory(groupe_technique=autre_groupe, user=instructeur_etat, cote=Cote.REGION)
+    for user in (instructeur_etat, instructeur_region):
+        compilee = selectors._GROUPES_ET_COTES(user_id=user.pk)
+        assert sorted(compilee) == sorted(selectors._GROUPES_ET_COTES.queryset(user_id=user.pk))
+    assert sorted(selectors._GROUPES_ET_COTES(user_id=instructeur_etat.pk)) == sorted(
+        [(groupe_mobilite.pk, Cote.ETAT), (autre_groupe.pk, Cote.REGION)]
+    )

@@ -3,6 +3,7 @@
 import datetime
 import zoneinfo
 
+import pytest
 import time_machine
 from django.core import mail
 from django.urls import reverse
@@ -155,3 +156,127 @@ def test_le_guichet_voit_en_retard_ses_depots_conjoints_et_un_agent_a_deux_roles
         page = client.get(reverse("instruction:guichet")).text
     assert conjoint.dossier.numero in page
     assert seulement_douai.dossier.numero in page
+
+
+def test_la_lecture_du_guichet_par_ses_dossiers_incomplets_est_celle_des_relations(
+    agent_sp_douai, porteur, structure, guichet_douai, guichet_region
+):
+    """The guichet's overdue requests, read from its incomplete dossiers, are those read from
+    the open requests checked against its scope (the groups' way), in the same order."""
+    from django.utils import timezone
+
+    from dossiers.models import DepotConjoint
+    from instruction import selectors
+
+    def demande(jour, guichet=guichet_douai, **autres):
+        return DemandeComplementsFactory(
+            dossier__structure=structure,
+            dossier__guichet=guichet,
+            echeance=datetime.date(2016, 3, jour),
+            **autres,
+        )
+
+    attendues = [demande(12), demande(10), demande(11, guichet=guichet_region)]
+    DepotConjoint.objects.create(dossier=attendues[2].dossier, guichet=guichet_douai)
+    demande(9, guichet=guichet_region)  # another guichet's
+    demande(25)  # not overdue
+    demande(8, repondue_le=timezone.now(), repondue_par=porteur)  # answered
+    demande(7, close_le=timezone.now())  # closed without an answer
+    jour = datetime.date(2016, 3, 21)
+    perimetre = selectors.file_du_guichet(agent_sp_douai)
+    lues = selectors.demandes_en_retard(agent_sp_douai, jour, perimetre)
+    assert lues == selectors.demandes_en_retard(agent_sp_douai, jour)
+    assert [ligne["dossier_id"] for ligne in lues] == [
+        attendues[1].dossier_id,
+        attendues[2].dossier_id,
+        attendues[0].dossier_id,
+    ]
+    assert lues[0] == {
+        "dossier_id": attendues[1].dossier_id,
+        "echeance": datetime.date(2016, 3, 10),
+        "numero": attendues[1].dossier.numero,
+        "structure": structure.raison_sociale,
+    }
+    assert len(selectors.demandes_en_retard(agent_sp_douai, jour, perimetre, nombre=2)) == 2
+    # The same from the scope's ids, by SQL compiled once per shape (with and without
+    # dépôts conjoints).
+    compile = selectors.perimetre_du_guichet(agent_sp_douai)
+    assert compile.listes
+    assert selectors.demandes_en_retard(agent_sp_douai, jour, compile) == lues
+    assert selectors.demandes_en_retard(agent_sp_douai, jour, compile, nombre=2) == lues[:2]
+    DepotConjoint.objects.filter(guichet=guichet_douai).delete()
+    sans = selectors.perimetre_du_guichet(agent_sp_douai)
+    assert not sans.listes
+    attendu = [ligne for ligne in lues if ligne["dossier_id"] != attendues[2].dossier_id]
+    assert selectors.demandes_en_retard(agent_sp_douai, jour, sans) == attendu
+    assert selectors.demandes_en_retard(agent_sp_douai, jour, sans.dossiers()) == attendu
+
+
+def test_le_sql_fige_des_demandes_en_retard_lit_ce_que_lit_l_orm(
+    agent_sp_douai, porteur, structure, guichet_douai
+):
+    from django.utils import timezone
+
+    from dossiers.models import Dossier
+    from instruction import selectors
+
+    ouverte = DemandeComplementsFactory(dossier__structure=structure)
+    DemandeComplementsFactory(
+        dossier=ouverte.dossier, repondue_le=timezone.now(), repondue_par=porteur
+    )
+    close = DemandeComplementsFactory(dossier__structure=structure, close_le=timezone.now())
+    dossiers = Dossier.objects.filter(pk__in=[ouverte.dossier_id, close.dossier_id])
+
+    def lire(annotations):
+        return list(dossiers.annotate(**annotations).values("pk", *annotations).order_by("pk"))
+
+    lu = lire(selectors._annotations_en_retard())
+    assert lu == lire(selectors._annotations_en_retard_orm())
+    assert [ligne["echeance_ouverte"] for ligne in lu] == [ouverte.echeance, None]
+    assert {ligne["nom_structure"] for ligne in lu} == {structure.raison_sociale}
+
+
+def test_la_lecture_compilee_des_groupes_est_celle_de_l_orm(
+    instructeur_etat, agent_sp_douai, structure, guichet_douai, groupe_mobilite, autre_groupe
+):
+    from cper.comptes.enums import Role
+    from instruction import selectors
+    from instruction.models import DemandeComplements
+    from instruction.perimetres import au_perimetre_des_agents
+    from tests.factories.instruction import router
+
+    def demande(jour, groupe=None):
+        demande = DemandeComplementsFactory(
+            dossier__structure=structure,
+            dossier__guichet=guichet_douai,
+            echeance=datetime.date(2016, 3, jour),
+        )
+        if groupe:
+            router(demande.dossier, groupe)
+        return demande
+
+    dans_le_groupe = [demande(12, groupe_mobilite), demande(10, groupe_mobilite)]
+    demande(9, autre_groupe), demande(8), demande(25, groupe_mobilite)
+    jour = datetime.date(2016, 3, 21)
+    assert not instructeur_etat.a_le_role(Role.AGENT_GUICHET)
+    lues = selectors.demandes_en_retard(instructeur_etat, jour)
+    orm = selectors._en_retard(
+        DemandeComplements.objects.en_retard(jour).filter(au_perimetre_des_agents(instructeur_etat))
+    )
+    assert [ligne["dossier_id"] for ligne in lues] == [d.dossier_id for d in dans_le_groupe[::-1]]
+    assert [tuple(ligne.values()) for ligne in lues] == list(orm)
+    compilee = selectors._en_retard_des_groupes(1, jour)
+    assert compilee(user_id=instructeur_etat.pk) == list(
+        compilee.queryset(user_id=instructeur_etat.pk)
+    )
+    assert compilee(user_id=instructeur_etat.pk) == orm[:1]
+    sql, params = compilee.sql(user_id=instructeur_etat.pk)
+    assert "'2016-03-21'::date" in sql and "'incomplet'" in sql
+    assert instructeur_etat.pk in params and jour not in params
+    with pytest.raises(TypeError):  # a moment is not a day
+        selectors._en_retard_des_groupes(1, datetime.datetime(2016, 3, 21, tzinfo=PARIS))(
+            user_id=instructeur_etat.pk
+        )
+    # Another day: another compiled query; another user: a parameter of the same SQL.
+    assert selectors.demandes_en_retard(instructeur_etat, datetime.date(2016, 3, 11)) == lues[:1]
+    assert selectors.demandes_en_retard(agent_sp_douai, jour)  # the guichet's own reading
