@@ -33,6 +33,14 @@ class CategorieStructure(models.TextChoices):
     AUTRE = "autre", "Autre"
 
 
+# A routed dossier still in the instructors' hands: waiting on the porteur, on the avis, or
+# on the decision (their « à traiter » and « en cours » tabs); the other states are « clos ».
+ETATS_INSTRUCTION_EN_COURS = [
+    EtatDossier.INCOMPLET,
+    EtatDossier.INSTRUIT,
+    EtatDossier.EN_INSTRUCTION,
+]
+
 # Dossiers whose money was programmed and that are still carried out or paid off.
 ETATS_PROGRAMMES = [
     EtatDossier.PROGRAMME,

@@ -36,6 +36,7 @@ from cper.requetes import (
     relier,
     sql_fige,
 )
+from dossiers.enums import ETATS_INSTRUCTION_EN_COURS
 from dossiers.enums import EtatDossier as E
 from dossiers.models import (
     AgregatFinancement,
@@ -460,13 +461,16 @@ def _onglets_des_groupes(queryset, groupes_par_cote: dict[str, list[int]]) -> di
     # The states as literals: bound as parameters, the prepared statement's generic plan
     # could not tell « en instruction » (a fifth of the dossiers) and hashed them all.
     en_instruction = Q(etat=Constante(E.EN_INSTRUCTION))
+    # « En cours » names its states twice: the first condition is the partial index's
+    # (`dossier_instruction_idx`), which PostgreSQL then walks instead of every dossier.
+    en_cours = constantes(ETATS_INSTRUCTION_EN_COURS)
     return {
         A_TRAITER: queryset.filter(en_instruction & (~mon_avis | deux_avis)),
-        EN_COURS: queryset.filter(
+        EN_COURS: queryset.filter(etat__in=en_cours).filter(
             Q(etat__in=constantes([E.INCOMPLET, E.INSTRUIT]))
             | (en_instruction & mon_avis & ~deux_avis)
         ),
-        CLOS: queryset.exclude(etat__in=constantes([E.INCOMPLET, E.INSTRUIT, E.EN_INSTRUCTION])),
+        CLOS: queryset.exclude(etat__in=en_cours),
         TOUS: queryset,
     }
 

@@ -184,3 +184,27 @@ def test_les_groupes_et_cotes_compiles_sont_ceux_de_l_orm(
     assert sorted(selectors._GROUPES_ET_COTES(user_id=instructeur_etat.pk)) == sorted(
         [(groupe_mobilite.pk, Cote.ETAT), (autre_groupe.pk, Cote.REGION)]
     )
+
+
+def test_en_cours_et_clos_des_instructeurs_peuvent_lire_leurs_index_partiels(
+    instructeur_etat, groupe_mobilite, dossier_en_instruction
+):
+    """Their conditions imply the partial indexes' (`dossier_instruction_idx`,
+    `dossier_hors_instruction_idx`): PostgreSQL walks those instead of every dossier."""
+    from django.db import connection, transaction
+
+    from cper.pagination import requete_bornee
+    from instruction import selectors
+
+    onglets = selectors.onglets_groupes(instructeur_etat)
+    for cle, index in (
+        (selectors.EN_COURS, "dossier_instruction_idx"),
+        (selectors.CLOS, "dossier_hors_instruction_idx"),
+    ):
+        sql, params = requete_bornee(onglets[cle]).query.sql_with_params()
+        with transaction.atomic(), connection.cursor() as curseur:
+            for reglage in ("enable_seqscan", "enable_bitmapscan", "enable_hashjoin"):
+                curseur.execute(f"SET LOCAL {reglage} = off")
+            curseur.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(ligne[0] for ligne in curseur.fetchall())
+        assert index in plan, plan
