@@ -16,8 +16,10 @@ with the ORM's for the same values, so the two cannot drift.
 a queryset still built per request (the agents' dossier page).
 """
 
+import re
+
 from django.db import DEFAULT_DB_ALIAS, router
-from django.db.models import Lookup
+from django.db.models import Lookup, Value
 from django.db.models.expressions import RawSQL
 
 # Stand-in ids no row has, told apart from every other parameter of the query.
@@ -174,3 +176,27 @@ def relier(instance, nom: str, objet) -> None:
     """`instance.<nom>` reads `objet` (or None), as select_related leaves it: the related
     object cached, the foreign key's own column left as it was (deferred)."""
     instance._meta.get_field(nom).set_cached_value(instance, objet)
+
+
+_CLE = re.compile(r"[a-z_]+:[0-9]+")
+
+
+class Identifiant(Value):
+    """An id, or a key of the kept counts naming one ("pole:3"), written in the SQL as a
+    literal rather than bound as a parameter, for a query compiled once per value of it (a
+    `RequeteCompilee` per id, its fabrique given the `Identifiant`): the generic plan
+    PostgreSQL keeps for the prepared statement then estimates the rows of that id from the
+    column's statistics, as a one-off plan would. Bound as a parameter, the id is estimated as
+    an average one; where the ids' rows differ much (a séance in preparation has a dozen items,
+    the average hundreds) the generic plan looked costlier and the statement was planned again
+    on every run. Ids and such keys only: an int, or a text the pattern checks."""
+
+    def __init__(self, value):
+        if not (type(value) is int or (isinstance(value, str) and _CLE.fullmatch(value))):
+            raise ValueError(f"Pas un identifiant : {value!r}")
+        super().__init__(value)
+
+    def as_sql(self, compiler, connection):
+        if type(self.value) is int:
+            return str(self.value), []
+        return f"'{self.value}'", []

@@ -22,7 +22,7 @@ from django.shortcuts import get_object_or_404
 from cper.comptes.enums import Role
 from cper.comptes.models import User
 from cper.referentiel.models import Commune, Departement, Financeur
-from cper.requetes import Dans, RequeteCompilee
+from cper.requetes import Dans, Identifiant, RequeteCompilee
 from dossiers.enums import EtatDossier as E
 from dossiers.models import Dossier, LigneFinancement
 from gouvernance.enums import EtatSeance, RoleMembre, TypeInstance
@@ -178,18 +178,25 @@ def candidats_ordre_du_jour(
     and their structures cost more to load as model instances than the query.
     """
     if volet is None and not mots and not apres:
-        # The page as first shown (no search): its SQL assembled once per limit.
-        if limite not in _CANDIDATS:
-            _CANDIDATS[limite] = RequeteCompilee(
-                lambda seance_id: _candidats(seance_id, limite=limite), "seance_id"
+        # The page as first shown (no search): its SQL assembled once per séance and limit,
+        # the séance's id written in it (`Identifiant`): a parameter there is planned as the
+        # average séance's hundreds of items (one in preparation has a dozen), and
+        # PostgreSQL, judging the generic plan costlier, planned the query on every request.
+        cle = (seance.pk, limite)
+        if cle not in _CANDIDATS:
+            if len(_CANDIDATS) >= 32:  # a few séances are in preparation at a time
+                _CANDIDATS.clear()
+            seance_id = seance.pk
+            _CANDIDATS[cle] = RequeteCompilee(
+                lambda: _candidats(Identifiant(seance_id), limite=limite)
             )
-        lignes = _CANDIDATS[limite](seance_id=seance.pk)
+        lignes = _CANDIDATS[cle]()
     else:
         lignes = _candidats(seance, volet=volet, mots=mots, limite=limite, apres=apres)
     return [Candidat.de(ligne) for ligne in lignes]
 
 
-_CANDIDATS: dict[int, RequeteCompilee] = {}
+_CANDIDATS: dict[tuple[int, int], RequeteCompilee] = {}
 
 
 def _candidats(seance, *, volet=None, mots=None, limite: int, apres=None):

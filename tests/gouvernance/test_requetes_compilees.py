@@ -3,6 +3,7 @@
 import pytest
 from django.http import Http404
 
+from cper.requetes import Identifiant
 from gouvernance.models import PointOrdreDuJour
 from gouvernance.selectors import seances as selectors
 from tests.factories import UserFactory
@@ -65,6 +66,10 @@ def test_candidats(seance, autre_seance_avec_agenda, structure, volet, financeur
             orm = selectors._candidats(une, limite=limite)
             assert compilees == [selectors.Candidat.de(ligne) for ligne in orm]
             assert compilees
+    # Compiled once per séance and limit, the séance's id written in the SQL.
+    for une in (seance, autre_seance_avec_agenda):
+        sql = selectors._CANDIDATS[une.pk, 3]._compiler()[1]
+        assert f'"seance_id" = {une.pk})' in sql
 
 
 @pytest.fixture
@@ -103,3 +108,12 @@ def test_conflits(pilotage, membre, dossier_instruit, autre_dossier_instruit):
     )
     conflits = instances.conflits([dossier_instruit.pk], instance=pilotage)
     assert conflits[dossier_instruit.pk] == [(membre, "membre de la structure porteuse")]
+
+
+def test_identifiant():
+    assert Identifiant(12).as_sql(None, None) == ("12", [])
+    assert Identifiant("pole:3").as_sql(None, None) == ("'pole:3'", [])
+    for valeur in ("pole:3'; --", "3", "Pole:3", 1.5, True, None, "pole:"):
+        with pytest.raises(ValueError):
+            Identifiant(valeur)
+
