@@ -117,3 +117,32 @@ def test_identifiant():
         with pytest.raises(ValueError):
             Identifiant(valeur)
 
+
+def test_choix_lus_sans_curseur_serveur(db, volet):
+    """The choices read by a plain query (a server-side cursor would cost more round trips and
+    is never prepared), the same choices and markup as Django's field."""
+    from unittest import mock
+
+    from django import forms
+    from django.db import connection
+
+    from cper.forms import ChoixModeleField
+    from cper.referentiel.models import Volet
+
+    class Choix(forms.Form):
+        lu = ChoixModeleField(queryset=Volet.objects.all(), required=False, empty_label="Tous")
+        django = forms.ModelChoiceField(
+            queryset=Volet.objects.all(), required=False, empty_label="Tous"
+        )
+
+    form = Choix()
+    with mock.patch.object(connection, "chunked_cursor", side_effect=AssertionError):
+        lus = list(form["lu"].field.choices)
+        html = str(form["lu"])
+        with pytest.raises(AssertionError):
+            list(form["django"].field.choices)  # what Django's iterator would do
+    assert len(lus) > 1
+    assert lus == list(form["django"].field.choices)
+    assert html.replace("id_lu", "") == str(form["django"]).replace("id_django", "").replace(
+        'name="django"', 'name="lu"'
+    )
