@@ -89,6 +89,8 @@ def _seance(user_id, pk):
         .annotate(
             secretariat=Exists(_secretariat(user_id)),
             nb_votants=Coalesce(Subquery(votants), 0),
+            # What `agenda` reads first, in the same row.
+            ids_des_points=ArraySubquery(_ids_des_points(OuterRef("pk"))),
         )
     )
 
@@ -361,14 +363,17 @@ _POINTS = RequeteCompilee(_points, listes=("point_ids",))
 def agenda(seance, user=None) -> list[PointOrdreDuJour]:
     """Every item of the séance with what the members need to decide, in a fixed number of queries.
 
-    1 the items' ids, 2 the items with dossier, structure, volet and decision, and as JSON
-    arrays in the same rows the communes with their département, the avis, the co-financers'
-    avis, the observations, the amounts programmed, the members who withdrew from the decision
-    and the arbitrations the groupes techniques asked for; 3 the plan comparé (requested,
-    proposed), 4-5 members of the body with an interest in the dossiers (instances.conflits:
-    memberships, declarations).
+    1 the items' ids (none when the séance comes from `seance_ou_404`, whose row has them), 2
+    the items with dossier, structure, volet and decision, and as JSON arrays in the same rows
+    the communes with their département, the avis, the co-financers' avis, the observations,
+    the amounts programmed, the members who withdrew from the decision and the arbitrations
+    the groupes techniques asked for; 3 the plan comparé (requested, proposed), 4-5 members of
+    the body with an interest in the dossiers (instances.conflits: memberships, declarations).
     """
-    ids = _IDS_DES_POINTS(seance_id=seance.pk)
+    # The séance's query (seance_ou_404) gives them; a séance read otherwise, their query.
+    ids = seance.__dict__.get("ids_des_points")
+    if ids is None:
+        ids = _IDS_DES_POINTS(seance_id=seance.pk)
     if not ids:
         return []
     points = _POINTS(point_ids=ids)

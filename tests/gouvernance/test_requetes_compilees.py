@@ -35,6 +35,8 @@ def test_agenda(seance, autre_seance_avec_agenda, volet, financeurs):
     for une in (seance, autre_seance_avec_agenda):
         ids = selectors._IDS_DES_POINTS(seance_id=une.pk)
         assert sorted(ids) == sorted(une.points.values_list("pk", flat=True))
+        lue = selectors.seance_ou_404(une.creee_par, une.pk)
+        assert sorted(lue.ids_des_points) == sorted(ids)
         points = selectors._POINTS(point_ids=ids)
         assert len(points) == une.points.count() > 0
         _memes(points, selectors._POINTS.queryset(point_ids=ids))
