@@ -218,6 +218,25 @@ class MontantField(forms.DecimalField):
         return valeur
 
 
+class _ChoixLus(forms.models.ModelChoiceIterator):
+    """The choices read by one plain query. Django's iterator reads them with
+    `QuerySet.iterator()`, which on PostgreSQL declares a server-side cursor (DECLARE … WITH
+    HOLD, then FETCH: more round trips, and never a prepared statement) for a few rows."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
+class ChoixModeleField(forms.ModelChoiceField):
+    """A ModelChoiceField for a short list of choices (a few volets), read by one plain query
+    (`_ChoixLus`)."""
+
+    iterator = _ChoixLus
+
+
 class CperForm(DsfrBaseForm):
     """DSFR rendering; optional fields are marked, as the DSFR now recommends.
 

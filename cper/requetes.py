@@ -268,16 +268,25 @@ def relier(instance, nom: str, objet) -> None:
     instance._meta.get_field(nom).set_cached_value(instance, objet)
 
 
+_CLE = re.compile(r"[a-z_]+:[0-9]+")
+
+
 class Identifiant(Value):
-    """A row's id written in the SQL as a literal rather than bound as a parameter, where the
-    rows it selects vary by orders of magnitude (a porteur of one structure, another of 150):
-    a prepared statement's generic plan would plan every one for an average value, so each
-    value gets its own statement, planned for it. Integers only."""
+    """An id, or a key of the kept counts naming one ("pole:3"), written in the SQL as a
+    literal rather than bound as a parameter, where the rows it selects vary by orders of
+    magnitude: a prepared statement's generic plan estimates a bound id as an average one
+    (a porteur of one structure or of 150, a séance in preparation of a dozen items where the
+    average has hundreds), and either plans every value alike or is judged costlier and
+    planned again on every run. Written, each value gets its own statement, planned for it
+    (a `RequeteCompilee` per value: its fabrique given the `Identifiant`). Ids and such keys
+    only: an int, or a text the pattern checks."""
 
     def __init__(self, value):
-        if type(value) is not int:
-            raise TypeError(f"Pas un identifiant : {value!r}")
+        if not (type(value) is int or (isinstance(value, str) and _CLE.fullmatch(value))):
+            raise ValueError(f"Pas un identifiant : {value!r}")
         super().__init__(value)
 
     def as_sql(self, compiler, connection):
-        return str(int(self.value)), []
+        if type(self.value) is int:
+            return str(self.value), []
+        return f"'{self.value}'", []

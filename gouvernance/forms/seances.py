@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.html import escape
 
-from cper.forms import RENDU_DSFR_RAPIDE, CperForm, MontantField
+from cper.forms import RENDU_DSFR_RAPIDE, ChoixModeleField, CperForm, MontantField
 from cper.referentiel.models import Volet
 from cper.templatetags.cper_tags import euros
 from gouvernance.enums import SensDecision
@@ -23,7 +23,7 @@ class SeanceForm(CperForm):
 class RechercheCandidatsForm(CperForm):
     default_renderer = RENDU_DSFR_RAPIDE  # shown on every request of the séance page
 
-    volet = forms.ModelChoiceField(
+    volet = ChoixModeleField(
         label="Volet", required=False, queryset=Volet.objects.all(), empty_label="Tous"
     )
     q = forms.CharField(

@@ -2,7 +2,7 @@ import datetime
 
 from django import forms
 
-from cper.forms import RENDU_DSFR_RAPIDE, CperForm
+from cper.forms import RENDU_DSFR_RAPIDE, ChoixModeleField, CperForm
 from cper.referentiel.models import Volet
 from dossiers.enums import EtatDossier
 
@@ -27,7 +27,7 @@ class FiltresTerritoireForm(CperForm):
         required=False,
         choices=[("", "Tous"), *EtatDossier.choices[1:]],
     )
-    volet = forms.ModelChoiceField(
+    volet = ChoixModeleField(
         label="Volet",
         required=False,
         queryset=Volet.objects.all(),

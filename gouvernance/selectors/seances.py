@@ -22,7 +22,7 @@ from django.shortcuts import get_object_or_404
 from cper.comptes.enums import Role
 from cper.comptes.models import User
 from cper.referentiel.models import Commune, Departement, Financeur
-from cper.requetes import Dans, RequeteCompilee
+from cper.requetes import Dans, Identifiant, RequeteCompilee
 from dossiers.enums import EtatDossier as E
 from dossiers.models import Dossier, LigneFinancement
 from gouvernance.enums import EtatSeance, RoleMembre, TypeInstance
@@ -89,6 +89,8 @@ def _seance(user_id, pk):
         .annotate(
             secretariat=Exists(_secretariat(user_id)),
             nb_votants=Coalesce(Subquery(votants), 0),
+            # What `agenda` reads first, in the same row.
+            ids_des_points=ArraySubquery(_ids_des_points(OuterRef("pk"))),
         )
     )
 
@@ -178,18 +180,25 @@ def candidats_ordre_du_jour(
     and their structures cost more to load as model instances than the query.
     """
     if volet is None and not mots and not apres:
-        # The page as first shown (no search): its SQL assembled once per limit.
-        if limite not in _CANDIDATS:
-            _CANDIDATS[limite] = RequeteCompilee(
-                lambda seance_id: _candidats(seance_id, limite=limite), "seance_id"
+        # The page as first shown (no search): its SQL assembled once per séance and limit,
+        # the séance's id written in it (`Identifiant`): a parameter there is planned as the
+        # average séance's hundreds of items (one in preparation has a dozen), and
+        # PostgreSQL, judging the generic plan costlier, planned the query on every request.
+        cle = (seance.pk, limite)
+        if cle not in _CANDIDATS:
+            if len(_CANDIDATS) >= 32:  # a few séances are in preparation at a time
+                _CANDIDATS.clear()
+            seance_id = seance.pk
+            _CANDIDATS[cle] = RequeteCompilee(
+                lambda: _candidats(Identifiant(seance_id), limite=limite)
             )
-        lignes = _CANDIDATS[limite](seance_id=seance.pk)
+        lignes = _CANDIDATS[cle]()
     else:
         lignes = _candidats(seance, volet=volet, mots=mots, limite=limite, apres=apres)
     return [Candidat.de(ligne) for ligne in lignes]
 
 
-_CANDIDATS: dict[int, RequeteCompilee] = {}
+_CANDIDATS: dict[tuple[int, int], RequeteCompilee] = {}
 
 
 def _candidats(seance, *, volet=None, mots=None, limite: int, apres=None):
@@ -354,14 +363,17 @@ _POINTS = RequeteCompilee(_points, listes=("point_ids",))
 def agenda(seance, user=None) -> list[PointOrdreDuJour]:
     """Every item of the séance with what the members need to decide, in a fixed number of queries.
 
-    1 the items' ids, 2 the items with dossier, structure, volet and decision, and as JSON
-    arrays in the same rows the communes with their département, the avis, the co-financers'
-    avis, the observations, the amounts programmed, the members who withdrew from the decision
-    and the arbitrations the groupes techniques asked for; 3 the plan comparé (requested,
-    proposed), 4-5 members of the body with an interest in the dossiers (instances.conflits:
-    memberships, declarations).
+    1 the items' ids (none when the séance comes from `seance_ou_404`, whose row has them), 2
+    the items with dossier, structure, volet and decision, and as JSON arrays in the same rows
+    the communes with their département, the avis, the co-financers' avis, the observations,
+    the amounts programmed, the members who withdrew from the decision and the arbitrations
+    the groupes techniques asked for; 3 the plan comparé (requested, proposed), 4-5 members of
+    the body with an interest in the dossiers (instances.conflits: memberships, declarations).
     """
-    ids = _IDS_DES_POINTS(seance_id=seance.pk)
+    # The séance's query (seance_ou_404) gives them; a séance read otherwise, their query.
+    ids = seance.__dict__.get("ids_des_points")
+    if ids is None:
+        ids = _IDS_DES_POINTS(seance_id=seance.pk)
     if not ids:
         return []
     points = _POINTS(point_ids=ids)

@@ -11,9 +11,9 @@ from dossiers.models import Dossier, MembreStructure
 from tests.factories import DossierFactory, StructureFactory, UserFactory
 
 
-def test_un_identifiant_n_est_qu_un_entier():
-    for valeur in ("12", "1; DROP TABLE dossiers_dossier", 1.5, True, None):
-        with pytest.raises(TypeError):
+def test_un_identifiant_n_est_qu_un_entier_ou_une_cle():
+    for valeur in ("12", "1; DROP TABLE dossiers_dossier", "pole:3' OR '1", 1.5, True, None):
+        with pytest.raises(ValueError, match="Pas un identifiant"):
             Identifiant(valeur)
 
 

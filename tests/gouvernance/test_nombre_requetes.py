@@ -56,15 +56,15 @@ def test_page_de_la_seance(
     url = reverse("gouvernance:seance", args=[seance.pk])
     client.get(url)  # warms the per-process caches
     # 1 session, 2 user, 3 the application that verified the session (second factor), 4 roles,
-    # 5 the séance with its présidence, whether the user is its secretariat and the number of
-    # voting members, 6 the items' ids, 7 the items with dossier, structure, volet and
+    # 5 the séance with its présidence, whether the user is its secretariat, the number of
+    # voting members and its items' ids, 6 the items with dossier, structure, volet and
     # decision, and in the same rows their communes, avis, co-financers' avis, observations,
-    # amounts programmed, withdrawals and arbitrations asked for, 8 the plan comparé (amounts
-    # requested and proposed), 9-10 members with an interest (memberships of the structures,
-    # declared interests); in preparation, 11 the volets of the search form and 12 the
+    # amounts programmed, withdrawals and arbitrations asked for, 7 the plan comparé (amounts
+    # requested and proposed), 8-9 members with an interest (memberships of the structures,
+    # declared interests); in preparation, 10 the volets of the search form and 11 the
     # dossiers on the agenda with at most 50 other instruit dossiers to choose from; once
-    # convoked, 11 attendance.
-    with django_assert_num_queries(12 if etat == EtatSeance.PREPARATION else 11):
+    # convoked, 10 attendance.
+    with django_assert_num_queries(11 if etat == EtatSeance.PREPARATION else 10):
         reponse = client.get(url)
     assert reponse.status_code == 200
     assert reponse.text.count('id="point-') == n
@@ -86,10 +86,10 @@ def test_page_de_simulation(
     client.force_login(secretariat)
     url = reverse("gouvernance:simulation", args=[seance.pk])
     client.get(url)
-    # 1 session, 2 user, 3 the application that verified the session, 4 roles, 5 the séance,
-    # 6-10 the agenda (as on the séance page), 11 simulated amounts, 12 the envelopes with
-    # programmed and simulated sums.
-    with django_assert_num_queries(12):
+    # 1 session, 2 user, 3 the application that verified the session, 4 roles, 5 the séance
+    # with its items' ids, 6-9 the agenda (as on the séance page), 10 simulated amounts, 11 the
+    # envelopes with programmed and simulated sums.
+    with django_assert_num_queries(11):
         reponse = client.get(url)
     assert reponse.status_code == 200
     assert reponse.text.count('name="simule_') == 2 * n

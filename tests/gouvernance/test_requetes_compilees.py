@@ -3,6 +3,7 @@
 import pytest
 from django.http import Http404
 
+from cper.requetes import Identifiant
 from gouvernance.models import PointOrdreDuJour
 from gouvernance.selectors import seances as selectors
 from tests.factories import UserFactory
@@ -34,6 +35,8 @@ def test_agenda(seance, autre_seance_avec_agenda, volet, financeurs):
     for une in (seance, autre_seance_avec_agenda):
         ids = selectors._IDS_DES_POINTS(seance_id=une.pk)
         assert sorted(ids) == sorted(une.points.values_list("pk", flat=True))
+        lue = selectors.seance_ou_404(une.creee_par, une.pk)
+        assert sorted(lue.ids_des_points) == sorted(ids)
         points = selectors._POINTS(point_ids=ids)
         assert len(points) == une.points.count() > 0
         _memes(points, selectors._POINTS.queryset(point_ids=ids))
@@ -65,6 +68,10 @@ def test_candidats(seance, autre_seance_avec_agenda, structure, volet, financeur
             orm = selectors._candidats(une, limite=limite)
             assert compilees == [selectors.Candidat.de(ligne) for ligne in orm]
             assert compilees
+    # Compiled once per séance and limit, the séance's id written in the SQL.
+    for une in (seance, autre_seance_avec_agenda):
+        sql = selectors._CANDIDATS[une.pk, 3]._compiler()[1]
+        assert f'"seance_id" = {une.pk})' in sql
 
 
 @pytest.fixture
@@ -103,3 +110,41 @@ def test_conflits(pilotage, membre, dossier_instruit, autre_dossier_instruit):
     )
     conflits = instances.conflits([dossier_instruit.pk], instance=pilotage)
     assert conflits[dossier_instruit.pk] == [(membre, "membre de la structure porteuse")]
+
+
+def test_identifiant():
+    assert Identifiant(12).as_sql(None, None) == ("12", [])
+    assert Identifiant("pole:3").as_sql(None, None) == ("'pole:3'", [])
+    for valeur in ("pole:3'; --", "3", "Pole:3", 1.5, True, None, "pole:"):
+        with pytest.raises(ValueError):
+            Identifiant(valeur)
+
+
+def test_choix_lus_sans_curseur_serveur(db, volet):
+    """The choices read by a plain query (a server-side cursor would cost more round trips and
+    is never prepared), the same choices and markup as Django's field."""
+    from unittest import mock
+
+    from django import forms
+    from django.db import connection
+
+    from cper.forms import ChoixModeleField
+    from cper.referentiel.models import Volet
+
+    class Choix(forms.Form):
+        lu = ChoixModeleField(queryset=Volet.objects.all(), required=False, empty_label="Tous")
+        django = forms.ModelChoiceField(
+            queryset=Volet.objects.all(), required=False, empty_label="Tous"
+        )
+
+    form = Choix()
+    with mock.patch.object(connection, "chunked_cursor", side_effect=AssertionError):
+        lus = list(form["lu"].field.choices)
+        html = str(form["lu"])
+        with pytest.raises(AssertionError):
+            list(form["django"].field.choices)  # what Django's iterator would do
+    assert len(lus) > 1
+    assert lus == list(form["django"].field.choices)
+    assert html.replace("id_lu", "") == str(form["django"]).replace("id_django", "").replace(
+        'name="django"', 'name="lu"'
+    )

@@ -188,6 +188,12 @@ def test_la_page_compilee_une_fois_est_celle_de_l_orm(referentiel):
     for debut, fin in ((0, 50), (1, 3), (0, 1), (1000, 1050)):
         lignes = compilee(cle=cle, debut=debut, fin=fin)
         assert lignes == list(compilee.queryset(cle=cle)[debut:fin])
+    # The first page, compiled per territory with its key and LIMIT written in the SQL.
+    for fin in (50, 2):
+        premiere = fichiers._premiere_page(cle, fin)
+        assert fichiers._premiere_page(cle, fin) is premiere
+        assert premiere() == list(compilee.queryset(cle=cle)[:fin])
+    assert fichiers._premiere_page("pole:0", 50)() == []
     # The page without a filter reads those rows; a filtered one, the ORM's.
     for requete in ("", "etat=depose"):
         _filtres, liste = fichiers.dossiers_filtres(mandat, QueryDict(requete), valeurs=True)
