@@ -130,13 +130,16 @@ class Routage(models.Model):
 
 
 class EtatInstruction(models.Model):
-    """Kept per routed dossier: the group in force and which sides have given their avis.
+    """Kept per routed dossier: the group in force, which sides have given their avis and the
+    dossier's state.
 
-    Copies of `Routage.en_vigueur` and of the `Avis` rows, so that the instructors' scope and
-    workbench tabs read one row per dossier (no semi-join on the routings re-hashed per tab,
-    no nested subquery per row). Rewritten by `instruction.suivi.tenir()`, which the services
-    that route a dossier or record an avis call in their transaction; the tests compare it with
-    a from-scratch computation (`instruction.suivi.ecarts()`).
+    Copies of `Routage.en_vigueur`, of the `Avis` rows and of `Dossier.etat`, so that the
+    instructors' scope and workbench tabs read one row per dossier (no semi-join on the
+    routings re-hashed per tab, no nested subquery per row, no dossier read to count a tab).
+    Rewritten by `instruction.suivi.tenir()`, which the services that route a dossier or
+    record an avis call in their transaction, its state by every transition of the dossier
+    (`instruction.suivi.suivre_transition`, django-fsm's `post_transition`); the tests compare
+    it with a from-scratch computation (`instruction.suivi.ecarts()`).
     """
 
     dossier = models.OneToOneField(
@@ -150,6 +153,8 @@ class EtatInstruction(models.Model):
     )
     avis_etat = models.BooleanField("avis de l'État donné", default=False)
     avis_region = models.BooleanField("avis de la Région donné", default=False)
+    # A copy of `Dossier.etat`, so that the workbench tabs count these rows alone.
+    etat = models.CharField("état du dossier", max_length=20, choices=EtatDossier.choices)
 
     class Meta:
         verbose_name = "état d'instruction"
@@ -157,6 +162,11 @@ class EtatInstruction(models.Model):
         indexes = [
             # The scope: a group's dossiers, read from the index alone.
             models.Index(fields=["groupe_technique", "dossier"], name="etat_instruction_groupe"),
+            # The tabs' bounded counts, read from the index alone.
+            models.Index(
+                fields=["groupe_technique", "etat", "avis_etat", "avis_region"],
+                name="etat_instruction_onglets",
+            ),
         ]
 
     def __str__(self):

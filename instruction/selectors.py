@@ -55,6 +55,7 @@ from .models import (
     AvisCofinanceur,
     Courrier,
     DemandeComplements,
+    EtatInstruction,
     GroupeTechnique,
     HistoriqueAvis,
     LectureMessage,
@@ -446,32 +447,50 @@ def groupes_et_cotes(user) -> dict[str, list[int]]:
 
 def _onglets_des_groupes(queryset, groupes_par_cote: dict[str, list[int]]) -> dict:
     """The tabs of `onglets_groupes` on `queryset`, the scope of those groups."""
+    conditions = _conditions_des_groupes(groupes_par_cote, "etat_instruction__")
+    return {cle: queryset.filter(condition) for cle, condition in conditions.items()}
+
+
+def _lignes_des_groupes(groupes_par_cote: dict[str, list[int]]) -> dict:
+    """{tab: queryset of the kept `EtatInstruction` rows} of the same tabs, for their counts:
+    the rows carry the dossier's state, the counts read them (and their index) alone."""
+    groupes = [g for groupes in groupes_par_cote.values() for g in groupes]
+    lignes = EtatInstruction.objects.filter(groupe_technique__in=groupes)
+    conditions = _conditions_des_groupes(groupes_par_cote, "")
+    return {cle: lignes.filter(condition) for cle, condition in conditions.items()}
+
+
+def _conditions_des_groupes(groupes_par_cote: dict[str, list[int]], prefixe: str) -> dict:
+    """{tab: condition} of the instructors' tabs: on a dossier (`prefixe` "etat_instruction__",
+    the path to its kept row) or on its kept row (""); `etat` names the dossier's state on
+    both (the row's copy of it, compared by `instruction.suivi.ecarts()`)."""
     if len(groupes_par_cote) == 1:  # one side in every group (the usual case)
-        mon_avis = Q(**{f"etat_instruction__avis_{next(iter(groupes_par_cote))}": True})
+        mon_avis = Q(**{f"{prefixe}avis_{next(iter(groupes_par_cote))}": True})
     else:
         mon_avis = Q(pk__in=[])
         for cote, groupes in groupes_par_cote.items():
             mon_avis |= Q(
                 **{
-                    "etat_instruction__groupe_technique__in": groupes,
-                    f"etat_instruction__avis_{cote}": True,
+                    f"{prefixe}groupe_technique__in": groupes,
+                    f"{prefixe}avis_{cote}": True,
                 }
             )
-    deux_avis = Q(etat_instruction__avis_etat=True, etat_instruction__avis_region=True)
+    deux_avis = Q(**{f"{prefixe}avis_etat": True, f"{prefixe}avis_region": True})
     # The states as literals: bound as parameters, the prepared statement's generic plan
     # could not tell « en instruction » (a fifth of the dossiers) and hashed them all.
     en_instruction = Q(etat=Constante(E.EN_INSTRUCTION))
     # « En cours » names its states twice: the first condition is the partial index's
     # (`dossier_instruction_idx`), which PostgreSQL then walks instead of every dossier.
-    en_cours = constantes(ETATS_INSTRUCTION_EN_COURS)
+    en_cours = Q(etat__in=constantes(ETATS_INSTRUCTION_EN_COURS))
     return {
-        A_TRAITER: queryset.filter(en_instruction & (~mon_avis | deux_avis)),
-        EN_COURS: queryset.filter(etat__in=en_cours).filter(
+        A_TRAITER: en_instruction & (~mon_avis | deux_avis),
+        EN_COURS: en_cours
+        & (
             Q(etat__in=constantes([E.INCOMPLET, E.INSTRUIT]))
             | (en_instruction & mon_avis & ~deux_avis)
         ),
-        CLOS: queryset.exclude(etat__in=en_cours),
-        TOUS: queryset,
+        CLOS: ~en_cours,
+        TOUS: Q(),
     }
 
 
@@ -638,8 +657,20 @@ def _noms(ids: tuple, listes: tuple, forme_criteres: tuple) -> dict:
 
 @lru_cache(maxsize=256)
 def _comptes_compiles(sorte, forme, ids, listes, forme_criteres, cles) -> dict:
-    """{tab: RequeteCompilee of its bounded count}, for one shape."""
-    fabrique = _fabrique(sorte, forme, (*ids, *listes), forme_criteres, "")
+    """{tab: RequeteCompilee of its bounded count}, for one shape. The groups' tabs without
+    filters count their kept `EtatInstruction` rows (`_lignes_des_groupes`), not the dossiers:
+    the same conditions, read from the rows' index alone."""
+    if sorte == GROUPES and not any(forme_criteres):
+        portee = (*ids, *listes)
+
+        def fabrique(**ids):
+            _dossiers, groupes_par_cote = _dossiers_du_perimetre(
+                sorte, forme, **{nom: ids[nom] for nom in portee}
+            )
+            return _lignes_des_groupes(groupes_par_cote)
+
+    else:
+        fabrique = _fabrique(sorte, forme, (*ids, *listes), forme_criteres, "")
     noms = _noms(ids, listes, forme_criteres)
     return {
         cle: RequeteCompilee(

@@ -1,37 +1,45 @@
 """The kept instruction state of each routed dossier (`EtatInstruction`), and its checks.
 
-One row per dossier that has a routing in force: the group in force and whether the État and
-the Région have given their avis. It is what the instructors' scope and workbench tabs read
+One row per dossier that has a routing in force: the group in force, whether the État and
+the Région have given their avis, and the dossier's state (so that the tabs count these rows
+without reading the dossiers). It is what the instructors' scope and workbench tabs read
 (`instruction.perimetres`, `instruction.selectors.onglets_groupes`): one row per dossier, on
 its indexes, instead of a semi-join on the routings and a nested subquery on the avis per row.
 
-**One function** writes it, `tenir(dossier_id)`, from the source rows (`Routage`, `Avis`):
-the services that route a dossier or record an avis call it after their write, in their
-transaction. `reconstruire()` rebuilds every row (the migration that created the table,
-`seed_demo`); `ecarts()` lists the rows that differ from a from-scratch computation (the
+**One function** writes it, `tenir(dossier_id)`, from the source rows (`Routage`, `Avis`,
+`Dossier.etat`): the services that route a dossier or record an avis call it after their
+write, in their transaction. A dossier's state changes by its transitions only
+(`Dossier.etat` is a protected FSM field): `suivre_transition`, on django-fsm's
+`post_transition`, copies the new state onto the row in the transaction of the service that
+makes the transition (and saves the dossier). `reconstruire()` rebuilds every row
+(`seed_demo`); `ecarts()` lists the rows that differ from a from-scratch computation (the
 test suite checks it after every test, as for the dashboards' aggregates).
 """
 
 from django.db import connection, connections, transaction
 
+from dossiers.models import Dossier
+
 from .enums import Cote
 from .models import Avis, EtatInstruction, Routage
 
 TABLE = EtatInstruction._meta.db_table
-CHAMPS = "dossier_id, groupe_technique_id, avis_etat, avis_region"
+CHAMPS = "dossier_id, groupe_technique_id, avis_etat, avis_region, etat"
 
 
 def _source(filtre: str = "TRUE") -> str:
     """The rows as computed from scratch: (dossier_id, groupe_technique_id, avis_etat,
-    avis_region), one per dossier with a routing in force."""
+    avis_region, etat), one per dossier with a routing in force."""
     avis = Avis._meta.db_table
     return f"""
         SELECT r.dossier_id, r.groupe_technique_id,
                EXISTS (SELECT 1 FROM {avis} a
                        WHERE a.dossier_id = r.dossier_id AND a.cote = '{Cote.ETAT}'),
                EXISTS (SELECT 1 FROM {avis} a
-                       WHERE a.dossier_id = r.dossier_id AND a.cote = '{Cote.REGION}')
+                       WHERE a.dossier_id = r.dossier_id AND a.cote = '{Cote.REGION}'),
+               d.etat
         FROM {Routage._meta.db_table} r
+        JOIN {Dossier._meta.db_table} d ON d.id = r.dossier_id
         WHERE r.en_vigueur AND {filtre}
     """  # noqa: S608 - table names and enum values from the code
 
@@ -47,12 +55,21 @@ def tenir(dossier_id: int) -> None:
             ON CONFLICT (dossier_id) DO UPDATE SET
                 groupe_technique_id = EXCLUDED.groupe_technique_id,
                 avis_etat = EXCLUDED.avis_etat,
-                avis_region = EXCLUDED.avis_region
+                avis_region = EXCLUDED.avis_region,
+                etat = EXCLUDED.etat
             """,
             {"dossier": dossier_id},
         )
         if curseur.rowcount == 0:  # no routing in force (any more): no row
             curseur.execute(f"DELETE FROM {TABLE} WHERE dossier_id = %s", [dossier_id])  # noqa: S608
+
+
+def suivre_transition(sender, instance, name, source, target, **kwargs) -> None:
+    """django-fsm's `post_transition` of a dossier: its new state onto its kept row, if it has
+    one (one UPDATE, in the transaction of the service that makes the transition and saves
+    the dossier)."""
+    if issubclass(sender, Dossier) and source != target:
+        EtatInstruction.objects.filter(dossier_id=instance.pk).update(etat=target)
 
 
 def reconstruire(*, using: str = "default") -> int:
@@ -72,13 +89,15 @@ def ecarts() -> list[tuple]:
     with connection.cursor() as curseur:
         curseur.execute(
             f"""
-            SELECT k.dossier_id, k.groupe_technique_id, k.avis_etat, k.avis_region,
-                   s.dossier_id, s.groupe_technique_id, s.avis_etat, s.avis_region
+            SELECT k.dossier_id, k.groupe_technique_id, k.avis_etat, k.avis_region, k.etat,
+                   s.dossier_id, s.groupe_technique_id, s.avis_etat, s.avis_region, s.etat
             FROM {TABLE} k
-            FULL JOIN ({_source()}) AS s (dossier_id, groupe_technique_id, avis_etat, avis_region)
+            FULL JOIN ({_source()})
+                AS s (dossier_id, groupe_technique_id, avis_etat, avis_region, etat)
                 ON s.dossier_id = k.dossier_id
-            WHERE (k.dossier_id, k.groupe_technique_id, k.avis_etat, k.avis_region)
-                IS DISTINCT FROM (s.dossier_id, s.groupe_technique_id, s.avis_etat, s.avis_region)
+            WHERE (k.dossier_id, k.groupe_technique_id, k.avis_etat, k.avis_region, k.etat)
+                IS DISTINCT FROM
+                (s.dossier_id, s.groupe_technique_id, s.avis_etat, s.avis_region, s.etat)
             ORDER BY COALESCE(k.dossier_id, s.dossier_id)
             """  # noqa: S608
         )

@@ -1,15 +1,19 @@
 """The kept instruction state (`EtatInstruction`) follows the services, and the workbenches
 read it: each tab is a condition on one kept row, not a subquery on the routings or avis."""
 
-from django.urls import reverse
+import datetime
 
+from django.urls import reverse
+from django.utils import timezone
+
+from cper.pagination import compter_sql
 from dossiers.enums import EtatDossier as E
 from dossiers.models import DepotConjoint
 from instruction import selectors, services, suivi
 from instruction.enums import Cote
 from instruction.models import EtatInstruction
 from tests.factories import DossierFactory, GuichetFactory
-from tests.factories.instruction import MembreGroupeFactory
+from tests.factories.instruction import MembreGroupeFactory, router
 
 
 def _kept(dossier):
@@ -46,6 +50,48 @@ def test_ecarts_signale_une_ligne_perimee_et_reconstruire_la_corrige(dossier_en_
     assert [ligne[0] for ligne in suivi.ecarts()] == [dossier_en_instruction.pk]
     assert suivi.reconstruire() == 1
     assert suivi.ecarts() == []
+
+
+def test_la_ligne_suit_l_etat_du_dossier(dossier_en_instruction, instructeur_etat):
+    """Each transition of the dossier copies its new state onto its kept row."""
+    assert EtatInstruction.objects.get(dossier=dossier_en_instruction).etat == E.EN_INSTRUCTION
+    services.dossier_demander_complements(
+        dossier=dossier_en_instruction,
+        par=instructeur_etat,
+        motif="Pièce manquante.",
+        pieces=[],
+        echeance=timezone.localdate() + datetime.timedelta(days=10),
+    )
+    assert EtatInstruction.objects.get(dossier=dossier_en_instruction).etat == E.INCOMPLET
+    assert suivi.ecarts() == []
+
+
+def test_ecarts_signale_un_etat_perime(dossier_en_instruction):
+    EtatInstruction.objects.filter(dossier=dossier_en_instruction).update(etat=E.INSTRUIT)
+    assert [ligne[0] for ligne in suivi.ecarts()] == [dossier_en_instruction.pk]
+    assert suivi.reconstruire() == 1
+    assert suivi.ecarts() == []
+
+
+def test_les_comptes_lisent_les_lignes_tenues_et_valent_les_onglets(
+    dossier_en_instruction, instructeur_etat, groupe_mobilite
+):
+    """The counts of the tabs without filters read the kept rows alone, with the very
+    conditions of the tabs the page lists."""
+    for trait in ("incomplet", "instruit", "programme"):
+        router(DossierFactory(**{trait: True}), groupe_mobilite)
+    perimetre = selectors.perimetre_des_groupes(instructeur_etat)
+    comptes = selectors.comptes_compiles(
+        perimetre, {}, instructeur_etat.pk, selectors.LIBELLES_ONGLETS
+    )
+    onglets = selectors.onglets_groupes(instructeur_etat)
+    for cle, (sql, _params) in comptes.items():
+        assert "dossiers_dossier" not in sql, cle
+    lus = compter_sql(comptes, "default")
+    assert {cle: compte.nombre for cle, compte in lus.items()} == {
+        cle: queryset.count() for cle, queryset in onglets.items()
+    }
+    assert lus[selectors.CLOS].nombre == 1
 
 
 def test_le_cote_est_celui_du_groupe_en_vigueur(
