@@ -241,8 +241,9 @@ def monde(
     jeton, _secret = jeton_creer(par=porteur, nom="Logiciel de suivi", duree_jours=30)
     # Execution: a dossier en cours with the État's act notified, an avance asked, a reversement.
     agent_sp_douai.groups.add(ParametresFinanceur.objects.de(etat).groupe)
-    en_cours = router(dossier("programme"), groupe, par=agent_sp_douai)
+    en_cours = dossier("programme")
     Dossier.objects.filter(pk=en_cours.pk).update(etat=EtatDossier.EN_COURS)
+    router(en_cours, groupe, par=agent_sp_douai)  # its kept row after the state written
     # Programmed for the État at the closed séance: the État's agents carry it out.
     MontantProgrammeFactory(
         decision=DecisionFactory(
