@@ -172,6 +172,17 @@ class TotalSuivi(models.Model):
                 name="total_suivi_unique",
             ),
         ]
+        indexes = [
+            # The pilotage dashboard's funnel and delays (`_requete_totaux_du_suivi`): their
+            # few hundred rows are spread over most of the table's pages (the rows of every
+            # section are moved in turn); read from this index alone.
+            models.Index(
+                fields=["section"],
+                include=["cle", "etat", "dossiers"],
+                condition=models.Q(section__in=["etat", "transition", "delai"]),
+                name="total_suivi_comptes_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.section} {self.cle} {self.volet} {self.etat}"
