@@ -18,4 +18,32 @@ class Migration(migrations.Migration):
                 name="total_suivi_comptes_idx",
             ),
         ),
+        migrations.AddIndex(
+            model_name="totalsuivi",
+            index=models.Index(
+                condition=models.Q(("section", "repartition")),
+                fields=["cle"],
+                include=("etat", "dossiers", "demande", "programme", "engage", "mandate"),
+                name="total_suivi_repartition_idx",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="totalsuivi",
+            index=models.Index(
+                condition=models.Q(("section__in", ["territoire", "execution", "etape"])),
+                fields=["cle"],
+                include=(
+                    "section",
+                    "etat",
+                    "volet",
+                    "financeur",
+                    "dossiers",
+                    "demande",
+                    "programme",
+                    "engage",
+                    "mandate",
+                ),
+                name="total_suivi_territoire_idx",
+            ),
+        ),
     ]
