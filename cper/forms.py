@@ -11,6 +11,7 @@ from dsfr.forms import DsfrBaseForm, DsfrDjangoTemplates
 from dsfr.templatetags.dsfr_tags import dsfr_mark_optionnal_fields
 
 from cper.balisage import echapper
+from cper.requetes import RequeteCompilee
 
 # DsfrBaseForm names a renderer class, so every form built its own template engine and parsed its
 # field templates again (about 20 ms per form): one shared renderer keeps them cached.
@@ -226,15 +227,33 @@ class _ChoixLus(forms.models.ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.queryset.all():
+        lus = self.field._lus
+        for obj in self.queryset.all() if lus is None else lus():
             yield self.choice(obj)
 
 
 class ChoixModeleField(forms.ModelChoiceField):
     """A ModelChoiceField for a short list of choices (a few volets), read by one plain query
-    (`_ChoixLus`)."""
+    (`_ChoixLus`). The queryset given to the field is compiled once (`RequeteCompilee`), for
+    every form built from its declaration; a queryset set afterwards is read by the ORM."""
 
     iterator = _ChoixLus
+
+    def __init__(self, queryset, **kwargs):
+        super().__init__(queryset, **kwargs)
+        self._lus = RequeteCompilee(queryset.all)
+
+    def _set_queryset(self, queryset):
+        super()._set_queryset(queryset)
+        self._lus = None
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+    def __deepcopy__(self, memo):
+        # Django's copy sets `queryset` to a clone of the same one: the compiled query stays.
+        copie = super().__deepcopy__(memo)
+        copie._lus = self._lus
+        return copie
 
 
 class CperForm(DsfrBaseForm):

@@ -172,6 +172,44 @@ class TotalSuivi(models.Model):
                 name="total_suivi_unique",
             ),
         ]
+        indexes = [
+            # The pilotage dashboard's funnel and delays (`_requete_totaux_du_suivi`): their
+            # few hundred rows are spread over most of the table's pages (the rows of every
+            # section are moved in turn); read from this index alone (an index-only scan).
+            models.Index(
+                fields=["section"],
+                include=["cle", "etat", "dossiers"],
+                condition=models.Q(section__in=["etat", "transition", "delai"]),
+                name="total_suivi_comptes_idx",
+            ),
+            # Its territorial breakdowns (`_requete_repartition`): summed per key in the
+            # index's order, without reading the table either.
+            models.Index(
+                fields=["cle"],
+                include=["etat", "dossiers", "demande", "programme", "engage", "mandate"],
+                condition=models.Q(section="repartition"),
+                name="total_suivi_repartition_idx",
+            ),
+            # A territory's summary, execution and funnel (`synthese_territoire`): its few
+            # hundred rows from the index alone. These indexes' columns make an update of a
+            # count no longer HOT: each moved row also writes its index entries.
+            models.Index(
+                fields=["cle"],
+                include=[
+                    "section",
+                    "etat",
+                    "volet",
+                    "financeur",
+                    "dossiers",
+                    "demande",
+                    "programme",
+                    "engage",
+                    "mandate",
+                ],
+                condition=models.Q(section__in=["territoire", "execution", "etape"]),
+                name="total_suivi_territoire_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.section} {self.cle} {self.volet} {self.etat}"

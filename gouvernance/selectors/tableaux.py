@@ -4,8 +4,10 @@ Each function is one query computed in PostgreSQL, whatever the number of dossie
 """
 
 import datetime
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import accumulate
 
 from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -178,35 +180,42 @@ class Delai:
     p90: Decimal | None
 
 
-def percentile_cont(histogramme: list[tuple[int, int]], p: float) -> Decimal | None:
-    """PostgreSQL's `percentile_cont(p)` over the values of a (value, count) histogram."""
-    total = sum(n for _valeur, n in histogramme)
+def percentile_cont(
+    histogramme: list[tuple[int, int]], p: float, cumuls: list[int] | None = None
+) -> Decimal | None:
+    """PostgreSQL's `percentile_cont(p)` over the values of a sorted (value, count) histogram;
+    `cumuls`: its running counts, when already added up."""
+    if cumuls is None:
+        cumuls = list(accumulate(n for _valeur, n in histogramme))
+    total = cumuls[-1] if cumuls else 0
     if not total:
         return None
-    position = Decimal(str(p)) * (total - 1)
+    position = _CENTILES.get(p) or Decimal(str(p))
+    position *= total - 1
     bas = int(position)
     fraction = position - bas
 
     def rang(i):
-        cumul = 0
-        for valeur, n in histogramme:
-            cumul += n
-            if i < cumul:
-                return valeur
-        return histogramme[-1][0]
+        # The value of the i-th row (from 0): the first whose running count passes i.
+        return histogramme[min(bisect_right(cumuls, i), len(histogramme) - 1)][0]
 
     v_bas = rang(bas)
     v_haut = rang(bas + 1) if fraction else v_bas
-    return (v_bas + fraction * (v_haut - v_bas)).quantize(Decimal("0.1"))
+    return (v_bas + fraction * (v_haut - v_bas)).quantize(_DIXIEME)
+
+
+_CENTILES = {0.5: Decimal("0.5"), 0.9: Decimal("0.9")}
+_DIXIEME = Decimal("0.1")
 
 
 def _histogramme(lignes: list[tuple[int, int]], libelle: str) -> Delai:
     histogramme = sorted(lignes)
+    cumuls = list(accumulate(n for _j, n in histogramme))
     return Delai(
         libelle=libelle,
-        dossiers=sum(n for _j, n in histogramme),
-        mediane=percentile_cont(histogramme, 0.5),
-        p90=percentile_cont(histogramme, 0.9),
+        dossiers=cumuls[-1] if cumuls else 0,
+        mediane=percentile_cont(histogramme, 0.5, cumuls),
+        p90=percentile_cont(histogramme, 0.9, cumuls),
     )
 
 

@@ -26,19 +26,37 @@ def _decimal_fr(valeur, decimales: int = 1) -> str:
     return f"{Decimal(valeur):.{decimales}f}".replace(".", ",")
 
 
+def _pourcentage(valeur) -> str:
+    return f"{_decimal_fr(valeur)}{INSECABLE}%"
+
+
+def _jours(valeur) -> str:
+    return f"{_decimal_fr(valeur)}{INSECABLE}j"
+
+
+# As euros(): the rates and delays of a dashboard are a few hundred decimals, the same from one
+# request to the next; equal decimals (45.2 and 45.20) round to the same text.
+_pourcentage_decimal = lru_cache(maxsize=4096)(_pourcentage)
+_jours_decimal = lru_cache(maxsize=1024)(_jours)
+
+
 @register.filter
 def pourcentage(valeur) -> str:
     """45,2 % (non-breaking space), — when there is no rate."""
-    if valeur is None or (type(valeur) is not Decimal and valeur == ""):
+    if type(valeur) is Decimal:
+        return _pourcentage_decimal(valeur)
+    if valeur is None or valeur == "":
         return "—"
-    return f"{_decimal_fr(valeur)}{INSECABLE}%"
+    return _pourcentage(valeur)
 
 
 @register.filter
 def jours(valeur) -> str:
-    if valeur is None or (type(valeur) is not Decimal and valeur == ""):
+    if type(valeur) is Decimal:
+        return _jours_decimal(valeur)
+    if valeur is None or valeur == "":
         return "—"
-    return f"{_decimal_fr(valeur)}{INSECABLE}j"
+    return _jours(valeur)
 
 
 @register.filter

@@ -148,3 +148,25 @@ def test_choix_lus_sans_curseur_serveur(db, volet):
     assert html.replace("id_lu", "") == str(form["django"]).replace("id_django", "").replace(
         'name="django"', 'name="lu"'
     )
+
+
+def test_choix_lus_compiles_une_fois(db, volet):
+    """Every form built from the declaration reads the choices by the same compiled query; a
+    queryset set on one form's field is read as it is."""
+    from django import forms
+
+    from cper.forms import ChoixModeleField
+    from cper.referentiel.models import Volet
+
+    class Choix(forms.Form):
+        lu = ChoixModeleField(queryset=Volet.objects.all(), required=False, empty_label="Tous")
+
+    un, deux = Choix(), Choix()
+    assert un.fields["lu"]._lus is deux.fields["lu"]._lus is Choix.base_fields["lu"]._lus
+    attendus = [("", "Tous"), *((v.pk, str(v)) for v in Volet.objects.all())]
+    assert [(str(k), str(t)) for k, t in un.fields["lu"].choices] == [
+        (str(k), t) for k, t in attendus
+    ]
+    deux.fields["lu"].queryset = Volet.objects.none()
+    assert list(deux.fields["lu"].choices) == [("", "Tous")]
+    assert len(list(un.fields["lu"].choices)) == len(attendus)
