@@ -12,7 +12,12 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="totalsuivi",
             index=models.Index(
-                condition=models.Q(("section__in", ["etat", "transition", "delai"])),
+                condition=models.Q(
+                    ("section", "etat"),
+                    ("section", "transition"),
+                    ("section", "delai"),
+                    _connector="OR",
+                ),
                 fields=["section"],
                 include=("cle", "etat", "dossiers"),
                 name="total_suivi_comptes_idx",
@@ -30,7 +35,12 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="totalsuivi",
             index=models.Index(
-                condition=models.Q(("section__in", ["territoire", "execution", "etape"])),
+                condition=models.Q(
+                    ("section", "territoire"),
+                    ("section", "execution"),
+                    ("section", "etape"),
+                    _connector="OR",
+                ),
                 fields=["cle"],
                 include=(
                     "section",
