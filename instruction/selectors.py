@@ -1324,8 +1324,12 @@ def _page_agent(user_id, pk, roles):
 def _routages(lignes: list[dict]) -> list[Routage]:
     routages = _instances(Routage, lignes, CHAMPS_ROUTAGE, "par")
     for routage, ligne in zip(routages, lignes, strict=True):
-        routage.groupe_technique = GroupeTechnique(
-            id=routage.groupe_technique_id, nom=ligne["groupe_technique_nom"]
+        relier(
+            routage,
+            "groupe_technique",
+            instance_lue(
+                GroupeTechnique, id=routage.groupe_technique_id, nom=ligne["groupe_technique_nom"]
+            ),
         )
         routage.mon_cote = ligne["mon_cote"]
     return routages
@@ -1336,12 +1340,7 @@ def _fil(lignes: list[dict]) -> list[Message]:
     for message, ligne in zip(messages, lignes, strict=True):
         message.lu = ligne["lu"]
         pieces = [
-            PieceJointe(
-                **{
-                    c: PieceJointe._meta.get_field(c).to_python(piece[c])
-                    for c in CHAMPS_PIECE_JOINTE
-                }
-            )
+            instance_lue(PieceJointe, **{c: piece[c] for c in CHAMPS_PIECE_JOINTE})
             for piece in ligne["pieces_jointes"]
         ]
         # As `prefetch_related` leaves them: `message.pieces_jointes.all()` reads this list.

@@ -266,8 +266,9 @@ def _financements(lignes: list[dict]) -> list[LigneFinancement]:
 def _journal_lu(lignes: list[dict]) -> list[StateLog]:
     journal = []
     for ligne in lignes:
-        entree = _instance(StateLog, ligne, ("id", "timestamp", "transition", "state"))
-        entree.description = ligne["description"]
+        entree = _instance(
+            StateLog, ligne, ("id", "timestamp", "transition", "state", "description")
+        )
         entree.by = (
             instance_lue(
                 User,
