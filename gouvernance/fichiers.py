@@ -4,6 +4,8 @@ Shared by the dashboards (the page of a territory filters its dossiers the same 
 Celery task that writes the file.
 """
 
+from functools import lru_cache
+
 from django.db.models import F, Prefetch
 from django.http import QueryDict
 
@@ -140,23 +142,16 @@ _PAGE_DU_TERRITOIRE = RequeteCompilee(
 )
 
 
+@lru_cache(maxsize=256)
 def _premiere_page(cle: str, fin: int) -> RequeteCompilee:
     """The first page (the page as first shown): its SQL assembled once per territory, the
     key and the LIMIT written in it (`Identifiant`). As parameters, PostgreSQL plans them as
     the average territory's few hundred dossiers (a pôle has thousands) and a tenth of them:
     judging that generic plan costlier, it planned the query again on every request (≈ 1 ms of
     planning for 0.3 ms of execution)."""
-    compilee = _PREMIERES_PAGES.get((cle, fin))
-    if compilee is None:
-        if len(_PREMIERES_PAGES) >= 256:
-            _PREMIERES_PAGES.clear()
-        compilee = _PREMIERES_PAGES[cle, fin] = RequeteCompilee(
-            lambda: _liste(perimetres.dossiers_suivis_sur([Identifiant(cle)]), valeurs=True)[:fin]
-        )
-    return compilee
-
-
-_PREMIERES_PAGES: dict[tuple[str, int], RequeteCompilee] = {}
+    return RequeteCompilee(
+        lambda: _liste(perimetres.dossiers_suivis_sur([Identifiant(cle)]), valeurs=True)[:fin]
+    )
 
 
 class ListeDenombree:

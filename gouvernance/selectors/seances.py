@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
@@ -184,21 +185,16 @@ def candidats_ordre_du_jour(
         # the séance's id written in it (`Identifiant`): a parameter there is planned as the
         # average séance's hundreds of items (one in preparation has a dozen), and
         # PostgreSQL, judging the generic plan costlier, planned the query on every request.
-        cle = (seance.pk, limite)
-        if cle not in _CANDIDATS:
-            if len(_CANDIDATS) >= 32:  # a few séances are in preparation at a time
-                _CANDIDATS.clear()
-            seance_id = seance.pk
-            _CANDIDATS[cle] = RequeteCompilee(
-                lambda: _candidats(Identifiant(seance_id), limite=limite)
-            )
-        lignes = _CANDIDATS[cle]()
+        lignes = _candidats_compiles(seance.pk, limite)()
     else:
         lignes = _candidats(seance, volet=volet, mots=mots, limite=limite, apres=apres)
     return [Candidat.de(ligne) for ligne in lignes]
 
 
-_CANDIDATS: dict[tuple[int, int], RequeteCompilee] = {}
+# A few séances are in preparation at a time.
+@lru_cache(maxsize=32)
+def _candidats_compiles(seance_id: int, limite: int) -> RequeteCompilee:
+    return RequeteCompilee(lambda: _candidats(Identifiant(seance_id), limite=limite))
 
 
 def _candidats(seance, *, volet=None, mots=None, limite: int, apres=None):

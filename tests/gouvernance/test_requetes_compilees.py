@@ -70,7 +70,7 @@ def test_candidats(seance, autre_seance_avec_agenda, structure, volet, financeur
             assert compilees
     # Compiled once per séance and limit, the séance's id written in the SQL.
     for une in (seance, autre_seance_avec_agenda):
-        sql = selectors._CANDIDATS[une.pk, 3]._compiler()[1]
+        sql = selectors._candidats_compiles(une.pk, 3)._compiler()[1]
         assert f'"seance_id" = {une.pk})' in sql
 
 
