@@ -12,9 +12,19 @@ rebuilds (the demo, `recalculer_agregats`), never for what a user's request does
 """
 
 import contextlib
+import functools
+import operator
 from collections.abc import Sequence
 
 from django.db import connections
+from django.db.models import Q
+
+
+def une_des_valeurs(champ: str, valeurs) -> Q:
+    """A partial index's condition `champ` in `valeurs`, as an OR of equalities: PostgreSQL
+    keeps it as written, so that an index set aside by a bulk load (`suspendus`) and
+    recreated from its definition reads the same (an IN list comes back with other casts)."""
+    return functools.reduce(operator.or_, (Q(**{champ: valeur}) for valeur in valeurs))
 
 
 @contextlib.contextmanager

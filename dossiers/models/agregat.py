@@ -1,10 +1,8 @@
-import functools
-import operator
-
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 
+from cper.masse import une_des_valeurs
 from cper.referentiel.models import MONTANT
 from dossiers.enums import EtatDossier as E
 
@@ -139,13 +137,6 @@ class SuiviDossier(models.Model):
         return str(self.dossier_id)
 
 
-def _une_des_sections(*sections: str) -> models.Q:
-    """A partial index's condition on some sections, as an OR of equalities: PostgreSQL keeps
-    it as written, so that an index set aside by a bulk load (cper.masse) and recreated from
-    its definition reads the same (an IN list comes back with other casts)."""
-    return functools.reduce(operator.or_, (models.Q(section=section) for section in sections))
-
-
 class TotalSuivi(models.Model):
     """`SuiviDossier` rows counted and summed per key: what the dashboards read.
 
@@ -189,7 +180,7 @@ class TotalSuivi(models.Model):
             models.Index(
                 fields=["section"],
                 include=["cle", "etat", "dossiers"],
-                condition=_une_des_sections("etat", "transition", "delai"),
+                condition=une_des_valeurs("section", ["etat", "transition", "delai"]),
                 name="total_suivi_comptes_idx",
             ),
             # Its territorial breakdowns (`_requete_repartition`): summed per key in the
@@ -216,7 +207,7 @@ class TotalSuivi(models.Model):
                     "engage",
                     "mandate",
                 ],
-                condition=_une_des_sections("territoire", "execution", "etape"),
+                condition=une_des_valeurs("section", ["territoire", "execution", "etape"]),
                 name="total_suivi_territoire_idx",
             ),
         ]

@@ -1,5 +1,3 @@
-import functools
-import operator
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -24,15 +22,14 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transi
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 from cper.comptes.enums import Role
+from cper.masse import une_des_valeurs
 from dossiers.enums import ETATS_INSTRUCTION_EN_COURS, EtatDossier
 
 from .structure import MembreStructure
 
 E = EtatDossier
 # `ETATS_INSTRUCTION_EN_COURS`, as the condition of the indexes that serve them.
-EN_INSTRUCTION_OU_ATTENTE = functools.reduce(
-    operator.or_, (Q(etat=etat) for etat in ETATS_INSTRUCTION_EN_COURS)
-)
+EN_INSTRUCTION_OU_ATTENTE = une_des_valeurs("etat", ETATS_INSTRUCTION_EN_COURS)
 # The states a request for complements may come from, and that completer returns to.
 ETATS_AVANT_COMPLEMENTS = [E.DEPOSE, E.EN_INSTRUCTION]
 # Programmed and not yet paid off: the states a porteur may renounce from, or a deadline lapse.
