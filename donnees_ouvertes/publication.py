@@ -274,7 +274,8 @@ def publier(*, dossier: Path | None = None) -> dict:
         "description": description["description"],
         "licence": licence(),
         "producteur": "Secrétariat général pour les affaires régionales et Conseil régional",
-        "genere_le": genere_le,
+        # No generation time here: the file, and so its hashed name, changes only with its data
+        # (the time is in datapackage.json and the summary).
         "schema": settings.SITE_URL + url_fichier("schema.json"),
     }
     fichiers = {
