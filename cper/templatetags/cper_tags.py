@@ -71,16 +71,30 @@ def appellation(le=None):
     return appellation_au(le)
 
 
+# Where the request's CSP nonce goes in markup rendered once (`{% fige nonce %}`).
+_MARQUE_NONCE = "cper-nonce-0f6c2a"
+
+
 class FigeNode(template.Node):
-    def __init__(self, nodelist):
+    def __init__(self, nodelist, nonce: bool):
         self.nodelist = nodelist
+        self.nonce = nonce
         self.rendus = {}
 
     def render(self, context):
         cle = (get_language(), get_script_prefix())
-        if cle not in self.rendus:
-            self.rendus[cle] = self.nodelist.render(context)
-        return self.rendus[cle]
+        rendu = self.rendus.get(cle)
+        if rendu is None:
+            if self.nonce:
+                with context.push(CSP_NONCE=_MARQUE_NONCE):
+                    rendu = tuple(self.nodelist.render(context).split(_MARQUE_NONCE))
+            else:
+                rendu = self.nodelist.render(context)
+            self.rendus[cle] = rendu
+        if self.nonce:
+            nonce = escape(context.get("CSP_NONCE", ""))
+            return mark_safe(nonce.join(rendu))  # noqa: S308 - a template's output, nonce escaped
+        return rendu
 
 
 @register.tag
@@ -88,10 +102,14 @@ def fige(parser, token):
     """`{% fige %}…{% endfige %}`: markup that reads nothing of the request, the user or the
     data (the footer, the display settings dialog), rendered once per process and language
     rather than on every page. Only for content that depends on settings, URLs and static
-    files alone."""
+    files alone. `{% fige nonce %}`: the same, with `CSP_NONCE` standing for the request's
+    nonce (scripts), written in on every page."""
+    bits = token.split_contents()
+    if bits[1:] not in ([], ["nonce"]):
+        raise template.TemplateSyntaxError("{% fige %} ou {% fige nonce %}")
     nodelist = parser.parse(("endfige",))
     parser.delete_first_token()
-    return FigeNode(nodelist)
+    return FigeNode(nodelist, nonce=bits[1:] == ["nonce"])
 
 
 # The marks of cper/includes/_entete.html where the per-request parts of the header go.

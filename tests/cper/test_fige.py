@@ -1,5 +1,7 @@
 """`{% fige %}`: markup that reads no request data is rendered once per process."""
 
+import re
+
 from django.template import Context, engines
 from django.urls import reverse
 
@@ -36,3 +38,25 @@ def test_un_rendu_par_langue():
         noeud.render(Context({}).flatten())
     (fige,) = [n for n in noeud.template.nodelist if isinstance(n, FigeNode)]
     assert {langue for langue, _prefixe in fige.rendus} == {"fr", "en"}
+
+
+def test_les_scripts_figes_portent_le_nonce_de_chaque_requete(client, porteur):
+    client.force_login(porteur)
+    nonces = []
+    for _ in range(2):
+        reponse = client.get(reverse("dossiers:index"))
+        nonce = re.search(r"'nonce-([^']+)'", reponse["Content-Security-Policy"]).group(1)
+        scripts = re.findall(r"<script\b[^>]*>", reponse.text)
+        assert len(scripts) >= 4  # DSFR (module, nomodule), htmx, the site's
+        assert all(f'nonce="{nonce}"' in balise for balise in scripts), scripts
+        nonces.append(nonce)
+    # Rendered once, yet each page has its own nonce: the previous one is not replayed.
+    assert nonces[0] != nonces[1]
+
+
+def test_un_nonce_est_echappe_comme_toute_valeur():
+    gabarit = engines["django"].from_string(
+        '{% load cper_tags %}{% fige nonce %}<script nonce="{{ CSP_NONCE }}">{% endfige %}'
+    )
+    assert gabarit.render({"CSP_NONCE": "a"}) == '<script nonce="a">'
+    assert gabarit.render({"CSP_NONCE": '"><b>'}) == '<script nonce="&quot;&gt;&lt;b&gt;">'
