@@ -155,6 +155,11 @@ class EtatInstruction(models.Model):
     avis_region = models.BooleanField("avis de la Région donné", default=False)
     # A copy of `Dossier.etat`, so that the workbench tabs count these rows alone.
     etat = models.CharField("état du dossier", max_length=20, choices=EtatDossier.choices)
+    # The deadline of the dossier's open request for complements (none: no open request), so
+    # that the overdue requests of the groups are read in deadline order from these rows.
+    echeance_demande = models.DateField(
+        "échéance de la demande de compléments en attente", null=True, blank=True
+    )
 
     class Meta:
         verbose_name = "état d'instruction"
@@ -166,6 +171,13 @@ class EtatInstruction(models.Model):
             models.Index(
                 fields=["groupe_technique", "etat", "avis_etat", "avis_region"],
                 name="etat_instruction_onglets",
+            ),
+            # The groups' overdue requests: the open deadlines in order, the group beside.
+            models.Index(
+                fields=["echeance_demande"],
+                include=["groupe_technique"],
+                condition=Q(echeance_demande__isnull=False, etat=EtatDossier.INCOMPLET),
+                name="etat_instruction_en_retard",
             ),
         ]
 

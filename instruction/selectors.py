@@ -67,6 +67,7 @@ from .models import (
     Transfert,
 )
 from .perimetres import (  # noqa: F401 - the scopes, read here by the views
+    UnDe,
     au_guichet_de,
     au_perimetre_des_agents,
     dans_mes_groupes,
@@ -898,16 +899,27 @@ def _en_retard(demandes):
 
 @lru_cache(maxsize=4)
 def _en_retard_des_groupes(nombre: int, aujourdhui) -> RequeteCompilee:
-    """The first `nombre` overdue requests of an instructor's groups on that day, its SQL
+    """The first `nombre` overdue requests of an instructor's groups on that day, read from the
+    kept instruction rows (the open request's deadline, `echeance_demande`) on their index in
+    deadline order, rather than from every open request checked against the groups; its SQL
     compiled once per process and per day (the user's id its parameter): the day and the
     state written in the SQL (`Jour`, `Constante`), PostgreSQL keeps the statement's plan
     instead of planning it on every page (≈ 0.5 ms)."""
     return RequeteCompilee(
-        lambda user_id: _en_retard(
-            DemandeComplements.objects.en_retard(
-                Jour(aujourdhui), etat=Constante(E.INCOMPLET)
-            ).filter(dans_mes_groupes(user_id))
-        )[:nombre],
+        lambda user_id: (
+            EtatInstruction.objects.filter(
+                UnDe(F("groupe_technique"), ArraySubquery(mes_groupes(user_id))),
+                etat=Constante(E.INCOMPLET),
+                echeance_demande__lt=Jour(aujourdhui),
+            )
+            .order_by("echeance_demande", "dossier_id")
+            .values_list(
+                "dossier_id",
+                "echeance_demande",
+                "dossier__numero",
+                "dossier__structure__raison_sociale",
+            )[:nombre]
+        ),
         "user_id",
     )
 

@@ -198,6 +198,7 @@ def dossier_clore_incomplet(*, dossier, par, issue: str, motif: str) -> Dossier:
     if demande is not None:
         demande.close_le = timezone.now()
         demande.save(update_fields=["close_le"])
+        suivi.tenir(dossier.pk)
     _courrier(
         dossier=dossier,
         type=TypeCourrier.IRRECEVABILITE if issue == "irrecevable" else TypeCourrier.CLASSEMENT,
@@ -230,6 +231,7 @@ def dossier_demander_complements(
         demandee_par=par,
         etat_origine=origine,
     )
+    suivi.tenir(dossier.pk)
     _courrier(dossier=dossier, type=TypeCourrier.DEMANDE_PIECES, par=par, demande=demande)
     _notifier_apres(dossier, "complements_demandes")
     return demande
@@ -281,6 +283,7 @@ def _dossier_completer(*, dossier, par, reponse: str, controles, ecrits) -> Doss
         demande.repondue_par = par
         demande.repondue_le = timezone.now()
         demande.save(update_fields=["reponse", "repondue_par", "repondue_le"])
+        suivi.tenir(dossier.pk)
     _notifier_apres(dossier, "complete")
     return dossier
 

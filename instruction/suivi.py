@@ -1,14 +1,17 @@
 """The kept instruction state of each routed dossier (`EtatInstruction`), and its checks.
 
 One row per dossier that has a routing in force: the group in force, whether the État and
-the Région have given their avis, and the dossier's state (so that the tabs count these rows
-without reading the dossiers). It is what the instructors' scope and workbench tabs read
-(`instruction.perimetres`, `instruction.selectors.onglets_groupes`): one row per dossier, on
-its indexes, instead of a semi-join on the routings and a nested subquery on the avis per row.
+the Région have given their avis, the dossier's state (so that the tabs count these rows
+without reading the dossiers) and the deadline of its open request for complements (so that
+the groups' overdue requests are read in deadline order from these rows). It is what the
+instructors' scope and workbench tabs read (`instruction.perimetres`,
+`instruction.selectors.onglets_groupes`): one row per dossier, on its indexes, instead of a
+semi-join on the routings and a nested subquery on the avis per row.
 
 **One function** writes it, `tenir(dossier_id)`, from the source rows (`Routage`, `Avis`,
-`Dossier.etat`): the services that route a dossier or record an avis call it after their
-write, in their transaction. A dossier's state changes by its transitions only
+`Dossier.etat`, `DemandeComplements`): the services that route a dossier, record an avis, or
+open, answer or close a request for complements call it after their write, in their
+transaction. A dossier's state changes by its transitions only
 (`Dossier.etat` is a protected FSM field): `suivre_transition`, on django-fsm's
 `post_transition`, copies the new state onto the row in the transaction of the service that
 makes the transition (and saves the dossier). `reconstruire()` rebuilds every row
@@ -21,23 +24,27 @@ from django.db import connection, connections, transaction
 from dossiers.models import Dossier
 
 from .enums import Cote
-from .models import Avis, EtatInstruction, Routage
+from .models import Avis, DemandeComplements, EtatInstruction, Routage
 
 TABLE = EtatInstruction._meta.db_table
-CHAMPS = "dossier_id, groupe_technique_id, avis_etat, avis_region, etat"
+CHAMPS = "dossier_id, groupe_technique_id, avis_etat, avis_region, etat, echeance_demande"
 
 
 def _source(filtre: str = "TRUE") -> str:
     """The rows as computed from scratch: (dossier_id, groupe_technique_id, avis_etat,
-    avis_region, etat), one per dossier with a routing in force."""
+    avis_region, etat, echeance_demande), one per dossier with a routing in force."""
     avis = Avis._meta.db_table
+    # At most one request per dossier is unanswered (`demande_ouverte_unique`).
     return f"""
         SELECT r.dossier_id, r.groupe_technique_id,
                EXISTS (SELECT 1 FROM {avis} a
                        WHERE a.dossier_id = r.dossier_id AND a.cote = '{Cote.ETAT}'),
                EXISTS (SELECT 1 FROM {avis} a
                        WHERE a.dossier_id = r.dossier_id AND a.cote = '{Cote.REGION}'),
-               d.etat
+               d.etat,
+               (SELECT dc.echeance FROM {DemandeComplements._meta.db_table} dc
+                WHERE dc.dossier_id = r.dossier_id
+                  AND dc.repondue_le IS NULL AND dc.close_le IS NULL)
         FROM {Routage._meta.db_table} r
         JOIN {Dossier._meta.db_table} d ON d.id = r.dossier_id
         WHERE r.en_vigueur AND {filtre}
@@ -56,7 +63,8 @@ def tenir(dossier_id: int) -> None:
                 groupe_technique_id = EXCLUDED.groupe_technique_id,
                 avis_etat = EXCLUDED.avis_etat,
                 avis_region = EXCLUDED.avis_region,
-                etat = EXCLUDED.etat
+                etat = EXCLUDED.etat,
+                echeance_demande = EXCLUDED.echeance_demande
             """,
             {"dossier": dossier_id},
         )
@@ -83,21 +91,21 @@ def reconstruire(*, using: str = "default") -> int:
     return n
 
 
+def _de(alias: str) -> str:
+    """The fields, of the table `alias`: « k.dossier_id, k.groupe_technique_id, … »."""
+    return ", ".join(f"{alias}.{champ}" for champ in CHAMPS.split(", "))
+
+
 def ecarts() -> list[tuple]:
     """Rows that differ from a from-scratch computation (empty when all is current): the
     kept row, then the computed one (None where a side has no row)."""
     with connection.cursor() as curseur:
         curseur.execute(
             f"""
-            SELECT k.dossier_id, k.groupe_technique_id, k.avis_etat, k.avis_region, k.etat,
-                   s.dossier_id, s.groupe_technique_id, s.avis_etat, s.avis_region, s.etat
+            SELECT {_de("k")}, {_de("s")}
             FROM {TABLE} k
-            FULL JOIN ({_source()})
-                AS s (dossier_id, groupe_technique_id, avis_etat, avis_region, etat)
-                ON s.dossier_id = k.dossier_id
-            WHERE (k.dossier_id, k.groupe_technique_id, k.avis_etat, k.avis_region, k.etat)
-                IS DISTINCT FROM
-                (s.dossier_id, s.groupe_technique_id, s.avis_etat, s.avis_region, s.etat)
+            FULL JOIN ({_source()}) AS s ({CHAMPS}) ON s.dossier_id = k.dossier_id
+            WHERE ({_de("k")}) IS DISTINCT FROM ({_de("s")})
             ORDER BY COALESCE(k.dossier_id, s.dossier_id)
             """  # noqa: S608
         )

@@ -71,3 +71,10 @@ class DemandeComplementsFactory(factory.django.DjangoModelFactory):
     echeance = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=15))
     demandee_par = factory.SubFactory(UserFactory)
     etat_origine = "depose"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # As the services do: the dossier's kept instruction state follows its open request.
+        demande = super()._create(model_class, *args, **kwargs)
+        suivi.tenir(demande.dossier_id)
+        return demande

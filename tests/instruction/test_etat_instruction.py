@@ -66,6 +66,49 @@ def test_la_ligne_suit_l_etat_du_dossier(dossier_en_instruction, instructeur_eta
     assert suivi.ecarts() == []
 
 
+def test_la_ligne_suit_l_echeance_de_la_demande_ouverte(
+    dossier_en_instruction, instructeur_etat, porteur, agent_sp_douai, time_machine
+):
+    """The open request's deadline is on the kept row while the porteur is awaited, and off it
+    once the request is answered or closed: what the groups' overdue requests are read from."""
+
+    def echeance():
+        return EtatInstruction.objects.get(dossier=dossier_en_instruction).echeance_demande
+
+    time_machine.move_to(datetime.datetime(2026, 3, 2, 10, tzinfo=datetime.UTC))
+    demander = {
+        "dossier": dossier_en_instruction,
+        "par": instructeur_etat,
+        "motif": "Pièce manquante.",
+        "pieces": [],
+    }
+    services.dossier_demander_complements(**demander, echeance=datetime.date(2026, 3, 20))
+    assert echeance() == datetime.date(2026, 3, 20)
+    services.dossier_completer(dossier=dossier_en_instruction, par=porteur, reponse="La voici.")
+    assert echeance() is None
+    assert suivi.ecarts() == []
+    services.dossier_demander_complements(**demander, echeance=datetime.date(2026, 3, 25))
+    assert echeance() == datetime.date(2026, 3, 25)
+    time_machine.move_to(datetime.datetime(2026, 4, 2, 10, tzinfo=datetime.UTC))
+    services.dossier_clore_incomplet(
+        dossier=dossier_en_instruction,
+        par=agent_sp_douai,
+        issue="classement",
+        motif="Sans réponse.",
+    )
+    assert echeance() is None
+    assert suivi.ecarts() == []
+
+
+def test_ecarts_signale_une_echeance_perimee(dossier_en_instruction):
+    EtatInstruction.objects.filter(dossier=dossier_en_instruction).update(
+        echeance_demande=datetime.date(2026, 3, 20)
+    )
+    assert [ligne[0] for ligne in suivi.ecarts()] == [dossier_en_instruction.pk]
+    assert suivi.reconstruire() == 1
+    assert suivi.ecarts() == []
+
+
 def test_ecarts_signale_un_etat_perime(dossier_en_instruction):
     EtatInstruction.objects.filter(dossier=dossier_en_instruction).update(etat=E.INSTRUIT)
     assert [ligne[0] for ligne in suivi.ecarts()] == [dossier_en_instruction.pk]
