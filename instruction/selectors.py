@@ -938,7 +938,11 @@ def _lignes_plan(condition):
                 avis__dossier=OuterRef("dossier_id"),
                 avis__cote=valeur,
                 financeur=OuterRef("financeur_id"),
-            ).values("montant")[:1]
+            )
+            # One proposal per avis and financeur, one avis per side: no order to sort by (the
+            # model's own ordering joined the financeurs and sorted for every line).
+            .order_by()
+            .values("montant")[:1]
         )
 
     au_plan = LigneFinancement.objects.filter(
@@ -959,11 +963,12 @@ def _plan_compare(dossier_ids):
 _PLAN_COMPARE = RequeteCompilee(_plan_compare, listes=("dossier_ids",))
 
 
-def _plan_json():
-    """The plan comparé of the outer dossier row, as an array of JSON objects (the amounts as
-    text, read back exactly), for `plan_du_dossier`."""
+def _plan_json(dossier=None):
+    """The plan comparé of the outer dossier row (or of the dossier `dossier` refers to, e.g.
+    `OuterRef("dossier_id")` from a row that names one), as an array of JSON objects (the
+    amounts as text, read back exactly), for `plan_du_dossier`."""
     return ArraySubquery(
-        _lignes_plan(Q(dossier_id=OuterRef("pk"))).values(
+        _lignes_plan(Q(dossier_id=OuterRef("pk") if dossier is None else dossier)).values(
             json=JSONObject(
                 **{
                     c: Cast(c, output_field=CharField()) if c in MONTANTS_PLAN else c

@@ -22,12 +22,13 @@ from django.shortcuts import get_object_or_404
 
 from cper.comptes.enums import Role
 from cper.comptes.models import User
-from cper.referentiel.models import Commune, Departement, Financeur
+from cper.referentiel.models import Commune, Departement, Epci, Financeur
 from cper.requetes import Dans, Identifiant, RequeteCompilee
 from dossiers.enums import EtatDossier as E
-from dossiers.models import Dossier, LigneFinancement
+from dossiers.models import Dossier, LigneFinancement, MembreStructure
 from gouvernance.enums import EtatSeance, RoleMembre, TypeInstance
 from gouvernance.models import (
+    DeclarationInteret,
     Deport,
     Instance,
     MembreInstance,
@@ -39,7 +40,12 @@ from gouvernance.models import (
 from gouvernance.selectors import instances
 from instruction.enums import Cote
 from instruction.models import Avis, AvisCofinanceur, DemandeArbitrage
-from instruction.selectors import divergences, dossiers_des_agents, plan_compare
+from instruction.selectors import (
+    _plan_json,
+    divergences,
+    dossiers_des_agents,
+    plan_du_dossier,
+)
 
 
 def instance_pilotage() -> Instance:
@@ -96,19 +102,40 @@ def _seance(user_id, pk):
     )
 
 
+def _seance_et_interets(user_id, pk):
+    """The séance as `_seance` reads it, with the interests its instance's members declared
+    (what `agenda` reads of them, in the same row)."""
+    membre = MembreInstance.objects.filter(
+        user=OuterRef("user_id"), instance=OuterRef(OuterRef("instance_id"))
+    )
+    return _seance(user_id, pk).annotate(
+        json_declarations=_liste_json(
+            DeclarationInteret.objects.filter(Exists(membre)).order_by("nature", "pk"),
+            CHAMPS_DECLARATION,
+            "user",
+            commune__nom="commune__nom",
+            epci__nom="epci__nom",
+            departement__nom="departement__nom",
+        )
+    )
+
+
 _SEANCE = RequeteCompilee(_seance, "user_id", "pk")
+_SEANCE_ET_INTERETS = RequeteCompilee(_seance_et_interets, "user_id", "pk")
 
 
-def seance_ou_404(user, pk) -> Seance:
+def seance_ou_404(user, pk, *, interets: bool = False) -> Seance:
     """The séance, annotated with whether the user runs it and the number of voting members of
-    its instance (same query)."""
+    its instance (same query); with `interets`, also the interests its members declared (the
+    pages that show the agenda: `agenda` then reads them from the séance)."""
     try:
         pk = int(pk)
     except (TypeError, ValueError):
         raise Http404 from None
     if not 0 < pk < 2**63:
         raise Http404
-    trouvees = _SEANCE(user_id=user.pk if user.is_authenticated else 0, pk=pk)
+    requete = _SEANCE_ET_INTERETS if interets else _SEANCE
+    trouvees = requete(user_id=user.pk if user.is_authenticated else 0, pk=pk)
     if not trouvees:
         raise Http404
     return trouvees[0]
@@ -294,6 +321,17 @@ CHAMPS_AVIS_COFINANCEUR = ("id", "financeur_id", "sens", "motivation", "montant"
 CHAMPS_OBSERVATION = ("id", "created_at", "texte")
 CHAMPS_DEPORT = ("id", "motif")
 CHAMPS_ARBITRAGE = ("id", "created_at", "motif", "tranchee_le")
+CHAMPS_ADHESION = ("id", "structure_id", "user_id")
+CHAMPS_DECLARATION = (
+    "id",
+    "user_id",
+    "nature",
+    "structure_id",
+    "commune_id",
+    "epci_id",
+    "departement_id",
+    "fonction",
+)
 
 
 def _ids_des_points(seance_id):
@@ -343,6 +381,22 @@ def _points(point_ids):
                 CHAMPS_ARBITRAGE,
                 "demandee_par",
             ),
+            json_plan=_plan_json(dossier),
+            # The members of the séance's instance who belong to the dossier's structure (the
+            # conflicts' first kind, instances.conflits).
+            json_adhesions=_liste_json(
+                MembreStructure.objects.filter(
+                    Exists(
+                        MembreInstance.objects.filter(
+                            user=OuterRef("user_id"),
+                            instance=OuterRef(OuterRef("seance__instance_id")),
+                        )
+                    ),
+                    structure=OuterRef("dossier__structure_id"),
+                ).order_by("pk"),
+                CHAMPS_ADHESION,
+                "user",
+            ),
         )
         .order_by("ordre")
     )
@@ -362,9 +416,11 @@ def agenda(seance, user=None) -> list[PointOrdreDuJour]:
     1 the items' ids (none when the séance comes from `seance_ou_404`, whose row has them), 2
     the items with dossier, structure, volet and decision, and as JSON arrays in the same rows
     the communes with their département, the avis, the co-financers' avis, the observations,
-    the amounts programmed, the members who withdrew from the decision and the arbitrations
-    the groupes techniques asked for; 3 the plan comparé (requested, proposed), 4-5 members of
-    the body with an interest in the dossiers (instances.conflits: memberships, declarations).
+    the amounts programmed, the members who withdrew from the decision, the arbitrations the
+    groupes techniques asked for, the plan comparé (requested, proposed) and the members of the
+    body who belong to the dossier's structure; 3 the interests the members declared (none when
+    the séance comes from `seance_ou_404(..., interets=True)`, whose row has them): with the
+    memberships, who has an interest in each dossier (instances.conflits).
     """
     # The séance's query (seance_ou_404) gives them; a séance read otherwise, their query.
     ids = seance.__dict__.get("ids_des_points")
@@ -374,7 +430,15 @@ def agenda(seance, user=None) -> list[PointOrdreDuJour]:
         return []
     points = _POINTS(point_ids=ids)
     dossier_ids = [p.dossier_id for p in points]
-    montants = plan_compare(dossier_ids)
+    montants = {p.dossier_id: plan_du_dossier(p.json_plan or ()) for p in points}
+    adhesions = []
+    for point in points:
+        structure_id = point.dossier.structure_id
+        for adhesion in _instances(MembreStructure, point.json_adhesions, CHAMPS_ADHESION, "user"):
+            adhesion.structure_id = structure_id
+            adhesions.append(adhesion)
+    json_declarations = seance.__dict__.get("json_declarations")
+    declarations = None if json_declarations is None else _declarations_lues(json_declarations)
     communes = {}
     for point in points:
         communes[point.dossier_id] = _instances(Commune, point.json_communes, CHAMPS_COMMUNE)
@@ -389,6 +453,8 @@ def agenda(seance, user=None) -> list[PointOrdreDuJour]:
         instance=seance.instance_id,
         dossiers=[p.dossier for p in points],
         communes=communes,
+        adhesions=adhesions,
+        declarations=declarations,
     )
     for point in points:
         dossier = point.dossier
@@ -438,6 +504,22 @@ def agenda(seance, user=None) -> list[PointOrdreDuJour]:
         point.communes = communes[dossier.pk]
         point.departements = sorted({c.departement.nom for c in point.communes if c.departement})
     return points
+
+
+def _declarations_lues(lignes) -> list[DeclarationInteret]:
+    """The members' declarations from the séance's row (`_seance_et_interets`), with their
+    user and what `instances.conflits` names of their commune, EPCI and département."""
+    declarations = _instances(DeclarationInteret, lignes, CHAMPS_DECLARATION, "user")
+    for declaration, ligne in zip(declarations, lignes or (), strict=True):
+        if declaration.commune_id is not None:
+            declaration.commune = Commune(pk=declaration.commune_id, nom=ligne["commune__nom"])
+        if declaration.epci_id is not None:
+            declaration.epci = Epci(pk=declaration.epci_id, nom=ligne["epci__nom"])
+        if declaration.departement_id is not None:
+            declaration.departement = Departement(
+                pk=declaration.departement_id, nom=ligne["departement__nom"]
+            )
+    return declarations
 
 
 def seances_du_porteur(user):

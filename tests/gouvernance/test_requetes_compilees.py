@@ -170,3 +170,75 @@ def test_choix_lus_compiles_une_fois(db, volet):
     deux.fields["lu"].queryset = Volet.objects.none()
     assert list(deux.fields["lu"].choices) == [("", "Tous")]
     assert len(list(un.fields["lu"].choices)) == len(attendus)
+
+
+def test_les_conflits_lus_avec_l_ordre_du_jour_sont_ceux_calcules_a_part(
+    seance, secretariat, pilotage, volet, financeurs, structure, autre_structure
+):
+    """The memberships read in the items' rows and the declarations read in the séance's row
+    give each item the conflicts `instances.conflits` computes by its own queries."""
+    from dossiers.enums import CategorieStructure
+    from dossiers.models import MembreStructure
+    from gouvernance.enums import NatureInteret, RoleMembre
+    from gouvernance.models import DeclarationInteret, MembreInstance
+    from gouvernance.selectors import instances
+    from tests.factories import StructureFactory
+
+    departement = StructureFactory(
+        raison_sociale="Département du Nord", categorie=CategorieStructure.DEPARTEMENT
+    )
+    dossiers = [
+        creer_instruit(structure=s, volet=volet, financeurs=financeurs)
+        for s in (structure, autre_structure, departement)
+    ]
+    for ordre, dossier in enumerate(dossiers, start=1):
+        PointOrdreDuJour.objects.create(seance=seance, dossier=dossier, ordre=ordre)
+    membres = [UserFactory(last_name=nom) for nom in ("Zoé", "Alba", "Marc", "Nina", "Omar")]
+    for membre in membres:
+        MembreInstance.objects.create(instance=pilotage, user=membre, role=RoleMembre.MEMBRE)
+    zoe, alba, marc, nina, omar = membres
+    dehors = UserFactory(last_name="Hors de l'instance")
+    for user in (zoe, dehors):
+        MembreStructure.objects.create(structure=structure, user=user)
+    MembreStructure.objects.create(structure=autre_structure, user=alba)
+    commune = dossiers[0].communes.get()
+    for user, champs in (
+        (alba, {"nature": NatureInteret.STRUCTURE, "structure": structure, "fonction": "élue"}),
+        (marc, {"nature": NatureInteret.COMMUNE, "commune": commune}),
+        (zoe, {"nature": NatureInteret.COMMUNE, "commune": commune, "fonction": "maire"}),
+        (nina, {"nature": NatureInteret.EPCI, "epci": autre_structure.commune.epci}),
+        (
+            omar,
+            {"nature": NatureInteret.DEPARTEMENT, "departement": departement.commune.departement},
+        ),
+        (dehors, {"nature": NatureInteret.COMMUNE, "commune": commune}),
+    ):
+        DeclarationInteret.objects.create(user=user, **champs)
+
+    def lus(points):
+        return {
+            p.dossier_id: [
+                (u.pk, u.get_full_name(), u.email, pourquoi) for u, pourquoi in p.conflits
+            ]
+            for p in points
+        }
+
+    a_part = instances.conflits([d.pk for d in dossiers], instance=pilotage)
+    attendus = {
+        d.pk: [(u.pk, u.get_full_name(), u.email, pourquoi) for u, pourquoi in a_part.get(d.pk, [])]
+        for d in dossiers
+    }
+    avec_la_seance = lus(
+        selectors.agenda(selectors.seance_ou_404(secretariat, seance.pk, interets=True))
+    )
+    assert avec_la_seance == attendus
+    assert lus(selectors.agenda(seance)) == attendus  # the declarations by their own query
+    # Each kind of interest is there, the person outside the body nowhere.
+    assert [p for *_, p in attendus[dossiers[0].pk]] == [
+        "intérêt déclaré dans la structure porteuse (élue)",
+        "mandat communal à " + commune.nom,
+        "membre de la structure porteuse",
+    ]
+    assert [u for u, *_ in attendus[dossiers[1].pk]] == [alba.pk, nina.pk]
+    assert [u for u, *_ in attendus[dossiers[2].pk]] == [omar.pk]
+    assert dehors.pk not in {u for lignes in attendus.values() for u, *_ in lignes}
