@@ -23,6 +23,7 @@ import re
 
 from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.models import Lookup, Value
+from django.db.models.base import ModelState
 from django.db.models.expressions import RawSQL
 
 _NOM = re.compile(r"[a-z_]+")
@@ -260,6 +261,21 @@ def instance_lue(modele, **valeurs):
     noms = [f.attname for f in champs if f.attname in valeurs]
     lues = [f.to_python(valeurs[f.attname]) for f in champs if f.attname in valeurs]
     return modele.from_db(DEFAULT_DB_ALIAS, noms, lues)
+
+
+def instance_de_ligne(modele, valeurs: dict):
+    """An instance of `modele` from some of its columns already typed (attribute names, as a
+    row of `values()` gives them once renamed, or values passed through their fields'
+    `to_python`), built without the model's `__init__`: for a page that shows a hundred
+    instances read by hand, `__init__` cost more than the query. As with `instance_lue`,
+    every other field is deferred (reading it costs a query, never a silent default). For
+    instances that are shown, not saved: no `pre_init`/`post_init` signal is sent."""
+    instance = modele.__new__(modele)
+    etat = instance._state = ModelState()
+    etat.adding = False
+    etat.db = DEFAULT_DB_ALIAS
+    instance.__dict__.update(valeurs)
+    return instance
 
 
 def relier(instance, nom: str, objet) -> None:

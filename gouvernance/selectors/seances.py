@@ -22,12 +22,13 @@ from django.shortcuts import get_object_or_404
 
 from cper.comptes.enums import Role
 from cper.comptes.models import User
-from cper.referentiel.models import Commune, Departement, Epci, Financeur
-from cper.requetes import Dans, Identifiant, RequeteCompilee
+from cper.referentiel.models import Commune, Departement, Epci, Financeur, Volet
+from cper.requetes import Dans, Identifiant, RequeteCompilee, instance_de_ligne, relier
 from dossiers.enums import EtatDossier as E
-from dossiers.models import Dossier, LigneFinancement, MembreStructure
+from dossiers.models import Dossier, LigneFinancement, MembreStructure, Structure
 from gouvernance.enums import EtatSeance, RoleMembre, TypeInstance
 from gouvernance.models import (
+    Decision,
     DeclarationInteret,
     Deport,
     Instance,
@@ -304,15 +305,28 @@ def _en_texte(champ: str):
     return Cast(champ, output_field=CharField())
 
 
+@lru_cache(maxsize=64)
+def _champs(modele, champs: tuple[str, ...]) -> tuple:
+    return tuple((c, modele._meta.get_field(c).to_python) for c in champs)
+
+
 def _instances(modele, lignes, champs: tuple[str, ...], personne: str | None = None) -> list:
-    """Model instances rebuilt from `_liste_json` rows (values typed by each field)."""
+    """Model instances rebuilt from `_liste_json` rows (values typed by each field), with the
+    user behind `personne`; the fields not read are deferred (`instance_de_ligne`)."""
+    types = _champs(modele, champs)
     resultat = []
     for ligne in lignes or ():
-        instance = modele(**{c: modele._meta.get_field(c).to_python(ligne[c]) for c in champs})
-        if personne and ligne[f"{personne}__id"] is not None:
-            setattr(instance, personne, User(**{c: ligne[f"{personne}__{c}"] for c in PERSONNE}))
+        instance = instance_de_ligne(modele, {c: type_(ligne[c]) for c, type_ in types})
+        if personne:
+            relier(instance, personne, _personne(ligne, personne))
         resultat.append(instance)
     return resultat
+
+
+def _personne(ligne: dict, personne: str):
+    if ligne[f"{personne}__id"] is None:
+        return None
+    return instance_de_ligne(User, {c: ligne[f"{personne}__{c}"] for c in PERSONNE})
 
 
 CHAMPS_COMMUNE = ("id", "code_insee", "nom", "departement_id", "epci_id")
@@ -344,7 +358,6 @@ def _points(point_ids):
     dossier = OuterRef("dossier_id")
     return (
         PointOrdreDuJour.objects.filter(Dans(F("pk"), point_ids))
-        .select_related("dossier__structure__commune", "dossier__volet", "decision")
         .annotate(
             json_communes=_liste_json(
                 Commune.objects.filter(dossiers=dossier).order_by("nom", "code_insee"),
@@ -399,7 +412,83 @@ def _points(point_ids):
             ),
         )
         .order_by("ordre")
+        .values(*COLONNES_POINT, *(nom for nom in _JSON_POINT))
     )
+
+
+# What the pages read of an item, its dossier, the dossier's structure and volet, and the
+# decision (`agenda` builds the instances: `_point_lu`).
+CHAMPS_POINT = ("id", "seance_id", "dossier_id", "ordre")
+CHAMPS_DOSSIER = ("numero", "intitule", "etat", "structure_id", "volet_id")
+CHAMPS_STRUCTURE = ("raison_sociale", "categorie", "commune_id")
+CHAMPS_VOLET = ("numero", "intitule")
+CHAMPS_DECISION = ("id", "sens", "motif", "created_at")
+COLONNES_POINT = (
+    *CHAMPS_POINT,
+    *(f"dossier__{c}" for c in CHAMPS_DOSSIER),
+    *(f"dossier__structure__{c}" for c in CHAMPS_STRUCTURE),
+    "dossier__structure__commune__departement_id",
+    *(f"dossier__volet__{c}" for c in CHAMPS_VOLET),
+    *(f"decision__{c}" for c in CHAMPS_DECISION),
+)
+_JSON_POINT = (
+    "json_communes",
+    "json_avis",
+    "json_cofinanceurs",
+    "json_observations",
+    "json_programmes",
+    "json_deports",
+    "json_arbitrages",
+    "json_plan",
+    "json_adhesions",
+)
+
+
+def _point_lu(ligne: dict) -> PointOrdreDuJour:
+    """The item of a `_points` row, with its dossier, the dossier's structure (and the
+    structure's commune: its département), volet and decision as select_related leaves them."""
+    point = instance_de_ligne(PointOrdreDuJour, {c: ligne[c] for c in CHAMPS_POINT})
+    dossier = instance_de_ligne(
+        Dossier, {"id": ligne["dossier_id"], **{c: ligne[f"dossier__{c}"] for c in CHAMPS_DOSSIER}}
+    )
+    structure = instance_de_ligne(
+        Structure,
+        {
+            "id": dossier.structure_id,
+            **{c: ligne[f"dossier__structure__{c}"] for c in CHAMPS_STRUCTURE},
+        },
+    )
+    relier(
+        structure,
+        "commune",
+        instance_de_ligne(
+            Commune,
+            {
+                "id": structure.commune_id,
+                "departement_id": ligne["dossier__structure__commune__departement_id"],
+            },
+        ),
+    )
+    relier(dossier, "structure", structure)
+    volet = None
+    if dossier.volet_id is not None:
+        volet = instance_de_ligne(
+            Volet,
+            {"id": dossier.volet_id, **{c: ligne[f"dossier__volet__{c}"] for c in CHAMPS_VOLET}},
+        )
+    relier(dossier, "volet", volet)
+    relier(point, "dossier", dossier)
+    decision = None
+    if ligne["decision__id"] is not None:
+        decision = instance_de_ligne(
+            Decision,
+            {"point_id": point.pk, **{c: ligne[f"decision__{c}"] for c in CHAMPS_DECISION}},
+        )
+        relier(decision, "point", point)
+    relier(point, "decision", decision)
+    for nom in _JSON_POINT:
+        setattr(point, nom, ligne[nom])
+    return point
 
 
 # Their SQL assembled once per process (eight subqueries, five joined tables): only the ids
@@ -428,7 +517,7 @@ def agenda(seance, user=None) -> list[PointOrdreDuJour]:
         ids = _IDS_DES_POINTS(seance_id=seance.pk)
     if not ids:
         return []
-    points = _POINTS(point_ids=ids)
+    points = [_point_lu(ligne) for ligne in _POINTS(point_ids=ids)]
     dossier_ids = [p.dossier_id for p in points]
     montants = {p.dossier_id: plan_du_dossier(p.json_plan or ()) for p in points}
     adhesions = []
@@ -445,8 +534,12 @@ def agenda(seance, user=None) -> list[PointOrdreDuJour]:
         for commune, ligne in zip(
             communes[point.dossier_id], point.json_communes or (), strict=True
         ):
-            commune.departement = Departement(
-                pk=commune.departement_id, nom=ligne["departement__nom"]
+            relier(
+                commune,
+                "departement",
+                instance_de_ligne(
+                    Departement, {"id": commune.departement_id, "nom": ligne["departement__nom"]}
+                ),
             )
     conflits = instances.conflits(
         dossier_ids,
@@ -461,7 +554,13 @@ def agenda(seance, user=None) -> list[PointOrdreDuJour]:
         avis = {a.cote: a for a in _instances(Avis, point.json_avis, CHAMPS_AVIS)}
         cofinanceurs = _instances(AvisCofinanceur, point.json_cofinanceurs, CHAMPS_AVIS_COFINANCEUR)
         for un_avis, ligne in zip(cofinanceurs, point.json_cofinanceurs or (), strict=True):
-            un_avis.financeur = Financeur(pk=un_avis.financeur_id, nom=ligne["financeur__nom"])
+            relier(
+                un_avis,
+                "financeur",
+                instance_de_ligne(
+                    Financeur, {"id": un_avis.financeur_id, "nom": ligne["financeur__nom"]}
+                ),
+            )
         programmes = {
             ligne["financeur_id"]: MontantProgramme._meta.get_field("montant").to_python(
                 ligne["montant"]
@@ -511,14 +610,14 @@ def _declarations_lues(lignes) -> list[DeclarationInteret]:
     user and what `instances.conflits` names of their commune, EPCI and département."""
     declarations = _instances(DeclarationInteret, lignes, CHAMPS_DECLARATION, "user")
     for declaration, ligne in zip(declarations, lignes or (), strict=True):
-        if declaration.commune_id is not None:
-            declaration.commune = Commune(pk=declaration.commune_id, nom=ligne["commune__nom"])
-        if declaration.epci_id is not None:
-            declaration.epci = Epci(pk=declaration.epci_id, nom=ligne["epci__nom"])
-        if declaration.departement_id is not None:
-            declaration.departement = Departement(
-                pk=declaration.departement_id, nom=ligne["departement__nom"]
+        for nom, modele in (("commune", Commune), ("epci", Epci), ("departement", Departement)):
+            pk = getattr(declaration, f"{nom}_id")
+            lu = (
+                None
+                if pk is None
+                else instance_de_ligne(modele, {"id": pk, "nom": ligne[f"{nom}__nom"]})
             )
+            relier(declaration, nom, lu)
     return declarations
 
 

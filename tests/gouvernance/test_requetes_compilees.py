@@ -40,9 +40,52 @@ def test_agenda(seance, autre_seance_avec_agenda, volet, financeurs):
         points = selectors._POINTS(point_ids=ids)
         assert len(points) == une.points.count() > 0
         _memes(points, selectors._POINTS.queryset(point_ids=ids))
-        assert [p.ordre for p in points] == sorted(p.ordre for p in points)
+        assert [p["ordre"] for p in points] == sorted(p["ordre"] for p in points)
         # What the page reads of each item, from the compiled rows as from the ORM's.
-        assert points[0].json_avis and points[0].json_communes
+        assert points[0]["json_avis"] and points[0]["json_communes"] and points[0]["json_plan"]
+
+
+def test_les_points_rebatis_portent_ce_que_l_orm_lit(seance, volet, financeurs):
+    """The items `agenda` builds from its rows carry, of the item, dossier, structure (and its
+    commune's département), volet and decision, the values select_related would give."""
+    from gouvernance.enums import SensDecision
+    from gouvernance.models import Decision
+
+    _agenda(seance, 3, volet=volet, financeurs=financeurs)
+    premier = seance.points.order_by("ordre").first()
+    Decision.objects.create(
+        point=premier, sens=SensDecision.AJOURNE, motif="À revoir.", decidee_par=UserFactory()
+    )
+    lus = selectors.agenda(seance)
+    orm = list(
+        PointOrdreDuJour.objects.filter(seance=seance)
+        .select_related("dossier__structure__commune", "dossier__volet", "decision")
+        .order_by("ordre")
+    )
+    assert len(lus) == len(orm) == 3
+    for lu, attendu in zip(lus, orm, strict=True):
+        for nom in selectors.CHAMPS_POINT:
+            assert getattr(lu, nom) == getattr(attendu, nom)
+        for nom in ("pk", *selectors.CHAMPS_DOSSIER):
+            assert getattr(lu.dossier, nom) == getattr(attendu.dossier, nom)
+        assert lu.dossier.get_etat_display() == attendu.dossier.get_etat_display()
+        for nom in ("pk", *selectors.CHAMPS_STRUCTURE):
+            assert getattr(lu.dossier.structure, nom) == getattr(attendu.dossier.structure, nom)
+        assert (
+            lu.dossier.structure.commune.departement_id
+            == attendu.dossier.structure.commune.departement_id
+        )
+        assert str(lu.dossier.volet) == str(attendu.dossier.volet)
+        decision = getattr(attendu, "decision", None)
+        if decision is None:
+            assert lu.decision_prise is None
+        else:
+            for nom in ("pk", *selectors.CHAMPS_DECISION):
+                assert getattr(lu.decision_prise, nom) == getattr(decision, nom)
+            assert lu.decision_prise.get_sens_display() == "Ajourné"
+    assert lus[0].decision_prise and not lus[0].a_decider and lus[1].a_decider
+    # What the rows did not carry is deferred (a query if read), not a default.
+    assert "resume" in lus[0].dossier.get_deferred_fields()
 
 
 def test_seance(seance, secretariat, membre):
