@@ -355,3 +355,21 @@ def test_le_formulaire_vide_ecrit_ce_qu_ecriraient_ses_champs():
         )
         assert ligne == attendues[-1]
     assert [ligne["ordre_valeur"] for ligne in vide.lignes()] == [4, 2, 3]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("donnees", [None, {"volet": "", "q": "gare"}, {"q": "x" * 101}, "volet"])
+def test_les_champs_de_recherche_gardes_sont_ceux_du_formulaire(donnees):
+    from gouvernance.forms.seances import RechercheCandidatsForm
+    from tests.factories import VoletFactory
+
+    volets = [VoletFactory(intitule="Mobilité & <gares>"), VoletFactory()]
+    if donnees == "volet":
+        donnees = {"volet": str(volets[1].pk)}
+    for _ in range(2):  # built, then read from the kept markup
+        gardes = RechercheCandidatsForm(donnees).groupes
+        form = RechercheCandidatsForm(donnees)
+        assert gardes == [form["volet"].as_field_group(), form["q"].as_field_group()]
+    assert "Mobilité &amp; &lt;gares&gt;" in gardes[0]
+    choisi = f'<option value="{volets[1].pk}" selected>'
+    assert (choisi in gardes[0]) == bool(donnees and donnees.get("volet"))
