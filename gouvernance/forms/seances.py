@@ -34,13 +34,20 @@ class RechercheCandidatsForm(CperForm):
         label="Numéro, intitulé ou structure", required=False, max_length=100, strip=True
     )
 
+    def __init__(self, *args, volets=None, **kwargs):
+        # The volets the caller read (with the séance: `selectors.seances.volets_lus`), else
+        # their own (compiled) query when the fields are written.
+        self.volets = volets
+        super().__init__(*args, **kwargs)
+
     @cached_property
     def groupes(self) -> list[SafeString]:
         """The volet's and the words' field groups, as `as_field_group` renders them, kept per
         set of inputs and volets as the workbenches' filters are (`_groupes_rendus`)."""
         champ = self.fields["volet"]
         volets = [("", champ.empty_label)] + [
-            (str(volet.pk), champ.label_from_instance(volet)) for volet in _VOLETS()
+            (str(volet.pk), champ.label_from_instance(volet))
+            for volet in (_VOLETS() if self.volets is None else self.volets)
         ]
         return _groupes_rendus(self, ("volet", "q"), {"volet": volets})
 

@@ -103,9 +103,10 @@ def _seance(user_id, pk):
     )
 
 
-def _seance_et_interets(user_id, pk):
-    """The séance as `_seance` reads it, with the interests its instance's members declared
-    (what `agenda` reads of them, in the same row)."""
+def _seance_de_la_page(user_id, pk):
+    """The séance as `_seance` reads it, with what its page reads first, in the same row: the
+    interests its instance's members declared (`agenda`) and the volets (the search form of
+    the agenda's candidates, `volets_lus`)."""
     membre = MembreInstance.objects.filter(
         user=OuterRef("user_id"), instance=OuterRef(OuterRef("instance_id"))
     )
@@ -117,29 +118,42 @@ def _seance_et_interets(user_id, pk):
             commune__nom="commune__nom",
             epci__nom="epci__nom",
             departement__nom="departement__nom",
-        )
+        ),
+        json_volets=_liste_json(
+            Volet.objects.order_by(*Volet._meta.ordering, "pk"), ("id", *CHAMPS_VOLET)
+        ),
     )
 
 
 _SEANCE = RequeteCompilee(_seance, "user_id", "pk")
-_SEANCE_ET_INTERETS = RequeteCompilee(_seance_et_interets, "user_id", "pk")
+_SEANCE_DE_LA_PAGE = RequeteCompilee(_seance_de_la_page, "user_id", "pk")
 
 
-def seance_ou_404(user, pk, *, interets: bool = False) -> Seance:
+def seance_ou_404(user, pk, *, page: bool = False) -> Seance:
     """The séance, annotated with whether the user runs it and the number of voting members of
-    its instance (same query); with `interets`, also the interests its members declared (the
-    pages that show the agenda: `agenda` then reads them from the séance)."""
+    its instance (same query); with `page`, also what the pages that show its agenda read
+    first: the interests its members declared (`agenda` then reads them from the séance) and
+    the volets (`volets_lus`)."""
     try:
         pk = int(pk)
     except (TypeError, ValueError):
         raise Http404 from None
     if not 0 < pk < 2**63:
         raise Http404
-    requete = _SEANCE_ET_INTERETS if interets else _SEANCE
+    requete = _SEANCE_DE_LA_PAGE if page else _SEANCE
     trouvees = requete(user_id=user.pk if user.is_authenticated else 0, pk=pk)
     if not trouvees:
         raise Http404
     return trouvees[0]
+
+
+def volets_lus(seance) -> list[Volet] | None:
+    """The volets read with the séance (`seance_ou_404(..., page=True)`), in their order; None
+    for a séance read otherwise."""
+    lignes = seance.__dict__.get("json_volets")
+    if lignes is None:
+        return None
+    return _instances(Volet, lignes, ("id", *CHAMPS_VOLET))
 
 
 def point_ou_404(seance, pk) -> PointOrdreDuJour:
@@ -508,7 +522,7 @@ def agenda(seance, user=None) -> list[PointOrdreDuJour]:
     the amounts programmed, the members who withdrew from the decision, the arbitrations the
     groupes techniques asked for, the plan comparé (requested, proposed) and the members of the
     body who belong to the dossier's structure; 3 the interests the members declared (none when
-    the séance comes from `seance_ou_404(..., interets=True)`, whose row has them): with the
+    the séance comes from `seance_ou_404(..., page=True)`, whose row has them): with the
     memberships, who has an interest in each dossier (instances.conflits).
     """
     # The séance's query (seance_ou_404) gives them; a séance read otherwise, their query.
@@ -606,7 +620,7 @@ def agenda(seance, user=None) -> list[PointOrdreDuJour]:
 
 
 def _declarations_lues(lignes) -> list[DeclarationInteret]:
-    """The members' declarations from the séance's row (`_seance_et_interets`), with their
+    """The members' declarations from the séance's row (`_seance_de_la_page`), with their
     user and what `instances.conflits` names of their commune, EPCI and département."""
     declarations = _instances(DeclarationInteret, lignes, CHAMPS_DECLARATION, "user")
     for declaration, ligne in zip(declarations, lignes or (), strict=True):

@@ -72,7 +72,7 @@ def nouvelle_seance(request: HttpRequest) -> HttpResponse:
 @role_requis(Role.MEMBRE_PILOTAGE)
 def seance(request: HttpRequest, pk: int) -> HttpResponse:
     """The agenda with everything needed to decide; in preparation, the agenda form."""
-    seance = selectors.seance_ou_404(request.user, pk, interets=True)
+    seance = selectors.seance_ou_404(request.user, pk, page=True)
     preparation = seance.etat == EtatSeance.PREPARATION
     form = None
     if preparation and seance.secretariat:
@@ -126,7 +126,7 @@ def _form_ordre_du_jour(request, seance):
     or by words (number, intitulé, structure) rather than scrolling through them all. The same
     search (kept in the query string) builds the form on GET and POST.
     """
-    recherche = RechercheCandidatsForm(request.GET or None)
+    recherche = RechercheCandidatsForm(request.GET or None, volets=selectors.volets_lus(seance))
     criteres = recherche.cleaned_data if recherche.is_valid() else {}
     dossiers = list(
         selectors.candidats_ordre_du_jour(
@@ -338,7 +338,7 @@ def releve(request: HttpRequest, pk: int) -> HttpResponse:
 @role_requis(Role.MEMBRE_PILOTAGE)
 def simulation(request: HttpRequest, pk: int) -> HttpResponse:
     """Provisional amounts and the envelopes as they would stand after the séance."""
-    seance = selectors.seance_ou_404(request.user, pk, interets=True)
+    seance = selectors.seance_ou_404(request.user, pk, page=True)
     if not seance.secretariat:
         raise PermissionDenied
     points = [p for p in selectors.agenda(seance, request.user) if p.a_decider]

@@ -57,14 +57,14 @@ def test_page_de_la_seance(
     client.get(url)  # warms the per-process caches
     # 1 session, 2 user, 3 the application that verified the session (second factor), 4 roles,
     # 5 the séance with its présidence, whether the user is its secretariat, the number of
-    # voting members, its items' ids and the interests its members declared, 6 the items with
-    # dossier, structure, volet and decision, and in the same rows their communes, avis,
-    # co-financers' avis, observations, amounts programmed, withdrawals, arbitrations asked
-    # for, plan comparé (amounts requested and proposed) and the members of the body who
-    # belong to the dossier's structure; in preparation, 7 the volets of the search form and
-    # 8 the dossiers on the agenda with at most 50 other instruit dossiers to choose from;
-    # once convoked, 7 attendance.
-    with django_assert_num_queries(8 if etat == EtatSeance.PREPARATION else 7):
+    # voting members, its items' ids, the interests its members declared and the volets (of
+    # the search form), 6 the items with dossier, structure, volet and decision, and in the
+    # same rows their communes, avis, co-financers' avis, observations, amounts programmed,
+    # withdrawals, arbitrations asked for, plan comparé (amounts requested and proposed) and
+    # the members of the body who belong to the dossier's structure; in preparation, 7 the
+    # dossiers on the agenda with at most 50 other instruit dossiers to choose from; once
+    # convoked, 7 attendance.
+    with django_assert_num_queries(7):
         reponse = client.get(url)
     assert reponse.status_code == 200
     assert reponse.text.count('id="point-') == n
@@ -87,8 +87,9 @@ def test_page_de_simulation(
     url = reverse("gouvernance:simulation", args=[seance.pk])
     client.get(url)
     # 1 session, 2 user, 3 the application that verified the session, 4 roles, 5 the séance
-    # with its items' ids and its members' declared interests, 6 the agenda (as on the séance
-    # page), 7 simulated amounts, 8 the envelopes with programmed and simulated sums.
+    # with its items' ids and its members' declared interests (and the volets), 6 the agenda (as
+    # on the séance page), 7 simulated amounts, 8 the envelopes with programmed and simulated
+    # sums.
     with django_assert_num_queries(8):
         reponse = client.get(url)
     assert reponse.status_code == 200

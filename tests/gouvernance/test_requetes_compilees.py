@@ -3,6 +3,7 @@
 import pytest
 from django.http import Http404
 
+from cper.referentiel.models import Volet
 from cper.requetes import Identifiant
 from gouvernance.models import PointOrdreDuJour
 from gouvernance.selectors import seances as selectors
@@ -89,10 +90,23 @@ def test_les_points_rebatis_portent_ce_que_l_orm_lit(seance, volet, financeurs):
 
 
 def test_seance(seance, secretariat, membre):
+    from tests.factories import VoletFactory
+
+    VoletFactory(numero=3)
+    VoletFactory(numero=2)
     for user in (secretariat, membre, UserFactory()):
         trouvee = selectors.seance_ou_404(user, seance.pk)
         _memes([trouvee], selectors._SEANCE.queryset(user_id=user.pk, pk=seance.pk))
         assert trouvee.secretariat == (user == secretariat)
+        assert selectors.volets_lus(trouvee) is None
+        de_la_page = selectors.seance_ou_404(user, seance.pk, page=True)
+        _memes([de_la_page], selectors._SEANCE_DE_LA_PAGE.queryset(user_id=user.pk, pk=seance.pk))
+        assert de_la_page.secretariat == (user == secretariat)
+        # The volets read with the séance are those the search form's field would read.
+        volets = selectors.volets_lus(de_la_page)
+        attendus = list(Volet.objects.all())
+        assert [(v.pk, str(v)) for v in volets] == [(v.pk, str(v)) for v in attendus]
+        assert volets and [v.numero for v in volets] == sorted(v.numero for v in volets)
 
 
 def test_seance_hors_perimetre(seance, secretariat):
@@ -272,7 +286,7 @@ def test_les_conflits_lus_avec_l_ordre_du_jour_sont_ceux_calcules_a_part(
         for d in dossiers
     }
     avec_la_seance = lus(
-        selectors.agenda(selectors.seance_ou_404(secretariat, seance.pk, interets=True))
+        selectors.agenda(selectors.seance_ou_404(secretariat, seance.pk, page=True))
     )
     assert avec_la_seance == attendus
     assert lus(selectors.agenda(seance)) == attendus  # the declarations by their own query

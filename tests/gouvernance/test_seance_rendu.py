@@ -366,8 +366,8 @@ def test_les_champs_de_recherche_gardes_sont_ceux_du_formulaire(donnees):
     volets = [VoletFactory(intitule="Mobilité & <gares>"), VoletFactory()]
     if donnees == "volet":
         donnees = {"volet": str(volets[1].pk)}
-    for _ in range(2):  # built, then read from the kept markup
-        gardes = RechercheCandidatsForm(donnees).groupes
+    for lus in (None, list(Volet.objects.all())) * 2:  # built, then read from the kept markup
+        gardes = RechercheCandidatsForm(donnees, volets=lus).groupes
         form = RechercheCandidatsForm(donnees)
         assert gardes == [form["volet"].as_field_group(), form["q"].as_field_group()]
     assert "Mobilité &amp; &lt;gares&gt;" in gardes[0]
