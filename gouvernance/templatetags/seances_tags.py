@@ -247,6 +247,14 @@ def ordre_du_jour(points, seance):
     return mark_safe("\n".join(_point(point, seance) for point in points))  # noqa: S308
 
 
+def _nom(valeur) -> str:
+    """A field's name or id, escaped: those the forms build (letters, digits, underscores:
+    nothing to escape) as they are, anything else through `e`."""
+    if type(valeur) is str and valeur.isidentifier():
+        return valeur
+    return e(valeur)
+
+
 def _rangee(ligne: dict) -> str:
     if ligne["en_erreur"]:
         # A pair in error keeps the design system's field templates (its messages).
@@ -255,21 +263,23 @@ def _rangee(ligne: dict) -> str:
             f'<div class="fr-col-12 fr-col-md-4">{ligne["ordre"].as_field_group()}</div>'
         )
     else:
-        case_id = e(ligne["case_id"])
+        case_id = _nom(ligne["case_id"])
+        ordre_id = _nom(ligne["ordre_id"])
         coche = " checked" if ligne["cochee"] else ""
-        valeur = "" if ligne["ordre_valeur"] is None else e(str(ligne["ordre_valeur"]))
+        valeur = ligne["ordre_valeur"]
+        valeur = "" if valeur is None else str(valeur) if type(valeur) is int else e(str(valeur))
         colonnes = (
             '<div class="fr-col-12 fr-col-md-8">\n<div class="fr-checkbox-group fr-mb-2w">\n'
-            f'<input type="checkbox" name="{e(ligne["case_nom"])}" '
+            f'<input type="checkbox" name="{_nom(ligne["case_nom"])}" '
             f'aria-describedby="{case_id}_helptext" id="{case_id}"{coche}>\n'
             f'<label for="{case_id}" class="fr-label">\n{e(ligne["libelle"])}\n'
             f'<span class="fr-hint-text" id="{case_id}_helptext">{ligne["aide"]}</span>\n'
             "</label>\n</div>\n</div>\n"
             '<div class="fr-col-12 fr-col-md-4">\n<div class="fr-input-group">\n'
-            f'<label for="{e(ligne["ordre_id"])}" class="fr-label">'
+            f'<label for="{ordre_id}" class="fr-label">'
             f"{e(ligne['ordre_libelle'])}</label>\n"
-            f'<input type="number" name="{e(ligne["ordre_nom"])}" value="{valeur}" min="1" '
-            f'max="999" class="fr-input" id="{e(ligne["ordre_id"])}">\n</div>\n</div>'
+            f'<input type="number" name="{_nom(ligne["ordre_nom"])}" value="{valeur}" min="1" '
+            f'max="999" class="fr-input" id="{ordre_id}">\n</div>\n</div>'
         )
     return (
         '<div class="fr-fieldset__element">\n<div class="fr-grid-row fr-grid-row--gutters">\n'

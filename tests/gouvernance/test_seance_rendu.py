@@ -373,3 +373,11 @@ def test_les_champs_de_recherche_gardes_sont_ceux_du_formulaire(donnees):
     assert "Mobilité &amp; &lt;gares&gt;" in gardes[0]
     choisi = f'<option value="{volets[1].pk}" selected>'
     assert (choisi in gardes[0]) == bool(donnees and donnees.get("volet"))
+
+
+def test_un_nom_de_champ_n_est_laisse_tel_quel_que_s_il_n_a_rien_a_echapper():
+    from gouvernance.templatetags.seances_tags import _nom
+
+    assert _nom("id_dossier_12") == "id_dossier_12"
+    assert _nom('pre"fixe-dossier_12') == "pre&quot;fixe-dossier_12"
+    assert _nom("x<y") == "x&lt;y"
