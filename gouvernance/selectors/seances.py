@@ -23,7 +23,14 @@ from django.shortcuts import get_object_or_404
 from cper.comptes.enums import Role
 from cper.comptes.models import User
 from cper.referentiel.models import Commune, Departement, Epci, Financeur, Volet
-from cper.requetes import Dans, Identifiant, RequeteCompilee, instance_de_ligne, relier
+from cper.requetes import (
+    Dans,
+    Envoi,
+    Identifiant,
+    RequeteCompilee,
+    instance_de_ligne,
+    relier,
+)
 from dossiers.enums import EtatDossier as E
 from dossiers.models import Dossier, LigneFinancement, MembreStructure, Structure
 from gouvernance.enums import EtatSeance, RoleMembre, TypeInstance
@@ -222,15 +229,23 @@ def candidats_ordre_du_jour(
     page's, whatever the number of instruit dossiers. Plain values: up to a hundred dossiers
     and their structures cost more to load as model instances than the query.
     """
+    return candidats_envoyes(seance, volet=volet, mots=mots, limite=limite, apres=apres)()
+
+
+def candidats_envoyes(
+    seance, *, volet=None, mots: str | None = None, limite: int, apres: str | None = None
+):
+    """`candidats_ordre_du_jour`, its query sent (inside `cper.requetes.ensemble()`, with the
+    others of the block) and its candidates read by calling what this returns."""
     if volet is None and not mots and not apres:
         # The page as first shown (no search): its SQL assembled once per séance and limit,
         # the séance's id written in it (`Identifiant`): a parameter there is planned as the
         # average séance's hundreds of items (one in preparation has a dozen), and
         # PostgreSQL, judging the generic plan costlier, planned the query on every request.
-        lignes = _candidats_compiles(seance.pk, limite)()
-    else:
-        lignes = _candidats(seance, volet=volet, mots=mots, limite=limite, apres=apres)
-    return [Candidat.de(ligne) for ligne in lignes]
+        envoi = _candidats_compiles(seance.pk, limite).envoyer()
+        return lambda: [Candidat.de(ligne) for ligne in envoi.lignes()]
+    lignes = _candidats(seance, volet=volet, mots=mots, limite=limite, apres=apres)
+    return lambda: [Candidat.de(ligne) for ligne in lignes]
 
 
 # A few séances are in preparation at a time.
@@ -513,7 +528,14 @@ _IDS_DES_POINTS = RequeteCompilee(_ids_des_points, "seance_id")
 _POINTS = RequeteCompilee(_points, listes=("point_ids",))
 
 
-def agenda(seance, user=None) -> list[PointOrdreDuJour]:
+def agenda_envoye(seance) -> Envoi | None:
+    """The query of `agenda`'s items sent (inside `cper.requetes.ensemble()`, with the others
+    of the block), for `agenda(..., envoi=)`: None when the séance's row says it has none."""
+    ids = seance.__dict__.get("ids_des_points")
+    return _POINTS.envoyer(point_ids=ids) if ids else None
+
+
+def agenda(seance, user=None, *, envoi: Envoi | None = None) -> list[PointOrdreDuJour]:
     """Every item of the séance with what the members need to decide, in a fixed number of queries.
 
     1 the items' ids (none when the séance comes from `seance_ou_404`, whose row has them), 2
@@ -531,7 +553,8 @@ def agenda(seance, user=None) -> list[PointOrdreDuJour]:
         ids = _IDS_DES_POINTS(seance_id=seance.pk)
     if not ids:
         return []
-    points = [_point_lu(ligne) for ligne in _POINTS(point_ids=ids)]
+    lignes = envoi.lignes() if envoi is not None else _POINTS(point_ids=ids)
+    points = [_point_lu(ligne) for ligne in lignes]
     dossier_ids = [p.dossier_id for p in points]
     montants = {p.dossier_id: plan_du_dossier(p.json_plan or ()) for p in points}
     adhesions = []

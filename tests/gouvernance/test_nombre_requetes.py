@@ -62,8 +62,8 @@ def test_page_de_la_seance(
     # same rows their communes, avis, co-financers' avis, observations, amounts programmed,
     # withdrawals, arbitrations asked for, plan comparé (amounts requested and proposed) and
     # the members of the body who belong to the dossier's structure; in preparation, 7 the
-    # dossiers on the agenda with at most 50 other instruit dossiers to choose from; once
-    # convoked, 7 attendance.
+    # dossiers on the agenda with at most 50 other instruit dossiers to choose from (6 and 7
+    # sent in one round trip: cper.requetes.ensemble); once convoked, 7 attendance.
     with django_assert_num_queries(7):
         reponse = client.get(url)
     assert reponse.status_code == 200

@@ -299,3 +299,30 @@ def test_les_conflits_lus_avec_l_ordre_du_jour_sont_ceux_calcules_a_part(
     assert [u for u, *_ in attendus[dossiers[1].pk]] == [alba.pk, nina.pk]
     assert [u for u, *_ in attendus[dossiers[2].pk]] == [omar.pk]
     assert dehors.pk not in {u for lignes in attendus.values() for u, *_ in lignes}
+
+
+def test_les_requetes_envoyees_ensemble_lisent_ce_qu_elles_liraient_seules(
+    seance, volet, financeurs, django_assert_num_queries
+):
+    from cper.requetes import ensemble
+
+    _agenda(seance, 2, volet=volet, financeurs=financeurs)
+    lue = selectors.seance_ou_404(seance.creee_par, seance.pk, page=True)
+    seules = (
+        selectors.candidats_ordre_du_jour(lue, limite=51),
+        selectors._POINTS(point_ids=lue.ids_des_points),
+    )
+    with django_assert_num_queries(2), ensemble():
+        candidats = selectors.candidats_envoyes(lue, limite=51)
+        points = selectors.agenda_envoye(lue)
+        # Read in the order sent, or not: each waits for its own rows.
+        assert points.lignes() == seules[1]
+        assert candidats() == seules[0]
+    assert points.lignes() == seules[1]  # read once, kept
+    # Outside a block, a query sent runs at once.
+    with django_assert_num_queries(1):
+        envoi = selectors.agenda_envoye(lue)
+    assert envoi.lignes() == seules[1]
+    assert [p.pk for p in selectors.agenda(lue, envoi=envoi)] == [
+        p.pk for p in selectors.agenda(lue)
+    ]
