@@ -963,12 +963,11 @@ def _plan_compare(dossier_ids):
 _PLAN_COMPARE = RequeteCompilee(_plan_compare, listes=("dossier_ids",))
 
 
-def _plan_json(dossier=None):
-    """The plan comparé of the outer dossier row (or of the dossier `dossier` refers to, e.g.
-    `OuterRef("dossier_id")` from a row that names one), as an array of JSON objects (the
-    amounts as text, read back exactly), for `plan_du_dossier`."""
+def _plan_json():
+    """The plan comparé of the outer dossier row, as an array of JSON objects (the amounts as
+    text, read back exactly), for `plan_du_dossier`."""
     return ArraySubquery(
-        _lignes_plan(Q(dossier_id=OuterRef("pk") if dossier is None else dossier)).values(
+        _lignes_plan(Q(dossier_id=OuterRef("pk"))).values(
             json=JSONObject(
                 **{
                     c: Cast(c, output_field=CharField()) if c in MONTANTS_PLAN else c
@@ -1001,13 +1000,22 @@ def plan_compare(dossier_ids) -> dict[int, list[dict]]:
     d'instruction, the séance's agenda and the decision form.
     """
 
+    return plan_compare_envoye(dossier_ids)()
+
+
+def plan_compare_envoye(dossier_ids):
+    """`plan_compare`, its query sent (inside `cper.requetes.ensemble()`, with the others of
+    the block: one round trip) and its result read by calling what this returns."""
     dossier_ids = list(dossier_ids)
-    resultat: dict[int, list[dict]] = {}
-    if not dossier_ids:
+    envoi = _PLAN_COMPARE.envoyer(dossier_ids=dossier_ids) if dossier_ids else None
+
+    def lire() -> dict[int, list[dict]]:
+        resultat: dict[int, list[dict]] = {}
+        for ligne in envoi.lignes() if envoi is not None else ():
+            resultat.setdefault(ligne["dossier_id"], []).append(_ligne_plan(ligne))
         return resultat
-    for ligne in _PLAN_COMPARE(dossier_ids=dossier_ids):
-        resultat.setdefault(ligne["dossier_id"], []).append(_ligne_plan(ligne))
-    return resultat
+
+    return lire
 
 
 def plan_du_dossier(lignes: list[dict]) -> list[dict]:

@@ -48,12 +48,7 @@ from gouvernance.models import (
 from gouvernance.selectors import instances
 from instruction.enums import Cote
 from instruction.models import Avis, AvisCofinanceur, DemandeArbitrage
-from instruction.selectors import (
-    _plan_json,
-    divergences,
-    dossiers_des_agents,
-    plan_du_dossier,
-)
+from instruction.selectors import divergences, dossiers_des_agents, plan_compare_envoye
 
 
 def instance_pilotage() -> Instance:
@@ -128,6 +123,12 @@ def _seance_de_la_page(user_id, pk):
         ),
         json_volets=_liste_json(
             Volet.objects.order_by(*Volet._meta.ordering, "pk"), ("id", *CHAMPS_VOLET)
+        ),
+        # Its items' dossiers: their plan comparé is sent with the items (`agenda_envoye`).
+        ids_des_dossiers=ArraySubquery(
+            PointOrdreDuJour.objects.filter(seance=OuterRef("pk"))
+            .order_by()
+            .values_list("dossier_id", flat=True)
         ),
     )
 
@@ -423,7 +424,6 @@ def _points(point_ids):
                 CHAMPS_ARBITRAGE,
                 "demandee_par",
             ),
-            json_plan=_plan_json(dossier),
             # The members of the séance's instance who belong to the dossier's structure (the
             # conflicts' first kind, instances.conflits).
             json_adhesions=_liste_json(
@@ -468,7 +468,6 @@ _JSON_POINT = (
     "json_programmes",
     "json_deports",
     "json_arbitrages",
-    "json_plan",
     "json_adhesions",
 )
 
@@ -528,24 +527,38 @@ _IDS_DES_POINTS = RequeteCompilee(_ids_des_points, "seance_id")
 _POINTS = RequeteCompilee(_points, listes=("point_ids",))
 
 
-def agenda_envoye(seance) -> Envoi | None:
-    """The query of `agenda`'s items sent (inside `cper.requetes.ensemble()`, with the others
-    of the block), for `agenda(..., envoi=)`: None when the séance's row says it has none."""
+@dataclass(frozen=True)
+class AgendaEnvoye:
+    points: Envoi
+    plan: object  # instruction.selectors.plan_compare_envoye's reader
+
+
+def agenda_envoye(seance) -> AgendaEnvoye | None:
+    """The queries of `agenda`'s items and of their plan comparé sent (inside
+    `cper.requetes.ensemble()`, with the others of the block: one round trip), for
+    `agenda(..., envoi=)`; None when the séance's row (`seance_ou_404(..., page=True)`) says it
+    has no item, or does not name its dossiers."""
     ids = seance.__dict__.get("ids_des_points")
-    return _POINTS.envoyer(point_ids=ids) if ids else None
+    dossier_ids = seance.__dict__.get("ids_des_dossiers")
+    if not ids or dossier_ids is None:
+        return None
+    return AgendaEnvoye(
+        points=_POINTS.envoyer(point_ids=ids), plan=plan_compare_envoye(dossier_ids)
+    )
 
 
-def agenda(seance, user=None, *, envoi: Envoi | None = None) -> list[PointOrdreDuJour]:
+def agenda(seance, user=None, *, envoi: AgendaEnvoye | None = None) -> list[PointOrdreDuJour]:
     """Every item of the séance with what the members need to decide, in a fixed number of queries.
 
     1 the items' ids (none when the séance comes from `seance_ou_404`, whose row has them), 2
     the items with dossier, structure, volet and decision, and as JSON arrays in the same rows
     the communes with their département, the avis, the co-financers' avis, the observations,
     the amounts programmed, the members who withdrew from the decision, the arbitrations the
-    groupes techniques asked for, the plan comparé (requested, proposed) and the members of the
-    body who belong to the dossier's structure; 3 the interests the members declared (none when
-    the séance comes from `seance_ou_404(..., page=True)`, whose row has them): with the
-    memberships, who has an interest in each dossier (instances.conflits).
+    groupes techniques asked for and the members of the body who belong to the dossier's
+    structure; 3 the plan comparé (requested, proposed: with `envoi`, sent with the items in
+    one round trip); 4 the interests the members declared (none when the séance comes from
+    `seance_ou_404(..., page=True)`, whose row has them): with the memberships, who has an
+    interest in each dossier (instances.conflits).
     """
     # The séance's query (seance_ou_404) gives them; a séance read otherwise, their query.
     ids = seance.__dict__.get("ids_des_points")
@@ -553,10 +566,11 @@ def agenda(seance, user=None, *, envoi: Envoi | None = None) -> list[PointOrdreD
         ids = _IDS_DES_POINTS(seance_id=seance.pk)
     if not ids:
         return []
-    lignes = envoi.lignes() if envoi is not None else _POINTS(point_ids=ids)
+    lignes = envoi.points.lignes() if envoi is not None else _POINTS(point_ids=ids)
     points = [_point_lu(ligne) for ligne in lignes]
     dossier_ids = [p.dossier_id for p in points]
-    montants = {p.dossier_id: plan_du_dossier(p.json_plan or ()) for p in points}
+    # Sent with the items, read last: PostgreSQL reads it while the items are built.
+    lire_le_plan = envoi.plan if envoi is not None else plan_compare_envoye(dossier_ids)
     adhesions = []
     for point in points:
         structure_id = point.dossier.structure_id
@@ -586,6 +600,7 @@ def agenda(seance, user=None, *, envoi: Envoi | None = None) -> list[PointOrdreD
         adhesions=adhesions,
         declarations=declarations,
     )
+    montants = lire_le_plan()
     for point in points:
         dossier = point.dossier
         avis = {a.cote: a for a in _instances(Avis, point.json_avis, CHAMPS_AVIS)}

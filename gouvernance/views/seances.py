@@ -98,8 +98,9 @@ def seance(request: HttpRequest, pk: int) -> HttpResponse:
             return deja_effectuee(request, "gouvernance:seance", seance.pk)
         points = selectors.agenda(seance, request.user)
     else:
-        # The candidates' and the items' queries in one round trip: PostgreSQL reads the items
-        # while the form is built from the candidates.
+        # The candidates', the items' and their plan's queries in one round trip: PostgreSQL
+        # reads the items while the form is built from the candidates, the plan while the
+        # items are built.
         with ensemble():
             candidats = (
                 _candidats_envoyes(request, seance) if preparation and seance.secretariat else None
@@ -361,7 +362,9 @@ def simulation(request: HttpRequest, pk: int) -> HttpResponse:
     seance = selectors.seance_ou_404(request.user, pk, page=True)
     if not seance.secretariat:
         raise PermissionDenied
-    points = [p for p in selectors.agenda(seance, request.user) if p.a_decider]
+    with ensemble():  # the items and their plan comparé in one round trip
+        agenda = selectors.agenda(seance, request.user, envoi=selectors.agenda_envoye(seance))
+    points = [p for p in agenda if p.a_decider]
     simules = {
         (s.point_id, s.financeur_id): s.montant
         for s in MontantSimule.objects.filter(point__seance=seance)

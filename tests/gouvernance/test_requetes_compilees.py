@@ -43,7 +43,7 @@ def test_agenda(seance, autre_seance_avec_agenda, volet, financeurs):
         _memes(points, selectors._POINTS.queryset(point_ids=ids))
         assert [p["ordre"] for p in points] == sorted(p["ordre"] for p in points)
         # What the page reads of each item, from the compiled rows as from the ORM's.
-        assert points[0]["json_avis"] and points[0]["json_communes"] and points[0]["json_plan"]
+        assert points[0]["json_avis"] and points[0]["json_communes"]
 
 
 def test_les_points_rebatis_portent_ce_que_l_orm_lit(seance, volet, financeurs):
@@ -305,6 +305,7 @@ def test_les_requetes_envoyees_ensemble_lisent_ce_qu_elles_liraient_seules(
     seance, volet, financeurs, django_assert_num_queries
 ):
     from cper.requetes import ensemble
+    from instruction.selectors import plan_compare
 
     _agenda(seance, 2, volet=volet, financeurs=financeurs)
     lue = selectors.seance_ou_404(seance.creee_par, seance.pk, page=True)
@@ -312,17 +313,30 @@ def test_les_requetes_envoyees_ensemble_lisent_ce_qu_elles_liraient_seules(
         selectors.candidats_ordre_du_jour(lue, limite=51),
         selectors._POINTS(point_ids=lue.ids_des_points),
     )
-    with django_assert_num_queries(2), ensemble():
+    plan = plan_compare(lue.ids_des_dossiers)
+    assert sorted(lue.ids_des_dossiers) == sorted(
+        seance.points.values_list("dossier_id", flat=True)
+    )
+    with django_assert_num_queries(3), ensemble():
         candidats = selectors.candidats_envoyes(lue, limite=51)
-        points = selectors.agenda_envoye(lue)
-        # Read in the order sent, or not: each waits for its own rows.
-        assert points.lignes() == seules[1]
-        assert candidats() == seules[0]
-    assert points.lignes() == seules[1]  # read once, kept
-    # Outside a block, a query sent runs at once.
-    with django_assert_num_queries(1):
         envoi = selectors.agenda_envoye(lue)
-    assert envoi.lignes() == seules[1]
-    assert [p.pk for p in selectors.agenda(lue, envoi=envoi)] == [
-        p.pk for p in selectors.agenda(lue)
-    ]
+        # Read in the order sent, or not: each waits for its own rows.
+        assert envoi.points.lignes() == seules[1]
+        assert candidats() == seules[0]
+        assert envoi.plan() == plan
+    assert envoi.points.lignes() == seules[1]  # read once, kept
+    # Outside a block, a query sent runs at once.
+    with django_assert_num_queries(2):
+        envoi = selectors.agenda_envoye(lue)
+    assert envoi.points.lignes() == seules[1]
+    lus = selectors.agenda(lue, envoi=envoi)
+    a_part = selectors.agenda(lue)
+    assert [(p.pk, p.lignes) for p in lus] == [(p.pk, p.lignes) for p in a_part]
+    # The plan comparé of each item's dossier, with what was programmed of it.
+    for point in lus:
+        sans_programme = [
+            {k: v for k, v in ligne.items() if k != "programme"} for ligne in point.lignes
+        ]
+        assert sans_programme == plan[point.dossier_id]
+    # Without its dossiers' ids (a séance read otherwise), nothing is sent.
+    assert selectors.agenda_envoye(selectors.seance_ou_404(seance.creee_par, seance.pk)) is None
