@@ -20,9 +20,11 @@ a queryset still built per request (the agents' dossier page).
 
 import datetime
 import re
+from contextlib import contextmanager
 
 from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.models import Lookup, Value
+from django.db.models.base import ModelState
 from django.db.models.expressions import RawSQL
 
 _NOM = re.compile(r"[a-z_]+")
@@ -208,7 +210,7 @@ class RequeteCompilee:
         _base, sql, params, positions, _etat = self._compiler()
         return sql, self._parametres(params, positions, ids)
 
-    def __call__(self, *, debut: int = 0, fin: int | None = None, **ids) -> list:
+    def _appel(self, debut, fin, ids):
         base, sql, params, positions, etat = self._compiler()
         params = self._parametres(params, positions, ids)
         if self._tranche:
@@ -216,7 +218,12 @@ class RequeteCompilee:
                 raise ValueError("Une tranche a un début et une fin.")
             params += [fin - debut, debut]
         alias = self._using or router.db_for_read(base.model) or DEFAULT_DB_ALIAS
-        queryset = base.using(alias)
+        return base.using(alias), sql, params, etat
+
+    @staticmethod
+    def _lire(queryset, sql, params, etat, lignes=None) -> list:
+        """The rows of `queryset` through the ORM (instances, select_related, converters), its
+        SQL fixed; with `lignes`, from the rows already fetched (`Envoi`)."""
         query = queryset.query
         classe = type(query)
 
@@ -224,12 +231,69 @@ class RequeteCompilee:
             compiler = classe.get_compiler(query, using, connection, elide_empty)
             compiler.__dict__.update(etat)
             compiler.as_sql = lambda *args, **kwargs: (sql, params)
+            if lignes is not None:
+                # What execute_sql returns for MULTI: chunks of rows.
+                compiler.execute_sql = lambda *args, **kwargs: [lignes]
             return compiler
 
         # On this clone only, evaluated here: the list is returned, never the queryset (a
         # queryset chained from it would inherit the fixed SQL).
         query.get_compiler = get_compiler
         return list(queryset)
+
+    def __call__(self, *, debut: int = 0, fin: int | None = None, **ids) -> list:
+        return self._lire(*self._appel(debut, fin, ids))
+
+    def envoyer(self, *, debut: int = 0, fin: int | None = None, **ids) -> "Envoi":
+        """Inside `ensemble()`: the query sent with the others of the block (one round trip),
+        its rows read by `Envoi.lignes()` (what the call would return). Outside, run at once."""
+        queryset, sql, params, etat = self._appel(debut, fin, ids)
+        return Envoi(queryset, sql, params, etat)
+
+
+class Envoi:
+    """A compiled query sent (`RequeteCompilee.envoyer`): its rows, read when asked."""
+
+    def __init__(self, queryset, sql, params, etat):
+        self._lu = (queryset, sql, params, etat)
+        self._curseur = None
+        self._lignes = None
+        connexion = connections[queryset.db]
+        if getattr(connexion, "_ensemble", None) is None:
+            self._lignes = RequeteCompilee._lire(*self._lu)
+        else:
+            self._curseur = connexion.cursor()
+            connexion._ensemble.append(self._curseur)
+            self._curseur.execute(sql, params)
+
+    def lignes(self) -> list:
+        if self._lignes is None:
+            # The first read sends what the block queued, and waits for this query's rows only.
+            rangs = self._curseur.fetchall()
+            self._curseur.close()
+            self._lignes = RequeteCompilee._lire(*self._lu, lignes=rangs)
+        return self._lignes
+
+
+@contextmanager
+def ensemble(using: str = DEFAULT_DB_ALIAS):
+    """`with ensemble(): a = R1.envoyer(...); b = R2.envoyer(...); a.lignes(); b.lignes()`:
+    the queries sent in the block go to PostgreSQL together (a psycopg pipeline: one round
+    trip, each still a statement prepared once per connection) and it runs the next while
+    the page reads the rows of the first. Read every `Envoi` inside the block."""
+    connexion = connections[using]
+    if getattr(connexion, "_ensemble", None) is not None:
+        yield  # already inside one: the same pipeline
+        return
+    connexion.ensure_connection()
+    curseurs = connexion._ensemble = []
+    try:
+        with connexion.connection.pipeline():
+            yield
+    finally:
+        connexion._ensemble = None
+        for curseur in curseurs:
+            curseur.close()
 
 
 def sql_fige(expressions: dict, modele) -> dict:
@@ -260,6 +324,21 @@ def instance_lue(modele, **valeurs):
     noms = [f.attname for f in champs if f.attname in valeurs]
     lues = [f.to_python(valeurs[f.attname]) for f in champs if f.attname in valeurs]
     return modele.from_db(DEFAULT_DB_ALIAS, noms, lues)
+
+
+def instance_de_ligne(modele, valeurs: dict):
+    """An instance of `modele` from some of its columns already typed (attribute names, as a
+    row of `values()` gives them once renamed, or values passed through their fields'
+    `to_python`), built without the model's `__init__`: for a page that shows a hundred
+    instances read by hand, `__init__` cost more than the query. As with `instance_lue`,
+    every other field is deferred (reading it costs a query, never a silent default). For
+    instances that are shown, not saved: no `pre_init`/`post_init` signal is sent."""
+    instance = modele.__new__(modele)
+    etat = instance._state = ModelState()
+    etat.adding = False
+    etat.db = DEFAULT_DB_ALIAS
+    instance.__dict__.update(valeurs)
+    return instance
 
 
 def relier(instance, nom: str, objet) -> None:

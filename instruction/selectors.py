@@ -950,7 +950,11 @@ def _lignes_plan(condition):
                 avis__dossier=OuterRef("dossier_id"),
                 avis__cote=valeur,
                 financeur=OuterRef("financeur_id"),
-            ).values("montant")[:1]
+            )
+            # One proposal per avis and financeur, one avis per side: no order to sort by (the
+            # model's own ordering joined the financeurs and sorted for every line).
+            .order_by()
+            .values("montant")[:1]
         )
 
     au_plan = LigneFinancement.objects.filter(
@@ -1008,13 +1012,22 @@ def plan_compare(dossier_ids) -> dict[int, list[dict]]:
     d'instruction, the séance's agenda and the decision form.
     """
 
+    return plan_compare_envoye(dossier_ids)()
+
+
+def plan_compare_envoye(dossier_ids):
+    """`plan_compare`, its query sent (inside `cper.requetes.ensemble()`, with the others of
+    the block: one round trip) and its result read by calling what this returns."""
     dossier_ids = list(dossier_ids)
-    resultat: dict[int, list[dict]] = {}
-    if not dossier_ids:
+    envoi = _PLAN_COMPARE.envoyer(dossier_ids=dossier_ids) if dossier_ids else None
+
+    def lire() -> dict[int, list[dict]]:
+        resultat: dict[int, list[dict]] = {}
+        for ligne in envoi.lignes() if envoi is not None else ():
+            resultat.setdefault(ligne["dossier_id"], []).append(_ligne_plan(ligne))
         return resultat
-    for ligne in _PLAN_COMPARE(dossier_ids=dossier_ids):
-        resultat.setdefault(ligne["dossier_id"], []).append(_ligne_plan(ligne))
-    return resultat
+
+    return lire
 
 
 def plan_du_dossier(lignes: list[dict]) -> list[dict]:

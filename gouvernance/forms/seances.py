@@ -1,10 +1,14 @@
+from functools import cached_property
+
 from django import forms
 from django.utils.html import escape
+from django.utils.safestring import SafeString
 
 from cper.forms import RENDU_DSFR_RAPIDE, ChoixModeleField, CperForm, MontantField
 from cper.referentiel.models import Volet
 from cper.templatetags.cper_tags import euros
 from gouvernance.enums import SensDecision
+from instruction.forms import _VOLETS, _groupes_rendus
 
 MONTANT = {"min_value": 0}
 
@@ -29,6 +33,23 @@ class RechercheCandidatsForm(CperForm):
     q = forms.CharField(
         label="Numéro, intitulé ou structure", required=False, max_length=100, strip=True
     )
+
+    def __init__(self, *args, volets=None, **kwargs):
+        # The volets the caller read (with the séance: `selectors.seances.volets_lus`), else
+        # their own (compiled) query when the fields are written.
+        self.volets = volets
+        super().__init__(*args, **kwargs)
+
+    @cached_property
+    def groupes(self) -> list[SafeString]:
+        """The volet's and the words' field groups, as `as_field_group` renders them, kept per
+        set of inputs and volets as the workbenches' filters are (`_groupes_rendus`)."""
+        champ = self.fields["volet"]
+        volets = [("", champ.empty_label)] + [
+            (str(volet.pk), champ.label_from_instance(volet))
+            for volet in (_VOLETS() if self.volets is None else self.volets)
+        ]
+        return _groupes_rendus(self, ("volet", "q"), {"volet": volets})
 
 
 class OrdreDuJourForm(CperForm):

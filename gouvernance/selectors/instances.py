@@ -197,8 +197,21 @@ _DECLARATIONS = RequeteCompilee(
 )
 
 
+def declarations_des_membres(instance_id: int) -> list:
+    """The declared interests of the members of an instance, with their user, commune, EPCI and
+    département (one query, its SQL assembled once per process), in their order (nature, pk)."""
+    return _DECLARATIONS(instance_id=instance_id)
+
+
 def conflits(
-    dossier_ids, *, instance=None, user=None, dossiers=None, communes=None
+    dossier_ids,
+    *,
+    instance=None,
+    user=None,
+    dossiers=None,
+    communes=None,
+    adhesions=None,
+    declarations=None,
 ) -> dict[int, list[tuple]]:
     """{dossier pk: [(user, why)]}: who has an interest in each dossier.
 
@@ -206,7 +219,10 @@ def conflits(
     structure, a communal or intercommunal mandate where the dossier is located, or a
     departmental mandate when the porteur is that département. Restricted to the members of
     `instance`, or to `user`. Two queries when `dossiers` come loaded with their structure's
-    commune, with their `communes` ({dossier pk: [communes]}, the agenda), four otherwise.
+    commune, with their `communes` ({dossier pk: [communes]}, the agenda), four otherwise;
+    none for what the caller read already: the members' `adhesions` to the dossiers'
+    structures (MembreStructure with their user) and their `declarations`
+    (`declarations_des_membres`).
     """
     dossier_ids = list(dossier_ids)
     if not dossier_ids:
@@ -218,8 +234,10 @@ def conflits(
     if instance is not None:
         # The agenda's case: both queries' SQL assembled once per process.
         instance_id = getattr(instance, "pk", instance)
-        adhesions = _ADHESIONS(instance_id=instance_id, structure_ids=structures)
-        declarations = _DECLARATIONS(instance_id=instance_id)
+        if adhesions is None:
+            adhesions = _ADHESIONS(instance_id=instance_id, structure_ids=structures)
+        if declarations is None:
+            declarations = declarations_des_membres(instance_id)
     else:
         adhesions = _adhesions(Q(user=user), structures)
         declarations = _declarations(Q(user=user))

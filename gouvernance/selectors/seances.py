@@ -22,12 +22,21 @@ from django.shortcuts import get_object_or_404
 
 from cper.comptes.enums import Role
 from cper.comptes.models import User
-from cper.referentiel.models import Commune, Departement, Financeur
-from cper.requetes import Dans, Identifiant, RequeteCompilee
+from cper.referentiel.models import Commune, Departement, Epci, Financeur, Volet
+from cper.requetes import (
+    Dans,
+    Envoi,
+    Identifiant,
+    RequeteCompilee,
+    instance_de_ligne,
+    relier,
+)
 from dossiers.enums import EtatDossier as E
-from dossiers.models import Dossier, LigneFinancement
+from dossiers.models import Dossier, LigneFinancement, MembreStructure, Structure
 from gouvernance.enums import EtatSeance, RoleMembre, TypeInstance
 from gouvernance.models import (
+    Decision,
+    DeclarationInteret,
     Deport,
     Instance,
     MembreInstance,
@@ -39,7 +48,7 @@ from gouvernance.models import (
 from gouvernance.selectors import instances
 from instruction.enums import Cote
 from instruction.models import Avis, AvisCofinanceur, DemandeArbitrage
-from instruction.selectors import divergences, dossiers_des_agents, plan_compare
+from instruction.selectors import divergences, dossiers_des_agents, plan_compare_envoye
 
 
 def instance_pilotage() -> Instance:
@@ -96,22 +105,63 @@ def _seance(user_id, pk):
     )
 
 
+def _seance_de_la_page(user_id, pk):
+    """The séance as `_seance` reads it, with what its page reads first, in the same row: the
+    interests its instance's members declared (`agenda`) and the volets (the search form of
+    the agenda's candidates, `volets_lus`)."""
+    membre = MembreInstance.objects.filter(
+        user=OuterRef("user_id"), instance=OuterRef(OuterRef("instance_id"))
+    )
+    return _seance(user_id, pk).annotate(
+        json_declarations=_liste_json(
+            DeclarationInteret.objects.filter(Exists(membre)).order_by("nature", "pk"),
+            CHAMPS_DECLARATION,
+            "user",
+            commune__nom="commune__nom",
+            epci__nom="epci__nom",
+            departement__nom="departement__nom",
+        ),
+        json_volets=_liste_json(
+            Volet.objects.order_by(*Volet._meta.ordering, "pk"), ("id", *CHAMPS_VOLET)
+        ),
+        # Its items' dossiers: their plan comparé is sent with the items (`agenda_envoye`).
+        ids_des_dossiers=ArraySubquery(
+            PointOrdreDuJour.objects.filter(seance=OuterRef("pk"))
+            .order_by()
+            .values_list("dossier_id", flat=True)
+        ),
+    )
+
+
 _SEANCE = RequeteCompilee(_seance, "user_id", "pk")
+_SEANCE_DE_LA_PAGE = RequeteCompilee(_seance_de_la_page, "user_id", "pk")
 
 
-def seance_ou_404(user, pk) -> Seance:
+def seance_ou_404(user, pk, *, page: bool = False) -> Seance:
     """The séance, annotated with whether the user runs it and the number of voting members of
-    its instance (same query)."""
+    its instance (same query); with `page`, also what the pages that show its agenda read
+    first: the interests its members declared (`agenda` then reads them from the séance) and
+    the volets (`volets_lus`)."""
     try:
         pk = int(pk)
     except (TypeError, ValueError):
         raise Http404 from None
     if not 0 < pk < 2**63:
         raise Http404
-    trouvees = _SEANCE(user_id=user.pk if user.is_authenticated else 0, pk=pk)
+    requete = _SEANCE_DE_LA_PAGE if page else _SEANCE
+    trouvees = requete(user_id=user.pk if user.is_authenticated else 0, pk=pk)
     if not trouvees:
         raise Http404
     return trouvees[0]
+
+
+def volets_lus(seance) -> list[Volet] | None:
+    """The volets read with the séance (`seance_ou_404(..., page=True)`), in their order; None
+    for a séance read otherwise."""
+    lignes = seance.__dict__.get("json_volets")
+    if lignes is None:
+        return None
+    return _instances(Volet, lignes, ("id", *CHAMPS_VOLET))
 
 
 def point_ou_404(seance, pk) -> PointOrdreDuJour:
@@ -180,15 +230,23 @@ def candidats_ordre_du_jour(
     page's, whatever the number of instruit dossiers. Plain values: up to a hundred dossiers
     and their structures cost more to load as model instances than the query.
     """
+    return candidats_envoyes(seance, volet=volet, mots=mots, limite=limite, apres=apres)()
+
+
+def candidats_envoyes(
+    seance, *, volet=None, mots: str | None = None, limite: int, apres: str | None = None
+):
+    """`candidats_ordre_du_jour`, its query sent (inside `cper.requetes.ensemble()`, with the
+    others of the block) and its candidates read by calling what this returns."""
     if volet is None and not mots and not apres:
         # The page as first shown (no search): its SQL assembled once per séance and limit,
         # the séance's id written in it (`Identifiant`): a parameter there is planned as the
         # average séance's hundreds of items (one in preparation has a dozen), and
         # PostgreSQL, judging the generic plan costlier, planned the query on every request.
-        lignes = _candidats_compiles(seance.pk, limite)()
-    else:
-        lignes = _candidats(seance, volet=volet, mots=mots, limite=limite, apres=apres)
-    return [Candidat.de(ligne) for ligne in lignes]
+        envoi = _candidats_compiles(seance.pk, limite).envoyer()
+        return lambda: [Candidat.de(ligne) for ligne in envoi.lignes()]
+    lignes = _candidats(seance, volet=volet, mots=mots, limite=limite, apres=apres)
+    return lambda: [Candidat.de(ligne) for ligne in lignes]
 
 
 # A few séances are in preparation at a time.
@@ -277,15 +335,28 @@ def _en_texte(champ: str):
     return Cast(champ, output_field=CharField())
 
 
+@lru_cache(maxsize=64)
+def _champs(modele, champs: tuple[str, ...]) -> tuple:
+    return tuple((c, modele._meta.get_field(c).to_python) for c in champs)
+
+
 def _instances(modele, lignes, champs: tuple[str, ...], personne: str | None = None) -> list:
-    """Model instances rebuilt from `_liste_json` rows (values typed by each field)."""
+    """Model instances rebuilt from `_liste_json` rows (values typed by each field), with the
+    user behind `personne`; the fields not read are deferred (`instance_de_ligne`)."""
+    types = _champs(modele, champs)
     resultat = []
     for ligne in lignes or ():
-        instance = modele(**{c: modele._meta.get_field(c).to_python(ligne[c]) for c in champs})
-        if personne and ligne[f"{personne}__id"] is not None:
-            setattr(instance, personne, User(**{c: ligne[f"{personne}__{c}"] for c in PERSONNE}))
+        instance = instance_de_ligne(modele, {c: type_(ligne[c]) for c, type_ in types})
+        if personne:
+            relier(instance, personne, _personne(ligne, personne))
         resultat.append(instance)
     return resultat
+
+
+def _personne(ligne: dict, personne: str):
+    if ligne[f"{personne}__id"] is None:
+        return None
+    return instance_de_ligne(User, {c: ligne[f"{personne}__{c}"] for c in PERSONNE})
 
 
 CHAMPS_COMMUNE = ("id", "code_insee", "nom", "departement_id", "epci_id")
@@ -294,6 +365,17 @@ CHAMPS_AVIS_COFINANCEUR = ("id", "financeur_id", "sens", "motivation", "montant"
 CHAMPS_OBSERVATION = ("id", "created_at", "texte")
 CHAMPS_DEPORT = ("id", "motif")
 CHAMPS_ARBITRAGE = ("id", "created_at", "motif", "tranchee_le")
+CHAMPS_ADHESION = ("id", "structure_id", "user_id")
+CHAMPS_DECLARATION = (
+    "id",
+    "user_id",
+    "nature",
+    "structure_id",
+    "commune_id",
+    "epci_id",
+    "departement_id",
+    "fonction",
+)
 
 
 def _ids_des_points(seance_id):
@@ -306,7 +388,6 @@ def _points(point_ids):
     dossier = OuterRef("dossier_id")
     return (
         PointOrdreDuJour.objects.filter(Dans(F("pk"), point_ids))
-        .select_related("dossier__structure__commune", "dossier__volet", "decision")
         .annotate(
             json_communes=_liste_json(
                 Commune.objects.filter(dossiers=dossier).order_by("nom", "code_insee"),
@@ -343,9 +424,99 @@ def _points(point_ids):
                 CHAMPS_ARBITRAGE,
                 "demandee_par",
             ),
+            # The members of the séance's instance who belong to the dossier's structure (the
+            # conflicts' first kind, instances.conflits).
+            json_adhesions=_liste_json(
+                MembreStructure.objects.filter(
+                    Exists(
+                        MembreInstance.objects.filter(
+                            user=OuterRef("user_id"),
+                            instance=OuterRef(OuterRef("seance__instance_id")),
+                        )
+                    ),
+                    structure=OuterRef("dossier__structure_id"),
+                ).order_by("pk"),
+                CHAMPS_ADHESION,
+                "user",
+            ),
         )
         .order_by("ordre")
+        .values(*COLONNES_POINT, *(nom for nom in _JSON_POINT))
     )
+
+
+# What the pages read of an item, its dossier, the dossier's structure and volet, and the
+# decision (`agenda` builds the instances: `_point_lu`).
+CHAMPS_POINT = ("id", "seance_id", "dossier_id", "ordre")
+CHAMPS_DOSSIER = ("numero", "intitule", "etat", "structure_id", "volet_id")
+CHAMPS_STRUCTURE = ("raison_sociale", "categorie", "commune_id")
+CHAMPS_VOLET = ("numero", "intitule")
+CHAMPS_DECISION = ("id", "sens", "motif", "created_at")
+COLONNES_POINT = (
+    *CHAMPS_POINT,
+    *(f"dossier__{c}" for c in CHAMPS_DOSSIER),
+    *(f"dossier__structure__{c}" for c in CHAMPS_STRUCTURE),
+    "dossier__structure__commune__departement_id",
+    *(f"dossier__volet__{c}" for c in CHAMPS_VOLET),
+    *(f"decision__{c}" for c in CHAMPS_DECISION),
+)
+_JSON_POINT = (
+    "json_communes",
+    "json_avis",
+    "json_cofinanceurs",
+    "json_observations",
+    "json_programmes",
+    "json_deports",
+    "json_arbitrages",
+    "json_adhesions",
+)
+
+
+def _point_lu(ligne: dict) -> PointOrdreDuJour:
+    """The item of a `_points` row, with its dossier, the dossier's structure (and the
+    structure's commune: its département), volet and decision as select_related leaves them."""
+    point = instance_de_ligne(PointOrdreDuJour, {c: ligne[c] for c in CHAMPS_POINT})
+    dossier = instance_de_ligne(
+        Dossier, {"id": ligne["dossier_id"], **{c: ligne[f"dossier__{c}"] for c in CHAMPS_DOSSIER}}
+    )
+    structure = instance_de_ligne(
+        Structure,
+        {
+            "id": dossier.structure_id,
+            **{c: ligne[f"dossier__structure__{c}"] for c in CHAMPS_STRUCTURE},
+        },
+    )
+    relier(
+        structure,
+        "commune",
+        instance_de_ligne(
+            Commune,
+            {
+                "id": structure.commune_id,
+                "departement_id": ligne["dossier__structure__commune__departement_id"],
+            },
+        ),
+    )
+    relier(dossier, "structure", structure)
+    volet = None
+    if dossier.volet_id is not None:
+        volet = instance_de_ligne(
+            Volet,
+            {"id": dossier.volet_id, **{c: ligne[f"dossier__volet__{c}"] for c in CHAMPS_VOLET}},
+        )
+    relier(dossier, "volet", volet)
+    relier(point, "dossier", dossier)
+    decision = None
+    if ligne["decision__id"] is not None:
+        decision = instance_de_ligne(
+            Decision,
+            {"point_id": point.pk, **{c: ligne[f"decision__{c}"] for c in CHAMPS_DECISION}},
+        )
+        relier(decision, "point", point)
+    relier(point, "decision", decision)
+    for nom in _JSON_POINT:
+        setattr(point, nom, ligne[nom])
+    return point
 
 
 # Their SQL assembled once per process (eight subqueries, five joined tables): only the ids
@@ -356,15 +527,38 @@ _IDS_DES_POINTS = RequeteCompilee(_ids_des_points, "seance_id")
 _POINTS = RequeteCompilee(_points, listes=("point_ids",))
 
 
-def agenda(seance, user=None) -> list[PointOrdreDuJour]:
+@dataclass(frozen=True)
+class AgendaEnvoye:
+    points: Envoi
+    plan: object  # instruction.selectors.plan_compare_envoye's reader
+
+
+def agenda_envoye(seance) -> AgendaEnvoye | None:
+    """The queries of `agenda`'s items and of their plan comparé sent (inside
+    `cper.requetes.ensemble()`, with the others of the block: one round trip), for
+    `agenda(..., envoi=)`; None when the séance's row (`seance_ou_404(..., page=True)`) says it
+    has no item, or does not name its dossiers."""
+    ids = seance.__dict__.get("ids_des_points")
+    dossier_ids = seance.__dict__.get("ids_des_dossiers")
+    if not ids or dossier_ids is None:
+        return None
+    return AgendaEnvoye(
+        points=_POINTS.envoyer(point_ids=ids), plan=plan_compare_envoye(dossier_ids)
+    )
+
+
+def agenda(seance, user=None, *, envoi: AgendaEnvoye | None = None) -> list[PointOrdreDuJour]:
     """Every item of the séance with what the members need to decide, in a fixed number of queries.
 
     1 the items' ids (none when the séance comes from `seance_ou_404`, whose row has them), 2
     the items with dossier, structure, volet and decision, and as JSON arrays in the same rows
     the communes with their département, the avis, the co-financers' avis, the observations,
-    the amounts programmed, the members who withdrew from the decision and the arbitrations
-    the groupes techniques asked for; 3 the plan comparé (requested, proposed), 4-5 members of
-    the body with an interest in the dossiers (instances.conflits: memberships, declarations).
+    the amounts programmed, the members who withdrew from the decision, the arbitrations the
+    groupes techniques asked for and the members of the body who belong to the dossier's
+    structure; 3 the plan comparé (requested, proposed: with `envoi`, sent with the items in
+    one round trip); 4 the interests the members declared (none when the séance comes from
+    `seance_ou_404(..., page=True)`, whose row has them): with the memberships, who has an
+    interest in each dossier (instances.conflits).
     """
     # The séance's query (seance_ou_404) gives them; a séance read otherwise, their query.
     ids = seance.__dict__.get("ids_des_points")
@@ -372,30 +566,53 @@ def agenda(seance, user=None) -> list[PointOrdreDuJour]:
         ids = _IDS_DES_POINTS(seance_id=seance.pk)
     if not ids:
         return []
-    points = _POINTS(point_ids=ids)
+    lignes = envoi.points.lignes() if envoi is not None else _POINTS(point_ids=ids)
+    points = [_point_lu(ligne) for ligne in lignes]
     dossier_ids = [p.dossier_id for p in points]
-    montants = plan_compare(dossier_ids)
+    # Sent with the items, read last: PostgreSQL reads it while the items are built.
+    lire_le_plan = envoi.plan if envoi is not None else plan_compare_envoye(dossier_ids)
+    adhesions = []
+    for point in points:
+        structure_id = point.dossier.structure_id
+        for adhesion in _instances(MembreStructure, point.json_adhesions, CHAMPS_ADHESION, "user"):
+            adhesion.structure_id = structure_id
+            adhesions.append(adhesion)
+    json_declarations = seance.__dict__.get("json_declarations")
+    declarations = None if json_declarations is None else _declarations_lues(json_declarations)
     communes = {}
     for point in points:
         communes[point.dossier_id] = _instances(Commune, point.json_communes, CHAMPS_COMMUNE)
         for commune, ligne in zip(
             communes[point.dossier_id], point.json_communes or (), strict=True
         ):
-            commune.departement = Departement(
-                pk=commune.departement_id, nom=ligne["departement__nom"]
+            relier(
+                commune,
+                "departement",
+                instance_de_ligne(
+                    Departement, {"id": commune.departement_id, "nom": ligne["departement__nom"]}
+                ),
             )
     conflits = instances.conflits(
         dossier_ids,
         instance=seance.instance_id,
         dossiers=[p.dossier for p in points],
         communes=communes,
+        adhesions=adhesions,
+        declarations=declarations,
     )
+    montants = lire_le_plan()
     for point in points:
         dossier = point.dossier
         avis = {a.cote: a for a in _instances(Avis, point.json_avis, CHAMPS_AVIS)}
         cofinanceurs = _instances(AvisCofinanceur, point.json_cofinanceurs, CHAMPS_AVIS_COFINANCEUR)
         for un_avis, ligne in zip(cofinanceurs, point.json_cofinanceurs or (), strict=True):
-            un_avis.financeur = Financeur(pk=un_avis.financeur_id, nom=ligne["financeur__nom"])
+            relier(
+                un_avis,
+                "financeur",
+                instance_de_ligne(
+                    Financeur, {"id": un_avis.financeur_id, "nom": ligne["financeur__nom"]}
+                ),
+            )
         programmes = {
             ligne["financeur_id"]: MontantProgramme._meta.get_field("montant").to_python(
                 ligne["montant"]
@@ -438,6 +655,22 @@ def agenda(seance, user=None) -> list[PointOrdreDuJour]:
         point.communes = communes[dossier.pk]
         point.departements = sorted({c.departement.nom for c in point.communes if c.departement})
     return points
+
+
+def _declarations_lues(lignes) -> list[DeclarationInteret]:
+    """The members' declarations from the séance's row (`_seance_de_la_page`), with their
+    user and what `instances.conflits` names of their commune, EPCI and département."""
+    declarations = _instances(DeclarationInteret, lignes, CHAMPS_DECLARATION, "user")
+    for declaration, ligne in zip(declarations, lignes or (), strict=True):
+        for nom, modele in (("commune", Commune), ("epci", Epci), ("departement", Departement)):
+            pk = getattr(declaration, f"{nom}_id")
+            lu = (
+                None
+                if pk is None
+                else instance_de_ligne(modele, {"id": pk, "nom": ligne[f"{nom}__nom"]})
+            )
+            relier(declaration, nom, lu)
+    return declarations
 
 
 def seances_du_porteur(user):

@@ -7,10 +7,14 @@ indentation (a test renders both); every value goes through `e` (escaped unless 
 markup), the helpers return markup as plain strings, marked safe once at the end.
 """
 
+import html
+from functools import lru_cache
+
 from django import template
 from django.template.defaultfilters import date as filtre_date
-from django.template.defaultfilters import floatformat, linebreaksbr
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 
@@ -28,6 +32,28 @@ def _personne(user) -> str:
     return e(user.get_full_name() or user.email)
 
 
+@lru_cache(maxsize=64)
+def _libelles(modele, champ: str) -> dict:
+    return dict(modele._meta.get_field(champ).flatchoices)
+
+
+def _affiche(instance, champ: str) -> str:
+    """`instance.get_<champ>_display()`, its choices' labels read once per process (Django's
+    flattens the field's choices again at every call)."""
+    valeur = getattr(instance, champ)
+    return str(_libelles(type(instance), champ).get(valeur, valeur))
+
+
+def _lignes(texte) -> str:
+    """`{{ texte|linebreaksbr }}` (autoescaped): escaped, each line break a <br>."""
+    return html.escape(str(texte)).replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
+
+
+@lru_cache(maxsize=64)
+def _pourcentage(seuil, langue: str) -> str:
+    return e(floatformat(seuil, "-2"))
+
+
 def _jour(valeur) -> str:
     # As the template's `|date:"d/m/Y"`: the day in the current time zone.
     return e(filtre_date(template_localtime(valeur), "d/m/Y"))
@@ -38,7 +64,7 @@ def _badges(point) -> str:
     if decision:
         etat = (
             '<p class="fr-badge fr-badge--success fr-badge--no-icon">'
-            f"{e(decision.get_sens_display())}</p>"
+            f"{e(_affiche(decision, 'sens'))}</p>"
         )
     elif point.a_decider:
         etat = '<p class="fr-badge fr-badge--info fr-badge--no-icon">En attente de décision</p>'
@@ -98,7 +124,8 @@ def _divergences(divergences) -> str:
         )
         html += (
             "<p>\n<strong>Montants divergents</strong> (écart de plus de "
-            f"{e(floatformat(divergences.seuil, '-2'))} % entre les propositions) :\n"
+            f"{_pourcentage(divergences.seuil, translation.get_language())} % entre les "
+            "propositions) :\n"
             f"{lignes}\n</p>\n"
         )
     return html
@@ -106,7 +133,7 @@ def _divergences(divergences) -> str:
 
 def _avis(titre: str, avis) -> str:
     contenu = (
-        f"<strong>{e(avis.get_sens_display())}</strong> : {linebreaksbr(avis.motivation)}"
+        f"<strong>{e(_affiche(avis, 'sens'))}</strong> : {_lignes(avis.motivation)}"
         if avis
         else "—"
     )
@@ -117,7 +144,7 @@ def _cofinanceur(avis) -> str:
     montant = f"\n— montant envisagé {euros(avis.montant)}" if avis.montant is not None else ""
     return (
         f'<tr>\n<th scope="row">Avis — {e(avis.financeur.nom)} (cofinanceur)</th>\n<td>\n'
-        f"<strong>{e(avis.get_sens_display())}</strong> : {linebreaksbr(avis.motivation)}"
+        f"<strong>{e(_affiche(avis, 'sens'))}</strong> : {_lignes(avis.motivation)}"
         f"{montant}\n</td>\n</tr>\n"
     )
 
@@ -162,10 +189,10 @@ def _suite(point, seance) -> str:
     decision = point.decision_prise
     if decision:
         motif = f"\n— motif : {e(decision.motif)}" if decision.motif else ""
-        return f"<p>\n<strong>Décision : {e(decision.get_sens_display())}</strong>{motif}\n</p>\n"
+        return f"<p>\n<strong>Décision : {e(_affiche(decision, 'sens'))}</strong>{motif}\n</p>\n"
     if not point.a_decider:
         return (
-            f"<p>Le dossier est {e(point.dossier.get_etat_display().lower())} : "
+            f"<p>Le dossier est {e(_affiche(point.dossier, 'etat').lower())} : "
             "il n'y a plus de décision à prendre.</p>\n"
         )
     if seance.etat == "convoquee" and seance.secretariat:
@@ -220,6 +247,14 @@ def ordre_du_jour(points, seance):
     return mark_safe("\n".join(_point(point, seance) for point in points))  # noqa: S308
 
 
+def _nom(valeur) -> str:
+    """A field's name or id, escaped: those the forms build (letters, digits, underscores:
+    nothing to escape) as they are, anything else through `e`."""
+    if type(valeur) is str and valeur.isidentifier():
+        return valeur
+    return e(valeur)
+
+
 def _rangee(ligne: dict) -> str:
     if ligne["en_erreur"]:
         # A pair in error keeps the design system's field templates (its messages).
@@ -228,21 +263,23 @@ def _rangee(ligne: dict) -> str:
             f'<div class="fr-col-12 fr-col-md-4">{ligne["ordre"].as_field_group()}</div>'
         )
     else:
-        case_id = e(ligne["case_id"])
+        case_id = _nom(ligne["case_id"])
+        ordre_id = _nom(ligne["ordre_id"])
         coche = " checked" if ligne["cochee"] else ""
-        valeur = "" if ligne["ordre_valeur"] is None else e(str(ligne["ordre_valeur"]))
+        valeur = ligne["ordre_valeur"]
+        valeur = "" if valeur is None else str(valeur) if type(valeur) is int else e(str(valeur))
         colonnes = (
             '<div class="fr-col-12 fr-col-md-8">\n<div class="fr-checkbox-group fr-mb-2w">\n'
-            f'<input type="checkbox" name="{e(ligne["case_nom"])}" '
+            f'<input type="checkbox" name="{_nom(ligne["case_nom"])}" '
             f'aria-describedby="{case_id}_helptext" id="{case_id}"{coche}>\n'
             f'<label for="{case_id}" class="fr-label">\n{e(ligne["libelle"])}\n'
             f'<span class="fr-hint-text" id="{case_id}_helptext">{ligne["aide"]}</span>\n'
             "</label>\n</div>\n</div>\n"
             '<div class="fr-col-12 fr-col-md-4">\n<div class="fr-input-group">\n'
-            f'<label for="{e(ligne["ordre_id"])}" class="fr-label">'
+            f'<label for="{ordre_id}" class="fr-label">'
             f"{e(ligne['ordre_libelle'])}</label>\n"
-            f'<input type="number" name="{e(ligne["ordre_nom"])}" value="{valeur}" min="1" '
-            f'max="999" class="fr-input" id="{e(ligne["ordre_id"])}">\n</div>\n</div>'
+            f'<input type="number" name="{_nom(ligne["ordre_nom"])}" value="{valeur}" min="1" '
+            f'max="999" class="fr-input" id="{ordre_id}">\n</div>\n</div>'
         )
     return (
         '<div class="fr-fieldset__element">\n<div class="fr-grid-row fr-grid-row--gutters">\n'

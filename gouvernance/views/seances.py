@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from cper.comptes.decorators import role_requis
 from cper.comptes.enums import Role
 from cper.pagination import paginer
+from cper.requetes import ensemble
 from cper.televersement.reponses import servir_fichier
 from cper.vues import DEJA_FAIT, deja_effectuee
 from gouvernance.enums import EtatSeance, SensDecision
@@ -72,29 +73,42 @@ def nouvelle_seance(request: HttpRequest) -> HttpResponse:
 @role_requis(Role.MEMBRE_PILOTAGE)
 def seance(request: HttpRequest, pk: int) -> HttpResponse:
     """The agenda with everything needed to decide; in preparation, the agenda form."""
-    seance = selectors.seance_ou_404(request.user, pk)
+    seance = selectors.seance_ou_404(request.user, pk, page=True)
     preparation = seance.etat == EtatSeance.PREPARATION
     form = None
-    if preparation and seance.secretariat:
-        form = _form_ordre_du_jour(request, seance)
-        if request.method == "POST" and form.is_valid():
-            try:
-                n = services.ordre_du_jour_enregistrer(
-                    seance=seance, par=request.user, dossiers=form.paires()
-                )
-            except DEJA_FAIT:
-                return deja_effectuee(request, "gouvernance:seance", seance.pk)
-            except ValidationError as erreur:
-                form.add_error(None, erreur)
-            else:
-                messages.success(request, f"L'ordre du jour est enregistré ({n} point(s)).")
-                return redirect("gouvernance:seance", seance.pk)
-    elif request.method == "POST":
-        if not seance.secretariat:
+    if request.method == "POST":
+        if preparation and seance.secretariat:
+            form = _form_ordre_du_jour(request, seance)
+            if form.is_valid():
+                try:
+                    n = services.ordre_du_jour_enregistrer(
+                        seance=seance, par=request.user, dossiers=form.paires()
+                    )
+                except DEJA_FAIT:
+                    return deja_effectuee(request, "gouvernance:seance", seance.pk)
+                except ValidationError as erreur:
+                    form.add_error(None, erreur)
+                else:
+                    messages.success(request, f"L'ordre du jour est enregistré ({n} point(s)).")
+                    return redirect("gouvernance:seance", seance.pk)
+        elif not seance.secretariat:
             raise PermissionDenied
-        # The agenda is frozen once the members are convoked.
-        return deja_effectuee(request, "gouvernance:seance", seance.pk)
-    points = selectors.agenda(seance, request.user)
+        else:
+            # The agenda is frozen once the members are convoked.
+            return deja_effectuee(request, "gouvernance:seance", seance.pk)
+        points = selectors.agenda(seance, request.user)
+    else:
+        # The candidates', the items' and their plan's queries in one round trip: PostgreSQL
+        # reads the items while the form is built from the candidates, the plan while the
+        # items are built.
+        with ensemble():
+            candidats = (
+                _candidats_envoyes(request, seance) if preparation and seance.secretariat else None
+            )
+            envoi = selectors.agenda_envoye(seance)
+            if candidats is not None:
+                form = _form_ordre_du_jour(request, seance, candidats)
+            points = selectors.agenda(seance, request.user, envoi=envoi)
     # The attendance is taken once the members are convoked: none to show in preparation.
     presences, quorum = (
         ([], None)
@@ -119,24 +133,31 @@ def seance(request: HttpRequest, pk: int) -> HttpResponse:
 CANDIDATS_AFFICHES = 50
 
 
-def _form_ordre_du_jour(request, seance):
-    """The agenda form: the items already on it, and at most 50 candidates matching the search.
+def _candidats_envoyes(request, seance):
+    """The search of the agenda form's candidates (kept in the query string, the same on GET
+    and POST) and its query sent (`selectors.candidats_envoyes`): (search form, what reads
+    the candidates)."""
+    recherche = RechercheCandidatsForm(request.GET or None, volets=selectors.volets_lus(seance))
+    criteres = recherche.cleaned_data if recherche.is_valid() else {}
+    return recherche, selectors.candidats_envoyes(
+        seance,
+        volet=criteres.get("volet"),
+        mots=criteres.get("q"),
+        limite=CANDIDATS_AFFICHES + 1,
+        apres=request.GET.get("candidats_apres", "")[:20] or None,
+    )
+
+
+def _form_ordre_du_jour(request, seance, candidats=None):
+    """The agenda form: the items already on it, and at most 50 candidates matching the search
+    (`candidats`: what `_candidats_envoyes` gave, else read here).
 
     A contract has hundreds of instruit dossiers at a time: the secretariat narrows them by volet
     or by words (number, intitulé, structure) rather than scrolling through them all. The same
     search (kept in the query string) builds the form on GET and POST.
     """
-    recherche = RechercheCandidatsForm(request.GET or None)
-    criteres = recherche.cleaned_data if recherche.is_valid() else {}
-    dossiers = list(
-        selectors.candidats_ordre_du_jour(
-            seance,
-            volet=criteres.get("volet"),
-            mots=criteres.get("q"),
-            limite=CANDIDATS_AFFICHES + 1,
-            apres=request.GET.get("candidats_apres", "")[:20] or None,
-        )
-    )
+    recherche, lire = candidats or _candidats_envoyes(request, seance)
+    dossiers = list(lire())
     inscrits = {d.pk: d.ordre_inscrit for d in dossiers if d.ordre_inscrit is not None}
     # The agenda's items come first; the one candidate past the limit only tells there are more.
     en_plus = len(dossiers) - len(inscrits) > CANDIDATS_AFFICHES
@@ -338,10 +359,12 @@ def releve(request: HttpRequest, pk: int) -> HttpResponse:
 @role_requis(Role.MEMBRE_PILOTAGE)
 def simulation(request: HttpRequest, pk: int) -> HttpResponse:
     """Provisional amounts and the envelopes as they would stand after the séance."""
-    seance = selectors.seance_ou_404(request.user, pk)
+    seance = selectors.seance_ou_404(request.user, pk, page=True)
     if not seance.secretariat:
         raise PermissionDenied
-    points = [p for p in selectors.agenda(seance, request.user) if p.a_decider]
+    with ensemble():  # the items and their plan comparé in one round trip
+        agenda = selectors.agenda(seance, request.user, envoi=selectors.agenda_envoye(seance))
+    points = [p for p in agenda if p.a_decider]
     simules = {
         (s.point_id, s.financeur_id): s.montant
         for s in MontantSimule.objects.filter(point__seance=seance)

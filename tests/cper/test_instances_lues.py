@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cper.referentiel.models import Arrondissement, Commune, Financeur
-from cper.requetes import instance_lue, relier
+from cper.requetes import instance_de_ligne, instance_lue, relier
 from tests.factories import CommuneFactory
 
 
@@ -35,3 +35,15 @@ def test_l_objet_relie_est_lu_sans_requete():
         assert commune.arrondissement.nom == "Douai"
         assert commune.epci is None
     assert len(requetes) == 0
+
+
+@pytest.mark.django_db
+def test_l_instance_d_une_ligne_differe_aussi_ce_qu_elle_ne_porte_pas():
+    commune = CommuneFactory(nom="Douai", code_insee="59178")
+    lue = instance_de_ligne(Commune, {"id": commune.pk, "nom": "Douai"})
+    assert (lue.pk, str(lue.nom), lue._state.adding) == (commune.pk, "Douai", False)
+    assert lue.get_deferred_fields() >= {"code_insee"}
+    with CaptureQueriesContext(connection) as requetes:
+        assert str(lue) == "Douai (59178)"
+    assert len(requetes) == 1
+    assert lue == commune

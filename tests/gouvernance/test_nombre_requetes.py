@@ -57,14 +57,15 @@ def test_page_de_la_seance(
     client.get(url)  # warms the per-process caches
     # 1 session, 2 user, 3 the application that verified the session (second factor), 4 roles,
     # 5 the séance with its présidence, whether the user is its secretariat, the number of
-    # voting members and its items' ids, 6 the items with dossier, structure, volet and
-    # decision, and in the same rows their communes, avis, co-financers' avis, observations,
-    # amounts programmed, withdrawals and arbitrations asked for, 7 the plan comparé (amounts
-    # requested and proposed), 8-9 members with an interest (memberships of the structures,
-    # declared interests); in preparation, 10 the volets of the search form and 11 the
-    # dossiers on the agenda with at most 50 other instruit dossiers to choose from; once
-    # convoked, 10 attendance.
-    with django_assert_num_queries(11 if etat == EtatSeance.PREPARATION else 10):
+    # voting members, its items' ids and dossiers, the interests its members declared and the
+    # volets (of the search form), 6 the items with dossier, structure, volet and decision,
+    # and in the same rows their communes, avis, co-financers' avis, observations, amounts
+    # programmed, withdrawals, arbitrations asked for and the members of the body who belong
+    # to the dossier's structure, 7 the plan comparé (amounts requested and proposed); in
+    # preparation, 8 the dossiers on the agenda with at most 50 other instruit dossiers to
+    # choose from (6-8 sent in one round trip: cper.requetes.ensemble); once convoked, 8
+    # attendance.
+    with django_assert_num_queries(8):
         reponse = client.get(url)
     assert reponse.status_code == 200
     assert reponse.text.count('id="point-') == n
@@ -87,9 +88,10 @@ def test_page_de_simulation(
     url = reverse("gouvernance:simulation", args=[seance.pk])
     client.get(url)
     # 1 session, 2 user, 3 the application that verified the session, 4 roles, 5 the séance
-    # with its items' ids, 6-9 the agenda (as on the séance page), 10 simulated amounts, 11 the
+    # with its items' ids and dossiers and its members' declared interests (and the volets),
+    # 6-7 the agenda (as on the séance page, in one round trip), 8 simulated amounts, 9 the
     # envelopes with programmed and simulated sums.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(9):
         reponse = client.get(url)
     assert reponse.status_code == 200
     assert reponse.text.count('name="simule_') == 2 * n

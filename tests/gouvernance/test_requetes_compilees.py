@@ -3,6 +3,7 @@
 import pytest
 from django.http import Http404
 
+from cper.referentiel.models import Volet
 from cper.requetes import Identifiant
 from gouvernance.models import PointOrdreDuJour
 from gouvernance.selectors import seances as selectors
@@ -40,16 +41,72 @@ def test_agenda(seance, autre_seance_avec_agenda, volet, financeurs):
         points = selectors._POINTS(point_ids=ids)
         assert len(points) == une.points.count() > 0
         _memes(points, selectors._POINTS.queryset(point_ids=ids))
-        assert [p.ordre for p in points] == sorted(p.ordre for p in points)
+        assert [p["ordre"] for p in points] == sorted(p["ordre"] for p in points)
         # What the page reads of each item, from the compiled rows as from the ORM's.
-        assert points[0].json_avis and points[0].json_communes
+        assert points[0]["json_avis"] and points[0]["json_communes"]
+
+
+def test_les_points_rebatis_portent_ce_que_l_orm_lit(seance, volet, financeurs):
+    """The items `agenda` builds from its rows carry, of the item, dossier, structure (and its
+    commune's département), volet and decision, the values select_related would give."""
+    from gouvernance.enums import SensDecision
+    from gouvernance.models import Decision
+
+    _agenda(seance, 3, volet=volet, financeurs=financeurs)
+    premier = seance.points.order_by("ordre").first()
+    Decision.objects.create(
+        point=premier, sens=SensDecision.AJOURNE, motif="À revoir.", decidee_par=UserFactory()
+    )
+    lus = selectors.agenda(seance)
+    orm = list(
+        PointOrdreDuJour.objects.filter(seance=seance)
+        .select_related("dossier__structure__commune", "dossier__volet", "decision")
+        .order_by("ordre")
+    )
+    assert len(lus) == len(orm) == 3
+    for lu, attendu in zip(lus, orm, strict=True):
+        for nom in selectors.CHAMPS_POINT:
+            assert getattr(lu, nom) == getattr(attendu, nom)
+        for nom in ("pk", *selectors.CHAMPS_DOSSIER):
+            assert getattr(lu.dossier, nom) == getattr(attendu.dossier, nom)
+        assert lu.dossier.get_etat_display() == attendu.dossier.get_etat_display()
+        for nom in ("pk", *selectors.CHAMPS_STRUCTURE):
+            assert getattr(lu.dossier.structure, nom) == getattr(attendu.dossier.structure, nom)
+        assert (
+            lu.dossier.structure.commune.departement_id
+            == attendu.dossier.structure.commune.departement_id
+        )
+        assert str(lu.dossier.volet) == str(attendu.dossier.volet)
+        decision = getattr(attendu, "decision", None)
+        if decision is None:
+            assert lu.decision_prise is None
+        else:
+            for nom in ("pk", *selectors.CHAMPS_DECISION):
+                assert getattr(lu.decision_prise, nom) == getattr(decision, nom)
+            assert lu.decision_prise.get_sens_display() == "Ajourné"
+    assert lus[0].decision_prise and not lus[0].a_decider and lus[1].a_decider
+    # What the rows did not carry is deferred (a query if read), not a default.
+    assert "resume" in lus[0].dossier.get_deferred_fields()
 
 
 def test_seance(seance, secretariat, membre):
+    from tests.factories import VoletFactory
+
+    VoletFactory(numero=3)
+    VoletFactory(numero=2)
     for user in (secretariat, membre, UserFactory()):
         trouvee = selectors.seance_ou_404(user, seance.pk)
         _memes([trouvee], selectors._SEANCE.queryset(user_id=user.pk, pk=seance.pk))
         assert trouvee.secretariat == (user == secretariat)
+        assert selectors.volets_lus(trouvee) is None
+        de_la_page = selectors.seance_ou_404(user, seance.pk, page=True)
+        _memes([de_la_page], selectors._SEANCE_DE_LA_PAGE.queryset(user_id=user.pk, pk=seance.pk))
+        assert de_la_page.secretariat == (user == secretariat)
+        # The volets read with the séance are those the search form's field would read.
+        volets = selectors.volets_lus(de_la_page)
+        attendus = list(Volet.objects.all())
+        assert [(v.pk, str(v)) for v in volets] == [(v.pk, str(v)) for v in attendus]
+        assert volets and [v.numero for v in volets] == sorted(v.numero for v in volets)
 
 
 def test_seance_hors_perimetre(seance, secretariat):
@@ -170,3 +227,116 @@ def test_choix_lus_compiles_une_fois(db, volet):
     deux.fields["lu"].queryset = Volet.objects.none()
     assert list(deux.fields["lu"].choices) == [("", "Tous")]
     assert len(list(un.fields["lu"].choices)) == len(attendus)
+
+
+def test_les_conflits_lus_avec_l_ordre_du_jour_sont_ceux_calcules_a_part(
+    seance, secretariat, pilotage, volet, financeurs, structure, autre_structure
+):
+    """The memberships read in the items' rows and the declarations read in the séance's row
+    give each item the conflicts `instances.conflits` computes by its own queries."""
+    from dossiers.enums import CategorieStructure
+    from dossiers.models import MembreStructure
+    from gouvernance.enums import NatureInteret, RoleMembre
+    from gouvernance.models import DeclarationInteret, MembreInstance
+    from gouvernance.selectors import instances
+    from tests.factories import StructureFactory
+
+    departement = StructureFactory(
+        raison_sociale="Département du Nord", categorie=CategorieStructure.DEPARTEMENT
+    )
+    dossiers = [
+        creer_instruit(structure=s, volet=volet, financeurs=financeurs)
+        for s in (structure, autre_structure, departement)
+    ]
+    for ordre, dossier in enumerate(dossiers, start=1):
+        PointOrdreDuJour.objects.create(seance=seance, dossier=dossier, ordre=ordre)
+    membres = [UserFactory(last_name=nom) for nom in ("Zoé", "Alba", "Marc", "Nina", "Omar")]
+    for membre in membres:
+        MembreInstance.objects.create(instance=pilotage, user=membre, role=RoleMembre.MEMBRE)
+    zoe, alba, marc, nina, omar = membres
+    dehors = UserFactory(last_name="Hors de l'instance")
+    for user in (zoe, dehors):
+        MembreStructure.objects.create(structure=structure, user=user)
+    MembreStructure.objects.create(structure=autre_structure, user=alba)
+    commune = dossiers[0].communes.get()
+    for user, champs in (
+        (alba, {"nature": NatureInteret.STRUCTURE, "structure": structure, "fonction": "élue"}),
+        (marc, {"nature": NatureInteret.COMMUNE, "commune": commune}),
+        (zoe, {"nature": NatureInteret.COMMUNE, "commune": commune, "fonction": "maire"}),
+        (nina, {"nature": NatureInteret.EPCI, "epci": autre_structure.commune.epci}),
+        (
+            omar,
+            {"nature": NatureInteret.DEPARTEMENT, "departement": departement.commune.departement},
+        ),
+        (dehors, {"nature": NatureInteret.COMMUNE, "commune": commune}),
+    ):
+        DeclarationInteret.objects.create(user=user, **champs)
+
+    def lus(points):
+        return {
+            p.dossier_id: [
+                (u.pk, u.get_full_name(), u.email, pourquoi) for u, pourquoi in p.conflits
+            ]
+            for p in points
+        }
+
+    a_part = instances.conflits([d.pk for d in dossiers], instance=pilotage)
+    attendus = {
+        d.pk: [(u.pk, u.get_full_name(), u.email, pourquoi) for u, pourquoi in a_part.get(d.pk, [])]
+        for d in dossiers
+    }
+    avec_la_seance = lus(
+        selectors.agenda(selectors.seance_ou_404(secretariat, seance.pk, page=True))
+    )
+    assert avec_la_seance == attendus
+    assert lus(selectors.agenda(seance)) == attendus  # the declarations by their own query
+    # Each kind of interest is there, the person outside the body nowhere.
+    assert [p for *_, p in attendus[dossiers[0].pk]] == [
+        "intérêt déclaré dans la structure porteuse (élue)",
+        "mandat communal à " + commune.nom,
+        "membre de la structure porteuse",
+    ]
+    assert [u for u, *_ in attendus[dossiers[1].pk]] == [alba.pk, nina.pk]
+    assert [u for u, *_ in attendus[dossiers[2].pk]] == [omar.pk]
+    assert dehors.pk not in {u for lignes in attendus.values() for u, *_ in lignes}
+
+
+def test_les_requetes_envoyees_ensemble_lisent_ce_qu_elles_liraient_seules(
+    seance, volet, financeurs, django_assert_num_queries
+):
+    from cper.requetes import ensemble
+    from instruction.selectors import plan_compare
+
+    _agenda(seance, 2, volet=volet, financeurs=financeurs)
+    lue = selectors.seance_ou_404(seance.creee_par, seance.pk, page=True)
+    seules = (
+        selectors.candidats_ordre_du_jour(lue, limite=51),
+        selectors._POINTS(point_ids=lue.ids_des_points),
+    )
+    plan = plan_compare(lue.ids_des_dossiers)
+    assert sorted(lue.ids_des_dossiers) == sorted(
+        seance.points.values_list("dossier_id", flat=True)
+    )
+    with django_assert_num_queries(3), ensemble():
+        candidats = selectors.candidats_envoyes(lue, limite=51)
+        envoi = selectors.agenda_envoye(lue)
+        # Read in the order sent, or not: each waits for its own rows.
+        assert envoi.points.lignes() == seules[1]
+        assert candidats() == seules[0]
+        assert envoi.plan() == plan
+    assert envoi.points.lignes() == seules[1]  # read once, kept
+    # Outside a block, a query sent runs at once.
+    with django_assert_num_queries(2):
+        envoi = selectors.agenda_envoye(lue)
+    assert envoi.points.lignes() == seules[1]
+    lus = selectors.agenda(lue, envoi=envoi)
+    a_part = selectors.agenda(lue)
+    assert [(p.pk, p.lignes) for p in lus] == [(p.pk, p.lignes) for p in a_part]
+    # The plan comparé of each item's dossier, with what was programmed of it.
+    for point in lus:
+        sans_programme = [
+            {k: v for k, v in ligne.items() if k != "programme"} for ligne in point.lignes
+        ]
+        assert sans_programme == plan[point.dossier_id]
+    # Without its dossiers' ids (a séance read otherwise), nothing is sent.
+    assert selectors.agenda_envoye(selectors.seance_ou_404(seance.creee_par, seance.pk)) is None

@@ -355,3 +355,29 @@ def test_le_formulaire_vide_ecrit_ce_qu_ecriraient_ses_champs():
         )
         assert ligne == attendues[-1]
     assert [ligne["ordre_valeur"] for ligne in vide.lignes()] == [4, 2, 3]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("donnees", [None, {"volet": "", "q": "gare"}, {"q": "x" * 101}, "volet"])
+def test_les_champs_de_recherche_gardes_sont_ceux_du_formulaire(donnees):
+    from gouvernance.forms.seances import RechercheCandidatsForm
+    from tests.factories import VoletFactory
+
+    volets = [VoletFactory(intitule="Mobilité & <gares>"), VoletFactory()]
+    if donnees == "volet":
+        donnees = {"volet": str(volets[1].pk)}
+    for lus in (None, list(Volet.objects.all())) * 2:  # built, then read from the kept markup
+        gardes = RechercheCandidatsForm(donnees, volets=lus).groupes
+        form = RechercheCandidatsForm(donnees)
+        assert gardes == [form["volet"].as_field_group(), form["q"].as_field_group()]
+    assert "Mobilité &amp; &lt;gares&gt;" in gardes[0]
+    choisi = f'<option value="{volets[1].pk}" selected>'
+    assert (choisi in gardes[0]) == bool(donnees and donnees.get("volet"))
+
+
+def test_un_nom_de_champ_n_est_laisse_tel_quel_que_s_il_n_a_rien_a_echapper():
+    from gouvernance.templatetags.seances_tags import _nom
+
+    assert _nom("id_dossier_12") == "id_dossier_12"
+    assert _nom('pre"fixe-dossier_12') == "pre&quot;fixe-dossier_12"
+    assert _nom("x<y") == "x&lt;y"
