@@ -36,6 +36,7 @@ from cper.requetes import (
     relier,
     sql_fige,
 )
+from dossiers import recherche
 from dossiers.enums import ETATS_INSTRUCTION_EN_COURS
 from dossiers.enums import EtatDossier as E
 from dossiers.models import (
@@ -344,12 +345,16 @@ def ordre_de(tri: str) -> list[str]:
 
 
 def recherche_texte(texte: str) -> Q:
-    """Number, title or structure containing the words, each on its trigram index."""
-    return (
-        Q(numero__icontains=texte)
-        | Q(intitule__icontains=texte)
-        | Q(structure__in=Structure.objects.filter(raison_sociale__icontains=texte))
-    )
+    """Number, title or structure's name containing the text, case aside: compared on the
+    dossier's kept search text (`dossiers.recherche`), the three already in upper case; a text
+    that would span two of them there (it holds the separator) on the three fields."""
+    if recherche.contient_le_separateur(texte):
+        return (
+            Q(numero__icontains=texte)
+            | Q(intitule__icontains=texte)
+            | Q(structure__in=Structure.objects.filter(raison_sociale__icontains=texte))
+        )
+    return Q(recherche.ContientMajuscules(F("recherche"), texte))
 
 
 def _mon_avis_donne(user) -> Q:
@@ -710,6 +715,7 @@ def file_compilable(perimetre, criteres: dict) -> bool:
         perimetre is not None
         and not perimetre.vide
         and not any(criteres.get(cle) for cle in CRITERES_TEXTES)
+        and not recherche.contient_le_separateur(criteres.get("q") or "")
     )
 
 
