@@ -887,8 +887,18 @@ def demandes_en_retard(user, aujourdhui, perimetre=None, *, nombre=20) -> list[d
     un_seul_role = user.a_le_role(Role.AGENT_GUICHET) != user.a_le_role(Role.INSTRUCTEUR)
     if isinstance(perimetre, Perimetre) and un_seul_role and not perimetre.vide:
         # The same query on the scope's ids, by SQL compiled once per shape of scope.
+        # A guichet's ids and the day written in the SQL, as for its tabs' counts
+        # (`comptes_compiles`) and the groups' (`_en_retard_des_groupes`): bound, the
+        # statement was planned again on every page.
+        ecrits = tuple(perimetre.ids.items()) if perimetre.sorte == GUICHET else ()
         requete = _en_retard_du_perimetre(
-            perimetre.sorte, perimetre.forme, tuple(perimetre.ids), tuple(perimetre.listes), nombre
+            perimetre.sorte,
+            perimetre.forme,
+            tuple(nom for nom in perimetre.ids if not ecrits),
+            tuple(perimetre.listes),
+            nombre,
+            ecrits,
+            aujourdhui if ecrits else None,
         )
         lignes = requete(**perimetre.ids, **perimetre.listes, aujourdhui=aujourdhui)
     elif perimetre is not None and un_seul_role:
@@ -908,9 +918,10 @@ def demandes_en_retard(user, aujourdhui, perimetre=None, *, nombre=20) -> list[d
 
 
 def _en_retard_dans(dossiers, aujourdhui, nombre: int):
-    """What `demandes_en_retard` lists, read from `dossiers` in « incomplet »."""
+    """What `demandes_en_retard` lists, read from `dossiers` in « incomplet » (the state
+    written in the SQL, a few percent of the dossiers)."""
     return (
-        dossiers.filter(etat=E.INCOMPLET)
+        dossiers.filter(etat=Constante(E.INCOMPLET))
         .annotate(**_annotations_en_retard())
         .filter(echeance_ouverte__lt=aujourdhui)
         .order_by("echeance_ouverte")
@@ -919,11 +930,23 @@ def _en_retard_dans(dossiers, aujourdhui, nombre: int):
 
 
 @lru_cache(maxsize=64)
-def _en_retard_du_perimetre(sorte, forme, ids, listes, nombre: int) -> RequeteCompilee:
-    """`_en_retard_dans` the dossiers of a `Perimetre`'s shape, compiled once."""
+def _en_retard_du_perimetre(
+    sorte, forme, ids, listes, nombre: int, ecrits=(), jour=None
+) -> RequeteCompilee:
+    """`_en_retard_dans` the dossiers of a `Perimetre`'s shape, compiled once; `ecrits` as for
+    `_comptes_compiles`, `jour` the day written in the SQL (`Jour`), else a parameter."""
+    lus = {nom: Identifiant(valeur) for nom, valeur in ecrits}
+    if jour is not None:
+        return RequeteCompilee(
+            lambda **valeurs: _en_retard_dans(
+                _dossiers_du_perimetre(sorte, forme, **valeurs, **lus)[0], Jour(jour), nombre
+            ),
+            *ids,
+            listes=listes,
+        )
     return RequeteCompilee(
         lambda aujourdhui, **valeurs: _en_retard_dans(
-            _dossiers_du_perimetre(sorte, forme, **valeurs)[0], aujourdhui, nombre
+            _dossiers_du_perimetre(sorte, forme, **valeurs, **lus)[0], aujourdhui, nombre
         ),
         *ids,
         listes=listes,
