@@ -12,6 +12,7 @@ import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from dossiers import recherche
 from dossiers.enums import EtatDossier as E
 from dossiers.enums import NatureDepense
 from dossiers.models import Dossier, LigneDepense, LigneFinancement
@@ -322,12 +323,13 @@ CHAMPS_DOSSIER = [
     "etat_avant_complements",
     "created_at",
     "updated_at",
+    "recherche",
 ]
 # A draft is written three weeks before it is filed.
 REDACTION = datetime.timedelta(days=21)
 
 
-def _ligne_dossier(p: Plan) -> tuple:
+def _ligne_dossier(p: Plan, majuscules: dict[str, str]) -> tuple:
     cree = (p.depose_le or AUJOURDHUI - datetime.timedelta(days=10)) - REDACTION
     return (
         p.pk,
@@ -347,6 +349,11 @@ def _ligne_dossier(p: Plan) -> tuple:
         p.parcours.retour if p.etat == E.INCOMPLET else "",
         cree,
         p.parcours.moment if p.parcours.jalons else cree,
+        recherche.composer(
+            majuscules[p.numero or ""],
+            majuscules[p.intitule],
+            majuscules[p.structure.raison_sociale],
+        ),
     )
 
 
@@ -354,7 +361,11 @@ def ecrire(chargement, referentiel, plans: list[Plan]) -> None:
     """Dossiers with their communes, expenses and financing lines (ids reserved first)."""
     for plan, pk in zip(plans, chargement.ids(Dossier, len(plans)), strict=True):
         plan.pk = pk
-    chargement.copier(Dossier, CHAMPS_DOSSIER, (_ligne_dossier(p) for p in plans))
+    # The kept search text from PostgreSQL's own upper case of each value (one query).
+    majuscules = recherche.majuscules(
+        {v for p in plans for v in (p.numero or "", p.intitule, p.structure.raison_sociale)}
+    )
+    chargement.copier(Dossier, CHAMPS_DOSSIER, (_ligne_dossier(p, majuscules) for p in plans))
     chargement.copier(
         Dossier.communes.through,
         ["dossier", "commune"],

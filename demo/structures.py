@@ -38,6 +38,8 @@ class StructureDemo:
     # Set by the instruction stage: the first dossier declared recevable vouches for it.
     verifiee_le: object = None
     verifiee_par: int | None = None
+    # Its name, once written (the dossiers' kept search text is made of it).
+    raison_sociale: str = ""
 
 
 def nombre_de_structures(dossiers: int) -> int:
@@ -61,6 +63,7 @@ def tirer(alea, chargement, referentiel, acteurs, dossiers: int) -> list[Structu
         categorie=porteur.categorie,
         createur=acteurs.porteur.pk,
         verifiee_le=porteur.verifiee_le,
+        raison_sociale=porteur.raison_sociale,
     )
     return [premiere] + [
         StructureDemo(pk=pk, siege=siege, categorie=categorie, createur=createur)
@@ -74,6 +77,8 @@ def ecrire(chargement, structures: list[StructureDemo], acteurs) -> None:
     deja = Structure.objects.filter(siret__startswith=PREFIXE_SIREN_DEMO).count()
     numeros = range(deja, deja + len(nouvelles))
     _comptes(chargement, nouvelles, numeros)
+    for s, n in zip(nouvelles, numeros, strict=True):
+        s.raison_sociale = f"{CATEGORIES[s.categorie][1].format(v=s.siege['nom'])} ({n})"
     chargement.copier(
         Structure,
         [
@@ -92,7 +97,7 @@ def ecrire(chargement, structures: list[StructureDemo], acteurs) -> None:
         (
             (
                 s.pk,
-                f"{CATEGORIES[s.categorie][1].format(v=s.siege['nom'])} ({n})",
+                s.raison_sociale,
                 siret(n),
                 s.categorie,
                 "Place de l'Hôtel de ville",

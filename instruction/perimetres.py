@@ -12,6 +12,9 @@ transitions (`Dossier.declarer_recevable`, `conclure_instruction`…) read the s
 Outside them a dossier answers 404.
 """
 
+import functools
+import operator
+
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q
 from django.http import Http404
@@ -19,7 +22,7 @@ from django.http import Http404
 from cper.comptes.enums import Role
 from cper.referentiel.enums import CategorieFinanceur, TypeGuichet
 from cper.referentiel.models import Guichet
-from cper.requetes import Dans, RequeteCompilee
+from cper.requetes import Constante, Dans, RequeteCompilee
 from dossiers.acces import dossiers_des_structures, enregistrer_perimetre
 from dossiers.enums import EtatDossier as E
 from dossiers.models import DepotConjoint, Dossier, LigneFinancement
@@ -94,11 +97,17 @@ def guichets_et_conjoints(user) -> tuple[list[int], list[int]] | None:
 
 def dossiers_des_guichets(guichets: list[int], conjoints: list[int]):
     """`file_du_guichet` from what `guichets_et_conjoints` read: the guichets named (a
-    parameter each), the dépôts conjoints as one array parameter (when there are some)."""
-    condition = Q(guichet__in=guichets)
+    parameter each, or `Identifiant`s written in the SQL), the dépôts conjoints as one array
+    parameter (when there are some)."""
+    if all(type(guichet) is int for guichet in guichets):
+        condition = Q(guichet__in=guichets)
+    else:  # expressions: one equality each (`__in` takes values only)
+        condition = functools.reduce(operator.or_, (Q(guichet=g) for g in guichets))
     if conjoints:
         condition |= Q(Dans(F("pk"), conjoints))
-    return Dossier.objects.filter(condition).exclude(etat=E.BROUILLON)
+    # The draft state written in the SQL, as the tabs' states are: a prepared statement's
+    # generic plan compares each entry with a constant, not with a parameter.
+    return Dossier.objects.filter(condition).exclude(etat=Constante(E.BROUILLON))
 
 
 def au_guichet_de(user):

@@ -29,6 +29,7 @@ from cper.referentiel.models import Financeur
 from cper.requetes import (
     Constante,
     Dans,
+    Identifiant,
     Jour,
     RequeteCompilee,
     constantes,
@@ -36,6 +37,7 @@ from cper.requetes import (
     relier,
     sql_fige,
 )
+from dossiers import recherche
 from dossiers.enums import ETATS_INSTRUCTION_EN_COURS
 from dossiers.enums import EtatDossier as E
 from dossiers.models import (
@@ -344,13 +346,24 @@ def ordre_de(tri: str) -> list[str]:
     return ORDRES.get(tri, ORDRES["depot"])
 
 
-def recherche_texte(texte: str) -> Q:
-    """Number, title or structure containing the words, each on its trigram index."""
-    return (
-        Q(numero__icontains=texte)
-        | Q(intitule__icontains=texte)
-        | Q(structure__in=Structure.objects.filter(raison_sociale__icontains=texte))
-    )
+def recherche_texte(texte: str, *, une_fois: bool = False) -> Q:
+    """Number, title or structure's name containing the text, case aside: compared on the
+    dossier's kept search text (`dossiers.recherche`), the three already in upper case; a text
+    that would span two of them there (it holds the separator) on the three fields.
+
+    `une_fois` (the tabs' counts): the pattern put in upper case by a scalar subquery, once per
+    query — a prepared statement's generic plan then compares each entry with a value, and is
+    kept instead of being planned again on every page; its row estimate is a default one,
+    which a count (every entry of the tab read anyway) does not mind, unlike a page (sorted on
+    its index until it is full), which keeps the pattern a parameter."""
+    if recherche.contient_le_separateur(texte):
+        return (
+            Q(numero__icontains=texte)
+            | Q(intitule__icontains=texte)
+            | Q(structure__in=Structure.objects.filter(raison_sociale__icontains=texte))
+        )
+    lookup = recherche.ContientMajusculesUneFois if une_fois else recherche.ContientMajuscules
+    return Q(lookup(F("recherche"), texte))
 
 
 def _mon_avis_donne(user) -> Q:
@@ -621,14 +634,27 @@ def _ids_criteres(criteres: dict, agent_id: int) -> dict:
     return ids
 
 
-def _fabrique(sorte, forme, portee, forme_criteres, tri):
+def _fabrique(sorte, forme, portee, forme_criteres, tri, *, compter=False):
     """fabrique(**ids) -> {tab: queryset filtered}, for `RequeteCompilee`; `portee` the names
-    of the scope's ids and lists."""
+    of the scope's ids and lists; `compter`: for the counts (the text searched put in upper
+    case once per query, see `recherche_texte`)."""
     etat, volet, depuis, jusqu_a, miens, texte = forme_criteres
 
     def fabrique(**ids):
+        if texte and compter:
+            cherche = recherche_texte(ids["texte"], une_fois=True)
+            return {cle: queryset.filter(cherche) for cle, queryset in sans_texte(**ids).items()}
+        return sans_texte(**ids) if not texte else avec_texte(**ids)
+
+    def avec_texte(**ids):
+        return filtrees(ids, ids["texte"])
+
+    def sans_texte(**ids):
+        return filtrees(ids, "")
+
+    def filtrees(ids, q):
         criteres = {
-            "q": ids["texte"] if texte else "",
+            "q": q,
             "etat": etat,
             "volet": ids["volet"] if volet else None,
             "depuis": ids["depuis"] if depuis else None,
@@ -657,11 +683,21 @@ def _noms(ids: tuple, listes: tuple, forme_criteres: tuple) -> dict:
 
 
 @lru_cache(maxsize=256)
-def _comptes_compiles(sorte, forme, ids, listes, forme_criteres, cles) -> dict:
+def _comptes_compiles(sorte, forme, ids, listes, forme_criteres, cles, ecrits=()) -> dict:
     """{tab: RequeteCompilee of its bounded count}, for one shape. The groups' tabs without
     filters count their kept `EtatInstruction` rows (`_lignes_des_groupes`), not the dossiers:
-    the same conditions, read from the rows' index alone."""
-    if sorte == GROUPES and not any(forme_criteres):
+    the same conditions, read from the rows' index alone. `ecrits`: ((name, id), …) of the
+    scope's ids written in the SQL (`Identifiant`) rather than bound."""
+    if ecrits:
+        valeurs = {nom: Identifiant(valeur) for nom, valeur in ecrits}
+        fabrique_liee = _fabrique(
+            sorte, forme, (*ids, *valeurs, *listes), forme_criteres, "", compter=True
+        )
+
+        def fabrique(**ids):
+            return fabrique_liee(**ids, **valeurs)
+
+    elif sorte == GROUPES and not any(forme_criteres):
         portee = (*ids, *listes)
 
         def fabrique(**ids):
@@ -671,7 +707,7 @@ def _comptes_compiles(sorte, forme, ids, listes, forme_criteres, cles) -> dict:
             return _lignes_des_groupes(groupes_par_cote)
 
     else:
-        fabrique = _fabrique(sorte, forme, (*ids, *listes), forme_criteres, "")
+        fabrique = _fabrique(sorte, forme, (*ids, *listes), forme_criteres, "", compter=True)
     noms = _noms(ids, listes, forme_criteres)
     return {
         cle: RequeteCompilee(
@@ -711,19 +747,25 @@ def file_compilable(perimetre, criteres: dict) -> bool:
         perimetre is not None
         and not perimetre.vide
         and not any(criteres.get(cle) for cle in CRITERES_TEXTES)
+        and not recherche.contient_le_separateur(criteres.get("q") or "")
     )
 
 
 def comptes_compiles(perimetre: Perimetre, criteres: dict, agent_id: int, cles) -> dict:
     """{tab: (sql, params)} of the bounded counts of those tabs (`cper.pagination.compter_sql`)."""
     forme_criteres = _forme_criteres(criteres)
+    # A guichet's ids written in the SQL, a statement per guichet (a few dozen at most): bound,
+    # the prepared statement's generic plan estimated an average guichet, costlier than the
+    # agent's own, and PostgreSQL planned the counts again on every page.
+    ecrits = tuple(perimetre.ids.items()) if perimetre.sorte == GUICHET else ()
     requetes = _comptes_compiles(
         perimetre.sorte,
         perimetre.forme,
-        tuple(perimetre.ids),
+        tuple(nom for nom in perimetre.ids if not ecrits),
         tuple(perimetre.listes),
         forme_criteres,
         tuple(cles),
+        ecrits,
     )
     ids = {**perimetre.ids, **perimetre.listes, **_ids_criteres(criteres, agent_id)}
     return {cle: requete.sql(**ids) for cle, requete in requetes.items()}
@@ -846,8 +888,18 @@ def demandes_en_retard(user, aujourdhui, perimetre=None, *, nombre=20) -> list[d
     un_seul_role = user.a_le_role(Role.AGENT_GUICHET) != user.a_le_role(Role.INSTRUCTEUR)
     if isinstance(perimetre, Perimetre) and un_seul_role and not perimetre.vide:
         # The same query on the scope's ids, by SQL compiled once per shape of scope.
+        # A guichet's ids and the day written in the SQL, as for its tabs' counts
+        # (`comptes_compiles`) and the groups' (`_en_retard_des_groupes`): bound, the
+        # statement was planned again on every page.
+        ecrits = tuple(perimetre.ids.items()) if perimetre.sorte == GUICHET else ()
         requete = _en_retard_du_perimetre(
-            perimetre.sorte, perimetre.forme, tuple(perimetre.ids), tuple(perimetre.listes), nombre
+            perimetre.sorte,
+            perimetre.forme,
+            tuple(nom for nom in perimetre.ids if not ecrits),
+            tuple(perimetre.listes),
+            nombre,
+            ecrits,
+            aujourdhui if ecrits else None,
         )
         lignes = requete(**perimetre.ids, **perimetre.listes, aujourdhui=aujourdhui)
     elif perimetre is not None and un_seul_role:
@@ -867,9 +919,10 @@ def demandes_en_retard(user, aujourdhui, perimetre=None, *, nombre=20) -> list[d
 
 
 def _en_retard_dans(dossiers, aujourdhui, nombre: int):
-    """What `demandes_en_retard` lists, read from `dossiers` in « incomplet »."""
+    """What `demandes_en_retard` lists, read from `dossiers` in « incomplet » (the state
+    written in the SQL, a few percent of the dossiers)."""
     return (
-        dossiers.filter(etat=E.INCOMPLET)
+        dossiers.filter(etat=Constante(E.INCOMPLET))
         .annotate(**_annotations_en_retard())
         .filter(echeance_ouverte__lt=aujourdhui)
         .order_by("echeance_ouverte")
@@ -878,11 +931,23 @@ def _en_retard_dans(dossiers, aujourdhui, nombre: int):
 
 
 @lru_cache(maxsize=64)
-def _en_retard_du_perimetre(sorte, forme, ids, listes, nombre: int) -> RequeteCompilee:
-    """`_en_retard_dans` the dossiers of a `Perimetre`'s shape, compiled once."""
+def _en_retard_du_perimetre(
+    sorte, forme, ids, listes, nombre: int, ecrits=(), jour=None
+) -> RequeteCompilee:
+    """`_en_retard_dans` the dossiers of a `Perimetre`'s shape, compiled once; `ecrits` as for
+    `_comptes_compiles`, `jour` the day written in the SQL (`Jour`), else a parameter."""
+    lus = {nom: Identifiant(valeur) for nom, valeur in ecrits}
+    if jour is not None:
+        return RequeteCompilee(
+            lambda **valeurs: _en_retard_dans(
+                _dossiers_du_perimetre(sorte, forme, **valeurs, **lus)[0], Jour(jour), nombre
+            ),
+            *ids,
+            listes=listes,
+        )
     return RequeteCompilee(
         lambda aujourdhui, **valeurs: _en_retard_dans(
-            _dossiers_du_perimetre(sorte, forme, **valeurs)[0], aujourdhui, nombre
+            _dossiers_du_perimetre(sorte, forme, **valeurs, **lus)[0], aujourdhui, nombre
         ),
         *ids,
         listes=listes,

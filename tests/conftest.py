@@ -85,15 +85,22 @@ def _agregats_a_jour(request):
     yield
     from django.db import DatabaseError, transaction
 
-    from dossiers import agregats
+    from dossiers import agregats, recherche
     from instruction import suivi
 
     try:
         with transaction.atomic():
             ecarts = agregats.ecarts()
             ecarts_instruction = suivi.ecarts()
+            ecarts_recherche = recherche.ecarts()
     except DatabaseError:
         return  # the test left its transaction broken on purpose: nothing to compare
+    if ecarts_recherche:
+        pytest.fail(
+            "Textes cherchés tenus périmés (numéro, intitulé ou raison sociale écrits sans "
+            f"Dossier.save ni Structure.save) : {ecarts_recherche[:5]}",
+            pytrace=False,
+        )
     if ecarts_instruction:
         pytest.fail(
             "États d'instruction tenus périmés (un service a routé un dossier ou enregistré "

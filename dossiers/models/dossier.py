@@ -23,6 +23,7 @@ from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 from cper.comptes.enums import Role
 from cper.masse import une_des_valeurs
+from dossiers import recherche
 from dossiers.enums import ETATS_INSTRUCTION_EN_COURS, EtatDossier
 
 from .structure import MembreStructure
@@ -34,6 +35,8 @@ EN_INSTRUCTION_OU_ATTENTE = une_des_valeurs("etat", ETATS_INSTRUCTION_EN_COURS)
 ETATS_AVANT_COMPLEMENTS = [E.DEPOSE, E.EN_INSTRUCTION]
 # Programmed and not yet paid off: the states a porteur may renounce from, or a deadline lapse.
 ETATS_EXECUTION = [E.PROGRAMME, E.ATTRIBUE, E.EN_COURS]
+# What the kept search text is made of (`Dossier.recherche`).
+CHAMPS_CHERCHES = frozenset({"numero", "intitule", "structure", "structure_id"})
 # CRPA L231-4: two months of silence on a financial request after its dépôt is a rejection.
 DELAI_RECEVABILITE_MOIS = 2
 
@@ -209,6 +212,9 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # What the workbenches' search compares: number, title and structure's name in upper case,
+    # written by `save()` (see dossiers/recherche.py), never by hand.
+    recherche = models.TextField("texte cherché", default="", db_default="", editable=False)
 
     objects = DossierQuerySet.as_manager()
 
@@ -219,11 +225,11 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         # cper/pagination.py), and the text search on trigrams of what `icontains` compares.
         indexes = [
             models.Index(fields=["guichet", "depose_le", "id"], name="dossier_guichet_depot_idx"),
-            # A guichet's tab; what a search compares is in the index too, so that searching a
+            # A guichet's tab; the kept search text is in the index too, so that searching a
             # tab filters its entries without reading each dossier's row.
             models.Index(
                 fields=["guichet", "etat", "depose_le", "id"],
-                include=["numero", "intitule", "structure"],
+                include=["recherche"],
                 name="dossier_guichet_etat_idx",
             ),
             models.Index(fields=["etat", "depose_le", "id"], name="dossier_etat_depot_idx"),
@@ -292,6 +298,23 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self):
         return f"{self.numero} — {self.intitule}" if self.numero else self.intitule
+
+    def save(self, *args, **kwargs):
+        """Saved with its kept search text, in the same statement, whenever the number, the
+        title or the structure is written (dossiers/recherche.py)."""
+        champs = kwargs.get("update_fields")
+        differes = self.get_deferred_fields() if champs is None else set()
+        if champs is None and not differes:
+            self.recherche = recherche.a_ecrire(self, CHAMPS_CHERCHES)
+        elif champs is None:
+            # Django then writes the fields loaded only (`only()`): so does the kept text.
+            ecrits = {f.name for f in self._meta.concrete_fields if f.attname not in differes}
+            if CHAMPS_CHERCHES & ecrits:
+                self.recherche = recherche.a_ecrire(self, ecrits)
+        elif CHAMPS_CHERCHES.intersection(champs):
+            self.recherche = recherche.a_ecrire(self, set(champs))
+            kwargs["update_fields"] = {*champs, "recherche"}
+        super().save(*args, **kwargs)
 
     # --- Transitions (guards and field changes only; no I/O) ---------------------------------
 

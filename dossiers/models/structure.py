@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Upper
 from stdnum.fr import siret as stdnum_siret
 
+from dossiers import recherche
 from dossiers.enums import CategorieStructure
 
 
@@ -60,6 +61,19 @@ class Structure(models.Model):
 
     def __str__(self):
         return self.raison_sociale
+
+    def save(self, *args, **kwargs):
+        """Saved; when the name of an existing structure may have changed, its dossiers' kept
+        search text follows, in the same transaction (dossiers/recherche.py)."""
+        renommee = not self._state.adding and (
+            kwargs.get("update_fields") is None or "raison_sociale" in kwargs["update_fields"]
+        )
+        if not renommee:
+            super().save(*args, **kwargs)
+            return
+        with transaction.atomic(savepoint=False):
+            super().save(*args, **kwargs)
+            recherche.tenir_structure(self.pk)
 
     @property
     def siren(self) -> str:

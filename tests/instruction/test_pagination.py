@@ -228,13 +228,14 @@ def test_un_onglet_qui_ne_peut_rien_contenir_compte_zero_sans_empecher_les_autre
 
 
 def test_l_index_d_un_onglet_du_guichet_porte_ce_que_compare_la_recherche(db):
-    # What the search compares is in the index of the tab (guichet, state, dépôt): on a
-    # vacuumed table (the visibility map set), PostgreSQL filters the tab's entries on it
-    # without reading the dossiers' rows (EXPLAIN at 100,000 dossiers: an index-only scan).
+    # What the search compares (the kept search text) is in the index of the tab (guichet,
+    # state, dépôt): on a vacuumed table (the visibility map set), PostgreSQL filters the tab's
+    # entries on it without reading the dossiers' rows (EXPLAIN at 100,000 dossiers: an
+    # index-only scan).
     with connection.cursor() as curseur:
         curseur.execute(
             "SELECT indexdef FROM pg_indexes WHERE indexname = 'dossier_guichet_etat_idx'"
         )
         (definition,) = curseur.fetchone()
     assert "(guichet_id, etat, depose_le, id)" in definition
-    assert "INCLUDE (numero, intitule, structure_id)" in definition
+    assert "INCLUDE (recherche)" in definition
