@@ -4,6 +4,7 @@ from functools import cache
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.deconstruct import deconstructible
 from django.utils.html import escape
 from django.utils.safestring import SafeData, SafeString
@@ -300,3 +301,41 @@ def formulaire_vide(form_class) -> SafeString:
 
 class CperModelForm(CperForm, forms.ModelForm):
     """The DSFR rendering of CperForm for model forms."""
+
+
+# The field groups of the workbenches' and the agenda's search forms, rendered once per set
+# of inputs (see `groupes_rendus`); emptied when full, so that it stays small whatever is searched.
+_RENDUS: dict = {}
+_RENDUS_MAXIMUM = 512
+
+
+def groupes_rendus(form, noms: tuple[str, ...], choix: dict[str, list]) -> list[SafeString]:
+    """The `as_field_group` markup of the fields `noms` of `form`, from a per-process cache.
+
+    The markup depends only on the form's class, its bound data (and the errors they give),
+    the choices of its selects and the language: those are the key. `choix` gives the
+    choices read from the database this request (each select's widget reads them from
+    there, not a second time). Not for a form whose markup reads anything else (initial
+    values, an instance): those would not be in the key."""
+    if form.initial or any(champ.initial is not None for champ in form.fields.values()):
+        raise ValueError("Des valeurs initiales ne sont pas dans la clé du balisage gardé.")
+    for nom, options in choix.items():
+        form.fields[nom].widget.choices = options
+    donnees = None
+    if form.is_bound:  # what the fields read of the query string (not the page's cursor)
+        lire = getattr(form.data, "getlist", lambda nom: [form.data.get(nom)])
+        donnees = tuple(tuple(lire(form.add_prefix(nom))) for nom in form.fields)
+    cle = (
+        type(form),
+        noms,
+        translation.get_language(),
+        tuple((nom, tuple(options)) for nom, options in choix.items()),
+        donnees,
+    )
+    rendus = _RENDUS.get(cle)
+    if rendus is None:
+        rendus = [form[nom].as_field_group() for nom in noms]
+        if len(_RENDUS) >= _RENDUS_MAXIMUM:
+            _RENDUS.clear()
+        _RENDUS[cle] = rendus
+    return rendus

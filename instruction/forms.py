@@ -3,11 +3,12 @@ from functools import cached_property
 
 from django import forms
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from cper.forms import RENDU_DSFR_RAPIDE, CperForm, MontantField
+from cper.forms import RENDU_DSFR_RAPIDE, CperForm, MontantField, groupes_rendus
 from cper.referentiel.models import Commune, Financeur, Guichet, Volet
+from cper.referentiel.selectors import VOLETS
 from cper.requetes import RequeteCompilee
 from cper.televersement.enums import Usage
 from cper.televersement.forms import FichierControleField
@@ -27,47 +28,9 @@ TRIS = [
 ]
 
 
-# The choices of the workbenches' selects (every volet, every groupe technique, in their
-# models' order), their SQL compiled once per process: the querysets of the fields below.
-_VOLETS = RequeteCompilee(Volet.objects.all)
+# The choices of the workbenches' selects (every volet: `VOLETS`; every groupe technique, in
+# its model's order), their SQL compiled once per process: the querysets of the fields below.
 _GROUPES_TECHNIQUES = RequeteCompilee(GroupeTechnique.objects.all)
-
-# The field groups of the workbenches' forms, rendered once per set of inputs (see
-# `_groupes_rendus`); emptied when full, so that it stays small whatever is searched.
-_RENDUS: dict = {}
-_RENDUS_MAXIMUM = 512
-
-
-def _groupes_rendus(form, noms: tuple[str, ...], choix: dict[str, list]) -> list[SafeString]:
-    """The `as_field_group` markup of the fields `noms` of `form`, from a per-process cache.
-
-    The markup depends only on the form's class, its bound data (and the errors they give),
-    the choices of its selects and the language: those are the key. `choix` gives the
-    choices read from the database this request (each select's widget reads them from
-    there, not a second time). Not for a form whose markup reads anything else (initial
-    values, an instance): those would not be in the key."""
-    if form.initial or any(champ.initial is not None for champ in form.fields.values()):
-        raise ValueError("Des valeurs initiales ne sont pas dans la clé du balisage gardé.")
-    for nom, options in choix.items():
-        form.fields[nom].widget.choices = options
-    donnees = None
-    if form.is_bound:  # what the fields read of the query string (not the page's cursor)
-        lire = getattr(form.data, "getlist", lambda nom: [form.data.get(nom)])
-        donnees = tuple(tuple(lire(form.add_prefix(nom))) for nom in form.fields)
-    cle = (
-        type(form),
-        noms,
-        translation.get_language(),
-        tuple((nom, tuple(options)) for nom, options in choix.items()),
-        donnees,
-    )
-    rendus = _RENDUS.get(cle)
-    if rendus is None:
-        rendus = [form[nom].as_field_group() for nom in noms]
-        if len(_RENDUS) >= _RENDUS_MAXIMUM:
-            _RENDUS.clear()
-        _RENDUS[cle] = rendus
-    return rendus
 
 
 class FiltresForm(CperForm):
@@ -102,9 +65,9 @@ class FiltresForm(CperForm):
         """Each field's group (label, widget, help), as `as_field_group` renders it."""
         champ = self.fields["volet"]
         volets = [("", champ.empty_label)] + [
-            (str(volet.pk), champ.label_from_instance(volet)) for volet in _VOLETS()
+            (str(volet.pk), champ.label_from_instance(volet)) for volet in VOLETS()
         ]
-        return _groupes_rendus(self, tuple(self.fields), {"volet": volets})
+        return groupes_rendus(self, tuple(self.fields), {"volet": volets})
 
 
 class AffectationForm(CperForm):
@@ -157,7 +120,7 @@ class SelectionRecevableForm(RecevableForm):
     def groupes(self) -> list[SafeString]:
         """The groups of the group and comment fields (the checkboxes are the rows')."""
         choix = {"groupe_technique": self.fields["groupe_technique"].widget.choices}
-        return _groupes_rendus(self, ("groupe_technique", "commentaire"), choix)
+        return groupes_rendus(self, ("groupe_technique", "commentaire"), choix)
 
 
 class IrrecevableForm(CperForm):

@@ -643,14 +643,8 @@ def _fabrique(sorte, forme, portee, forme_criteres, tri, *, compter=False):
     def fabrique(**ids):
         if texte and compter:
             cherche = recherche_texte(ids["texte"], une_fois=True)
-            return {cle: queryset.filter(cherche) for cle, queryset in sans_texte(**ids).items()}
-        return sans_texte(**ids) if not texte else avec_texte(**ids)
-
-    def avec_texte(**ids):
-        return filtrees(ids, ids["texte"])
-
-    def sans_texte(**ids):
-        return filtrees(ids, "")
+            return {cle: queryset.filter(cherche) for cle, queryset in filtrees(ids, "").items()}
+        return filtrees(ids, ids["texte"] if texte else "")
 
     def filtrees(ids, q):
         criteres = {

@@ -8,6 +8,8 @@ from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.formats import date_format
 
+from cper.requetes import RequeteCompilee
+
 from .models import (
     ZERO,
     AvenantContrat,
@@ -18,6 +20,10 @@ from .models import (
     RevisionEnveloppe,
     Volet,
 )
+
+# Every volet in its model's order (the choices of the workbenches' and the agenda's search
+# forms), its SQL compiled once per process.
+VOLETS = RequeteCompilee(Volet.objects.all)
 
 
 @dataclass

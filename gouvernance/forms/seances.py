@@ -4,11 +4,17 @@ from django import forms
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 
-from cper.forms import RENDU_DSFR_RAPIDE, ChoixModeleField, CperForm, MontantField
+from cper.forms import (
+    RENDU_DSFR_RAPIDE,
+    ChoixModeleField,
+    CperForm,
+    MontantField,
+    groupes_rendus,
+)
 from cper.referentiel.models import Volet
+from cper.referentiel.selectors import VOLETS
 from cper.templatetags.cper_tags import euros
 from gouvernance.enums import SensDecision
-from instruction.forms import _VOLETS, _groupes_rendus
 
 MONTANT = {"min_value": 0}
 
@@ -43,13 +49,13 @@ class RechercheCandidatsForm(CperForm):
     @cached_property
     def groupes(self) -> list[SafeString]:
         """The volet's and the words' field groups, as `as_field_group` renders them, kept per
-        set of inputs and volets as the workbenches' filters are (`_groupes_rendus`)."""
+        set of inputs and volets as the workbenches' filters are (`groupes_rendus`)."""
         champ = self.fields["volet"]
         volets = [("", champ.empty_label)] + [
             (str(volet.pk), champ.label_from_instance(volet))
-            for volet in (_VOLETS() if self.volets is None else self.volets)
+            for volet in (VOLETS() if self.volets is None else self.volets)
         ]
-        return _groupes_rendus(self, ("volet", "q"), {"volet": volets})
+        return groupes_rendus(self, ("volet", "q"), {"volet": volets})
 
 
 class OrdreDuJourForm(CperForm):

@@ -4,8 +4,8 @@ one Django renders for those inputs, and new inputs (data, choices) render anew.
 import pytest
 from django.http import QueryDict
 
+from cper import forms as formulaires
 from dossiers.models import Dossier
-from instruction import forms as formulaires
 from instruction.forms import FiltresForm, SelectionRecevableForm
 from tests.factories import VoletFactory
 from tests.factories.instruction import GroupeTechniqueFactory
