@@ -157,7 +157,6 @@ def test_les_etats_des_onglets_des_instructeurs_sont_ecrits_dans_le_sql(
 ):
     """Literals, not parameters: a prepared statement's generic plan then still estimates
     each state from the statistics (« en instruction » is a fifth of the dossiers)."""
-    from cper.requetes import Constante
     from dossiers.enums import EtatDossier as E
     from instruction import selectors
 
@@ -166,6 +165,25 @@ def test_les_etats_des_onglets_des_instructeurs_sont_ecrits_dans_le_sql(
         if cle != selectors.TOUS:
             assert f"'{E.EN_INSTRUCTION}'" in sql
         assert not any(str(p) in E.values for p in params)
+
+
+def test_les_etats_des_onglets_du_guichet_sont_ecrits_dans_le_sql(agent_sp_douai):
+    """Bound, the states left the generic plan of a search's counts an unknown share of the
+    guichet's dossiers: PostgreSQL planned the statement again on every page."""
+    from dossiers.enums import EtatDossier as E
+    from instruction import selectors
+
+    onglets = selectors.onglets_guichet(selectors.file_du_guichet(agent_sp_douai))
+    for cle, queryset in onglets.items():
+        sql, params = queryset.query.sql_with_params()
+        for etat in selectors.ETATS_GUICHET.get(cle, ()):
+            assert f"'{etat}'" in sql
+        assert not any(str(p) in E.values for p in params)
+
+
+def test_un_nom_du_code_seulement_s_ecrit_dans_le_sql():
+    from cper.requetes import Constante
+
     for valeur in ("en instruction'; --", "", 1, "Depose"):
         with pytest.raises(ValueError):
             Constante(valeur)
