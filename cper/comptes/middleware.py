@@ -4,6 +4,11 @@ from urllib.parse import urlencode
 
 from django.shortcuts import redirect
 from django.urls import reverse
+from django_otp.middleware import OTPMiddleware as OTPMiddlewareDeBase
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from cper.requetes import RequeteCompilee
 
 from .second_facteur import a_un_second_facteur, facteur_verifie, second_facteur_requis
 
@@ -11,6 +16,30 @@ from .second_facteur import a_un_second_facteur, facteur_verifie, second_facteur
 PAGES_LIBRES = frozenset(
     {"second_facteur", "second_facteur_activer", "deconnexion", "proconnect_deconnecte"}
 )
+
+
+# The kinds of device this service configures, each read by SQL compiled once per process.
+_APPAREILS = {
+    modele.model_label(): RequeteCompilee(
+        lambda pk, modele=modele: modele.objects.filter(pk=pk), "pk"
+    )
+    for modele in (TOTPDevice, StaticDevice)
+}
+
+
+class OTPMiddleware(OTPMiddlewareDeBase):
+    """django-otp's, the device the session names read by SQL compiled once (the ORM built
+    and compiled the same query on every page of a person who gave a second factor); an id
+    that names no device of these kinds (another model, a malformed one) verifies nothing,
+    where django-otp failed on a model that is not a device. django-otp still checks that the
+    device is the person's and confirmed (`_finalize_device`)."""
+
+    def _device_from_persistent_id(self, persistent_id: str):
+        etiquette, _, pk = self._normalize_persistent_id(persistent_id).rpartition("/")
+        requete = _APPAREILS.get(etiquette)
+        if requete is None or not (pk.isascii() and pk.isdigit()) or not 0 < int(pk) < 2**63:
+            return None
+        return next(iter(requete(pk=int(pk))), None)
 
 
 class SecondFacteurMiddleware:

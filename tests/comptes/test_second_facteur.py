@@ -8,6 +8,7 @@ from base64 import b32decode
 import pytest
 import time_machine
 from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -214,3 +215,71 @@ def test_un_porteur_n_est_jamais_arrete(client, porteur):
     _mot_de_passe(client, porteur)
     assert client.get(reverse("dossiers:index")).status_code == 200
     assert client.get(VERIFIER).status_code == 302
+
+
+COMPTE = reverse("comptes:compte")
+
+
+def _arretee(client) -> bool:
+    """Sent to the code, or to enrolment, instead of the page."""
+    reponse = client.get(COMPTE)
+    return reponse.status_code == 302 and reponse.url.startswith((VERIFIER, ACTIVER))
+
+
+def test_la_session_perd_le_second_facteur_quand_son_application_disparait(client, administrateur):
+    """The session names the device that verified it: read on every page (by compiled SQL),
+    a device removed, unconfirmed or of another person verifies nothing."""
+    appareil = application(administrateur)
+    client.force_login(administrateur)
+    assert client.get(COMPTE).status_code == 200
+
+    appareil.confirmed = False
+    appareil.save()
+    assert _arretee(client)
+
+    client.force_login(administrateur)
+    autre = application(UserFactory(roles=[Role.ADMINISTRATEUR]))
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = autre.persistent_id
+    session.save()
+    assert _arretee(client)
+
+    client.force_login(administrateur)  # a new application, since the first is unconfirmed
+    assert client.get(COMPTE).status_code == 200
+    TOTPDevice.objects.filter(user=administrateur).delete()
+    assert _arretee(client)
+
+
+@pytest.mark.parametrize(
+    "identifiant",
+    [
+        "otp_totp.totpdevice/0",
+        "otp_totp.totpdevice/99999999999999999999",
+        "otp_totp.totpdevice/x",
+        "otp_static.staticdevice/-1",
+        "otp_totp.totpdevice/²",
+        "inconnu.appareil/1",
+        "sans-barre",
+        "comptes.user/1",
+    ],
+)
+def test_un_identifiant_d_appareil_invalide_ne_verifie_rien(client, administrateur, identifiant):
+    application(administrateur)
+    client.force_login(administrateur)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = identifiant
+    session.save()
+    assert _arretee(client)
+
+
+def test_le_code_de_secours_verifie_la_session_par_son_appareil(client, administrateur):
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    from cper.comptes.second_facteur import _nouveaux_codes
+
+    _nouveaux_codes(administrateur)
+    client.force_login(administrateur, second_facteur=False)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = StaticDevice.objects.get(user=administrateur).persistent_id
+    session.save()
+    assert client.get(COMPTE).status_code == 200
