@@ -4,8 +4,10 @@ Without it each worker pays on its first request for the URL conf and its views'
 translation catalogues, the templates' compilation and the template tags: 0.4 s on this
 machine, several seconds on a busy one. Done in the master, the work is shared by every worker
 (copy-on-write). No database connection may survive into the forks: they are closed here.
+Last, what is loaded is frozen out of the garbage collector's reach (`ramasse_miettes`).
 """
 
+import gc
 import io
 import logging
 from pathlib import Path
@@ -55,6 +57,23 @@ def _pages(application) -> None:
             pass
 
 
+# Allocations between two passes of the collector over the youngest objects (Python's
+# default: 700). A page allocates tens of thousands of objects that reference counting frees;
+# at 700 the collector ran dozens of times per page, over every object still alive.
+SEUIL_RAMASSE_MIETTES = 50_000
+
+
+def ramasse_miettes() -> None:
+    """The objects loaded so far (modules, URL conf, compiled templates: long-lived) moved out
+    of the collector's reach (`gc.freeze`, as Python's documentation advises before a fork:
+    the workers also keep sharing their memory pages), and the youngest generation collected
+    every `SEUIL_RAMASSE_MIETTES` allocations. At 100,000 dossiers the collector took
+    0.5–0.8 ms of the heaviest pages (6–8 ms) and nothing of a bare one."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(SEUIL_RAMASSE_MIETTES, *gc.get_threshold()[1:])
+
+
 def rechauffer(application) -> None:
     """Best effort: a failure here is logged and never keeps the server from starting."""
     try:
@@ -67,3 +86,4 @@ def rechauffer(application) -> None:
         logger.exception("Préchauffage incomplet")
     finally:
         connections.close_all()
+        ramasse_miettes()

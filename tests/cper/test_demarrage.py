@@ -14,6 +14,9 @@ from django.db import connections
 from django.template import engines
 chargeur = engines["django"].engine.template_loaders[0]
 assert all(c.connection is None for c in connections.all()), "connexion ouverte avant le fork"
+import gc
+assert gc.get_freeze_count() > 10_000, "objets chargés non figés"
+assert gc.get_threshold()[0] == 50_000, gc.get_threshold()
 print(len(chargeur.get_template_cache))
 """
 
