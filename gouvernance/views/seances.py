@@ -130,7 +130,10 @@ def seance(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-CANDIDATS_AFFICHES = 50
+# A page of candidates, as the workbenches and the séances list show 25 rows at a time: the
+# secretariat narrows by volet or words, or goes on to the next ones (at 50, their rows took
+# a ninth of the page's time).
+CANDIDATS_AFFICHES = 25
 
 
 def _candidats_envoyes(request, seance):
@@ -149,8 +152,8 @@ def _candidats_envoyes(request, seance):
 
 
 def _form_ordre_du_jour(request, seance, candidats=None):
-    """The agenda form: the items already on it, and at most 50 candidates matching the search
-    (`candidats`: what `_candidats_envoyes` gave, else read here).
+    """The agenda form: the items already on it, and at most `CANDIDATS_AFFICHES` candidates
+    matching the search (`candidats`: what `_candidats_envoyes` gave, else read here).
 
     A contract has hundreds of instruit dossiers at a time: the secretariat narrows them by volet
     or by words (number, intitulé, structure) rather than scrolling through them all. The same
