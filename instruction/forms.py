@@ -112,8 +112,12 @@ class SelectionRecevableForm(RecevableForm):
         label="Dossiers", queryset=None, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args, dossiers, **kwargs):
+    def __init__(self, *args, dossiers=None, **kwargs):
+        """`dossiers`: those that may be chosen, to validate what was posted (none to show the
+        form: the workbench's rows write the boxes)."""
         super().__init__(*args, **kwargs)
+        if dossiers is None and self.is_bound:
+            raise ValueError("Les dossiers sélectionnables valident ce qui est posté.")
         self.fields["dossiers"].queryset = dossiers
 
     @cached_property

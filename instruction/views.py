@@ -180,7 +180,6 @@ def index(request: HttpRequest) -> HttpResponse:
 @role_requis(Role.AGENT_GUICHET)
 def guichet(request: HttpRequest) -> HttpResponse:
     perimetre = selectors.perimetre_du_guichet(request.user)
-    dossiers = perimetre.dossiers()
     return _file(
         request,
         perimetre,
@@ -189,7 +188,8 @@ def guichet(request: HttpRequest) -> HttpResponse:
         perimetre=perimetre,
         partition=True,
         contexte={
-            "selection": SelectionRecevableForm(dossiers=dossiers.filter(etat=E.DEPOSE)),
+            # Shown, never validated here: its dossiers are those the rows' boxes post.
+            "selection": SelectionRecevableForm(),
         },
     )
 
