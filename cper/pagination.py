@@ -17,10 +17,11 @@ import json
 from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet, FieldDoesNotExist, ValidationError
-from django.db import connections
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils.formats import number_format
+
+from cper.requetes import envoyer_sql
 
 PLAFOND = 1000
 PARAMETRES = ("apres", "avant", "fin", "page")
@@ -76,6 +77,12 @@ def compter_bornes(querysets: dict[str, QuerySet], plafond: int = PLAFOND) -> di
 def compter_sql(sqls: dict, alias: str, plafond: int = PLAFOND) -> dict[str, Compte]:
     """The bounded counts of `requete_bornee` queries already compiled: {key: (sql, params)},
     None for a query known to be empty; one query."""
+    return compter_sql_envoye(sqls, alias, plafond)()
+
+
+def compter_sql_envoye(sqls: dict, alias: str, plafond: int = PLAFOND):
+    """`compter_sql`, its query sent (inside `cper.requetes.ensemble()`, with the others of the
+    block: one round trip) and its counts read by calling what this returns."""
     morceaux, parametres = [], []
     for sql_params in sqls.values():
         if sql_params is None:
@@ -85,10 +92,8 @@ def compter_sql(sqls: dict, alias: str, plafond: int = PLAFOND) -> dict[str, Com
         # Compiled by Django from a queryset; the values stay parameters.
         morceaux.append(f"(SELECT count(*) FROM ({sql}) AS borne)")  # noqa: S608
         parametres.extend(params)
-    with connections[alias].cursor() as curseur:
-        curseur.execute("SELECT " + ", ".join(morceaux), parametres)
-        ligne = curseur.fetchone()
-    return {cle: Compte(n, plafond) for cle, n in zip(sqls, ligne, strict=True)}
+    lire = envoyer_sql("SELECT " + ", ".join(morceaux), parametres, alias)
+    return lambda: {cle: Compte(n, plafond) for cle, n in zip(sqls, lire()[0], strict=True)}
 
 
 def _champ(modele, chemin: str):
@@ -187,6 +192,14 @@ def requete_de_page(queryset: QuerySet, ordre: list[str], par_page: int, *, en_a
     """The rows `paginer` reads without a cursor: the first page, or the last one read
     backwards (`en_arriere`)."""
     return queryset.order_by(*(_inverse(ordre) if en_arriere else ordre))[: par_page + 1]
+
+
+def sens_de_la_page(parametres) -> bool | None:
+    """For a query string that names no row: whether `paginer` reads the last page (`lire`'s
+    `en_arriere`), so that its query can be sent ahead; None when it may follow a cursor."""
+    if parametres.get("apres") or parametres.get("avant"):
+        return None
+    return parametres.get("fin") == "1"
 
 
 def paginer(

@@ -275,6 +275,29 @@ class Envoi:
         return self._lignes
 
 
+def envoyer_sql(sql: str, params, using: str = DEFAULT_DB_ALIAS):
+    """A query of our own SQL (its values parameters) sent as `RequeteCompilee.envoyer` sends
+    one (inside `ensemble()`, with the others of the block; outside, run at once), its rows
+    (tuples) read by calling what this returns."""
+    connexion = connections[using]
+    if getattr(connexion, "_ensemble", None) is None:
+        with connexion.cursor() as curseur:
+            curseur.execute(sql, params)
+            rangs = curseur.fetchall()
+        return lambda: rangs
+    curseur = connexion.cursor()
+    connexion._ensemble.append(curseur)
+    curseur.execute(sql, params)
+    lus = []
+
+    def lire() -> list:
+        if not lus:
+            lus.append(curseur.fetchall())
+        return lus[0]
+
+    return lire
+
+
 @contextmanager
 def ensemble(using: str = DEFAULT_DB_ALIAS):
     """`with ensemble(): a = R1.envoyer(...); b = R2.envoyer(...); a.lignes(); b.lignes()`:

@@ -9,7 +9,6 @@ from django.utils.safestring import SafeString
 from cper.forms import RENDU_DSFR_RAPIDE, CperForm, MontantField, groupes_rendus
 from cper.referentiel.models import Commune, Financeur, Guichet, Volet
 from cper.referentiel.selectors import VOLETS
-from cper.requetes import RequeteCompilee
 from cper.televersement.enums import Usage
 from cper.televersement.forms import FichierControleField
 from dossiers.enums import CategorieStructure, EtatDossier, TypePiece
@@ -18,6 +17,7 @@ from dossiers.models.structure import valider_siret
 
 from .enums import SensAvis
 from .models import GroupeTechnique
+from .selectors import GROUPES_TECHNIQUES
 
 TRIS = [
     ("depot", "Dépôt le plus ancien d'abord"),
@@ -26,11 +26,6 @@ TRIS = [
     ("intitule", "Intitulé"),
     ("structure", "Structure porteuse"),
 ]
-
-
-# The choices of the workbenches' selects (every volet: `VOLETS`; every groupe technique, in
-# its model's order), their SQL compiled once per process: the querysets of the fields below.
-_GROUPES_TECHNIQUES = RequeteCompilee(GroupeTechnique.objects.all)
 
 
 class FiltresForm(CperForm):
@@ -60,12 +55,17 @@ class FiltresForm(CperForm):
     tri = forms.ChoiceField(label="Trier par", required=False, choices=TRIS)
     miens = forms.BooleanField(label="Seulement les dossiers qui me sont confiés", required=False)
 
+    def __init__(self, *args, volets=None, **kwargs):
+        # What reads the volets (`selectors.choix_envoyes`), else their own compiled query.
+        self.lire_volets = volets or VOLETS
+        super().__init__(*args, **kwargs)
+
     @cached_property
     def groupes(self) -> list[SafeString]:
         """Each field's group (label, widget, help), as `as_field_group` renders it."""
         champ = self.fields["volet"]
         volets = [("", champ.empty_label)] + [
-            (str(volet.pk), champ.label_from_instance(volet)) for volet in VOLETS()
+            (str(volet.pk), champ.label_from_instance(volet)) for volet in self.lire_volets()
         ]
         return groupes_rendus(self, tuple(self.fields), {"volet": volets})
 
@@ -97,12 +97,15 @@ class RecevableForm(CperForm):
         label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, groupes=None, **kwargs):
+        """`groupes`: what reads the groupes techniques (`selectors.choix_envoyes`), else
+        their own compiled query."""
         super().__init__(*args, **kwargs)
         # The DSFR select template walks its choices twice: read the groups once.
         champ = self.fields["groupe_technique"]
         champ.widget.choices = [
-            (groupe.pk, champ.label_from_instance(groupe)) for groupe in _GROUPES_TECHNIQUES()
+            (groupe.pk, champ.label_from_instance(groupe))
+            for groupe in (groupes or GROUPES_TECHNIQUES)()
         ]
 
 

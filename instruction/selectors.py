@@ -20,12 +20,14 @@ from cper.pagination import (
     PLAFOND,
     Compte,
     compter_bornes,
-    compter_sql,
+    compter_sql_envoye,
     paginer,
     requete_bornee,
     requete_de_page,
+    sens_de_la_page,
 )
 from cper.referentiel.models import Financeur
+from cper.referentiel.selectors import VOLETS
 from cper.requetes import (
     Constante,
     Dans,
@@ -768,13 +770,29 @@ def comptes_compiles(perimetre: Perimetre, criteres: dict, agent_id: int, cles) 
     return {cle: requete.sql(**ids) for cle, requete in requetes.items()}
 
 
-def lecteur_de_page(perimetre: Perimetre, criteres: dict, agent_id: int, *, tri, onglet, par_page):
+# Every groupe technique in its model's order (the choices of the guichet's selects), its SQL
+# compiled once per process.
+GROUPES_TECHNIQUES = RequeteCompilee(GroupeTechnique.objects.all)
+
+
+def choix_envoyes(*, groupes: bool) -> tuple:
+    """What reads the choices of a workbench's selects: every volet, and every groupe
+    technique when `groupes` (else None); their queries sent (inside
+    `cper.requetes.ensemble()`, with the others of the block: one round trip)."""
+    return VOLETS.envoyer().lignes, (GROUPES_TECHNIQUES.envoyer().lignes if groupes else None)
+
+
+def lecteur_de_page(
+    perimetre: Perimetre, criteres: dict, agent_id: int, *, tri, onglet, par_page, envoyer=None
+):
     """`lire(en_arriere)` for `cper.pagination.paginer`: the rows of the tab's first (or last)
-    page by SQL compiled once per shape."""
+    page by SQL compiled once per shape. `envoyer`: the direction of the page whose query is
+    sent now (inside `cper.requetes.ensemble()`, with the others of the block), which `lire`
+    then reads from there."""
     forme_criteres = _forme_criteres(criteres)
     ids = {**perimetre.ids, **perimetre.listes, **_ids_criteres(criteres, agent_id)}
 
-    def lire(en_arriere: bool) -> list:
+    def requete(en_arriere: bool):
         return _page_compilee(
             perimetre.sorte,
             perimetre.forme,
@@ -785,47 +803,83 @@ def lecteur_de_page(perimetre: Perimetre, criteres: dict, agent_id: int, *, tri,
             onglet,
             par_page,
             en_arriere,
-        )(**ids)
+        )
+
+    envoi = requete(envoyer).envoyer(**ids) if envoyer is not None else None
+
+    def lire(en_arriere: bool) -> list:
+        if envoi is not None and en_arriere == envoyer:
+            return envoi.lignes()
+        return requete(en_arriere)(**ids)
 
     return lire
 
 
-def lire_file(onglets, criteres: dict, *, onglet, tri, user, parametres, par_page, partition):
-    """(bounded count of each tab, the page of `onglet` the query string asks for) of a queue.
+def lire_file(onglets, criteres: dict, **options):
+    """(bounded count of each tab, the page of `onglet` the query string asks for) of a queue
+    (`lire_file_envoyee`, read at once)."""
+    return lire_file_envoyee(onglets, criteres, **options)()
+
+
+def lire_file_envoyee(
+    onglets, criteres: dict, *, onglet, tri, user, parametres, par_page, partition
+):
+    """What reads (bounded count of each tab, the page of `onglet` the query string asks for)
+    of a queue, when called.
 
     `onglets`: {tab: queryset}, or a `Perimetre`, whose counts and first and last pages are
     then read by SQL compiled once per shape (unless a commune or an EPCI is given), the ORM
-    building the queryset for a cursor's page only. `partition`: the other tabs split
-    « tous », whose count is their sum."""
+    building the queryset for a cursor's page only; those two queries are sent here (inside
+    `cper.requetes.ensemble()`, with the others of the block: one round trip). `partition`:
+    the other tabs split « tous », whose count is their sum."""
     compilee = isinstance(onglets, Perimetre) and file_compilable(onglets, criteres)
     if isinstance(onglets, Perimetre) and not compilee:
         onglets = onglets.onglets()
     cles = tuple(LIBELLES_ONGLETS) if compilee else tuple(onglets)
     comptees = [cle for cle in cles if not (partition and cle == TOUS)]
+
+    def avec_tous(comptes):
+        if partition:
+            comptes[TOUS] = somme_des_onglets(comptes)
+        return comptes
+
     if compilee:
-        comptes = compter_sql(comptes_compiles(onglets, criteres, user.pk, comptees), "default")
         perimetre = onglets
-        page = paginer(
-            lambda: lignes_de_file(
-                filtrer_selon(perimetre.onglets()[onglet], criteres, tri=tri, agent=user)
-            ),
-            parametres,
-            ordre=ordre_de(tri),
+        lire_comptes = compter_sql_envoye(
+            comptes_compiles(perimetre, criteres, user.pk, comptees), "default"
+        )
+        lire_page = lecteur_de_page(
+            perimetre,
+            criteres,
+            user.pk,
+            tri=tri,
+            onglet=onglet,
             par_page=par_page,
-            modele=Dossier,
-            lire=lecteur_de_page(
-                perimetre, criteres, user.pk, tri=tri, onglet=onglet, par_page=par_page
-            ),
+            envoyer=sens_de_la_page(parametres),
         )
-    else:
-        filtrees = {cle: filtrer_selon(onglets[cle], criteres, tri=tri, agent=user) for cle in cles}
-        comptes = compter_bornes({cle: filtrees[cle] for cle in comptees})
-        page = paginer(
-            lignes_de_file(filtrees[onglet]), parametres, ordre=ordre_de(tri), par_page=par_page
-        )
-    if partition:
-        comptes[TOUS] = somme_des_onglets(comptes)
-    return comptes, page
+
+        def lire():
+            comptes = lire_comptes()
+            page = paginer(
+                lambda: lignes_de_file(
+                    filtrer_selon(perimetre.onglets()[onglet], criteres, tri=tri, agent=user)
+                ),
+                parametres,
+                ordre=ordre_de(tri),
+                par_page=par_page,
+                modele=Dossier,
+                lire=lire_page,
+            )
+            return avec_tous(comptes), page
+
+        return lire
+    filtrees = {cle: filtrer_selon(onglets[cle], criteres, tri=tri, agent=user) for cle in cles}
+    comptes = compter_bornes({cle: filtrees[cle] for cle in comptees})
+    page = paginer(
+        lignes_de_file(filtrees[onglet]), parametres, ordre=ordre_de(tri), par_page=par_page
+    )
+    lu = (avec_tous(comptes), page)
+    return lambda: lu
 
 
 def annotations_etape_porteur() -> dict:
@@ -871,9 +925,14 @@ def _annotations_en_retard() -> dict:
 
 
 def demandes_en_retard(user, aujourdhui, perimetre=None, *, nombre=20) -> list[dict]:
-    """The first `nombre` requests for complements past their deadline (the earliest first),
-    on the dossiers the user handles: what the list prints (dossier, number, structure,
-    deadline), as dicts.
+    """`demandes_en_retard_envoyees`, read at once."""
+    return demandes_en_retard_envoyees(user, aujourdhui, perimetre, nombre=nombre)()
+
+
+def demandes_en_retard_envoyees(user, aujourdhui, perimetre=None, *, nombre=20):
+    """What reads, when called, the first `nombre` requests for complements past their
+    deadline (the earliest first), on the dossiers the user handles: what the list prints
+    (dossier, number, structure, deadline), as dicts.
 
     `perimetre`: the dossiers of a small scope (the guichet's), when the user acts in that role
     alone; the requests are then read from that scope's dossiers in « incomplet » (an index
@@ -881,7 +940,8 @@ def demandes_en_retard(user, aujourdhui, perimetre=None, *, nombre=20) -> list[d
     not from every open request of the database hashed against the scope.
     Without it (the groups, whose scope is most of the database), the requests are walked by
     deadline and each checked against the scope until the page is full; for an instructor
-    (the role alone), by SQL compiled once per process."""
+    (the role alone), by SQL compiled once per process. A compiled query is sent here (inside
+    `cper.requetes.ensemble()`, with the others of the block: one round trip)."""
     un_seul_role = user.a_le_role(Role.AGENT_GUICHET) != user.a_le_role(Role.INSTRUCTEUR)
     if isinstance(perimetre, Perimetre) and un_seul_role and not perimetre.vide:
         # The same query on the scope's ids, by SQL compiled once per shape of scope.
@@ -898,20 +958,22 @@ def demandes_en_retard(user, aujourdhui, perimetre=None, *, nombre=20) -> list[d
             ecrits,
             aujourdhui if ecrits else None,
         )
-        lignes = requete(**perimetre.ids, **perimetre.listes, aujourdhui=aujourdhui)
+        lire = requete.envoyer(**perimetre.ids, **perimetre.listes, aujourdhui=aujourdhui).lignes
     elif perimetre is not None and un_seul_role:
         if isinstance(perimetre, Perimetre):
             perimetre = perimetre.dossiers()
         lignes = _en_retard_dans(perimetre, aujourdhui, nombre)
+        lire = lignes.__iter__
     elif un_seul_role and user.a_le_role(Role.INSTRUCTEUR):
-        lignes = _en_retard_des_groupes(nombre, aujourdhui)(user_id=user.pk)
+        lire = _en_retard_des_groupes(nombre, aujourdhui).envoyer(user_id=user.pk).lignes
     else:
         lignes = _en_retard(
             DemandeComplements.objects.en_retard(aujourdhui).filter(au_perimetre_des_agents(user))
         )[:nombre]
-    return [
+        lire = lignes.__iter__
+    return lambda: [
         {"dossier_id": dossier_id, "echeance": echeance, "numero": numero, "structure": structure}
-        for dossier_id, echeance, numero, structure in lignes
+        for dossier_id, echeance, numero, structure in lire()
     ]
 
 

@@ -18,6 +18,7 @@ from cper.forms import formulaire_vide
 from cper.limites import limiter
 from cper.pagination import paginer
 from cper.referentiel.models import Guichet
+from cper.requetes import ensemble
 from cper.televersement.forms import designer_deposant
 from cper.televersement.reponses import servir_fichier
 from cper.vues import DEJA_EFFECTUEE, DEJA_FAIT, deja_effectuee
@@ -69,10 +70,10 @@ PAR_PAGE = 25
 # --- Workbenches ------------------------------------------------------------------------------
 
 
-def _criteres(request, cles):
+def _criteres(request, cles, volets=None):
     """The filter form, its cleaned data, the tab asked for (« à traiter » unless a state is
-    filtered) among `cles` and the sort."""
-    filtres = FiltresForm(request.GET or None)
+    filtered) among `cles` and the sort; `volets`: what reads the volets' choices."""
+    filtres = FiltresForm(request.GET or None, volets=volets)
     criteres = filtres.cleaned_data if filtres.is_valid() else {}
     onglet = request.GET.get("onglet")
     if request.GET.get("attente") == "1":  # the former « en attente de mon avis » link
@@ -130,43 +131,52 @@ def _file(
     en_retard=True,
 ):
     """Tabs, filters, sort and a page of a queue; a fixed number of queries whatever its
-    length: the bounded counts of every tab in one query, then the page.
+    length, sent together (one round trip): the bounded counts of every tab in one query, the
+    page, the overdue requests and the selects' choices.
 
     `onglets`: {tab: queryset} or a `selectors.Perimetre` (see `selectors.lire_file`);
-    `perimetre`: the dossiers of the role's whole scope, from which the overdue requests are
-    read (see `selectors.demandes_en_retard`); `partition`: the other tabs split « tous »,
-    whose count is then their sum; `en_retard`: whether the page lists the overdue requests."""
+    `contexte`: the template's other variables, from the groupes techniques' choices
+    (`contexte(groupes)`, read with the rest), else none; `perimetre`: the dossiers of the
+    role's whole scope, from which the overdue requests are read (see
+    `selectors.demandes_en_retard`); `partition`: the other tabs split « tous », whose count
+    is then their sum; `en_retard`: whether the page lists the overdue requests."""
     cles = selectors.LIBELLES_ONGLETS if isinstance(onglets, selectors.Perimetre) else onglets
-    filtres, criteres, onglet, tri = _criteres(request, cles)
-    comptes, page = selectors.lire_file(
-        onglets,
-        criteres,
-        onglet=onglet,
-        tri=tri,
-        user=request.user,
-        parametres=request.GET,
-        par_page=PAR_PAGE,
-        partition=partition,
-    )
-    total = comptes[onglet]
-    # Each row's cells (days since filing, deadlines, avis) are built by the `lignes_file` tag.
-    return render(
-        request,
-        modele,
-        {
-            "title": titre,
-            "filtres": filtres,
-            "page": page,
-            "total": total,
-            "onglet": onglet,
-            "onglets": _onglets(request, onglet, comptes),
-            "formats_export": [("csv", "CSV"), ("xlsx", "Excel"), ("ods", "OpenDocument")],
-            "en_retard": selectors.demandes_en_retard(request.user, timezone.localdate(), perimetre)
+    with ensemble():
+        volets, groupes = selectors.choix_envoyes(groupes=contexte is not None)
+        filtres, criteres, onglet, tri = _criteres(request, cles, volets)
+        lire_file = selectors.lire_file_envoyee(
+            onglets,
+            criteres,
+            onglet=onglet,
+            tri=tri,
+            user=request.user,
+            parametres=request.GET,
+            par_page=PAR_PAGE,
+            partition=partition,
+        )
+        lire_en_retard = (
+            selectors.demandes_en_retard_envoyees(request.user, timezone.localdate(), perimetre)
             if en_retard
-            else [],
-            **(contexte or {}),
-        },
-    )
+            else list
+        )
+        comptes, page = lire_file()
+        # Each row's cells (days since filing, deadlines, avis) are built by the `lignes_file`
+        # tag.
+        return render(
+            request,
+            modele,
+            {
+                "title": titre,
+                "filtres": filtres,
+                "page": page,
+                "total": comptes[onglet],
+                "onglet": onglet,
+                "onglets": _onglets(request, onglet, comptes),
+                "formats_export": [("csv", "CSV"), ("xlsx", "Excel"), ("ods", "OpenDocument")],
+                "en_retard": lire_en_retard(),
+                **(contexte(groupes) if contexte else {}),
+            },
+        )
 
 
 @role_requis(Role.AGENT_GUICHET, Role.INSTRUCTEUR)
@@ -187,10 +197,8 @@ def guichet(request: HttpRequest) -> HttpResponse:
         modele="instruction/guichet.html",
         perimetre=perimetre,
         partition=True,
-        contexte={
-            # Shown, never validated here: its dossiers are those the rows' boxes post.
-            "selection": SelectionRecevableForm(),
-        },
+        # Shown, never validated here: its dossiers are those the rows' boxes post.
+        contexte=lambda groupes: {"selection": SelectionRecevableForm(groupes=groupes)},
     )
 
 

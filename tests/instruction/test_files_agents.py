@@ -152,3 +152,34 @@ def test_export_en_nombre_constant_de_requetes(
     with django_assert_num_queries(5):
         reponse = client.get(url)
     assert reponse.content.decode("utf-8-sig").count("\r\n") == n + 2
+
+
+def test_la_file_du_guichet_envoie_ses_requetes_ensemble(client, agent_sp_douai, guichet_douai):
+    """After the scope, the counts, the page, the overdue requests and the selects' choices go
+    to PostgreSQL together (a psycopg pipeline: one round trip), and the page shows the same."""
+    from django.db import connection
+    from psycopg import pq
+
+    _file_douai(guichet_douai, 3)
+    client.force_login(agent_sp_douai)
+    en_pipeline = []
+
+    def temoin(execute, sql, params, many, context):
+        statut = context["connection"].connection.pgconn.pipeline_status
+        en_pipeline.append(statut != pq.PipelineStatus.OFF)
+        return execute(sql, params, many, context)
+
+    for parametres, vus, absents in (
+        ({}, ["Gare 0", "Gare 2", "Voie verte"], []),
+        ({"q": "gare"}, ["Gare 0", "Gare 1"], ["Voie verte"]),
+        ({"onglet": "tous", "fin": "1"}, ["Gare 1", "Voie verte"], []),
+    ):
+        en_pipeline.clear()
+        with connection.execute_wrapper(temoin):
+            reponse = client.get(reverse("instruction:guichet"), parametres)
+        html = reponse.content.decode()
+        assert reponse.status_code == 200
+        assert sum(en_pipeline) == 5, parametres
+        assert all(texte in html for texte in vus), parametres
+        assert not any(texte in html for texte in absents), parametres
+        assert "Déclarer recevables et router" in html
