@@ -75,11 +75,16 @@ class User(AbstractUser):
 
     @property
     def roles(self) -> frozenset[Role]:
-        """The user's roles, read once per request (one query) and cached on the instance."""
+        """The user's roles, read once per request (one query, or with the second factor's
+        device: `roles_lus`) and cached on the instance."""
         if not hasattr(self, "_roles"):
-            noms = self.groups.filter(name__in=Role.values).values_list("name", flat=True)
-            self._roles = frozenset(Role(nom) for nom in noms)
+            self.roles_lus(self.groups.filter(name__in=Role.values).values_list("name", flat=True))
         return self._roles
+
+    def roles_lus(self, noms) -> None:
+        """The roles of these group names (the others are no role), read by another query of
+        the request."""
+        self._roles = frozenset(Role(nom) for nom in noms if nom in Role.values)
 
     def a_le_role(self, *roles: Role) -> bool:
         return any(role in self.roles for role in roles)

@@ -283,3 +283,21 @@ def test_le_code_de_secours_verifie_la_session_par_son_appareil(client, administ
     session[DEVICE_ID_SESSION_KEY] = StaticDevice.objects.get(user=administrateur).persistent_id
     session.save()
     assert client.get(COMPTE).status_code == 200
+
+
+def test_les_roles_lus_avec_l_appareil_suivent_chaque_changement(client, secretariat_pilotage):
+    """The roles of a person who gave a second factor are read with their device, on every
+    page: one taken away closes its pages at once, one given opens them."""
+    from django.contrib.auth.models import Group
+
+    client.force_login(secretariat_pilotage)
+    pilotage = reverse("gouvernance:pilotage")
+    assert client.get(pilotage).status_code == 200
+    groupe = Group.objects.get(name=Role.MEMBRE_PILOTAGE)
+    secretariat_pilotage.groups.remove(groupe)
+    assert client.get(pilotage).status_code in (403, 404)
+    secretariat_pilotage.groups.add(groupe)
+    assert client.get(pilotage).status_code == 200
+    assert client.get(reverse("instruction:guichet")).status_code in (403, 404)
+    secretariat_pilotage.groups.add(Group.objects.get_or_create(name=Role.AGENT_GUICHET)[0])
+    assert client.get(reverse("instruction:guichet")).status_code == 200

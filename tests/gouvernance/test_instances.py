@@ -296,9 +296,10 @@ def test_liste_des_membres(client, django_assert_num_queries, secretariat, pilot
     client.force_login(secretariat)
     url = reverse("gouvernance:membres", args=["pilotage"])
     client.get(url)
-    # 1 session, 2 user, 3 the application that verified the session, 4 roles, 5 the instance,
-    # 6 members with user, seat and number of interests, 7 secretariat membership.
-    with django_assert_num_queries(7):
+    # 1 session, 2 user, 3 the application that verified the session with the user's roles,
+    # 4 the instance, 5 members with user, seat and number of interests, 6 secretariat
+    # membership.
+    with django_assert_num_queries(6):
         reponse = client.get(url)
     assert reponse.text.count("Retirer <span") == n + 1
 

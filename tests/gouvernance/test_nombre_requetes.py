@@ -55,17 +55,17 @@ def test_page_de_la_seance(
     client.force_login(secretariat)
     url = reverse("gouvernance:seance", args=[seance.pk])
     client.get(url)  # warms the per-process caches
-    # 1 session, 2 user, 3 the application that verified the session (second factor), 4 roles,
-    # 5 the séance with its présidence, whether the user is its secretariat, the number of
-    # voting members, its items' ids and dossiers, the interests its members declared and the
-    # volets (of the search form), 6 the items with dossier, structure, volet and decision,
-    # and in the same rows their communes, avis, co-financers' avis, observations, amounts
-    # programmed, withdrawals, arbitrations asked for and the members of the body who belong
-    # to the dossier's structure, 7 the plan comparé (amounts requested and proposed); in
-    # preparation, 8 the dossiers on the agenda with at most 50 other instruit dossiers to
-    # choose from (6-8 sent in one round trip: cper.requetes.ensemble); once convoked, 8
-    # attendance.
-    with django_assert_num_queries(8):
+    # 1 session, 2 user, 3 the application that verified the session (second factor) with
+    # the user's roles, 4 the séance with its présidence, whether the user is its
+    # secretariat, the number of voting members, its items' ids and dossiers, the interests
+    # its members declared and the volets (of the search form), 5 the items with dossier,
+    # structure, volet and decision, and in the same rows their communes, avis, co-financers'
+    # avis, observations, amounts programmed, withdrawals, arbitrations asked for and the
+    # members of the body who belong to the dossier's structure, 6 the plan comparé (amounts
+    # requested and proposed); in preparation, 7 the dossiers on the agenda with at most 25
+    # other instruit dossiers to choose from (5-7 sent in one round trip:
+    # cper.requetes.ensemble); once convoked, 7 attendance.
+    with django_assert_num_queries(7):
         reponse = client.get(url)
     assert reponse.status_code == 200
     assert reponse.text.count('id="point-') == n
@@ -87,11 +87,11 @@ def test_page_de_simulation(
     client.force_login(secretariat)
     url = reverse("gouvernance:simulation", args=[seance.pk])
     client.get(url)
-    # 1 session, 2 user, 3 the application that verified the session, 4 roles, 5 the séance
-    # with its items' ids and dossiers and its members' declared interests (and the volets),
-    # 6-7 the agenda (as on the séance page, in one round trip), 8 simulated amounts, 9 the
-    # envelopes with programmed and simulated sums.
-    with django_assert_num_queries(9):
+    # 1 session, 2 user, 3 the application that verified the session with the user's roles,
+    # 4 the séance with its items' ids and dossiers and its members' declared interests (and
+    # the volets), 5-6 the agenda (as on the séance page, in one round trip), 7 simulated
+    # amounts, 8 the envelopes with programmed and simulated sums.
+    with django_assert_num_queries(8):
         reponse = client.get(url)
     assert reponse.status_code == 200
     assert reponse.text.count('name="simule_') == 2 * n
@@ -104,7 +104,7 @@ def test_liste_des_seances(client, django_assert_num_queries, secretariat, pilot
     SeanceFactory.create_batch(n, instance=pilotage, creee_par=secretariat)
     client.force_login(secretariat)
     client.get(reverse("gouvernance:seances"))
-    # 1 session, 2 user, 3 the application that verified the session, 4 roles, 5 secretariat
-    # membership, 6 séances with their counts.
-    with django_assert_num_queries(6):
+    # 1 session, 2 user, 3 the application that verified the session with the user's roles,
+    # 4 secretariat membership, 5 séances with their counts.
+    with django_assert_num_queries(5):
         client.get(reverse("gouvernance:seances"))

@@ -50,10 +50,11 @@ def test_tableau_de_pilotage(client, django_assert_num_queries, referentiel, n):
     url = reverse("gouvernance:pilotage")
     client.get(url)  # warms the per-process content-type cache
     # 1 session, 2 user, 3 the application that verified the session (the demo pilotage
-    # member is of the secretariat: second factor), 4 roles, 5 the maquette (volets ×
-    # signatories, envelopes, kept totals), 6 the funnel and delays, 7 the territories: 5-7
-    # sent in one round trip (a pipeline), each a statement prepared once per connection.
-    with django_assert_num_queries(7):
+    # member is of the secretariat: second factor) with the user's roles, 4 the maquette
+    # (volets × signatories, envelopes, kept totals), 5 the funnel and delays, 6 the
+    # territories: 4-6 sent in one round trip (a pipeline), each a statement prepared once
+    # per connection.
+    with django_assert_num_queries(6):
         reponse = client.get(url)
     assert reponse.status_code == 200
 
