@@ -1,9 +1,12 @@
 import datetime
+from functools import cached_property
 
 from django import forms
+from django.utils.safestring import SafeString
 
-from cper.forms import RENDU_DSFR_RAPIDE, ChoixModeleField, CperForm
+from cper.forms import RENDU_DSFR_RAPIDE, ChoixModeleField, CperForm, groupes_rendus
 from cper.referentiel.models import Volet
+from cper.referentiel.selectors import VOLETS
 from dossiers.enums import EtatDossier
 
 
@@ -33,6 +36,16 @@ class FiltresTerritoireForm(CperForm):
         queryset=Volet.objects.all(),
         empty_label="Tous",
     )
+
+    @cached_property
+    def groupes(self) -> list[SafeString]:
+        """The state's and the volet's field groups, as `as_field_group` renders them, kept
+        per set of inputs and volets as the workbenches' filters are (`groupes_rendus`)."""
+        champ = self.fields["volet"]
+        volets = [("", champ.empty_label)] + [
+            (str(volet.pk), champ.label_from_instance(volet)) for volet in VOLETS()
+        ]
+        return groupes_rendus(self, ("etat", "volet"), {"volet": volets})
 
 
 class DateEnveloppesForm(CperForm):

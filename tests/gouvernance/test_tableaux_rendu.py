@@ -91,3 +91,7 @@ def test_les_filtres_ecrits_en_python_sont_ceux_des_gabarits(volet, requete):
         ecrit = rapide[nom].as_field_group()
         assert parse_html(ecrit) == parse_html(gabarits[nom].as_field_group()), nom
     assert "filières d&#x27;avenir &lt;et&gt; usine du futur" in rapide["volet"].as_field_group()
+    # The kept markup the page prints, built then read from the cache: the same groups.
+    for _ in range(2):
+        gardes = FiltresTerritoireForm(donnees).groupes
+        assert gardes == [rapide["etat"].as_field_group(), rapide["volet"].as_field_group()]
