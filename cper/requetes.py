@@ -256,22 +256,17 @@ class Envoi:
 
     def __init__(self, queryset, sql, params, etat):
         self._lu = (queryset, sql, params, etat)
-        self._curseur = None
+        self._rangs = None
         self._lignes = None
-        connexion = connections[queryset.db]
-        if getattr(connexion, "_ensemble", None) is None:
+        if getattr(connections[queryset.db], "_ensemble", None) is None:
             self._lignes = RequeteCompilee._lire(*self._lu)
         else:
-            self._curseur = connexion.cursor()
-            connexion._ensemble.append(self._curseur)
-            self._curseur.execute(sql, params)
+            self._rangs = envoyer_sql(sql, params, queryset.db)
 
     def lignes(self) -> list:
         if self._lignes is None:
             # The first read sends what the block queued, and waits for this query's rows only.
-            rangs = self._curseur.fetchall()
-            self._curseur.close()
-            self._lignes = RequeteCompilee._lire(*self._lu, lignes=rangs)
+            self._lignes = RequeteCompilee._lire(*self._lu, lignes=self._rangs())
         return self._lignes
 
 

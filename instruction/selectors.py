@@ -815,12 +815,6 @@ def lecteur_de_page(
     return lire
 
 
-def lire_file(onglets, criteres: dict, **options):
-    """(bounded count of each tab, the page of `onglet` the query string asks for) of a queue
-    (`lire_file_envoyee`, read at once)."""
-    return lire_file_envoyee(onglets, criteres, **options)()
-
-
 def lire_file_envoyee(
     onglets, criteres: dict, *, onglet, tri, user, parametres, par_page, partition
 ):

@@ -134,7 +134,7 @@ def _file(
     length, sent together (one round trip): the bounded counts of every tab in one query, the
     page, the overdue requests and the selects' choices.
 
-    `onglets`: {tab: queryset} or a `selectors.Perimetre` (see `selectors.lire_file`);
+    `onglets`: {tab: queryset} or a `selectors.Perimetre` (see `selectors.lire_file_envoyee`);
     `contexte`: the template's other variables, from the groupes techniques' choices
     (`contexte(groupes)`, read with the rest), else none; `perimetre`: the dossiers of the
     role's whole scope, from which the overdue requests are read (see
@@ -144,7 +144,7 @@ def _file(
     with ensemble():
         volets, groupes = selectors.choix_envoyes(groupes=contexte is not None)
         filtres, criteres, onglet, tri = _criteres(request, cles, volets)
-        lire_file = selectors.lire_file_envoyee(
+        lire = selectors.lire_file_envoyee(
             onglets,
             criteres,
             onglet=onglet,
@@ -159,7 +159,7 @@ def _file(
             if en_retard
             else list
         )
-        comptes, page = lire_file()
+        comptes, page = lire()
         # Each row's cells (days since filing, deadlines, avis) are built by the `lignes_file`
         # tag.
         return render(

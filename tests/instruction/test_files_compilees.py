@@ -1,5 +1,6 @@
 """The queues' counts and first and last pages, read by SQL compiled once per shape, are what
-the ORM reads for the same scope, filters, tab and sort (instruction.selectors.lire_file)."""
+the ORM reads for the same scope, filters, tab and sort
+(instruction.selectors.lire_file_envoyee)."""
 
 import datetime
 import re
